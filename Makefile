@@ -1,0 +1,58 @@
+# contour: every command a developer or CI needs. `make test` works on a fresh machine.
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := build
+
+NODE_MODULES_STAMP := node_modules/.package-lock.json
+GEN_STAMP := xds/gen/.stamp
+PROTOGEN_INPUTS := $(wildcard xds/protogen/*) package-lock.json
+
+.PHONY: deps tools gen build typecheck test test-unit test-e2e demo bench clean distclean
+
+## deps: install npm packages exactly as package-lock.json pins them
+deps: $(NODE_MODULES_STAMP)
+$(NODE_MODULES_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+## tools: install Envoy, etcd and kube-apiserver (pinned in e2e/tools/versions.env, cached in .tools/)
+tools:
+	bash e2e/tools/install.sh
+
+## gen: generate TypeScript from the Envoy protos (into xds/gen/, never edited by hand)
+gen: $(GEN_STAMP)
+$(GEN_STAMP): $(NODE_MODULES_STAMP) $(PROTOGEN_INPUTS)
+	bash xds/protogen/generate.sh
+	@touch $@
+
+## build: type-check and compile into dist/
+build: gen
+	npx tsc -p tsconfig.json
+
+typecheck: gen
+	npx tsc -p tsconfig.json --noEmit
+
+## test: everything CI runs: tools, generated code, type-check, unit tests, e2e tests
+test: tools build
+	npx mocha --config .mocharc.unit.json
+	npx mocha --config .mocharc.e2e.json
+
+test-unit: build
+	npx mocha --config .mocharc.unit.json
+
+test-e2e: tools build
+	npx mocha --config .mocharc.e2e.json
+
+## demo: a local cluster (etcd + kube-apiserver), contour, Envoy and a demo app; prints the curl to try
+demo: tools build
+	node dist/e2e/demo/main.js
+
+## bench: benchmarks that print figures (not part of `make test`)
+bench: tools build
+	node dist/bench/xds-push.js
+
+clean:
+	rm -rf dist xds/gen e2e-logs
+
+distclean: clean
+	rm -rf node_modules .tools

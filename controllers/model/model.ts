@@ -1,0 +1,183 @@
+/**
+ * The routing model: plain, serialisable data that reconcilers produce and xds/translate turns into
+ * Envoy resources. It knows nothing of Envoy's protos and nothing of Kubernetes' API machinery,
+ * so golden files of it stay readable and both sides can be tested alone.
+ */
+
+/** Identifies the Kubernetes object a piece of the model came from. */
+export interface SourceRef {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** How a route matches a request path. */
+export type PathMatch =
+  | { readonly kind: "prefix"; readonly value: string; readonly segment: boolean }
+  | { readonly kind: "exact"; readonly value: string }
+  | { readonly kind: "regex"; readonly value: string };
+
+/** A request header condition. */
+export interface HeaderMatch {
+  readonly name: string;
+  readonly kind: "present" | "exact" | "contains" | "regex";
+  readonly value?: string;
+  readonly invert: boolean;
+  readonly ignoreCase: boolean;
+}
+
+/** A query-parameter condition. */
+export interface QueryParamMatch {
+  readonly name: string;
+  readonly kind: "present" | "exact" | "prefix" | "suffix" | "contains" | "regex";
+  readonly value?: string;
+  readonly ignoreCase: boolean;
+}
+
+/** Everything a route looks at to decide whether it applies. */
+export interface RouteMatch {
+  readonly path: PathMatch;
+  readonly headers: readonly HeaderMatch[];
+  readonly queryParams: readonly QueryParamMatch[];
+}
+
+/** Retry settings for a forwarded request. */
+export interface RetryPolicy {
+  readonly retryOn: string;
+  readonly numRetries: number;
+  /** Milliseconds; 0 means Envoy's default. */
+  readonly perTryTimeoutMs: number;
+  readonly retriableStatusCodes: readonly number[];
+}
+
+/** Timeouts of a forwarded request, in milliseconds; null leaves Envoy's default, 0 disables. */
+export interface TimeoutPolicy {
+  readonly responseMs: number | null;
+  readonly idleMs: number | null;
+}
+
+/** Header additions and removals. */
+export interface HeadersPolicy {
+  readonly set: readonly { readonly name: string; readonly value: string }[];
+  readonly remove: readonly string[];
+}
+
+/** One weighted destination of a forwarded route. */
+export interface WeightedCluster {
+  /** Name of a Cluster in Model.clusters. */
+  readonly cluster: string;
+  readonly weight: number;
+  readonly requestHeaders?: HeadersPolicy;
+  readonly responseHeaders?: HeadersPolicy;
+}
+
+/** What a matched route does. */
+export type RouteAction =
+  | {
+      readonly kind: "forward";
+      readonly clusters: readonly WeightedCluster[];
+      readonly mirror?: readonly { readonly cluster: string; readonly percent: number }[];
+      readonly timeout?: TimeoutPolicy;
+      readonly retry?: RetryPolicy;
+      readonly websocket: boolean;
+      readonly prefixRewrite?: string;
+      readonly hashPolicy?: readonly HashPolicy[];
+    }
+  | {
+      readonly kind: "redirect";
+      readonly scheme?: "http" | "https";
+      readonly host?: string;
+      readonly port?: number;
+      readonly path?: string;
+      readonly prefix?: string;
+      readonly statusCode: 301 | 302 | 303 | 307 | 308;
+    }
+  | { readonly kind: "direct"; readonly status: number; readonly body?: string };
+
+/** Request hashing for consistent-hash load balancing. */
+export type HashPolicy =
+  | { readonly kind: "header"; readonly name: string; readonly terminal: boolean }
+  | { readonly kind: "query"; readonly name: string; readonly terminal: boolean }
+  | { readonly kind: "sourceIp"; readonly terminal: boolean }
+  | { readonly kind: "cookie"; readonly name: string; readonly ttlSeconds: number; readonly path: string };
+
+/** A route inside a virtual host. */
+export interface Route {
+  readonly source: SourceRef;
+  readonly match: RouteMatch;
+  readonly action: RouteAction;
+  /** On the plain-HTTP listener of a TLS host: answer with a redirect to HTTPS instead. */
+  readonly httpsRedirect: boolean;
+  readonly requestHeaders?: HeadersPolicy;
+  readonly responseHeaders?: HeadersPolicy;
+}
+
+/** TLS settings of a secure virtual host. */
+export interface VirtualHostTls {
+  /** Name of a TlsSecret in Model.secrets. */
+  readonly secret: string;
+  readonly minimumProtocolVersion: "1.2" | "1.3";
+  readonly maximumProtocolVersion: "1.2" | "1.3";
+  readonly clientValidation?: {
+    /** Name of a CA secret in Model.secrets, absent when validation is skipped. */
+    readonly caSecret?: string;
+    readonly optional: boolean;
+    readonly skipVerification: boolean;
+    readonly forwardClientCertificate?: { readonly subject: boolean; readonly cert: boolean; readonly chain: boolean; readonly dns: boolean; readonly uri: boolean };
+  };
+}
+
+/** A host name and its routes, on the HTTP listener and, with tls, on the HTTPS listener. */
+export interface VirtualHost {
+  /** Exact host or a leading wildcard such as "*.example.com"; "*" for the default host. */
+  readonly fqdn: string;
+  readonly routes: readonly Route[];
+  readonly tls?: VirtualHostTls;
+}
+
+/** A TCP proxy reached by SNI on the HTTPS listener (TLS passthrough or termination). */
+export interface TcpProxyHost {
+  readonly fqdn: string;
+  readonly source: SourceRef;
+  /** Absent for passthrough: Envoy forwards the TLS stream untouched. */
+  readonly tls?: VirtualHostTls;
+  readonly clusters: readonly WeightedCluster[];
+}
+
+/** Connection-level settings of an upstream cluster (from Service annotations and route policy). */
+export interface Cluster {
+  /** Stable name: `<namespace>/<service>/<port>/<hash of options>`. */
+  readonly name: string;
+  readonly service: { readonly namespace: string; readonly name: string; readonly port: number; readonly portName: string };
+  /** The EDS name whose ClusterLoadAssignment carries this Service port's endpoints. */
+  readonly endpoints: string;
+  readonly protocol: "http1" | "h2" | "h2c" | "tls";
+  readonly loadBalancer: "RoundRobin" | "WeightedLeastRequest" | "Random" | "RingHash" | "Cookie" | "RequestHash";
+  readonly circuitBreakers?: {
+    readonly maxConnections?: number;
+    readonly maxPendingRequests?: number;
+    readonly maxRequests?: number;
+    readonly maxRetries?: number;
+  };
+  readonly connectTimeoutMs: number;
+  readonly upstreamValidation?: { readonly caSecret: string; readonly subjectName: string };
+  readonly sni?: string;
+}
+
+/** A Kubernetes TLS Secret (certificate and key) or a CA bundle, served to Envoy through SDS. */
+export interface TlsSecret {
+  /** Stable name: `<namespace>/<name>/<hash of content>`. */
+  readonly name: string;
+  readonly source: SourceRef;
+  readonly certificateChain?: string;
+  readonly privateKey?: string;
+  readonly caCertificate?: string;
+}
+
+/** The whole routing model: what every Envoy should serve. Lists are sorted by name or fqdn. */
+export interface Model {
+  readonly virtualHosts: readonly VirtualHost[];
+  readonly tcpProxies: readonly TcpProxyHost[];
+  readonly clusters: readonly Cluster[];
+  readonly secrets: readonly TlsSecret[];
+}

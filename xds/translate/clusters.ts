@@ -1,0 +1,77 @@
+/**
+ * Upstream clusters: one per model Cluster, endpoints over EDS, with the load-balancing policy,
+ * protocol, TLS and circuit breakers the Service and its routes ask for.
+ */
+import { create } from "@bufbuild/protobuf";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { Any } from "@bufbuild/protobuf/wkt";
+import type { Cluster as EnvoyCluster } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
+import { Cluster_DiscoveryType, Cluster_LbPolicy, ClusterSchema } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
+import type { CircuitBreakersSchema } from "../gen/envoy/config/cluster/v3/circuit_breaker_pb.js";
+import { RoutingPriority } from "../gen/envoy/config/core/v3/base_pb.js";
+import { HttpProtocolOptionsSchema } from "../gen/envoy/extensions/upstreams/http/v3/http_protocol_options_pb.js";
+import type { Cluster } from "../../controllers/model/model.js";
+import { clusterStatName, EnvoyExtension } from "../names.js";
+import { adsConfigSource, durationFromMs, sortedBy, typed } from "./proto.js";
+import { upstreamTlsSocket } from "./tls.js";
+
+/** Envoy's connect_timeout must be positive; upstream Contour's default is 2 s. */
+const DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
+
+/** Upstream Contour's mapping: both session affinity (Cookie) and RequestHash need a hash ring. */
+const LB_POLICIES: Record<Cluster["loadBalancer"], Cluster_LbPolicy> = {
+  RoundRobin: Cluster_LbPolicy.ROUND_ROBIN,
+  WeightedLeastRequest: Cluster_LbPolicy.LEAST_REQUEST,
+  Random: Cluster_LbPolicy.RANDOM,
+  RingHash: Cluster_LbPolicy.RING_HASH,
+  Cookie: Cluster_LbPolicy.RING_HASH,
+  RequestHash: Cluster_LbPolicy.RING_HASH,
+};
+
+function http2Options(): Record<string, Any> {
+  const options = typed(HttpProtocolOptionsSchema, {
+    upstreamProtocolOptions: { case: "explicitHttpConfig", value: { protocolConfig: { case: "http2ProtocolOptions", value: {} } } },
+  });
+  return { [EnvoyExtension.httpProtocolOptions]: options };
+}
+
+function circuitBreakers(cluster: Cluster): MessageInitShape<typeof CircuitBreakersSchema> | undefined {
+  const cb = cluster.circuitBreakers;
+  if (cb === undefined) return undefined;
+  const limits = {
+    maxConnections: cb.maxConnections,
+    maxPendingRequests: cb.maxPendingRequests,
+    maxRequests: cb.maxRequests,
+    maxRetries: cb.maxRetries,
+  };
+  // Only the limits that were given: Envoy's defaults (1024, 3 retries) stay for the rest.
+  const set = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined).map(([k, v]) => [k, Math.max(0, Math.floor(v!))]));
+  if (Object.keys(set).length === 0) return undefined;
+  return { thresholds: [{ priority: RoutingPriority.DEFAULT, ...set }] };
+}
+
+/** The Envoy cluster of one model Cluster. */
+export function translateCluster(cluster: Cluster): EnvoyCluster {
+  const { service, protocol } = cluster;
+  const breakers = circuitBreakers(cluster);
+  // "h2" is HTTP/2 over TLS (ALPN h2), "h2c" HTTP/2 in the clear, "tls" HTTP/1.1 over TLS.
+  const tls = protocol === "h2" ? upstreamTlsSocket(cluster, ["h2"]) : protocol === "tls" ? upstreamTlsSocket(cluster, []) : undefined;
+  return create(ClusterSchema, {
+    name: cluster.name,
+    altStatName: clusterStatName(service.namespace, service.name, service.port),
+    clusterDiscoveryType: { case: "type", value: Cluster_DiscoveryType.EDS },
+    edsClusterConfig: { edsConfig: adsConfigSource(), serviceName: cluster.endpoints },
+    connectTimeout: durationFromMs(cluster.connectTimeoutMs > 0 ? cluster.connectTimeoutMs : DEFAULT_CONNECT_TIMEOUT_MS),
+    lbPolicy: LB_POLICIES[cluster.loadBalancer],
+    ...(breakers === undefined ? {} : { circuitBreakers: breakers }),
+    ...(tls === undefined ? {} : { transportSocket: tls }),
+    typedExtensionProtocolOptions: protocol === "h2" || protocol === "h2c" ? http2Options() : {},
+  });
+}
+
+/** Every cluster, sorted by name, each name once (the first wins; the model should not repeat one). */
+export function translateClusters(clusters: readonly Cluster[]): EnvoyCluster[] {
+  const unique = new Map<string, Cluster>();
+  for (const c of clusters) if (!unique.has(c.name)) unique.set(c.name, c);
+  return sortedBy([...unique.values()], (c) => c.name).map(translateCluster);
+}

@@ -1,0 +1,90 @@
+/**
+ * EDS: the ClusterLoadAssignment of every EDS name a cluster refers to, built from the Service's
+ * EndpointSlices. Endpoints change far more often than routes, so this runs on its own, without
+ * re-translating the model.
+ */
+import { isIP } from "node:net";
+import { create } from "@bufbuild/protobuf";
+import type { V1EndpointSlice } from "@kubernetes/client-node";
+import type { ClusterLoadAssignment } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
+import { ClusterLoadAssignmentSchema } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
+import type { Model } from "../../controllers/model/model.js";
+import { parseEdsName } from "../names.js";
+import { compareStrings } from "./proto.js";
+
+/** The label naming the Service an EndpointSlice belongs to. */
+export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+interface Address {
+  readonly ip: string;
+  readonly port: number;
+}
+
+/** Every EDS name the model's clusters refer to, each once, sorted. */
+export function edsNamesOf(model: Model): string[] {
+  return [...new Set(model.clusters.map((c) => c.endpoints))].sort(compareStrings);
+}
+
+function indexByService(slices: readonly V1EndpointSlice[]): Map<string, V1EndpointSlice[]> {
+  const index = new Map<string, V1EndpointSlice[]>();
+  for (const slice of slices) {
+    const namespace = slice.metadata?.namespace;
+    const service = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
+    if (!namespace || !service) continue;
+    const key = `${namespace}/${service}`;
+    const list = index.get(key);
+    if (list === undefined) index.set(key, [slice]);
+    else list.push(slice);
+  }
+  return index;
+}
+
+/**
+ * The ready addresses of one Service port across its slices. Ports match by name (slices list
+ * ports by name; unnamed is ""), TCP only. Ready only: a terminating endpoint is not ready, and
+ * an endpoint with no ready condition counts as ready, as the EndpointSlice API says. Envoy
+ * rejects an EDS update with a malformed IP, so anything that is not an IP literal is skipped.
+ */
+function readyAddresses(slices: readonly V1EndpointSlice[], portName: string): Address[] {
+  const unique = new Map<string, Address>();
+  for (const slice of slices) {
+    if (slice.addressType !== "IPv4" && slice.addressType !== "IPv6") continue;
+    const ports = (slice.ports ?? []).filter(
+      (p) => (p.name ?? "") === portName && (p.protocol ?? "TCP") === "TCP" && p.port !== undefined && p.port >= 1 && p.port <= 65535,
+    );
+    for (const endpoint of slice.endpoints ?? []) {
+      if (endpoint.conditions?.ready === false) continue;
+      // The addresses of one endpoint are one pod's and fungible: the first is enough (as upstream).
+      const ip = endpoint.addresses?.[0];
+      if (ip === undefined || isIP(ip) === 0) continue;
+      for (const p of ports) {
+        const port = p.port!;
+        // The same endpoint may sit in two slices while the controller moves it between them.
+        unique.set(`${ip}|${port}`, { ip, port });
+      }
+    }
+  }
+  return [...unique.values()].sort((a, b) => compareStrings(a.ip, b.ip) || a.port - b.port);
+}
+
+/** The ClusterLoadAssignment of one EDS name; empty, never missing, when it has no endpoints. */
+function loadAssignment(name: string, index: ReadonlyMap<string, readonly V1EndpointSlice[]>): ClusterLoadAssignment {
+  const target = parseEdsName(name);
+  const addresses = target === undefined ? [] : readyAddresses(index.get(`${target.namespace}/${target.service}`) ?? [], target.portName);
+  const lbEndpoints = addresses.map((a) => ({
+    hostIdentifier: {
+      case: "endpoint" as const,
+      value: { address: { address: { case: "socketAddress" as const, value: { address: a.ip, portSpecifier: { case: "portValue" as const, value: a.port } } } } },
+    },
+  }));
+  return create(ClusterLoadAssignmentSchema, { clusterName: name, endpoints: lbEndpoints.length === 0 ? [] : [{ lbEndpoints }] });
+}
+
+/**
+ * One ClusterLoadAssignment per EDS name (names as built by names.edsName), sorted by name, from
+ * discovery.k8s.io/v1 EndpointSlices of any Services (slices of other Services are ignored).
+ */
+export function translateEndpoints(edsNames: Iterable<string>, endpointSlices: readonly V1EndpointSlice[]): ClusterLoadAssignment[] {
+  const index = indexByService(endpointSlices);
+  return [...new Set(edsNames)].sort(compareStrings).map((name) => loadAssignment(name, index));
+}

@@ -1,0 +1,76 @@
+/**
+ * Header additions and removals from users' policies, made safe for Envoy: values are escaped so
+ * Envoy's `%COMMAND%` substitution never runs on user data, and headers Envoy refuses to touch are
+ * either mapped to their dedicated setting (Host → host rewrite) or left out, since one refused
+ * header would get the whole route configuration NACKed.
+ */
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { HeaderValueOptionSchema } from "../gen/envoy/config/core/v3/base_pb.js";
+import { HeaderValueOption_HeaderAppendAction } from "../gen/envoy/config/core/v3/base_pb.js";
+import type { HeadersPolicy } from "../../controllers/model/model.js";
+import { compareStrings } from "./proto.js";
+
+type HeaderValueOptionInit = MessageInitShape<typeof HeaderValueOptionSchema>;
+
+/** Header mutations in the shape Envoy's Route and ClusterWeight share. */
+export interface HeaderMutations {
+  readonly requestHeadersToAdd: HeaderValueOptionInit[];
+  readonly requestHeadersToRemove: string[];
+  readonly responseHeadersToAdd: HeaderValueOptionInit[];
+  readonly responseHeadersToRemove: string[];
+  /** Set when the request policy sets Host: Envoy only changes it through a host rewrite. */
+  readonly hostRewrite?: string;
+}
+
+/** RFC 7230 token characters: what Envoy accepts as a header name. */
+const HEADER_NAME = /^[0-9a-zA-Z!#$%&'*+\-.^_|~`]+$/;
+/** NUL, CR and LF would split or truncate the header on the wire; Envoy rejects them. */
+const FORBIDDEN_VALUE_CHARS = /[\0\r\n]/;
+
+/** Envoy reads `%...%` in added header values as a command; doubling `%` makes user data literal. */
+export function escapeHeaderValue(value: string): string {
+  return value.replaceAll("%", "%%");
+}
+
+/** A header Envoy lets a route add or remove: a valid name, neither a pseudo-header nor Host. */
+function isModifiable(name: string): boolean {
+  return HEADER_NAME.test(name) && name.toLowerCase() !== "host";
+}
+
+function toAdd(policy: HeadersPolicy | undefined): HeaderValueOptionInit[] {
+  const set = (policy?.set ?? []).filter((h) => isModifiable(h.name) && !FORBIDDEN_VALUE_CHARS.test(h.value));
+  return [...set]
+    .sort((a, b) => compareStrings(a.name.toLowerCase(), b.name.toLowerCase()))
+    .map((h) => ({
+      header: { key: h.name, value: escapeHeaderValue(h.value) },
+      // "set" semantics: replace whatever the client or upstream sent.
+      appendAction: HeaderValueOption_HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD,
+    }));
+}
+
+function toRemove(policy: HeadersPolicy | undefined): string[] {
+  const names = (policy?.remove ?? []).filter(isModifiable).map((n) => n.toLowerCase());
+  return [...new Set(names)].sort(compareStrings);
+}
+
+function hostOf(policy: HeadersPolicy | undefined): string | undefined {
+  const host = policy?.set.find((h) => h.name.toLowerCase() === "host");
+  return host === undefined || host.value === "" || FORBIDDEN_VALUE_CHARS.test(host.value) ? undefined : host.value;
+}
+
+/** The Envoy form of a request and a response headers policy. */
+export function translateHeaderPolicies(request: HeadersPolicy | undefined, response: HeadersPolicy | undefined): HeaderMutations {
+  const hostRewrite = hostOf(request);
+  return {
+    requestHeadersToAdd: toAdd(request),
+    requestHeadersToRemove: toRemove(request),
+    responseHeadersToAdd: toAdd(response),
+    responseHeadersToRemove: toRemove(response),
+    ...(hostRewrite === undefined ? {} : { hostRewrite }),
+  };
+}
+
+/** True when a policy would change anything. */
+export function hasHeaderPolicy(policy: HeadersPolicy | undefined): boolean {
+  return policy !== undefined && (policy.set.length > 0 || policy.remove.length > 0);
+}

@@ -1,0 +1,71 @@
+/**
+ * The HTTP connection manager network filter shared by the plain-HTTP listener and every secure
+ * virtual host's filter chain: routes come over RDS, the router filter is last.
+ */
+import { create } from "@bufbuild/protobuf";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { Filter } from "../gen/envoy/config/listener/v3/listener_components_pb.js";
+import { FilterSchema } from "../gen/envoy/config/listener/v3/listener_components_pb.js";
+import { RouterSchema } from "../gen/envoy/extensions/filters/http/router/v3/router_pb.js";
+import {
+  HttpConnectionManager_CodecType,
+  HttpConnectionManager_ForwardClientCertDetails,
+  HttpConnectionManagerSchema,
+  type HttpConnectionManager_SetCurrentClientCertDetailsSchema,
+} from "../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
+import type { VirtualHostTls } from "../../controllers/model/model.js";
+import { EnvoyExtension } from "../names.js";
+import { translateAccessLog } from "./access-log.js";
+import type { ResolvedOptions } from "./options.js";
+import { adsConfigSource, durationFromMs, typed } from "./proto.js";
+
+/** Which client-certificate details a TLS host forwards upstream in x-forwarded-client-cert. */
+export type ForwardClientCertificate = NonNullable<NonNullable<VirtualHostTls["clientValidation"]>["forwardClientCertificate"]>;
+
+/** What differs between the HCMs this control plane emits. */
+export interface HttpConnectionManagerParams {
+  /** Stats prefix: the listener's name, as upstream Contour does. */
+  readonly statPrefix: string;
+  /** RDS name of the route configuration. */
+  readonly routeConfigName: string;
+  /** Set on secure hosts with client validation that forward the client certificate. */
+  readonly forwardClientCertificate?: ForwardClientCertificate;
+}
+
+/** The envoy.filters.network.http_connection_manager filter for one listener or filter chain. */
+export function translateHttpConnectionManager(params: HttpConnectionManagerParams, options: ResolvedOptions): Filter {
+  const xfcc = params.forwardClientCertificate;
+  const hcm = typed(HttpConnectionManagerSchema, {
+    statPrefix: params.statPrefix,
+    codecType: HttpConnectionManager_CodecType.AUTO,
+    routeSpecifier: {
+      case: "rds",
+      value: { configSource: adsConfigSource(), routeConfigName: params.routeConfigName },
+    },
+    // The router must be last: it ends the filter chain by forwarding the request.
+    httpFilters: [{ name: EnvoyExtension.router, configType: { case: "typedConfig", value: typed(RouterSchema, {}) } }],
+    commonHttpProtocolOptions: { idleTimeout: durationFromMs(options.connectionIdleTimeoutMs) },
+    httpProtocolOptions: { acceptHttp10: true },
+    // Envoy sits at the edge: the peer address is the client, X-Forwarded-For from it is not trusted.
+    useRemoteAddress: true,
+    xffNumTrustedHops: 0,
+    // Routes match on the normalised path so /a/../b cannot reach a route meant to be shadowed.
+    normalizePath: true,
+    mergeSlashes: true,
+    // 0 disables Envoy's whole-request timeout; per-route timeouts govern instead.
+    requestTimeout: durationFromMs(0),
+    preserveExternalRequestId: true,
+    accessLog: translateAccessLog(options.accessLog),
+    ...(xfcc === undefined
+      ? {}
+      : {
+          forwardClientCertDetails: HttpConnectionManager_ForwardClientCertDetails.SANITIZE_SET,
+          setCurrentClientCertDetails: clientCertDetails(xfcc),
+        }),
+  });
+  return create(FilterSchema, { name: EnvoyExtension.httpConnectionManager, configType: { case: "typedConfig", value: hcm } });
+}
+
+function clientCertDetails(xfcc: ForwardClientCertificate): MessageInitShape<typeof HttpConnectionManager_SetCurrentClientCertDetailsSchema> {
+  return { subject: xfcc.subject, cert: xfcc.cert, chain: xfcc.chain, dns: xfcc.dns, uri: xfcc.uri };
+}

@@ -1,0 +1,81 @@
+/**
+ * The two listeners: `ingress_http` (every virtual host, one route configuration) and
+ * `ingress_https` (one SNI-matched filter chain per secure host or TCP proxy).
+ */
+import { create } from "@bufbuild/protobuf";
+import type { Address } from "../gen/envoy/config/core/v3/address_pb.js";
+import { AddressSchema } from "../gen/envoy/config/core/v3/address_pb.js";
+import type { FilterChain, ListenerFilter } from "../gen/envoy/config/listener/v3/listener_components_pb.js";
+import { FilterChainSchema, ListenerFilterSchema } from "../gen/envoy/config/listener/v3/listener_components_pb.js";
+import type { Listener } from "../gen/envoy/config/listener/v3/listener_pb.js";
+import { ListenerSchema } from "../gen/envoy/config/listener/v3/listener_pb.js";
+import { ProxyProtocolSchema } from "../gen/envoy/extensions/filters/listener/proxy_protocol/v3/proxy_protocol_pb.js";
+import { TlsInspectorSchema } from "../gen/envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector_pb.js";
+import type { Model } from "../../controllers/model/model.js";
+import { EnvoyExtension, HTTP_LISTENER_NAME, HTTP_ROUTE_CONFIG_NAME, HTTPS_LISTENER_NAME, httpsRouteConfigName } from "../names.js";
+import type { SecureVirtualHost } from "./hosts.js";
+import { tlsListenerHosts } from "./hosts.js";
+import { translateHttpConnectionManager } from "./http-connection-manager.js";
+import type { ResolvedOptions } from "./options.js";
+import { compareStrings, typed } from "./proto.js";
+import { translateTcpProxyChain } from "./tcp-proxy.js";
+import { downstreamTlsSocket, HTTP_ALPN } from "./tls.js";
+
+function socketAddress(address: string, port: number): Address {
+  return create(AddressSchema, { address: { case: "socketAddress", value: { address, portSpecifier: { case: "portValue", value: port } } } });
+}
+
+function proxyProtocolFilters(options: ResolvedOptions): ListenerFilter[] {
+  // PROXY protocol must be read before anything else looks at the bytes of the connection.
+  if (!options.useProxyProtocol) return [];
+  return [create(ListenerFilterSchema, { name: EnvoyExtension.proxyProtocol, configType: { case: "typedConfig", value: typed(ProxyProtocolSchema, {}) } })];
+}
+
+/** The plain-HTTP listener; always present, since redirects to HTTPS are served from it too. */
+export function translateHttpListener(options: ResolvedOptions): Listener {
+  return create(ListenerSchema, {
+    name: HTTP_LISTENER_NAME,
+    address: socketAddress(options.httpAddress, options.httpPort),
+    listenerFilters: proxyProtocolFilters(options),
+    filterChains: [{ filters: [translateHttpConnectionManager({ statPrefix: HTTP_LISTENER_NAME, routeConfigName: HTTP_ROUTE_CONFIG_NAME }, options)] }],
+  });
+}
+
+function secureHostChain(vhost: SecureVirtualHost, options: ResolvedOptions): FilterChain {
+  const forward = vhost.tls.clientValidation?.forwardClientCertificate;
+  const hcm = translateHttpConnectionManager(
+    { statPrefix: HTTPS_LISTENER_NAME, routeConfigName: httpsRouteConfigName(vhost.fqdn), ...(forward === undefined ? {} : { forwardClientCertificate: forward }) },
+    options,
+  );
+  return create(FilterChainSchema, {
+    filterChainMatch: { serverNames: [vhost.fqdn] },
+    transportSocket: downstreamTlsSocket(vhost.tls, HTTP_ALPN),
+    filters: [hcm],
+  });
+}
+
+/**
+ * The TLS listener, or undefined when there is nothing to serve on it. Filter chains are sorted by
+ * server name (tlsListenerHosts has made the names unique: Envoy rejects the whole listener when
+ * two chains match the same name).
+ */
+export function translateHttpsListener(model: Model, options: ResolvedOptions): Listener | undefined {
+  const { secure, tcp } = tlsListenerHosts(model);
+  const chains: [string, FilterChain][] = secure.map((vhost) => [vhost.fqdn, secureHostChain(vhost, options)]);
+  for (const host of tcp) {
+    const chain = translateTcpProxyChain(host, options);
+    if (chain !== undefined) chains.push([host.fqdn, chain]);
+  }
+  if (chains.length === 0) return undefined;
+  const sorted = chains.sort(([a], [b]) => compareStrings(a, b)).map(([, chain]) => chain);
+  const tlsInspector = create(ListenerFilterSchema, {
+    name: EnvoyExtension.tlsInspector,
+    configType: { case: "typedConfig", value: typed(TlsInspectorSchema, {}) },
+  });
+  return create(ListenerSchema, {
+    name: HTTPS_LISTENER_NAME,
+    address: socketAddress(options.httpsAddress, options.httpsPort),
+    listenerFilters: [...proxyProtocolFilters(options), tlsInspector],
+    filterChains: sorted,
+  });
+}

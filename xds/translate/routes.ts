@@ -1,0 +1,79 @@
+/**
+ * Route configurations: `ingress_http` with every virtual host (TLS hosts answering with a
+ * redirect where the model asks for one), and one `https/<fqdn>` per secure host, so each SNI
+ * filter chain sees only its own host's routes.
+ */
+import { create } from "@bufbuild/protobuf";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { HeaderValueOption_HeaderAppendAction } from "../gen/envoy/config/core/v3/base_pb.js";
+import type { RouteSchema, VirtualHostSchema } from "../gen/envoy/config/route/v3/route_components_pb.js";
+import type { RouteConfiguration } from "../gen/envoy/config/route/v3/route_pb.js";
+import { RouteConfigurationSchema } from "../gen/envoy/config/route/v3/route_pb.js";
+import type { Model, Route, VirtualHost } from "../../controllers/model/model.js";
+import { sortRoutes } from "../../controllers/store/route-order.js";
+import { HTTP_ROUTE_CONFIG_NAME, httpsRouteConfigName } from "../names.js";
+import { translateHeaderPolicies } from "./headers.js";
+import { isSecureHost, routableVirtualHosts } from "./hosts.js";
+import { compareStrings } from "./proto.js";
+import { httpsUpgradeAction, translateRouteAction } from "./route-action.js";
+import { translateRouteMatch } from "./route-match.js";
+
+type RouteInit = MessageInitShape<typeof RouteSchema>;
+
+/** cert-manager's HTTP-01 solver must be reachable over plain HTTP before the host has a certificate. */
+const ACME_CHALLENGE_PREFIX = "/.well-known/acme-challenge/";
+
+function isAcmeChallenge(route: Route): boolean {
+  const path = route.match.path;
+  return path.kind !== "regex" && path.value.startsWith(ACME_CHALLENGE_PREFIX);
+}
+
+/** Upstream's host match: the name as given and, for exact names, the name with any port. */
+export function vhostDomains(fqdn: string): string[] {
+  return fqdn.includes("*") ? [fqdn] : [fqdn, `${fqdn}:*`];
+}
+
+function translateRoute(route: Route, listener: "http" | "https"): RouteInit {
+  const match = translateRouteMatch(route);
+  if (listener === "http" && route.httpsRedirect && !isAcmeChallenge(route)) {
+    return { match, action: httpsUpgradeAction() };
+  }
+  const headers = translateHeaderPolicies(route.requestHeaders, route.responseHeaders);
+  return {
+    match,
+    action: translateRouteAction(route.action, headers.hostRewrite),
+    requestHeadersToAdd: headers.requestHeadersToAdd,
+    requestHeadersToRemove: headers.requestHeadersToRemove,
+    responseHeadersToAdd: headers.responseHeadersToAdd,
+    responseHeadersToRemove: headers.responseHeadersToRemove,
+  };
+}
+
+function translateVirtualHost(vhost: VirtualHost, listener: "http" | "https"): MessageInitShape<typeof VirtualHostSchema> {
+  return {
+    name: vhost.fqdn,
+    domains: vhostDomains(vhost.fqdn),
+    // The store already emits routes in this order; sorting again (with the store's own, total
+    // comparator, so the two can never disagree) keeps a hand-built or merged model correct too.
+    routes: sortRoutes(vhost.routes).map((r) => translateRoute(r, listener)),
+  };
+}
+
+function routeConfiguration(name: string, vhosts: MessageInitShape<typeof VirtualHostSchema>[]): RouteConfiguration {
+  return create(RouteConfigurationSchema, {
+    name,
+    virtualHosts: vhosts,
+    // Lets upstreams measure queueing time in the proxy (upstream Contour sets it too).
+    requestHeadersToAdd: [
+      { header: { key: "x-request-start", value: "t=%START_TIME(%s.%3f)%" }, appendAction: HeaderValueOption_HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD },
+    ],
+  });
+}
+
+/** Every route configuration the listeners refer to, sorted by name. */
+export function translateRouteConfigs(model: Model): RouteConfiguration[] {
+  const hosts = routableVirtualHosts(model);
+  const http = routeConfiguration(HTTP_ROUTE_CONFIG_NAME, hosts.map((v) => translateVirtualHost(v, "http")));
+  const https = hosts.filter(isSecureHost).map((v) => routeConfiguration(httpsRouteConfigName(v.fqdn), [translateVirtualHost(v, "https")]));
+  return [http, ...https].sort((a, b) => compareStrings(a.name, b.name));
+}

@@ -1,0 +1,30 @@
+/**
+ * The whole translation: routing model plus EndpointSlices in, a complete, self-consistent set of
+ * Envoy resources out (every RDS, EDS and SDS name referenced is also emitted). Pure and total.
+ */
+import type { V1EndpointSlice } from "@kubernetes/client-node";
+import type { Listener } from "../gen/envoy/config/listener/v3/listener_pb.js";
+import type { Model } from "../../controllers/model/model.js";
+import type { EnvoyResources } from "../resources.js";
+import { translateClusters } from "./clusters.js";
+import { edsNamesOf, translateEndpoints } from "./endpoints.js";
+import { translateHttpListener, translateHttpsListener } from "./listeners.js";
+import type { TranslateOptions } from "./options.js";
+import { resolveOptions } from "./options.js";
+import { compareStrings } from "./proto.js";
+import { translateRouteConfigs } from "./routes.js";
+import { translateSecrets } from "./secrets.js";
+
+/** Translates a model and the cluster's EndpointSlices into Envoy resources, every list sorted by name. */
+export function translateModel(model: Model, endpoints: readonly V1EndpointSlice[], options: TranslateOptions = {}): EnvoyResources {
+  const resolved = resolveOptions(options);
+  const https = translateHttpsListener(model, resolved);
+  const listeners: Listener[] = https === undefined ? [translateHttpListener(resolved)] : [translateHttpListener(resolved), https];
+  return {
+    listeners: listeners.sort((a, b) => compareStrings(a.name, b.name)),
+    routes: translateRouteConfigs(model),
+    clusters: translateClusters(model.clusters),
+    endpoints: translateEndpoints(edsNamesOf(model), endpoints),
+    secrets: translateSecrets(model.secrets),
+  };
+}

@@ -1,0 +1,4 @@
+// Public surface of the `contour serve` settings module.
+export { loadServeConfig, serveUsage, type LoadServeConfigResult, type ReadFile } from "./load-serve-config.js";
+export type { ServeConfig, LeaderElectionConfig, ListenAddress, LogLevelName, XdsTlsFiles } from "./serve-config.js";
+export { parseDuration, formatDuration } from "./duration.js";

@@ -1,0 +1,72 @@
+// The table of `contour serve` settings: one entry per flag, and the same name is the config-file key.
+// Keeping both surfaces in one table is what keeps them from drifting apart.
+
+/** How a setting's text is read. */
+export type SettingType = "string" | "boolean" | "port" | "duration" | "list" | "enum";
+
+/** One setting of `contour serve`: flag `--<name>` and config-file key `<name>`. */
+export interface SettingSpec {
+  readonly name: string;
+  readonly type: SettingType;
+  /** Default as the user would write it; undefined means "unset". */
+  readonly default?: string | boolean;
+  /** Allowed values of an enum. */
+  readonly values?: readonly string[];
+  /** One line for --help and config/README.md. */
+  readonly help: string;
+}
+
+/** Every setting of `contour serve`, in the order --help lists them. */
+export const SETTINGS: readonly SettingSpec[] = [
+  { name: "config-file", type: "string", help: "path of a YAML file with these settings (keys are the flag names); flags override it" },
+  { name: "kubeconfig", type: "string", help: "kubeconfig file; default: in-cluster config when running in a pod, else $KUBECONFIG or ~/.kube/config" },
+  { name: "xds-address", type: "string", default: "0.0.0.0", help: "address the xDS gRPC server listens on" },
+  { name: "xds-port", type: "port", default: "8001", help: "port the xDS gRPC server listens on" },
+  { name: "contour-cafile", type: "string", help: "CA bundle that signs Envoy's client certificates (xDS mTLS)" },
+  { name: "contour-cert-file", type: "string", help: "xDS server certificate (PEM)" },
+  { name: "contour-key-file", type: "string", help: "xDS server private key (PEM)" },
+  { name: "insecure", type: "boolean", default: false, help: "serve xDS in plaintext without client authentication (development only)" },
+  { name: "ingress-class-name", type: "string", help: "IngressClass this controller owns; unset: Ingresses without a class and the class named \"contour\"" },
+  { name: "ingress-status-address", type: "list", help: "address(es) (IP or DNS name, comma-separated) written to Ingress status instead of the Envoy Service's" },
+  { name: "envoy-service-name", type: "string", default: "envoy", help: "Service in front of Envoy, whose load-balancer address goes into Ingress status" },
+  { name: "envoy-service-namespace", type: "string", default: "projectcontour", help: "namespace of the Envoy Service" },
+  { name: "watch-namespaces", type: "list", help: "watch only these namespaces (comma-separated); default: all" },
+  { name: "root-namespaces", type: "list", help: "namespaces in which HTTPProxies may declare a virtual host (comma-separated); default: all" },
+  { name: "envoy-http-address", type: "string", default: "0.0.0.0", help: "address of Envoy's HTTP listener" },
+  { name: "envoy-http-port", type: "port", default: "8080", help: "port of Envoy's HTTP listener" },
+  { name: "envoy-https-address", type: "string", default: "0.0.0.0", help: "address of Envoy's HTTPS listener" },
+  { name: "envoy-https-port", type: "port", default: "8443", help: "port of Envoy's HTTPS listener" },
+  { name: "disable-leader-election", type: "boolean", default: false, help: "act as leader without a Lease (run a single replica only)" },
+  { name: "leader-election-lease-name", type: "string", default: "leader-elect", help: "name of the coordination.k8s.io Lease used for leader election" },
+  { name: "leader-election-namespace", type: "string", default: "projectcontour", help: "namespace of the leader-election Lease" },
+  { name: "leader-election-lease-duration", type: "duration", default: "15s", help: "how long a Lease is valid without renewal; others wait this long before taking over" },
+  { name: "leader-election-renew-deadline", type: "duration", default: "10s", help: "the leader gives up leadership when it has not renewed for this long" },
+  { name: "leader-election-retry-period", type: "duration", default: "2s", help: "interval between attempts to acquire or renew the Lease" },
+  { name: "http-address", type: "string", default: "0.0.0.0", help: "address of the /healthz, /readyz and /metrics server" },
+  { name: "http-port", type: "port", default: "8000", help: "port of the /healthz, /readyz and /metrics server" },
+  { name: "log-level", type: "enum", default: "info", values: ["trace", "debug", "info", "warn", "error", "fatal"], help: "least severe level logged" },
+  { name: "log-format", type: "enum", default: "json", values: ["json", "text"], help: "json (one bunyan record per line) or text (for humans)" },
+];
+
+/** A setting's value before conversion: text, a flag, or a list; with where it came from, for messages. */
+export interface RawValue {
+  readonly value: string | boolean | readonly string[];
+  /** e.g. "--xds-port" or "xds-port in /etc/contour/contour.yaml". */
+  readonly source: string;
+}
+
+/** Raw values by setting name. */
+export type RawSettings = Map<string, RawValue>;
+
+/** The spec of a setting by name. */
+export function findSetting(name: string): SettingSpec | undefined {
+  return SETTINGS.find((s) => s.name === name);
+}
+
+/** Splits "a, b,,c" into ["a", "b", "c"]. */
+export function splitList(text: string): string[] {
+  return text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}

@@ -1,0 +1,96 @@
+// The operations endpoint: /healthz (can we reach the API server), /readyz (have we synced and built the
+// first snapshot), /metrics (Prometheus). Plain node:http: three routes do not need a framework.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Registry } from "prom-client";
+import type { Logger } from "../log.js";
+
+/** Options of createOpsServer. */
+export interface OpsServerOptions {
+  address: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** Liveness: e.g. createApiServerHealthCheck. Concurrent probes share one run. */
+  healthCheck: () => Promise<boolean>;
+  registry: Registry;
+  log: Logger;
+}
+
+/** The running server. */
+export interface OpsServer {
+  /** Listens; resolves with the bound port. */
+  start(): Promise<number>;
+  /** Marks the process ready (informers synced and first snapshot built) or not (shutting down). */
+  setReady(ready: boolean): void;
+  stop(): Promise<void>;
+}
+
+/** Creates the /healthz, /readyz and /metrics server. */
+export function createOpsServer(options: OpsServerOptions): OpsServer {
+  const { registry, log } = options;
+  let ready = false;
+  let running: Promise<boolean> | undefined;
+  let server: Server | undefined;
+
+  // Kubelet and humans may probe at once; one check at a time is enough and spares the API server.
+  function checkHealth(): Promise<boolean> {
+    running ??= options.healthCheck().catch(() => false).finally(() => (running = undefined));
+    return running;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (req.method !== "GET" && req.method !== "HEAD") return reply(res, 405, "method not allowed\n");
+    switch (path) {
+      case "/healthz": {
+        const ok = await checkHealth();
+        return reply(res, ok ? 200 : 503, ok ? "ok\n" : "the API server is unreachable\n");
+      }
+      case "/readyz":
+        return reply(res, ready ? 200 : 503, ready ? "ok\n" : "not ready: waiting for informers to sync and the first snapshot\n");
+      case "/metrics": {
+        const body = await registry.metrics();
+        return reply(res, 200, body, registry.contentType);
+      }
+      default:
+        return reply(res, 404, "not found\n");
+    }
+  }
+
+  return {
+    start() {
+      return new Promise((resolve, reject) => {
+        const s = createServer((req, res) => {
+          handle(req, res).catch((err: unknown) => {
+            log.error({ err, url: req.url }, "ops request failed");
+            if (!res.headersSent) reply(res, 500, "internal error\n");
+          });
+        });
+        s.once("error", reject);
+        s.listen(options.port, options.address, () => {
+          s.off("error", reject);
+          server = s;
+          const port = (s.address() as AddressInfo).port;
+          log.info({ address: options.address, port }, "serving /healthz, /readyz and /metrics");
+          resolve(port);
+        });
+      });
+    },
+    setReady(value) {
+      if (value !== ready) log.info({ ready: value }, "readiness changed");
+      ready = value;
+    },
+    stop() {
+      return new Promise((resolve) => {
+        if (server === undefined) return resolve();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function reply(res: ServerResponse, status: number, body: string, contentType = "text/plain; charset=utf-8"): void {
+  res.writeHead(status, { "content-type": contentType, "cache-control": "no-store" });
+  res.end(res.req.method === "HEAD" ? undefined : body);
+}

@@ -1,0 +1,46 @@
+// Metrics of the rebuild loop: how often, how long, and how many sources are valid.
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import type { Pipeline } from "./pipeline.js";
+import { isError } from "../../controllers/store/conditions.js";
+
+/** The rebuild loop's metrics. */
+export interface PipelineMetrics {
+  /** Records one build: its duration and whether only endpoints changed. */
+  observeBuild(seconds: number, endpointsOnly: boolean): void;
+  /** Records a snapshot refused by the consistency check. */
+  observeRefusedSnapshot(): void;
+  /** Recounts valid and invalid sources. */
+  countSources(pipeline: Pipeline): void;
+}
+
+/** Registers contour_rebuilds_total, contour_rebuild_duration_seconds, contour_snapshot_refused_total and contour_sources. */
+export function createPipelineMetrics(registry: Registry): PipelineMetrics {
+  const rebuilds = new Counter({ name: "contour_rebuilds_total", help: "Model rebuilds, by scope (full or endpoints).", labelNames: ["scope"], registers: [registry] });
+  const duration = new Histogram({
+    name: "contour_rebuild_duration_seconds",
+    help: "Time to reconcile changed objects and translate the model into Envoy resources.",
+    labelNames: ["scope"],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const refused = new Counter({ name: "contour_snapshot_refused_total", help: "Snapshots refused by the consistency check (the previous one stays served).", registers: [registry] });
+  const sources = new Gauge({ name: "contour_sources", help: "Source objects this controller serves, by kind and validity.", labelNames: ["kind", "validity"], registers: [registry] });
+  return {
+    observeBuild(seconds, endpointsOnly) {
+      const scope = endpointsOnly ? "endpoints" : "full";
+      rebuilds.inc({ scope });
+      duration.observe({ scope }, seconds);
+    },
+    observeRefusedSnapshot: () => refused.inc(),
+    countSources(pipeline) {
+      let valid = 0;
+      let invalid = 0;
+      for (const key of pipeline.servedIngresses()) {
+        if ((pipeline.conditions(key) ?? []).some(isError)) invalid++;
+        else valid++;
+      }
+      sources.set({ kind: "Ingress", validity: "valid" }, valid);
+      sources.set({ kind: "Ingress", validity: "invalid" }, invalid);
+    },
+  };
+}

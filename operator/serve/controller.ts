@@ -1,0 +1,152 @@
+// `contour serve` wired together: informers → pipeline → snapshot cache → xDS server, with the
+// leader writing status and an ops server for health and metrics.
+import { performance } from "node:perf_hooks";
+import type { KubernetesObject } from "@kubernetes/client-node";
+import type { ServeConfig } from "../config/index.js";
+import { createApiServerHealthCheck, createMetricsRegistry, createOpsServer } from "../http/index.js";
+import { createIdentity, createKubeLeaseApi, createLeaderElector, createStaticLeader, type LeaderElector } from "../leader/index.js";
+import type { Logger } from "../log.js";
+import { createPipeline } from "../pipeline/pipeline.js";
+import { createPipelineMetrics } from "../pipeline/metrics.js";
+import { createBatcher, createInformerSet, loadKubeConfig } from "../runtime/index.js";
+import { createStatusWriter } from "../status/index.js";
+import { createSnapshotCache, InconsistentSnapshotError } from "../../xds/cache/index.js";
+import { createXdsServer } from "../../xds/server/index.js";
+import { createIngressStatusSync } from "./ingress-status.js";
+import { logConditions } from "./log-conditions.js";
+
+/** A running controller. */
+export interface Controller {
+  /** Resolves once caches synced, the first snapshot was published and xDS listens. */
+  readonly started: Promise<{ xdsPort: number; httpPort: number }>;
+  /** Stops everything; a leader releases its Lease first so another replica takes over at once. */
+  stop(): Promise<void>;
+}
+
+/** The batch key: the pipeline tracks what changed itself, so one key means "rebuild". */
+const REBUILD = "rebuild";
+
+/** Starts the controller. Nothing is served over xDS before every informer has synced. */
+export function startController(config: ServeConfig, log: Logger): Controller {
+  const registry = createMetricsRegistry();
+  const kubeConfig = loadKubeConfig(config.kubeconfig);
+  const pipeline = createPipeline({
+    ingressClassName: config.ingress.className,
+    translate: {
+      httpAddress: config.envoyListeners.http.address,
+      httpPort: config.envoyListeners.http.port,
+      httpsAddress: config.envoyListeners.https.address,
+      httpsPort: config.envoyListeners.https.port,
+    },
+  });
+  const metrics = createPipelineMetrics(registry);
+  const snapshots = createSnapshotCache();
+  const xds = createXdsServer({
+    cache: snapshots,
+    address: config.xds.address,
+    port: config.xds.port,
+    ...(config.xds.tls !== undefined ? { tls: config.xds.tls } : { insecure: true }),
+    logger: log.child({ component: "xds" }),
+    registry,
+  });
+  const ops = createOpsServer({ ...config.http, healthCheck: createApiServerHealthCheck(kubeConfig), registry, log: log.child({ component: "http" }) });
+
+  let leader: LeaderElector | undefined;
+  const writer = createStatusWriter({ kubeConfig, isLeader: () => leader?.isLeader() ?? false, log: log.child({ component: "status" }), registry });
+  const statusSync = createIngressStatusSync({ pipeline, writer, statusAddresses: config.ingress.statusAddresses, envoyService: config.envoyService });
+  const leaderLog = log.child({ component: "leader" });
+  const leaderCallbacks = {
+    log: leaderLog,
+    registry,
+    onStartedLeading: () => {
+      leaderLog.info("started leading: writing status");
+      statusSync.startedLeading();
+    },
+    onStoppedLeading: () => {
+      leaderLog.info("stopped leading: status writes stop");
+      writer.dropPending();
+    },
+  };
+  leader = config.leaderElection.enabled
+    ? createLeaderElector({
+        ...leaderCallbacks,
+        api: createKubeLeaseApi(kubeConfig, config.leaderElection.namespace, config.leaderElection.leaseName),
+        identity: createIdentity(),
+        leaseDurationMs: config.leaderElection.leaseDurationMs,
+        renewDeadlineMs: config.leaderElection.renewDeadlineMs,
+        retryPeriodMs: config.leaderElection.retryPeriodMs,
+      })
+    : createStaticLeader(leaderCallbacks);
+
+  const buildLog = log.child({ component: "pipeline" });
+  function rebuild(): void {
+    const start = performance.now();
+    const result = pipeline.build();
+    try {
+      snapshots.publish(result.resources);
+    } catch (err) {
+      const inconsistent = InconsistentSnapshotError.from(err);
+      if (inconsistent === undefined) throw err;
+      // A bug in translation, never a user's fault: keep serving the last good snapshot.
+      metrics.observeRefusedSnapshot();
+      buildLog.error({ problems: inconsistent.problems.slice(0, 20) }, "snapshot refused by the consistency check; the previous one stays served");
+    }
+    const seconds = (performance.now() - start) / 1000;
+    metrics.observeBuild(seconds, result.endpointsOnly);
+    metrics.countSources(pipeline);
+    logConditions(buildLog, result.reconciled);
+    statusSync.reconciled(result.reconciled.map((r) => r.key));
+    buildLog.debug({ reconciled: result.reconciled.length, endpointsOnly: result.endpointsOnly, ms: Math.round(seconds * 1000) }, "rebuilt");
+  }
+
+  const batcher = createBatcher<string>({ holdoffMs: 100, maxDelayMs: 500, log: buildLog, onBatch: rebuild });
+  let initialBuildDone = false;
+  const isEnvoyService = (obj: KubernetesObject): boolean =>
+    obj.metadata?.namespace === config.envoyService.namespace && obj.metadata?.name === config.envoyService.name;
+
+  const informers = createInformerSet({
+    kubeConfig,
+    ...(config.watchNamespaces.length > 0 ? { namespaces: config.watchNamespaces } : {}),
+    envoyService: config.envoyService,
+    log: log.child({ component: "informers" }),
+    registry,
+    onEvent: (kind, event, obj) => {
+      const changed = pipeline.apply(kind, event, obj);
+      if (!changed || !initialBuildDone) return;
+      batcher.mark(REBUILD);
+      if (kind === "Service" && isEnvoyService(obj)) statusSync.envoyServiceChanged();
+    },
+  });
+
+  let stopping = false;
+  const started = (async () => {
+    const httpPort = await ops.start();
+    informers.start();
+    log.info("waiting for every informer to list its objects before serving xDS");
+    await informers.synced();
+    if (stopping) throw new Error("stopped before the caches synced");
+    rebuild();
+    initialBuildDone = true;
+    const { port: xdsPort } = await xds.listen();
+    ops.setReady(true);
+    leader?.start();
+    log.info({ xdsPort, httpPort, sources: pipeline.servedIngresses().length }, "caches synced, first snapshot published, serving xDS");
+    return { xdsPort, httpPort };
+  })();
+  // The caller awaits `started`; this only keeps an early stop from surfacing as an unhandled rejection.
+  started.catch(() => undefined);
+
+  return {
+    started,
+    async stop() {
+      stopping = true;
+      ops.setReady(false);
+      await leader?.stop();
+      writer.stop();
+      await batcher.stop();
+      await informers.stop();
+      await xds.close();
+      await ops.stop();
+    },
+  };
+}

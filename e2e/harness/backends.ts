@@ -20,7 +20,7 @@ export interface BackendReply {
 /** One running backend. */
 export interface Backend {
   readonly name: string;
-  /** Always 127.0.0.1. */
+  /** The address it listens on: 127.0.0.1 unless started elsewhere (see pod-backends.ts). */
   readonly host: string;
   readonly port: number;
   /** http://127.0.0.1:<port> */
@@ -50,8 +50,8 @@ export async function startBackends(names: number | readonly string[]): Promise<
   return started;
 }
 
-/** Starts one backend named `name` on a free port. */
-export async function startBackend(name: string): Promise<Backend> {
+/** Starts one backend named `name` on a free port of `host` (default 127.0.0.1). */
+export async function startBackend(name: string, host = "127.0.0.1"): Promise<Backend> {
   let requests = 0;
   let port = 0;
   const server: Server = createServer((req, res) => {
@@ -82,14 +82,14 @@ export async function startBackend(name: string): Promise<Backend> {
   await new Promise<void>((resolveListen, reject) => {
     server.once("error", reject);
     // Port 0: the kernel picks, so backends cannot clash with anything.
-    server.listen({ host: "127.0.0.1", port: 0 }, () => resolveListen());
+    server.listen({ host, port: 0 }, () => resolveListen());
   });
   port = (server.address() as AddressInfo).port;
   return {
     name,
-    host: "127.0.0.1",
+    host,
     port,
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     requestCount: () => requests,
     close: () =>
       new Promise<void>((resolveClose) => {

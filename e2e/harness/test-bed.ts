@@ -5,6 +5,7 @@ import { startEnvoy, type Envoy, type EnvoyOptions } from "./envoy.js";
 import { startEtcd, type Etcd } from "./etcd.js";
 import { startKubeApiserver, type KubeApiserver } from "./kube-apiserver.js";
 import { spawnProcess, type ManagedProcess, type SpawnOptions } from "./processes.js";
+import { startPodBackends, type PodBackend, type PodBackends } from "./pod-backends.js";
 import { createRunDir, type RunDir } from "./run-dir.js";
 import { errorMessage } from "./wait-for.js";
 
@@ -16,8 +17,10 @@ export interface TestBedOptions {
   kubernetes?: boolean;
   /** Extra kube-apiserver flags. */
   apiserverArgs?: readonly string[];
-  /** Backends to start: a count or names (see startBackends). */
+  /** Backends to start on 127.0.0.1: a count or names (see startBackends). */
   backends?: number | readonly string[];
+  /** Backends to start in the pod network namespace, for EndpointSlices to point at (see pod-backends.ts). */
+  pods?: readonly string[];
   /** An Envoy to start once the rest is up; a function gets the bed so far (e.g. for backend ports). */
   envoy?: BedEnvoyOptions | ((bed: TestBed) => BedEnvoyOptions | Promise<BedEnvoyOptions>);
 }
@@ -48,6 +51,8 @@ export interface TestBed {
   readonly envoys: readonly Envoy[];
   /** Every backend started, in order. */
   readonly backends: readonly Backend[];
+  /** The pod backends, in the order of options.pods. */
+  readonly pods: readonly PodBackend[];
   /** Milliseconds each component took to become ready, by name ("etcd", "kube-apiserver", "envoy"...). */
   readonly startupMs: Readonly<Record<string, number>>;
   /** Starts another Envoy (give it a distinct `name` if there is more than one). */
@@ -73,6 +78,7 @@ export async function createTestBed(options: TestBedOptions): Promise<TestBed> {
   const startupMs: Record<string, number> = {};
   let etcd: Etcd | undefined;
   let apiserver: KubeApiserver | undefined;
+  let pods: PodBackends | undefined;
   let stopped: Promise<{ keptLogs?: string }> | undefined;
 
   const bed: TestBed = {
@@ -93,6 +99,9 @@ export async function createTestBed(options: TestBedOptions): Promise<TestBed> {
     },
     envoys,
     backends,
+    get pods() {
+      return pods?.backends ?? [];
+    },
     startupMs,
     async startEnvoy(envoyOptions) {
       const envoy = await startEnvoy({ ...envoyOptions, runDir });
@@ -124,7 +133,7 @@ export async function createTestBed(options: TestBedOptions): Promise<TestBed> {
     const problems: string[] = [];
     // A process that died before we stopped it (other than a one-shot command exiting 0) is worth
     // keeping the logs for, even if every test passed.
-    const all = [etcd?.process, apiserver?.process, ...envoys.map((e) => e.process), ...processes];
+    const all = [etcd?.process, apiserver?.process, ...envoys.map((e) => e.process), ...processes, pods?.process];
     for (const proc of all) {
       const status = proc?.exitStatus();
       if (proc === undefined || status === undefined || status.code === 0) continue;
@@ -140,6 +149,7 @@ export async function createTestBed(options: TestBedOptions): Promise<TestBed> {
     // Data plane first (so it logs no outage noise), then the control plane, then the API server and its store.
     await Promise.all(envoys.map((e) => e.stop()));
     await Promise.all(backends.map((b) => b.close()));
+    await pods?.stop();
     await Promise.all(processes.map((p) => p.stop()));
     await apiserver?.stop();
     await etcd?.stop();
@@ -162,6 +172,7 @@ export async function createTestBed(options: TestBedOptions): Promise<TestBed> {
       startupMs["kube-apiserver"] = apiserver.startupMs;
     }
     if (options.backends !== undefined) await bed.startBackends(options.backends);
+    if (options.pods !== undefined && options.pods.length > 0) pods = await startPodBackends(runDir, options.pods);
     if (options.envoy !== undefined) {
       await bed.startEnvoy(typeof options.envoy === "function" ? await options.envoy(bed) : options.envoy);
     }

@@ -1,0 +1,69 @@
+// `make demo`: a local cluster (etcd + kube-apiserver), `contour serve`, Envoy and a demo app, all on
+// 127.0.0.1. Prints the curl that shows traffic flowing; Ctrl-C stops everything.
+import process from "node:process";
+import { createTestBed, httpGet, waitFor } from "../harness/index.js";
+import { pickEnvoyPorts, startContour, startEnvoyFor, writeCertificates } from "../fixtures/contour.js";
+import { applyEndpointSlice, createIngress, createService, ensureNamespace, kubeClients, simpleIngressSpec } from "../fixtures/kube-objects.js";
+import { installCrds } from "../fixtures/crds.js";
+
+const HOST = "demo.contour.local";
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  console.log("starting etcd and kube-apiserver ...");
+  const bed = await createTestBed({ name: "demo", pods: ["demo-app-1", "demo-app-2"] });
+  let stopping = false;
+  const stop = async (code: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nstopping ...");
+    await bed.stop({ failed: code !== 0 });
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+
+  try {
+    const kube = kubeClients(bed.apiserver.makeKubeConfig());
+    console.log("applying the CRDs and the demo app (Namespace, Service, EndpointSlice, Ingress) ...");
+    await installCrds(bed.apiserver.makeKubeConfig());
+    await ensureNamespace(kube, "projectcontour");
+    await ensureNamespace(kube, "demo");
+    await createService(kube, "demo", "demo-app", [{ name: "http", port: 80 }]);
+    await applyEndpointSlice(kube, "demo", "demo-app", "http", bed.pods.map((b) => ({ ip: b.ip, port: b.port })).slice(0, 1), "a");
+    await applyEndpointSlice(kube, "demo", "demo-app", "http", bed.pods.map((b) => ({ ip: b.ip, port: b.port })).slice(1, 2), "b");
+    await createIngress(kube, "demo", "demo-app", simpleIngressSpec(HOST, "demo-app", "http"));
+
+    console.log("starting contour serve and Envoy ...");
+    const certs = await writeCertificates(bed);
+    const envoyPorts = await pickEnvoyPorts();
+    const contour = await startContour(bed, { certs, envoyPorts, args: ["--log-format=text", "--ingress-status-address=127.0.0.1"] });
+    const envoy = await startEnvoyFor(bed, { certs, xdsPort: contour.xdsPort });
+    const url = `http://127.0.0.1:${envoyPorts.http}/`;
+    await waitFor(async () => (await httpGet(url, { host: HOST, timeoutMs: 1000 }).catch(() => undefined))?.status === 200, {
+      timeoutMs: 30_000,
+      description: `a 200 from ${url} (Host: ${HOST})`,
+    });
+
+    console.log(`
+contour is serving (up in ${((Date.now() - started) / 1000).toFixed(1)} s). Try:
+
+  curl -H 'Host: ${HOST}' ${url}
+
+Each request is answered by one of two demo backends (see "name" in the reply).
+
+  kubeconfig:      ${bed.apiserver.kubeconfigPath}
+  contour log:     ${contour.process.logPath}
+  contour metrics: http://127.0.0.1:${contour.httpPort}/metrics
+  Envoy admin:     ${envoy.adminUrl}
+  Envoy log:       ${envoy.process.logPath}
+
+Edit the cluster with kubectl --kubeconfig ${bed.apiserver.kubeconfigPath} (if you have kubectl).
+Press Ctrl-C to stop everything.`);
+  } catch (err) {
+    console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
+    await stop(1);
+  }
+}
+
+void main();

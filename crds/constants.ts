@@ -1,0 +1,34 @@
+// Names of the projectcontour.io/v1 API: group, version, kinds, plurals. One place for all of them.
+
+/** The API group of Contour's kinds. */
+export const GROUP = "projectcontour.io";
+/** The only version of the API. */
+export const VERSION = "v1";
+/** apiVersion of HTTPProxy and TLSCertificateDelegation objects. */
+export const API_VERSION = `${GROUP}/${VERSION}`;
+
+/** Kind of an HTTPProxy. */
+export const HTTPPROXY_KIND = "HTTPProxy";
+/** Kind of a list of HTTPProxies. */
+export const HTTPPROXY_LIST_KIND = "HTTPProxyList";
+/** Resource name of HTTPProxies (the URL path segment). */
+export const HTTPPROXY_PLURAL = "httpproxies";
+/** Singular resource name (kubectl get httpproxy). */
+export const HTTPPROXY_SINGULAR = "httpproxy";
+/** kubectl short names of HTTPProxy. */
+export const HTTPPROXY_SHORT_NAMES = ["proxy", "proxies"] as const;
+/** Name of the HTTPProxy CRD. */
+export const HTTPPROXY_CRD_NAME = `${HTTPPROXY_PLURAL}.${GROUP}`;
+
+/** Kind of a TLSCertificateDelegation. */
+export const TLS_CERTIFICATE_DELEGATION_KIND = "TLSCertificateDelegation";
+/** Kind of a list of TLSCertificateDelegations. */
+export const TLS_CERTIFICATE_DELEGATION_LIST_KIND = "TLSCertificateDelegationList";
+/** Resource name of TLSCertificateDelegations. */
+export const TLS_CERTIFICATE_DELEGATION_PLURAL = "tlscertificatedelegations";
+/** Singular resource name. */
+export const TLS_CERTIFICATE_DELEGATION_SINGULAR = "tlscertificatedelegation";
+/** kubectl short names of TLSCertificateDelegation. */
+export const TLS_CERTIFICATE_DELEGATION_SHORT_NAMES = ["tlscerts"] as const;
+/** Name of the TLSCertificateDelegation CRD. */
+export const TLS_CERTIFICATE_DELEGATION_CRD_NAME = `${TLS_CERTIFICATE_DELEGATION_PLURAL}.${GROUP}`;

@@ -1,0 +1,8 @@
+// Public surface of crds/: Contour's kinds as TypeScript (with their enumerations as value lists),
+// the API's names, and the CRD manifests.
+export * from "./constants.js";
+export * from "./types/httpproxy.js";
+export * from "./types/tlscertificatedelegation.js";
+export * from "./types/detailed-condition.js";
+export { CRD_FILES, crdPath, loadCrd, loadCrdManifests, loadHTTPProxyCrd, loadTLSCertificateDelegationCrd, repoRoot, type CrdName } from "./manifests.js";
+export type { CustomResourceDefinition, JSONSchemaProps, PrinterColumn } from "./schema/openapi.js";

@@ -10,7 +10,7 @@ import { parseRetryPolicy } from "../annotations/retry-policy.js";
 import { parseTlsVersions } from "../annotations/tls-protocol-version.js";
 import { parseWebsocketRoutes } from "../annotations/websocket-routes.js";
 import { ALLOW_HTTP, httpAllowed, tlsRequired } from "../annotations/http-listener.js";
-import { canonicalJson } from "../../xds/names.js";
+import { canonicalJson } from "../model/names.js";
 import { DEFAULT_CONNECT_TIMEOUT_MS } from "../services/service-cluster.js";
 import { ingressMatchesClass } from "./ingress-class.js";
 import { ingressRoutes } from "./ingress-routes.js";

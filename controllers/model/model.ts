@@ -101,6 +101,61 @@ export type HashPolicy =
   | { readonly kind: "sourceIp"; readonly terminal: boolean }
   | { readonly kind: "cookie"; readonly name: string; readonly ttlSeconds: number; readonly path: string };
 
+/** CORS for a virtual host (Envoy's cors filter). Origins are exact strings or, with regex: true, RE2 patterns. */
+export interface CorsPolicy {
+  readonly allowOrigin: readonly { readonly value: string; readonly regex: boolean }[];
+  readonly allowMethods: readonly string[];
+  readonly allowHeaders: readonly string[];
+  readonly exposeHeaders: readonly string[];
+  readonly allowCredentials: boolean;
+  /** Seconds; undefined leaves Envoy's default. */
+  readonly maxAgeSeconds?: number;
+  readonly allowPrivateNetwork: boolean;
+}
+
+/** A local (per-Envoy) token-bucket rate limit, for a virtual host or a route. */
+export interface LocalRateLimit {
+  /** Tokens added per fill interval, and the bucket size (burst = maxTokens - tokensPerFill). */
+  readonly tokensPerFill: number;
+  readonly maxTokens: number;
+  readonly fillIntervalMs: number;
+  /** Status returned when limited; 429 by default. */
+  readonly responseStatus: number;
+  readonly responseHeaders: readonly { readonly name: string; readonly value: string }[];
+}
+
+/** Client IP filtering: allow lists pass only matching clients; deny lists refuse them. */
+export interface IpFilter {
+  readonly action: "allow" | "deny";
+  readonly rules: readonly {
+    /** "peer": the connection's address; "remote": the client address after X-Forwarded-For handling. */
+    readonly source: "peer" | "remote";
+    /** CIDR, e.g. 10.0.0.0/8 or 2001:db8::/32; a bare address means /32 or /128. */
+    readonly cidr: string;
+  }[];
+}
+
+/** Active health checking of a cluster's endpoints. */
+export type HealthCheck =
+  | {
+      readonly kind: "http";
+      readonly path: string;
+      readonly host: string;
+      readonly intervalMs: number;
+      readonly timeoutMs: number;
+      readonly unhealthyThreshold: number;
+      readonly healthyThreshold: number;
+      /** Status ranges [start, end) that count as healthy; default 200-299. */
+      readonly expectedStatuses?: readonly { readonly start: number; readonly end: number }[];
+    }
+  | {
+      readonly kind: "tcp";
+      readonly intervalMs: number;
+      readonly timeoutMs: number;
+      readonly unhealthyThreshold: number;
+      readonly healthyThreshold: number;
+    };
+
 /** A route inside a virtual host. */
 export interface Route {
   readonly source: SourceRef;
@@ -110,6 +165,10 @@ export interface Route {
   readonly httpsRedirect: boolean;
   readonly requestHeaders?: HeadersPolicy;
   readonly responseHeaders?: HeadersPolicy;
+  /** Overrides the virtual host's rate limit for this route. */
+  readonly rateLimit?: LocalRateLimit;
+  /** Overrides the virtual host's IP filter for this route. */
+  readonly ipFilter?: IpFilter;
 }
 
 /** TLS settings of a secure virtual host. */
@@ -133,6 +192,9 @@ export interface VirtualHost {
   readonly fqdn: string;
   readonly routes: readonly Route[];
   readonly tls?: VirtualHostTls;
+  readonly cors?: CorsPolicy;
+  readonly rateLimit?: LocalRateLimit;
+  readonly ipFilter?: IpFilter;
 }
 
 /** A TCP proxy reached by SNI on the HTTPS listener (TLS passthrough or termination). */
@@ -162,6 +224,9 @@ export interface Cluster {
   readonly connectTimeoutMs: number;
   readonly upstreamValidation?: { readonly caSecret: string; readonly subjectName: string };
   readonly sni?: string;
+  readonly healthCheck?: HealthCheck;
+  /** Milliseconds an idle upstream connection is kept; undefined leaves Envoy's default (1 h). */
+  readonly idleConnectionTimeoutMs?: number;
 }
 
 /** A Kubernetes TLS Secret (certificate and key) or a CA bundle, served to Envoy through SDS. */

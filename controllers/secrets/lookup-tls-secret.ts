@@ -3,7 +3,7 @@ import type { TlsSecret } from "../model/model.js";
 import type { Condition } from "../store/fragment.js";
 import type { ObjectCache, ObjectKey } from "../source/object-cache.js";
 import { errorCondition, quote } from "../store/conditions.js";
-import { secretName as sdsSecretName, shortHash } from "../../xds/names.js";
+import { secretName as sdsSecretName, shortHash } from "../model/names.js";
 import { delegationPermitted } from "./delegation.js";
 import { validateTlsSecret, type TlsSecretValidator } from "./tls-secret-validation.js";
 

@@ -2,7 +2,7 @@ import type { V1Service, V1ServicePort } from "@kubernetes/client-node";
 import type { Cluster } from "../model/model.js";
 import type { Condition } from "../store/fragment.js";
 import type { Parsed } from "../annotations/annotation-value.js";
-import { clusterName, edsName, shortHash } from "../../xds/names.js";
+import { clusterName, edsName, shortHash } from "../model/names.js";
 import { parseCircuitBreakers } from "./circuit-breakers.js";
 import { upstreamProtocol } from "./upstream-protocol.js";
 

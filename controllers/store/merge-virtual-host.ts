@@ -1,6 +1,6 @@
 import type { Route, TcpProxyHost, VirtualHost } from "../model/model.js";
 import type { Condition } from "./fragment.js";
-import { canonicalJson } from "../../xds/names.js";
+import { canonicalJson } from "../model/names.js";
 import { errorCondition, quote } from "./conditions.js";
 import { describePath, sortRoutes } from "./route-order.js";
 

@@ -1,6 +1,6 @@
 import type { PathMatch, Route, RouteMatch } from "../model/model.js";
 import { compareStrings } from "../source/object-cache.js";
-import { canonicalJson } from "../../xds/names.js";
+import { canonicalJson } from "../model/names.js";
 
 const KIND_RANK: Readonly<Record<PathMatch["kind"], number>> = { exact: 0, regex: 1, prefix: 2 };
 

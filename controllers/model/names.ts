@@ -1,0 +1,60 @@
+/**
+ * Names the routing model gives to clusters, endpoint sets and secrets, derived from source identity
+ * and content only, so every replica computes the same names. xds/names.ts re-exports them with
+ * the Envoy-only names.
+ */
+import { createHash } from "node:crypto";
+
+/** Name of the Envoy cluster for one Service port with one set of connection options. */
+export function clusterName(namespace: string, service: string, port: number, optionsHash: string): string {
+  return `${namespace}/${service}/${port}/${optionsHash}`;
+}
+
+/**
+ * Name of the EDS resource (ClusterLoadAssignment) carrying a Service port's endpoints. The port is
+ * named, not numbered, because EndpointSlices list ports by name; an unnamed port (portName "")
+ * leaves the segment out, as upstream Contour does.
+ */
+export function edsName(namespace: string, service: string, portName: string): string {
+  return portName === "" ? `${namespace}/${service}` : `${namespace}/${service}/${portName}`;
+}
+
+/** What an EDS name refers to; undefined when the name was not built by edsName. */
+export interface EdsTarget {
+  readonly namespace: string;
+  readonly service: string;
+  readonly portName: string;
+}
+
+/** Inverse of edsName; unambiguous because namespaces, Service names and port names hold no "/". */
+export function parseEdsName(name: string): EdsTarget | undefined {
+  const parts = name.split("/");
+  const [namespace, service, portName = ""] = parts;
+  if (parts.length < 2 || parts.length > 3 || !namespace || !service) return undefined;
+  if (parts.length === 3 && portName === "") return undefined;
+  return { namespace, service, portName };
+}
+
+/** Name of the SDS secret for one Kubernetes Secret's content (a new content gives a new name). */
+export function secretName(namespace: string, name: string, contentHash: string): string {
+  return `${namespace}/${name}/${contentHash}`;
+}
+
+/**
+ * JSON with object keys sorted at every level, so equal values always serialise to equal strings
+ * (JSON.stringify follows insertion order, which depends on how a value was built).
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === "bigint") return v.toString();
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+    return sorted;
+  }) ?? "null";
+}
+
+/** First 10 hex characters of the SHA-256 of a value's canonical JSON: short, stable, content-derived. */
+export function shortHash(value: unknown): string {
+  return createHash("sha256").update(canonicalJson(value)).digest("hex").slice(0, 10);
+}

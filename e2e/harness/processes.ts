@@ -21,6 +21,8 @@ export interface ProcessExit {
   code: number | null;
   signal: NodeJS.Signals | null;
   error?: Error;
+  /** The test ended it (stop() or kill()), so it did not die on its own. */
+  intended?: boolean;
 }
 
 /** A running (or finished) child process of the test bed. */
@@ -36,6 +38,8 @@ export interface ManagedProcess {
   exitError(): Error | undefined;
   /** SIGTERM, then SIGKILL after `graceMs` (default 5 s); resolves once it is gone. */
   stop(graceMs?: number): Promise<ProcessExit>;
+  /** Sends a signal (e.g. SIGKILL to simulate a crash) and resolves once the process is gone. */
+  kill(signal: NodeJS.Signals): Promise<ProcessExit>;
 }
 
 const live = new Set<ChildProcess>();
@@ -67,6 +71,7 @@ export function spawnProcess(options: SpawnOptions): ManagedProcess {
   }
   live.add(child);
   let status: ProcessExit | undefined;
+  let intended = false;
   const exited = new Promise<ProcessExit>((resolveExit) => {
     child.once("error", (error) => {
       live.delete(child);
@@ -75,7 +80,7 @@ export function spawnProcess(options: SpawnOptions): ManagedProcess {
     });
     child.once("exit", (code, signal) => {
       live.delete(child);
-      status ??= { code, signal };
+      status ??= { code, signal, ...(intended ? { intended } : {}) };
       resolveExit(status);
     });
   });
@@ -87,8 +92,15 @@ export function spawnProcess(options: SpawnOptions): ManagedProcess {
     exited,
     exitStatus: () => status,
     exitError: () => (status === undefined ? undefined : describeExit(options.name, status, options.logPath)),
+    async kill(signal) {
+      if (status !== undefined) return status;
+      intended = true;
+      child.kill(signal);
+      return exited;
+    },
     async stop(graceMs = 5_000) {
       if (status !== undefined) return status;
+      intended = true;
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
       try {

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs upstream Project Contour (the Go controller) for `make bench-upstream`: built with
+# `go install` from its published module, cached under .tools/contour-upstream-<version>/.
+# Its CRDs are read at run time from the downloaded module in the Go module cache (never copied here).
+# Prints two lines: CONTOUR_UPSTREAM_BIN=<path> and CONTOUR_UPSTREAM_CRDS=<path>.
+set -euo pipefail
+
+version=${CONTOUR_UPSTREAM_VERSION:-1.33.6}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+dir="$root/.tools/contour-upstream-$version"
+
+fail() {
+  echo "bench-upstream: cannot install upstream contour $version: $1" >&2
+  exit 1
+}
+
+command -v go >/dev/null 2>&1 || fail "'go' is not on PATH"
+export GOTOOLCHAIN=local CGO_ENABLED=0
+
+if ! { [ -x "$dir/bin/contour" ] && "$dir/bin/contour" version 2>/dev/null | grep -q "v$version"; }; then
+  echo "building upstream contour v$version with $(go version) into $dir" >&2
+  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/bin"
+  # -ldflags: contour reports its version from these variables (a `go install` leaves them empty).
+  GOBIN="$dir.tmp/bin" go install -trimpath \
+    -ldflags "-s -w -X github.com/projectcontour/contour/internal/build.Version=v$version -X github.com/projectcontour/contour/internal/build.Branch=release-${version%.*}" \
+    "github.com/projectcontour/contour/cmd/contour@v$version" >&2 \
+    || fail "go install github.com/projectcontour/contour/cmd/contour@v$version failed (see above)"
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+fi
+
+moddir=$(go env GOMODCACHE)/github.com/projectcontour/contour@v$version
+crds="$moddir/examples/contour/01-crds.yaml"
+if [ ! -f "$crds" ]; then
+  go mod download "github.com/projectcontour/contour@v$version" >&2 || fail "go mod download failed"
+fi
+[ -f "$crds" ] || fail "$crds is missing from the module"
+echo "CONTOUR_UPSTREAM_BIN=$dir/bin/contour"
+echo "CONTOUR_UPSTREAM_CRDS=$crds"

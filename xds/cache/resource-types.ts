@@ -1,0 +1,67 @@
+// What the cache and server need to know about each served resource type, in one table.
+import type { DescMessage, Message } from "@bufbuild/protobuf";
+import { ClusterSchema } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
+import { ClusterLoadAssignmentSchema } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
+import { ListenerSchema } from "../gen/envoy/config/listener/v3/listener_pb.js";
+import { RouteConfigurationSchema } from "../gen/envoy/config/route/v3/route_pb.js";
+import { SecretSchema } from "../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
+import { TypeUrl, type EnvoyResources } from "../resources.js";
+
+/** The short name of a served type: metric label and log field. */
+export type TypeName = "secret" | "cluster" | "endpoint" | "listener" | "route";
+
+/** Static facts about one served resource type. */
+export interface ResourceType {
+  readonly typeUrl: TypeUrl;
+  readonly name: TypeName;
+  readonly schema: DescMessage;
+  /**
+   * Whether an empty subscription means "everything" (the legacy wildcard). Only listeners and
+   * clusters: Envoy learns every other name from them.
+   */
+  readonly wildcard: boolean;
+  /**
+   * Whether listeners and routes point at this type (secrets, clusters, endpoints). For make
+   * before break, upstream changes are sent and ACKed before listeners and routes are sent, and
+   * upstream removals wait until Envoy has accepted the listeners and routes that stopped using them.
+   */
+  readonly upstream: boolean;
+  /** The resources of this type in a complete set. */
+  readonly list: (resources: EnvoyResources) => readonly Message[];
+  /** The resource's name as Envoy subscribes to it. */
+  readonly nameOf: (resource: Message) => string;
+}
+
+const named = (resource: Message): string => (resource as unknown as { name: string }).name;
+
+/**
+ * Every served type in the order a change must reach Envoy: what is referenced before what refers
+ * to it (secrets and clusters before the listeners and routes that use them).
+ */
+export const RESOURCE_TYPES: readonly ResourceType[] = [
+  { typeUrl: TypeUrl.secret, name: "secret", schema: SecretSchema, wildcard: false, upstream: true, list: (r) => r.secrets, nameOf: named },
+  { typeUrl: TypeUrl.cluster, name: "cluster", schema: ClusterSchema, wildcard: true, upstream: true, list: (r) => r.clusters, nameOf: named },
+  {
+    typeUrl: TypeUrl.endpoint,
+    name: "endpoint",
+    schema: ClusterLoadAssignmentSchema,
+    wildcard: false,
+    upstream: true,
+    list: (r) => r.endpoints,
+    nameOf: (resource) => (resource as unknown as { clusterName: string }).clusterName,
+  },
+  { typeUrl: TypeUrl.listener, name: "listener", schema: ListenerSchema, wildcard: true, upstream: false, list: (r) => r.listeners, nameOf: named },
+  { typeUrl: TypeUrl.route, name: "route", schema: RouteConfigurationSchema, wildcard: false, upstream: false, list: (r) => r.routes, nameOf: named },
+];
+
+const byUrl = new Map<string, ResourceType>(RESOURCE_TYPES.map((t) => [t.typeUrl, t]));
+
+/** The served type with this URL, or undefined for a type this server does not serve. */
+export function lookupResourceType(typeUrl: string): ResourceType | undefined {
+  return byUrl.get(typeUrl);
+}
+
+/** The short name of a type URL: the served name, else the last segment of the URL. */
+export function typeNameOf(typeUrl: string): string {
+  return byUrl.get(typeUrl)?.name ?? typeUrl.slice(typeUrl.lastIndexOf(".") + 1);
+}

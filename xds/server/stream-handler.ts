@@ -1,0 +1,143 @@
+// Runs one protocol state machine on one Connect stream: requests and snapshots in, responses
+// out, with logs and metrics. The protocol itself lives in sotw-stream.ts and delta-stream.ts.
+import type Logger from "bunyan";
+import type { SnapshotCache } from "../cache/snapshot-cache.js";
+import type { Snapshot } from "../cache/snapshot.js";
+import { typeNameOf } from "../cache/resource-types.js";
+import { createAsyncQueue } from "./async-queue.js";
+import type { XdsMetrics } from "./metrics.js";
+import type { StreamEvent, StreamStep } from "./stream-events.js";
+
+/** What every stream of a server shares. */
+export interface StreamDeps {
+  readonly cache: SnapshotCache;
+  readonly metrics: XdsMetrics;
+  readonly logger: Logger;
+}
+
+/** A protocol state machine as the handler drives it. */
+export interface StreamMachine<Request, Response> {
+  handleRequest(request: Request): StreamStep<Response>;
+  handleSnapshot(snapshot: Snapshot): StreamStep<Response>;
+  nodeId(): string;
+}
+
+/** A stream as the server lists it. */
+export interface XdsStreamInfo {
+  readonly id: number;
+  readonly kind: "sotw" | "delta";
+  /** Envoy's node id; empty until its first request. */
+  readonly node: string;
+}
+
+/** Options of runStream. */
+export interface RunStreamOptions<Request, Response> {
+  readonly id: number;
+  readonly kind: "sotw" | "delta";
+  readonly machine: StreamMachine<Request, Response>;
+  readonly requests: AsyncIterable<Request>;
+  /** Aborted when the client goes away or the server shuts down. */
+  readonly signal: AbortSignal;
+  readonly deps: StreamDeps;
+  /** Encoded size of a response, for contour_xds_push_bytes_total. */
+  readonly sizeOf: (response: Response) => number;
+  /** Called once when the stream ends, however it ends. */
+  readonly onClose?: () => void;
+}
+
+/**
+ * The responses of one xDS stream. The stream ends only when the client ends or cancels it, or
+ * the server shuts down; everything it subscribed to is released then.
+ */
+export async function* runStream<Request, Response>(options: RunStreamOptions<Request, Response>): AsyncGenerator<Response> {
+  const { machine, deps, kind, signal } = options;
+  const queue = createAsyncQueue<Response>();
+  let log = deps.logger.child({ streamId: options.id, kind });
+  let node = "";
+  const warnedTypes = new Set<string>();
+
+  const report = (event: StreamEvent, response: Response | undefined): void => {
+    const type = typeNameOf(event.typeUrl);
+    switch (event.kind) {
+      case "push": {
+        const bytes = response === undefined ? 0 : options.sizeOf(response);
+        deps.metrics.pushes.inc({ type });
+        deps.metrics.pushBytes.inc({ type }, bytes);
+        log.debug({ type, version: event.version, nonce: event.nonce, resources: event.resources, removed: event.removed, bytes }, "xDS response sent");
+        return;
+      }
+      case "ack":
+        log.debug({ type, version: event.version, nonce: event.nonce }, "xDS response accepted");
+        return;
+      case "nack":
+        deps.metrics.nacks.inc({ type });
+        log.error(
+          { type, version: event.version, acceptedVersion: event.acceptedVersion, nonce: event.nonce, envoyError: event.message },
+          `Envoy rejected ${type} version ${event.version}: ${event.message}`,
+        );
+        return;
+      case "stale-nonce":
+        log.debug({ type, nonce: event.nonce }, "ignored request answering a superseded response");
+        return;
+      case "unknown-type":
+        if (!warnedTypes.has(event.typeUrl)) log.warn({ typeUrl: event.typeUrl }, "Envoy asked for a resource type this server does not serve");
+        warnedTypes.add(event.typeUrl);
+        return;
+    }
+  };
+
+  const emit = (step: StreamStep<Response>): void => {
+    if (node === "" && machine.nodeId() !== "") {
+      node = machine.nodeId();
+      log = log.child({ node });
+      log.info("xDS stream opened");
+    }
+    let next = 0;
+    for (const event of step.events) {
+      // Push events pair with responses, in order.
+      const response = event.kind === "push" ? step.responses[next++] : undefined;
+      report(event, response);
+    }
+    for (const response of step.responses) queue.push(response);
+  };
+
+  const guarded = (work: () => void): void => {
+    try {
+      work();
+    } catch (err) {
+      // A bug in the state machine: end this stream (Envoy reconnects) rather than serve a guess.
+      log.error({ err }, "xDS stream failed");
+      queue.fail(err);
+    }
+  };
+
+  deps.metrics.streams.inc({ kind });
+  const current = deps.cache.current();
+  if (current !== undefined) guarded(() => emit(machine.handleSnapshot(current)));
+  const unsubscribe = deps.cache.subscribe((snapshot) => guarded(() => emit(machine.handleSnapshot(snapshot))));
+  const onAbort = (): void => queue.close();
+  signal.addEventListener("abort", onAbort);
+
+  void (async () => {
+    try {
+      for await (const request of options.requests) {
+        if (queue.closed) break;
+        guarded(() => emit(machine.handleRequest(request)));
+      }
+    } catch (err) {
+      if (!signal.aborted) log.debug({ err }, "xDS stream request side failed");
+    } finally {
+      queue.close();
+    }
+  })();
+
+  try {
+    yield* queue;
+  } finally {
+    unsubscribe();
+    signal.removeEventListener("abort", onAbort);
+    deps.metrics.streams.dec({ kind });
+    log.info("xDS stream closed");
+    options.onClose?.();
+  }
+}

@@ -3,6 +3,7 @@ import type { RetryPolicy } from "../model/model.js";
 import { warningCondition } from "../store/conditions.js";
 import { CONTOUR_PREFIX, invalidAnnotation, readAnnotation, splitList, type Annotations, type Parsed } from "./annotation-value.js";
 import { parseTimeoutSetting } from "./timeout-setting.js";
+import { RETRY_ON_VALUES as CRD_RETRY_ON_VALUES } from "../../crds/types/httpproxy.js";
 
 /** The conditions under which a request is retried: Envoy's retry_on, comma-separated. */
 export const RETRY_ON = `${CONTOUR_PREFIX}retry-on`;
@@ -14,27 +15,11 @@ export const NUM_RETRIES = `${CONTOUR_PREFIX}num-retries`;
 export const PER_TRY_TIMEOUT = `${CONTOUR_PREFIX}per-try-timeout`;
 
 /**
- * The retry_on values Envoy knows (x-envoy-retry-on and x-envoy-retry-grpc-on). An unknown one is
- * dropped here rather than handed to Envoy, which may reject the whole route configuration.
+ * The retry_on values Envoy knows (x-envoy-retry-on and x-envoy-retry-grpc-on), the same list the
+ * HTTPProxy CRD allows. An unknown one is dropped here rather than handed to Envoy, which may reject
+ * the whole route configuration.
  */
-export const RETRY_ON_VALUES: ReadonlySet<string> = new Set([
-  "5xx",
-  "gateway-error",
-  "reset",
-  "reset-before-request",
-  "connect-failure",
-  "envoy-ratelimited",
-  "retriable-4xx",
-  "refused-stream",
-  "retriable-status-codes",
-  "retriable-headers",
-  "http3-post-connect-failure",
-  "cancelled",
-  "deadline-exceeded",
-  "internal",
-  "resource-exhausted",
-  "unavailable",
-]);
+export const RETRY_ON_VALUES: ReadonlySet<string> = new Set(CRD_RETRY_ON_VALUES);
 
 const INT32 = /^[+-]?\d{1,10}$/u;
 

@@ -2,6 +2,7 @@
 // EndpointSlices, so backends that EndpointSlices point at live in a namespace of their own, reached
 // over a veth pair with addresses from 198.18.0.0/15 (reserved for network tests, RFC 2544).
 import { execFileSync } from "node:child_process";
+import { isAlive } from "./run-dir.js";
 
 /** A network namespace with one veth link to the host. */
 export interface PodNetwork {
@@ -41,21 +42,13 @@ function run(ip: string, args: readonly string[]): string {
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 // Namespaces of runs that were killed before they could clean up: their owner pid is in the name.
 function removeStale(ip: string): void {
   for (const line of run(ip, ["netns", "list"]).split("\n")) {
     const name = line.split(" ")[0] ?? "";
     const match = new RegExp(`^${PREFIX}(\\d+)-\\d+$`).exec(name);
-    if (match?.[1] !== undefined && !processAlive(Number(match[1]))) {
+    if (match?.[1] !== undefined && !isAlive(Number(match[1]))) {
       try {
         run(ip, ["netns", "del", name]);
       } catch {

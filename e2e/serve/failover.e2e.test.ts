@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import { startContour, startEnvoyFor, pickEnvoyPorts, writeCertificates, type Contour } from "../fixtures/contour.js";
-import { applyEndpointSlice, createIngress, createService, ensureNamespace, kubeClients, simpleIngressSpec } from "../fixtures/kube-objects.js";
+import { deployApp } from "../fixtures/app.js";
+import { createIngress, simpleIngressSpec } from "../fixtures/kube-objects.js";
 import { metricValue } from "../fixtures/metrics.js";
 import { startRequestLoop } from "../fixtures/request-loop.js";
 import { httpGet, useTestBed, waitFor } from "../harness/index.js";
@@ -30,12 +31,7 @@ describe("contour serve: leader election across two replicas", function () {
   it("lets only the leader write status, and hands over within the lease duration without failed requests", async function () {
     this.timeout(120_000);
     const { bed } = ctx;
-    const kube = kubeClients(bed.apiserver.makeKubeConfig());
-    await ensureNamespace(kube, "projectcontour");
-    await ensureNamespace(kube, "app");
-    await createService(kube, "app", "app", [{ port: 80 }]);
-    await applyEndpointSlice(kube, "app", "app", undefined, [{ ip: bed.pods[0]!.ip, port: bed.pods[0]!.port }]);
-    await createIngress(kube, "app", "first", simpleIngressSpec("app.example.com", "app", 80));
+    const kube = await deployApp(bed, "first", "app.example.com");
 
     const certs = await writeCertificates(bed);
     const envoyPorts = await pickEnvoyPorts();

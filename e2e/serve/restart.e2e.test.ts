@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import { startContour, startEnvoyFor, pickEnvoyPorts, writeCertificates } from "../fixtures/contour.js";
-import { applyEndpointSlice, createIngress, createService, ensureNamespace, kubeClients, simpleIngressSpec } from "../fixtures/kube-objects.js";
+import { deployApp } from "../fixtures/app.js";
+import { createIngress, simpleIngressSpec } from "../fixtures/kube-objects.js";
 import { metricValue } from "../fixtures/metrics.js";
 import { startRequestLoop } from "../fixtures/request-loop.js";
 import { httpGet, useTestBed, waitFor, type Envoy } from "../harness/index.js";
@@ -38,12 +39,7 @@ describe("contour serve: restart under load", function () {
   it("keeps Envoy serving through a restart and never sends it an empty configuration", async function () {
     this.timeout(120_000);
     const { bed } = ctx;
-    const kube = kubeClients(bed.apiserver.makeKubeConfig());
-    await ensureNamespace(kube, "projectcontour");
-    await ensureNamespace(kube, "app");
-    await createService(kube, "app", "app", [{ port: 80 }]);
-    await applyEndpointSlice(kube, "app", "app", undefined, [{ ip: bed.pods[0]!.ip, port: bed.pods[0]!.port }]);
-    await createIngress(kube, "app", "app", simpleIngressSpec("app.example.com", "app", 80));
+    const kube = await deployApp(bed, "app", "app.example.com");
 
     const certs = await writeCertificates(bed);
     const envoyPorts = await pickEnvoyPorts();

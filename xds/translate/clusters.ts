@@ -1,6 +1,7 @@
 /**
  * Upstream clusters: one per model Cluster, endpoints over EDS, with the load-balancing policy,
- * protocol, TLS and circuit breakers the Service and its routes ask for.
+ * protocol, TLS, circuit breakers, health checks and connection idle timeout the Service and its
+ * routes ask for.
  */
 import { create } from "@bufbuild/protobuf";
 import type { MessageInitShape } from "@bufbuild/protobuf";
@@ -12,6 +13,7 @@ import { RoutingPriority } from "../gen/envoy/config/core/v3/base_pb.js";
 import { HttpProtocolOptionsSchema } from "../gen/envoy/extensions/upstreams/http/v3/http_protocol_options_pb.js";
 import type { Cluster } from "../../controllers/model/model.js";
 import { clusterStatName, EnvoyExtension } from "../names.js";
+import { translateHealthChecks } from "./health-check.js";
 import { adsConfigSource, durationFromMs, sortedBy, typed } from "./proto.js";
 import { upstreamTlsSocket } from "./tls.js";
 
@@ -28,9 +30,23 @@ const LB_POLICIES: Record<Cluster["loadBalancer"], Cluster_LbPolicy> = {
   RequestHash: Cluster_LbPolicy.RING_HASH,
 };
 
-function http2Options(): Record<string, Any> {
+/**
+ * The upstream HTTP protocol options, or none to keep Envoy's defaults (HTTP/1.1, 1 h idle
+ * timeout). One HttpProtocolOptions carries both the protocol and the idle timeout: Envoy reads a
+ * single entry per extension name. It must name a protocol, so an idle timeout alone says HTTP/1.1.
+ */
+function protocolOptions(cluster: Cluster): Record<string, Any> {
+  const http2 = cluster.protocol === "h2" || cluster.protocol === "h2c";
+  const idle = cluster.idleConnectionTimeoutMs;
+  const hasIdle = idle !== undefined && Number.isFinite(idle) && idle >= 0;
+  if (!http2 && !hasIdle) return {};
   const options = typed(HttpProtocolOptionsSchema, {
-    upstreamProtocolOptions: { case: "explicitHttpConfig", value: { protocolConfig: { case: "http2ProtocolOptions", value: {} } } },
+    upstreamProtocolOptions: {
+      case: "explicitHttpConfig",
+      value: { protocolConfig: http2 ? { case: "http2ProtocolOptions", value: {} } : { case: "httpProtocolOptions", value: {} } },
+    },
+    // 0 disables the idle timeout, as in Envoy.
+    ...(hasIdle ? { commonHttpProtocolOptions: { idleTimeout: durationFromMs(idle) } } : {}),
   });
   return { [EnvoyExtension.httpProtocolOptions]: options };
 }
@@ -54,6 +70,7 @@ function circuitBreakers(cluster: Cluster): MessageInitShape<typeof CircuitBreak
 export function translateCluster(cluster: Cluster): EnvoyCluster {
   const { service, protocol } = cluster;
   const breakers = circuitBreakers(cluster);
+  const healthChecks = translateHealthChecks(cluster);
   // "h2" is HTTP/2 over TLS (ALPN h2), "h2c" HTTP/2 in the clear, "tls" HTTP/1.1 over TLS.
   const tls = protocol === "h2" ? upstreamTlsSocket(cluster, ["h2"]) : protocol === "tls" ? upstreamTlsSocket(cluster, []) : undefined;
   return create(ClusterSchema, {
@@ -65,7 +82,17 @@ export function translateCluster(cluster: Cluster): EnvoyCluster {
     lbPolicy: LB_POLICIES[cluster.loadBalancer],
     ...(breakers === undefined ? {} : { circuitBreakers: breakers }),
     ...(tls === undefined ? {} : { transportSocket: tls }),
-    typedExtensionProtocolOptions: protocol === "h2" || protocol === "h2c" ? http2Options() : {},
+    typedExtensionProtocolOptions: protocolOptions(cluster),
+    ...(healthChecks.length === 0
+      ? {}
+      : {
+          healthChecks,
+          // As upstream: an endpoint gone from EDS is dropped at once, not kept until it fails a check.
+          ignoreHealthOnHostRemoval: true,
+          // As upstream: no panic routing, so traffic never goes to endpoints the checks failed
+          // (when none pass, Envoy answers 503 rather than send it to all of them).
+          commonLbConfig: { healthyPanicThreshold: { value: 0 } },
+        }),
   });
 }
 

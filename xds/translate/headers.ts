@@ -27,6 +27,16 @@ const HEADER_NAME = /^[0-9a-zA-Z!#$%&'*+\-.^_|~`]+$/;
 /** NUL, CR and LF would split or truncate the header on the wire; Envoy rejects them. */
 const FORBIDDEN_VALUE_CHARS = /[\0\r\n]/;
 
+/** True for a name Envoy accepts as a header name (an RFC 7230 token). */
+export function isHeaderName(name: string): boolean {
+  return HEADER_NAME.test(name);
+}
+
+/** True for a value Envoy accepts in a header it adds: no NUL, CR or LF. */
+export function isHeaderValue(value: string): boolean {
+  return !FORBIDDEN_VALUE_CHARS.test(value);
+}
+
 /** Envoy reads `%...%` in added header values as a command; doubling `%` makes user data literal. */
 export function escapeHeaderValue(value: string): string {
   return value.replaceAll("%", "%%");
@@ -37,15 +47,23 @@ function isModifiable(name: string): boolean {
   return HEADER_NAME.test(name) && name.toLowerCase() !== "host";
 }
 
-function toAdd(policy: HeadersPolicy | undefined): HeaderValueOptionInit[] {
-  const set = (policy?.set ?? []).filter((h) => isModifiable(h.name) && !FORBIDDEN_VALUE_CHARS.test(h.value));
-  return [...set]
+/**
+ * Headers to set (overwriting what is there), escaped and sorted by name; invalid names, Host and
+ * values Envoy would refuse are left out.
+ */
+export function headersToSet(set: readonly { readonly name: string; readonly value: string }[]): HeaderValueOptionInit[] {
+  return set
+    .filter((h) => isModifiable(h.name) && !FORBIDDEN_VALUE_CHARS.test(h.value))
     .sort((a, b) => compareStrings(a.name.toLowerCase(), b.name.toLowerCase()))
     .map((h) => ({
       header: { key: h.name, value: escapeHeaderValue(h.value) },
       // "set" semantics: replace whatever the client or upstream sent.
       appendAction: HeaderValueOption_HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD,
     }));
+}
+
+function toAdd(policy: HeadersPolicy | undefined): HeaderValueOptionInit[] {
+  return headersToSet(policy?.set ?? []);
 }
 
 function toRemove(policy: HeadersPolicy | undefined): string[] {

@@ -1,12 +1,11 @@
 /**
  * The HTTP connection manager network filter shared by the plain-HTTP listener and every secure
- * virtual host's filter chain: routes come over RDS, the router filter is last.
+ * virtual host's filter chain: routes come over RDS, HTTP filters as in http-filters.ts.
  */
 import { create } from "@bufbuild/protobuf";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { Filter } from "../gen/envoy/config/listener/v3/listener_components_pb.js";
 import { FilterSchema } from "../gen/envoy/config/listener/v3/listener_components_pb.js";
-import { RouterSchema } from "../gen/envoy/extensions/filters/http/router/v3/router_pb.js";
 import {
   HttpConnectionManager_CodecType,
   HttpConnectionManager_ForwardClientCertDetails,
@@ -16,6 +15,7 @@ import {
 import type { VirtualHostTls } from "../../controllers/model/model.js";
 import { EnvoyExtension } from "../names.js";
 import { translateAccessLog } from "./access-log.js";
+import { translateHttpFilters } from "./http-filters.js";
 import type { ResolvedOptions } from "./options.js";
 import { adsConfigSource, durationFromMs, typed } from "./proto.js";
 
@@ -42,8 +42,7 @@ export function translateHttpConnectionManager(params: HttpConnectionManagerPara
       case: "rds",
       value: { configSource: adsConfigSource(), routeConfigName: params.routeConfigName },
     },
-    // The router must be last: it ends the filter chain by forwarding the request.
-    httpFilters: [{ name: EnvoyExtension.router, configType: { case: "typedConfig", value: typed(RouterSchema, {}) } }],
+    httpFilters: translateHttpFilters(),
     commonHttpProtocolOptions: { idleTimeout: durationFromMs(options.connectionIdleTimeoutMs) },
     httpProtocolOptions: { acceptHttp10: true },
     // Envoy sits at the edge: the peer address is the client, X-Forwarded-For from it is not trusted.

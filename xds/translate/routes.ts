@@ -14,6 +14,7 @@ import { sortRoutes } from "../../controllers/store/route-order.js";
 import { HTTP_ROUTE_CONFIG_NAME, httpsRouteConfigName } from "../names.js";
 import { translateHeaderPolicies } from "./headers.js";
 import { isSecureHost, routableVirtualHosts } from "./hosts.js";
+import { routeFilterConfig, virtualHostFilterConfig } from "./per-filter-config.js";
 import { compareStrings } from "./proto.js";
 import { httpsUpgradeAction, translateRouteAction } from "./route-action.js";
 import { translateRouteMatch } from "./route-match.js";
@@ -33,10 +34,13 @@ export function vhostDomains(fqdn: string): string[] {
   return fqdn.includes("*") ? [fqdn] : [fqdn, `${fqdn}:*`];
 }
 
-function translateRoute(route: Route, listener: "http" | "https"): RouteInit {
+function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "https"): RouteInit {
   const match = translateRouteMatch(route);
+  // A route's policies apply whatever it does, the redirect to HTTPS included: a refused client
+  // gets its 403 on either listener, and a redirect counts against the rate limit.
+  const typedPerFilterConfig = routeFilterConfig(route, vhost);
   if (listener === "http" && route.httpsRedirect && !isAcmeChallenge(route)) {
-    return { match, action: httpsUpgradeAction() };
+    return { match, action: httpsUpgradeAction(), typedPerFilterConfig };
   }
   const headers = translateHeaderPolicies(route.requestHeaders, route.responseHeaders);
   return {
@@ -46,6 +50,7 @@ function translateRoute(route: Route, listener: "http" | "https"): RouteInit {
     requestHeadersToRemove: headers.requestHeadersToRemove,
     responseHeadersToAdd: headers.responseHeadersToAdd,
     responseHeadersToRemove: headers.responseHeadersToRemove,
+    typedPerFilterConfig,
   };
 }
 
@@ -55,7 +60,8 @@ function translateVirtualHost(vhost: VirtualHost, listener: "http" | "https"): M
     domains: vhostDomains(vhost.fqdn),
     // The store already emits routes in this order; sorting again (with the store's own, total
     // comparator, so the two can never disagree) keeps a hand-built or merged model correct too.
-    routes: sortRoutes(vhost.routes).map((r) => translateRoute(r, listener)),
+    routes: sortRoutes(vhost.routes).map((r) => translateRoute(r, vhost, listener)),
+    typedPerFilterConfig: virtualHostFilterConfig(vhost),
   };
 }
 

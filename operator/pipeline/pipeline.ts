@@ -91,20 +91,16 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   }
 
   function build(): BuildResult {
-    const reconciled: { key: ObjectKey; conditions: readonly Condition[] | undefined }[] = [];
-    for (const key of [...dirtySources.values()]) {
-      const ingress = cache.get<V1Ingress>(key.kind, key.namespace, key.name);
-      if (ingress === undefined) {
-        store.delete(key);
-        reconciled.push({ key, conditions: undefined });
-        continue;
-      }
-      store.put(key, reconcileIngress(cache, ingress, { ingressClassName: options.ingressClassName, validateTlsSecret }));
-      reconciled.push({ key, conditions: store.conditions(key) });
-    }
+    const changed = [...dirtySources.values()];
     dirtySources.clear();
-
+    for (const key of changed) {
+      const ingress = cache.get<V1Ingress>(key.kind, key.namespace, key.name);
+      if (ingress === undefined) store.delete(key);
+      else store.put(key, reconcileIngress(cache, ingress, { ingressClassName: options.ingressClassName, validateTlsSecret }));
+    }
+    // Conditions are read after every put: merging decides some of them, and merging once is enough.
     const model = store.model();
+    const reconciled = changed.map((key) => ({ key, conditions: store.conditions(key) }));
     const slices = cache.list<V1EndpointSlice>("EndpointSlice");
     let resources: EnvoyResources;
     let endpointsOnly = false;

@@ -30,6 +30,11 @@ export const EnvoyExtension = {
   httpConnectionManager: "envoy.filters.network.http_connection_manager",
   tcpProxy: "envoy.filters.network.tcp_proxy",
   router: "envoy.filters.http.router",
+  // HTTP filters configured per virtual host and route: the filter's name in the HCM is also the
+  // key of its typed_per_filter_config, which Envoy looks the per-route config up by.
+  cors: "envoy.filters.http.cors",
+  localRateLimit: "envoy.filters.http.local_ratelimit",
+  rbac: "envoy.filters.http.rbac",
   tlsInspector: "envoy.filters.listener.tls_inspector",
   proxyProtocol: "envoy.filters.listener.proxy_protocol",
   tlsTransportSocket: "envoy.transport_sockets.tls",

@@ -97,8 +97,8 @@ export function translateCluster(cluster: Cluster): EnvoyCluster {
 }
 
 /** Every cluster, sorted by name, each name once (the first wins; the model should not repeat one). */
-export function translateClusters(clusters: readonly Cluster[]): EnvoyCluster[] {
+export function translateClusters(clusters: readonly Cluster[], translateOne: (cluster: Cluster) => EnvoyCluster = translateCluster): EnvoyCluster[] {
   const unique = new Map<string, Cluster>();
   for (const c of clusters) if (!unique.has(c.name)) unique.set(c.name, c);
-  return sortedBy([...unique.values()], (c) => c.name).map(translateCluster);
+  return sortedBy([...unique.values()], (c) => c.name).map(translateOne);
 }

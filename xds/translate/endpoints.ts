@@ -84,7 +84,25 @@ function loadAssignment(name: string, index: ReadonlyMap<string, readonly V1Endp
  * One ClusterLoadAssignment per EDS name (names as built by names.edsName), sorted by name, from
  * discovery.k8s.io/v1 EndpointSlices of any Services (slices of other Services are ignored).
  */
-export function translateEndpoints(edsNames: Iterable<string>, endpointSlices: readonly V1EndpointSlice[]): ClusterLoadAssignment[] {
+export function translateEndpoints(edsNames: Iterable<string>, endpointSlices: readonly V1EndpointSlice[], memo?: EndpointsMemo): ClusterLoadAssignment[] {
   const index = indexByService(endpointSlices);
-  return [...new Set(edsNames)].sort(compareStrings).map((name) => loadAssignment(name, index));
+  return [...new Set(edsNames)].sort(compareStrings).map((name) => {
+    if (memo === undefined) return loadAssignment(name, index);
+    // Reused when the Service's slices are the very same objects as last time (the cache replaces an
+    // object on every change), so an unchanged assignment keeps its message and its version.
+    const target = parseEdsName(name);
+    const slices = target === undefined ? [] : (index.get(`${target.namespace}/${target.service}`) ?? []);
+    const last = memo.get(name);
+    if (last !== undefined && sameItems(last.slices, slices)) return last.assignment;
+    const assignment = loadAssignment(name, index);
+    memo.set(name, { slices, assignment });
+    return assignment;
+  });
+}
+
+/** Last assignment per EDS name with the slices it was built from (see createTranslator). */
+export type EndpointsMemo = Map<string, { readonly slices: readonly V1EndpointSlice[]; readonly assignment: ClusterLoadAssignment }>;
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }

@@ -41,7 +41,8 @@ export function translateHttpListener(options: ResolvedOptions): Listener {
   });
 }
 
-function secureHostChain(vhost: SecureVirtualHost, options: ResolvedOptions): FilterChain {
+/** The TLS listener's filter chain of one secure host. */
+export function secureHostChain(vhost: SecureVirtualHost, options: ResolvedOptions): FilterChain {
   const forward = vhost.tls.clientValidation?.forwardClientCertificate;
   const hcm = translateHttpConnectionManager(
     { statPrefix: HTTPS_LISTENER_NAME, routeConfigName: httpsRouteConfigName(vhost.fqdn), ...(forward === undefined ? {} : { forwardClientCertificate: forward }) },
@@ -59,9 +60,13 @@ function secureHostChain(vhost: SecureVirtualHost, options: ResolvedOptions): Fi
  * server name (tlsListenerHosts has made the names unique: Envoy rejects the whole listener when
  * two chains match the same name).
  */
-export function translateHttpsListener(model: Model, options: ResolvedOptions): Listener | undefined {
+export function translateHttpsListener(
+  model: Model,
+  options: ResolvedOptions,
+  chainOf: (vhost: SecureVirtualHost, options: ResolvedOptions) => FilterChain = secureHostChain,
+): Listener | undefined {
   const { secure, tcp } = tlsListenerHosts(model);
-  const chains: [string, FilterChain][] = secure.map((vhost) => [vhost.fqdn, secureHostChain(vhost, options)]);
+  const chains: [string, FilterChain][] = secure.map((vhost) => [vhost.fqdn, chainOf(vhost, options)]);
   for (const host of tcp) {
     const chain = translateTcpProxyChain(host, options);
     if (chain !== undefined) chains.push([host.fqdn, chain]);

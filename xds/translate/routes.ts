@@ -6,7 +6,8 @@
 import { create } from "@bufbuild/protobuf";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { HeaderValueOption_HeaderAppendAction } from "../gen/envoy/config/core/v3/base_pb.js";
-import type { RouteSchema, VirtualHostSchema } from "../gen/envoy/config/route/v3/route_components_pb.js";
+import type { RouteSchema, VirtualHost as EnvoyVirtualHost } from "../gen/envoy/config/route/v3/route_components_pb.js";
+import { VirtualHostSchema } from "../gen/envoy/config/route/v3/route_components_pb.js";
 import type { RouteConfiguration } from "../gen/envoy/config/route/v3/route_pb.js";
 import { RouteConfigurationSchema } from "../gen/envoy/config/route/v3/route_pb.js";
 import type { Model, Route, VirtualHost } from "../../controllers/model/model.js";
@@ -54,18 +55,22 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
   };
 }
 
-function translateVirtualHost(vhost: VirtualHost, listener: "http" | "https"): MessageInitShape<typeof VirtualHostSchema> {
-  return {
+/** The Envoy virtual host of one model host, on the plain-HTTP or the TLS listener. */
+export function translateVirtualHost(vhost: VirtualHost, listener: "http" | "https"): EnvoyVirtualHost {
+  return create(VirtualHostSchema, {
     name: vhost.fqdn,
     domains: vhostDomains(vhost.fqdn),
     // The store already emits routes in this order; sorting again (with the store's own, total
     // comparator, so the two can never disagree) keeps a hand-built or merged model correct too.
     routes: sortRoutes(vhost.routes).map((r) => translateRoute(r, vhost, listener)),
     typedPerFilterConfig: virtualHostFilterConfig(vhost),
-  };
+  });
 }
 
-function routeConfiguration(name: string, vhosts: MessageInitShape<typeof VirtualHostSchema>[]): RouteConfiguration {
+/** Translates one host for one listener; a translator passes a memoising one. */
+export type VirtualHostTranslation = (vhost: VirtualHost, listener: "http" | "https") => EnvoyVirtualHost;
+
+function routeConfiguration(name: string, vhosts: EnvoyVirtualHost[]): RouteConfiguration {
   return create(RouteConfigurationSchema, {
     name,
     virtualHosts: vhosts,
@@ -77,9 +82,9 @@ function routeConfiguration(name: string, vhosts: MessageInitShape<typeof Virtua
 }
 
 /** Every route configuration the listeners refer to, sorted by name. */
-export function translateRouteConfigs(model: Model): RouteConfiguration[] {
+export function translateRouteConfigs(model: Model, translateHost: VirtualHostTranslation = translateVirtualHost): RouteConfiguration[] {
   const hosts = routableVirtualHosts(model);
-  const http = routeConfiguration(HTTP_ROUTE_CONFIG_NAME, hosts.map((v) => translateVirtualHost(v, "http")));
-  const https = hosts.filter(isSecureHost).map((v) => routeConfiguration(httpsRouteConfigName(v.fqdn), [translateVirtualHost(v, "https")]));
+  const http = routeConfiguration(HTTP_ROUTE_CONFIG_NAME, hosts.map((v) => translateHost(v, "http")));
+  const https = hosts.filter(isSecureHost).map((v) => routeConfiguration(httpsRouteConfigName(v.fqdn), [translateHost(v, "https")]));
   return [http, ...https].sort((a, b) => compareStrings(a.name, b.name));
 }

@@ -27,8 +27,8 @@ export function translateSecret(secret: TlsSecret): Secret {
 }
 
 /** Every secret, sorted by name, each name once. */
-export function translateSecrets(secrets: readonly TlsSecret[]): Secret[] {
+export function translateSecrets(secrets: readonly TlsSecret[], translateOne: (secret: TlsSecret) => Secret = translateSecret): Secret[] {
   const unique = new Map<string, TlsSecret>();
   for (const s of secrets) if (!unique.has(s.name)) unique.set(s.name, s);
-  return sortedBy([...unique.values()], (s) => s.name).map(translateSecret);
+  return sortedBy([...unique.values()], (s) => s.name).map(translateOne);
 }

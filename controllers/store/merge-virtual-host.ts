@@ -25,9 +25,11 @@ export type MatchKeyOf = (route: Route) => string;
  * source key: the first source to claim a route match or a TLS setting keeps it, and every later
  * source claiming the same one differently is told why its claim is not served (upstream tells the
  * losers of duplicate includes and conflicting roots the same way). Routes of all sources are
- * served, on the TLS settings of the first source that has any.
+ * served, on the TLS settings of the first source that has any; when an `owner` holds an exclusive
+ * claim on the host (an HTTPProxy root), only the owner's TLS settings count, so that another source
+ * can neither replace its certificate nor turn its TCP proxy host into an HTTPS one.
  */
-export function mergeVirtualHost(fqdn: string, contributions: readonly Contribution<VirtualHost>[], matchKey: MatchKeyOf): Merged<VirtualHost> {
+export function mergeVirtualHost(fqdn: string, contributions: readonly Contribution<VirtualHost>[], matchKey: MatchKeyOf, owner?: string): Merged<VirtualHost> {
   const conflicts = new Map<string, Condition[]>();
   const report = (sourceKey: string, c: Condition): void => {
     const list = conflicts.get(sourceKey);
@@ -36,9 +38,19 @@ export function mergeVirtualHost(fqdn: string, contributions: readonly Contribut
   };
   const routes = new Map<string, { route: Route; sourceKey: string }>();
   let tls: { value: NonNullable<VirtualHost["tls"]>; json: string; sourceKey: string } | undefined;
+  // Host-wide policies (CORS, rate limit, IP filter) come from HTTPProxy roots, of which at most one
+  // owns a host (exclusive claims are settled before merging): the first source that has one keeps it.
+  let cors: VirtualHost["cors"];
+  let rateLimit: VirtualHost["rateLimit"];
+  let ipFilter: VirtualHost["ipFilter"];
 
   for (const { sourceKey, value } of contributions) {
-    if (value.tls !== undefined) {
+    cors ??= value.cors;
+    rateLimit ??= value.rateLimit;
+    ipFilter ??= value.ipFilter;
+    if (value.tls !== undefined && owner !== undefined && sourceKey !== owner) {
+      report(sourceKey, errorCondition("TLSConflict", `host ${quote(fqdn)}: the host belongs to ${owner}, whose TLS settings are used; this source's are not`));
+    } else if (value.tls !== undefined) {
       const json = canonicalJson(value.tls);
       if (tls === undefined) tls = { value: value.tls, json, sourceKey };
       else if (tls.json !== json) {
@@ -56,7 +68,14 @@ export function mergeVirtualHost(fqdn: string, contributions: readonly Contribut
   }
 
   if (routes.size === 0) return { value: undefined, conflicts };
-  const merged: VirtualHost = { fqdn, routes: sortRoutes([...routes.values()].map((r) => r.route)), ...(tls !== undefined ? { tls: tls.value } : {}) };
+  const merged: VirtualHost = {
+    fqdn,
+    routes: sortRoutes([...routes.values()].map((r) => r.route)),
+    ...(tls !== undefined ? { tls: tls.value } : {}),
+    ...(cors !== undefined ? { cors } : {}),
+    ...(rateLimit !== undefined ? { rateLimit } : {}),
+    ...(ipFilter !== undefined ? { ipFilter } : {}),
+  };
   return { value: merged, conflicts };
 }
 

@@ -1,7 +1,8 @@
 import type { Cluster, Model, Route, TcpProxyHost, TlsSecret, VirtualHost } from "../model/model.js";
-import type { Condition, Fragment } from "./fragment.js";
+import type { Condition, Fragment, RelatedConditions } from "./fragment.js";
 import { ANY_NAME, compareKeys, compareStrings, formatKey, type ObjectKey } from "../source/object-cache.js";
-import { finishConditions } from "./conditions.js";
+import { canonicalJson } from "../model/names.js";
+import { errorCondition, finishConditions, quote } from "./conditions.js";
 import { mergeTcpProxy, mergeVirtualHost, type Contribution, type Merged } from "./merge-virtual-host.js";
 import { routeMatchKey } from "./route-order.js";
 
@@ -19,7 +20,20 @@ export interface ModelStore {
   dependents(objectKey: ObjectKey): readonly ObjectKey[];
   /** The sources held, sorted. */
   sources(): readonly ObjectKey[];
+  /**
+   * Conditions that served sources determined for an object that is not a source itself (an
+   * HTTPProxy included by roots), merged; undefined when no served source visited it (an orphan).
+   */
+  relatedConditions(key: ObjectKey): readonly Condition[] | undefined;
+  /**
+   * The keys, sources and related objects alike, whose conditions may have changed since the last
+   * call (a put, a delete, or a merge that re-ran for their hosts), sorted. Settles the model first.
+   */
+  takeChanged(): readonly ObjectKey[];
 }
+
+/** The sub-condition type of a host conflict, as upstream's HTTPProxy status names it. */
+const VIRTUAL_HOST_ERROR = "VirtualHostError";
 
 /** A stored fragment with the indexes merging needs. */
 interface Entry {
@@ -28,6 +42,9 @@ interface Entry {
   readonly vhosts: ReadonlyMap<string, VirtualHost>;
   readonly tcpProxies: ReadonlyMap<string, TcpProxyHost>;
   readonly dependencyKeys: readonly string[];
+  /** The exclusive claim, lower-cased. */
+  readonly exclusive: string | undefined;
+  readonly related: ReadonlyMap<string, RelatedConditions>;
 }
 
 /** Per fqdn (or name), which sources contribute, what merging made of it, and whether that is stale. */
@@ -49,6 +66,10 @@ export function createModelStore(): ModelStore {
   const clusters = new Map<string, Map<string, Cluster>>();
   const secrets = new Map<string, Map<string, TlsSecret>>();
   const dependencyIndex = new Map<string, Set<string>>();
+  // Exclusive host claims (lower-cased fqdn → claimants) and who visited which related object.
+  const claims = new Map<string, Set<string>>();
+  const relatedIndex = new Map<string, Set<string>>();
+  const changed = new Map<string, ObjectKey>();
   // Match keys are canonical JSON; routes are immutable, so each is computed once per route object.
   const matchKeys = new WeakMap<Route, string>();
   const matchKey = (route: Route): string => {
@@ -61,6 +82,29 @@ export function createModelStore(): ModelStore {
   };
   let cached: Model | undefined;
 
+  /** A source that lost its exclusive claim to another: it contributes nothing at all. */
+  function rejected(entry: Entry): boolean {
+    return entry.exclusive !== undefined && (claims.get(entry.exclusive)?.size ?? 0) > 1;
+  }
+
+  function markChanged(entry: Entry): void {
+    changed.set(formatKey(entry.key), entry.key);
+    for (const r of entry.related.values()) changed.set(formatKey(r.key), r.key);
+  }
+
+  /** A claim on `fqdn` came or went: every claimant's hosts are merged again and its status may change. */
+  function claimChanged(fqdn: string): void {
+    vhosts.dirty.add(fqdn);
+    tcp.dirty.add(fqdn);
+    for (const src of claims.get(fqdn) ?? []) {
+      const entry = entries.get(src);
+      if (entry === undefined) continue;
+      for (const h of entry.vhosts.keys()) vhosts.dirty.add(h);
+      for (const h of entry.tcpProxies.keys()) tcp.dirty.add(h);
+      markChanged(entry);
+    }
+  }
+
   function add(entry: Entry): void {
     const src = formatKey(entry.key);
     entries.set(src, entry);
@@ -69,43 +113,93 @@ export function createModelStore(): ModelStore {
     for (const c of entry.fragment.clusters) mapIn(clusters, c.name).set(src, c);
     for (const s of entry.fragment.secrets) mapIn(secrets, s.name).set(src, s);
     for (const d of entry.dependencyKeys) setIn(dependencyIndex, d).add(src);
+    for (const r of entry.related.keys()) setIn(relatedIndex, r).add(src);
+    if (entry.exclusive !== undefined) {
+      setIn(claims, entry.exclusive).add(src);
+      claimChanged(entry.exclusive);
+    }
+    markChanged(entry);
     cached = undefined;
   }
 
   function remove(src: string): Entry | undefined {
     const entry = entries.get(src);
     if (entry === undefined) return undefined;
+    markChanged(entry);
     entries.delete(src);
     for (const fqdn of entry.vhosts.keys()) withdraw(vhosts, fqdn, src);
     for (const fqdn of entry.tcpProxies.keys()) withdraw(tcp, fqdn, src);
     for (const c of entry.fragment.clusters) deleteFrom(clusters, c.name, src);
     for (const s of entry.fragment.secrets) deleteFrom(secrets, s.name, src);
     for (const d of entry.dependencyKeys) deleteFrom(dependencyIndex, d, src);
+    for (const r of entry.related.keys()) deleteFrom(relatedIndex, r, src);
+    if (entry.exclusive !== undefined) {
+      deleteFrom(claims, entry.exclusive, src);
+      claimChanged(entry.exclusive);
+    }
     cached = undefined;
     return entry;
   }
 
   function flush(): Model {
     if (cached !== undefined) return cached;
-    refresh(vhosts, (fqdn, srcs) => mergeVirtualHost(fqdn, contributionsOf(srcs, (e) => e.vhosts.get(fqdn)), matchKey));
+    refresh(vhosts, (fqdn, srcs) => mergeVirtualHost(fqdn, contributionsOf(srcs, (e) => e.vhosts.get(fqdn)), matchKey, ownerOf(fqdn)));
     refresh(tcp, (fqdn, srcs) => mergeTcpProxy(fqdn, contributionsOf(srcs, (e) => e.tcpProxies.get(fqdn))));
     const virtualHosts = mergedValues(vhosts);
     const tcpProxies = mergedValues(tcp);
-    const clusterList = firstBySource(clusters);
+    const clusterList = firstBySource(clusters, served);
     const referenced = referencedSecrets(virtualHosts, tcpProxies, clusterList);
-    const secretList = firstBySource(secrets).filter((s) => referenced.has(s.name));
+    const secretList = firstBySource(secrets, served).filter((s) => referenced.has(s.name));
     cached = { virtualHosts, tcpProxies, clusters: clusterList, secrets: secretList };
     return cached;
+  }
+
+  /** The one source holding an exclusive claim on a host, by source key. */
+  function ownerOf(fqdn: string): string | undefined {
+    const claimants = claims.get(fqdn.toLowerCase());
+    return claimants?.size === 1 ? [...claimants][0] : undefined;
+  }
+
+  function served(src: string): boolean {
+    const entry = entries.get(src);
+    return entry !== undefined && !rejected(entry);
+  }
+
+  /** Re-merges the dirty hosts of a layer; every source of a re-merged host may see its conflicts change. */
+  function refresh<T>(l: Layer<T>, merge: (id: string, srcs: ReadonlySet<string>) => Merged<T>): void {
+    for (const id of l.dirty) {
+      const srcs = l.contributors.get(id);
+      if (srcs === undefined) {
+        l.merged.delete(id);
+        continue;
+      }
+      l.merged.set(id, merge(id, srcs));
+      for (const src of srcs) {
+        const entry = entries.get(src);
+        if (entry !== undefined) changed.set(src, entry.key);
+      }
+    }
+    l.dirty.clear();
   }
 
   function contributionsOf<T>(srcs: ReadonlySet<string>, pick: (e: Entry) => T | undefined): Contribution<T>[] {
     const out: Contribution<T>[] = [];
     for (const sourceKey of [...srcs].sort(compareStrings)) {
       const entry = entries.get(sourceKey);
-      const value = entry === undefined ? undefined : pick(entry);
+      const value = entry === undefined || rejected(entry) ? undefined : pick(entry);
       if (value !== undefined) out.push({ sourceKey, value });
     }
     return out;
+  }
+
+  function duplicateClaim(entry: Entry, fqdn: string): Condition[] {
+    const claimants = [...(claims.get(fqdn) ?? [])]
+      .flatMap((src) => entries.get(src)?.key ?? [])
+      .sort(compareKeys)
+      .map((k) => `${k.namespace}/${k.name}`);
+    // Upstream's wording (DuplicateVhost). Nothing else is reported: the claim is settled before anything else is looked at.
+    const message = `fqdn ${quote(fqdn)} is used in multiple HTTPProxies: ${claimants.join(", ")}`;
+    return finishConditions([{ ...errorCondition("DuplicateVhost", message), category: VIRTUAL_HOST_ERROR }], entry.key.kind);
   }
 
   return {
@@ -126,11 +220,35 @@ export function createModelStore(): ModelStore {
       const entry = entries.get(src);
       if (entry === undefined) return undefined;
       flush();
+      if (entry.exclusive !== undefined && rejected(entry)) return duplicateClaim(entry, entry.exclusive);
       const extra: Condition[] = [];
       for (const fqdn of entry.vhosts.keys()) extra.push(...(vhosts.merged.get(fqdn)?.conflicts.get(src) ?? []));
       for (const fqdn of entry.tcpProxies.keys()) extra.push(...(tcp.merged.get(fqdn)?.conflicts.get(src) ?? []));
       if (extra.length === 0) return entry.fragment.conditions;
       return finishConditions([...entry.fragment.conditions, ...extra], entry.key.kind);
+    },
+
+    relatedConditions(key) {
+      const k = formatKey(key);
+      const srcs = relatedIndex.get(k);
+      if (srcs === undefined) return undefined;
+      const found: Condition[] = [];
+      let visited = false;
+      for (const src of [...srcs].sort(compareStrings)) {
+        const entry = entries.get(src);
+        const related = entry === undefined || rejected(entry) ? undefined : entry.related.get(k);
+        if (related === undefined) continue;
+        visited = true;
+        found.push(...related.conditions);
+      }
+      return visited ? finishConditions(uniqueConditions(found), key.kind) : undefined;
+    },
+
+    takeChanged() {
+      flush();
+      const out = [...changed.values()].sort(compareKeys);
+      changed.clear();
+      return out;
     },
 
     dependents(objectKey) {
@@ -150,6 +268,17 @@ export function createModelStore(): ModelStore {
   };
 }
 
+/** The same problem found on several visits (two roots including one HTTPProxy) is reported once. */
+function uniqueConditions(conditions: readonly Condition[]): Condition[] {
+  const seen = new Set<string>();
+  return conditions.filter((c) => {
+    const key = canonicalJson(c);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 function indexEntry(key: ObjectKey, fragment: Fragment): Entry {
   return {
     key,
@@ -157,6 +286,8 @@ function indexEntry(key: ObjectKey, fragment: Fragment): Entry {
     vhosts: new Map(fragment.virtualHosts.map((v) => [v.fqdn, v])),
     tcpProxies: new Map(fragment.tcpProxies.map((t) => [t.fqdn, t])),
     dependencyKeys: [...new Set(fragment.dependencies.map(formatKey))],
+    exclusive: fragment.exclusiveFqdn?.toLowerCase(),
+    related: new Map((fragment.related ?? []).map((r) => [formatKey(r.key), r])),
   };
 }
 
@@ -174,15 +305,6 @@ function withdraw<T>(l: Layer<T>, id: string, src: string): void {
   l.dirty.add(id);
 }
 
-function refresh<T>(l: Layer<T>, merge: (id: string, srcs: ReadonlySet<string>) => Merged<T>): void {
-  for (const id of l.dirty) {
-    const srcs = l.contributors.get(id);
-    if (srcs === undefined) l.merged.delete(id);
-    else l.merged.set(id, merge(id, srcs));
-  }
-  l.dirty.clear();
-}
-
 function mergedValues<T>(l: Layer<T>): T[] {
   const out: T[] = [];
   for (const id of [...l.merged.keys()].sort(compareStrings)) {
@@ -194,15 +316,16 @@ function mergedValues<T>(l: Layer<T>): T[] {
 
 /**
  * Clusters and secrets are named after their content, so every source holding a name holds the same
- * value; the first source's copy is taken all the same, to stay deterministic should that ever break.
+ * value; the first served source's copy is taken all the same, to stay deterministic should that ever
+ * break. A source that lost its exclusive host claim serves nothing, its clusters included.
  */
-function firstBySource<T>(byName: ReadonlyMap<string, ReadonlyMap<string, T>>): T[] {
+function firstBySource<T>(byName: ReadonlyMap<string, ReadonlyMap<string, T>>, served: (src: string) => boolean): T[] {
   const out: T[] = [];
   for (const name of [...byName.keys()].sort(compareStrings)) {
     const holders = byName.get(name);
     if (holders === undefined || holders.size === 0) continue;
     let first: string | undefined;
-    for (const src of holders.keys()) if (first === undefined || src < first) first = src;
+    for (const src of holders.keys()) if (served(src) && (first === undefined || src < first)) first = src;
     const value = first === undefined ? undefined : holders.get(first);
     if (value !== undefined) out.push(value);
   }

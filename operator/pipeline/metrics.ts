@@ -24,7 +24,7 @@ export function createPipelineMetrics(registry: Registry): PipelineMetrics {
     registers: [registry],
   });
   const refused = new Counter({ name: "contour_snapshot_refused_total", help: "Snapshots refused by the consistency check (the previous one stays served).", registers: [registry] });
-  const sources = new Gauge({ name: "contour_sources", help: "Source objects this controller serves, by kind and validity.", labelNames: ["kind", "validity"], registers: [registry] });
+  const sources = new Gauge({ name: "contour_sources", help: "Source objects this controller serves, by kind and validity (HTTPProxy: valid, invalid or orphaned).", labelNames: ["kind", "validity"], registers: [registry] });
   return {
     observeBuild(seconds, endpointsOnly) {
       const scope = endpointsOnly ? "endpoints" : "full";
@@ -41,6 +41,8 @@ export function createPipelineMetrics(registry: Registry): PipelineMetrics {
       }
       sources.set({ kind: "Ingress", validity: "valid" }, valid);
       sources.set({ kind: "Ingress", validity: "invalid" }, invalid);
+      // Kept up to date incrementally by the pipeline: no walk over every HTTPProxy here.
+      for (const [validity, count] of Object.entries(pipeline.httpProxyCounts())) sources.set({ kind: "HTTPProxy", validity }, count);
     },
   };
 }

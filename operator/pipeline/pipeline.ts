@@ -2,10 +2,13 @@
 // cache and the model store, remembers what changed, and rebuilds only what depends on it. No I/O:
 // serve.ts feeds it informer events and publishes what build() returns.
 import type { KubernetesObject, V1EndpointSlice, V1Ingress } from "@kubernetes/client-node";
+import type { HTTPProxy } from "../../crds/types/httpproxy.js";
 import { reconcileIngress } from "../../controllers/ingress/index.js";
+import { httpProxyMatchesClass, isRootProxy, proxyStatusView, reconcileHTTPProxy, type ProxyStatusView } from "../../controllers/httpproxy/index.js";
+import { canonicalJson } from "../../controllers/model/names.js";
 import { createTlsSecretValidator } from "../../controllers/secrets/index.js";
 import { createObjectCache, type MemoryObjectCache } from "../../controllers/source/memory-object-cache.js";
-import { formatKey, type ObjectKey, type WatchedKind } from "../../controllers/source/object-cache.js";
+import { compareKeys, formatKey, type ObjectKey, type WatchedKind } from "../../controllers/source/object-cache.js";
 import type { Condition } from "../../controllers/store/fragment.js";
 import { createModelStore, type ModelStore } from "../../controllers/store/index.js";
 import type { Model } from "../../controllers/model/model.js";
@@ -15,8 +18,19 @@ import { edsNamesOf, translateEndpoints, translateModel, type TranslateOptions }
 /** Options of createPipeline: what reconcilers and translation need from the configuration. */
 export interface PipelineOptions {
   readonly ingressClassName?: string | undefined;
+  /** Namespaces where root HTTPProxies may live (--root-namespaces); empty or unset: everywhere. */
+  readonly rootNamespaces?: readonly string[];
   readonly translate: TranslateOptions;
 }
+
+/** The computed status of one HTTPProxy; undefined when it is gone or of another ingress class. */
+export interface HTTPProxyStatusChange {
+  readonly key: ObjectKey;
+  readonly view: ProxyStatusView | undefined;
+}
+
+/** HTTPProxies of this controller by currentStatus. */
+export type HTTPProxyCounts = Readonly<Record<ProxyStatusView["currentStatus"], number>>;
 
 /** What one build did, for logs, metrics and status. */
 export interface BuildResult {
@@ -25,6 +39,8 @@ export interface BuildResult {
   readonly reconciled: readonly { readonly key: ObjectKey; readonly conditions: readonly Condition[] | undefined }[];
   /** Whether only endpoints changed (routes, clusters and listeners were reused as they were). */
   readonly endpointsOnly: boolean;
+  /** HTTPProxies whose computed status changed in this build (roots, included proxies and orphans). */
+  readonly httpProxyStatuses: readonly HTTPProxyStatusChange[];
 }
 
 /** The pipeline from watched objects to Envoy resources. */
@@ -39,6 +55,10 @@ export interface Pipeline {
   servedIngresses(): readonly ObjectKey[];
   /** Conditions of a source object after the last build. */
   conditions(key: ObjectKey): readonly Condition[] | undefined;
+  /** The computed status of every HTTPProxy of this controller's class, sorted by key. */
+  httpProxyStatuses(): readonly HTTPProxyStatusChange[];
+  /** How many HTTPProxies are valid, invalid and orphaned. */
+  httpProxyCounts(): HTTPProxyCounts;
   /** Read access to the cache (e.g. for the Envoy Service's status). */
   readonly cache: MemoryObjectCache;
   /** The current model, for debugging. */
@@ -56,6 +76,16 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   let lastModel: Model | undefined;
   let lastResources: EnvoyResources | undefined;
 
+  // The last computed status of each HTTPProxy (canonical JSON and view), and which ones to look at again.
+  const proxyViews = new Map<string, { json: string; key: ObjectKey; view: ProxyStatusView }>();
+  const proxyStatusDirty = new Map<string, ObjectKey>();
+  const counts: Record<ProxyStatusView["currentStatus"], number> = { valid: 0, invalid: 0, orphaned: 0 };
+  const httpProxyOptions = {
+    ingressClassName: options.ingressClassName,
+    rootNamespaces: options.rootNamespaces ?? [],
+    validateTlsSecret,
+  };
+
   function markDependents(key: ObjectKey): void {
     for (const dependent of store.dependents(key)) dirtySources.set(formatKey(dependent), dependent);
   }
@@ -69,11 +99,21 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
   function apply(kind: WatchedKind, event: "add" | "update" | "delete", obj: KubernetesObject): boolean {
     const key = keyOf(kind, obj);
+    const previous = kind === "Ingress" || kind === "HTTPProxy" ? cache.get(kind, key.namespace, key.name) : undefined;
     const changed = event === "delete" ? cache.remove(key) : cache.insert(obj, kind);
     if (!changed) return false;
+    // Our own status writes come back as updates: nothing a reconcile reads has changed.
+    if (event !== "delete" && previous !== undefined && statusOnlyChange(previous, obj)) return false;
     switch (kind) {
       case "Ingress":
         dirtySources.set(formatKey(key), key);
+        break;
+      case "HTTPProxy":
+        // A root reconciles itself; the roots that include (or would include) it run again; and its own
+        // status is looked at even if no root reaches it (an orphan).
+        dirtySources.set(formatKey(key), key);
+        markDependents(key);
+        proxyStatusDirty.set(formatKey(key), key);
         break;
       case "IngressClass":
         // Rare, and it decides which Ingresses are ours at all.
@@ -94,6 +134,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const changed = [...dirtySources.values()];
     dirtySources.clear();
     for (const key of changed) {
+      if (key.kind === "HTTPProxy") {
+        const proxy = cache.get<HTTPProxy>("HTTPProxy", key.namespace, key.name);
+        // Only roots of this controller's class are sources; others are served through the roots including them.
+        if (proxy === undefined || !isRootProxy(proxy) || !httpProxyMatchesClass(proxy, options.ingressClassName)) store.delete(key);
+        else store.put(key, reconcileHTTPProxy(cache, proxy, httpProxyOptions));
+        continue;
+      }
       const ingress = cache.get<V1Ingress>(key.kind, key.namespace, key.name);
       if (ingress === undefined) store.delete(key);
       else store.put(key, reconcileIngress(cache, ingress, { ingressClassName: options.ingressClassName, validateTlsSecret }));
@@ -101,6 +148,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     // Conditions are read after every put: merging decides some of them, and merging once is enough.
     const model = store.model();
     const reconciled = changed.map((key) => ({ key, conditions: store.conditions(key) }));
+    const httpProxyStatuses = updateProxyStatuses();
     const slices = cache.list<V1EndpointSlice>("EndpointSlice");
     let resources: EnvoyResources;
     let endpointsOnly = false;
@@ -114,7 +162,40 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     everBuilt = true;
     lastModel = model;
     lastResources = resources;
-    return { resources, reconciled, endpointsOnly };
+    return { resources, reconciled, endpointsOnly, httpProxyStatuses };
+  }
+
+  /**
+   * Recomputes the status of the HTTPProxies that may have changed: those with events, and those whose
+   * conditions the store says may differ (a root reconciled, a proxy it includes, a host conflict).
+   */
+  function updateProxyStatuses(): HTTPProxyStatusChange[] {
+    const candidates = new Map(proxyStatusDirty);
+    proxyStatusDirty.clear();
+    for (const key of store.takeChanged()) if (key.kind === "HTTPProxy") candidates.set(formatKey(key), key);
+    const changes: HTTPProxyStatusChange[] = [];
+    for (const key of [...candidates.values()].sort(compareKeys)) {
+      const k = formatKey(key);
+      const view = proxyView(key);
+      const before = proxyViews.get(k);
+      const json = view === undefined ? undefined : canonicalJson(view);
+      if (json === before?.json) continue;
+      if (before !== undefined) counts[before.view.currentStatus]--;
+      if (view === undefined || json === undefined) proxyViews.delete(k);
+      else {
+        proxyViews.set(k, { json, key, view });
+        counts[view.currentStatus]++;
+      }
+      changes.push({ key, view });
+    }
+    return changes;
+  }
+
+  function proxyView(key: ObjectKey): ProxyStatusView | undefined {
+    const proxy = cache.get<HTTPProxy>("HTTPProxy", key.namespace, key.name);
+    if (proxy === undefined || !httpProxyMatchesClass(proxy, options.ingressClassName)) return undefined;
+    const conditions = isRootProxy(proxy) ? store.conditions(key) : store.relatedConditions(key);
+    return proxyStatusView(conditions, proxy.metadata?.generation);
   }
 
   return {
@@ -123,9 +204,24 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     build,
     servedIngresses: () => store.sources().filter((k) => k.kind === "Ingress" && (store.conditions(k)?.length ?? 0) > 0),
     conditions: (key) => store.conditions(key),
+    httpProxyStatuses: () => [...proxyViews.values()].map(({ key, view }) => ({ key, view })).sort((a, b) => compareKeys(a.key, b.key)),
+    httpProxyCounts: () => ({ ...counts }),
     cache,
     model: () => store.model(),
   };
+}
+
+/**
+ * Whether an update changed only the status: the spec (hence the generation) and the annotations
+ * (ingress class, per-object settings) are as they were, and it is the same object (a deleted and
+ * recreated one restarts at generation 1). Objects without a generation always count as changed.
+ */
+function statusOnlyChange(previous: KubernetesObject, next: KubernetesObject): boolean {
+  const a = previous.metadata;
+  const b = next.metadata;
+  if (a?.generation === undefined || a.generation !== b?.generation || a.uid !== b.uid) return false;
+  if (String(a.deletionTimestamp ?? "") !== String(b.deletionTimestamp ?? "")) return false;
+  return canonicalJson(a.annotations ?? {}) === canonicalJson(b.annotations ?? {});
 }
 
 function keyOf(kind: WatchedKind, obj: KubernetesObject): ObjectKey {

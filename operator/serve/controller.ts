@@ -12,8 +12,9 @@ import { createBatcher, createInformerSet, loadKubeConfig } from "../runtime/ind
 import { createStatusWriter } from "../status/index.js";
 import { createSnapshotCache, InconsistentSnapshotError } from "../../xds/cache/index.js";
 import { createXdsServer } from "../../xds/server/index.js";
+import { createHTTPProxyStatusSync } from "./httpproxy-status.js";
 import { createIngressStatusSync } from "./ingress-status.js";
-import { logConditions } from "./log-conditions.js";
+import { logConditions, logProxyStatuses } from "./log-conditions.js";
 
 /** A running controller. */
 export interface Controller {
@@ -32,6 +33,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
   const kubeConfig = loadKubeConfig(config.kubeconfig);
   const pipeline = createPipeline({
     ingressClassName: config.ingress.className,
+    rootNamespaces: config.rootNamespaces,
     translate: {
       httpAddress: config.envoyListeners.http.address,
       httpPort: config.envoyListeners.http.port,
@@ -54,6 +56,13 @@ export function startController(config: ServeConfig, log: Logger): Controller {
   let leader: LeaderElector | undefined;
   const writer = createStatusWriter({ kubeConfig, isLeader: () => leader?.isLeader() ?? false, log: log.child({ component: "status" }), registry });
   const statusSync = createIngressStatusSync({ pipeline, writer, statusAddresses: config.ingress.statusAddresses, envoyService: config.envoyService });
+  const proxyStatusSync = createHTTPProxyStatusSync({
+    pipeline,
+    writer,
+    isLeader: () => leader?.isLeader() ?? false,
+    statusAddresses: config.ingress.statusAddresses,
+    envoyService: config.envoyService,
+  });
   const leaderLog = log.child({ component: "leader" });
   const leaderCallbacks = {
     log: leaderLog,
@@ -61,10 +70,12 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     onStartedLeading: () => {
       leaderLog.info("started leading: writing status");
       statusSync.startedLeading();
+      proxyStatusSync.startedLeading();
     },
     onStoppedLeading: () => {
       leaderLog.info("stopped leading: status writes stop");
       writer.dropPending();
+      proxyStatusSync.stoppedLeading();
     },
   };
   leader = config.leaderElection.enabled
@@ -94,8 +105,11 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     const seconds = (performance.now() - start) / 1000;
     metrics.observeBuild(seconds, result.endpointsOnly);
     metrics.countSources(pipeline);
-    logConditions(buildLog, result.reconciled);
+    // HTTPProxies are logged by status change: an included proxy's problems are found by its roots' reconciles.
+    logConditions(buildLog, result.reconciled.filter((r) => r.key.kind !== "HTTPProxy"));
+    logProxyStatuses(buildLog, result.httpProxyStatuses);
     statusSync.reconciled(result.reconciled.map((r) => r.key));
+    proxyStatusSync.changed(result.httpProxyStatuses);
     buildLog.debug({ reconciled: result.reconciled.length, endpointsOnly: result.endpointsOnly, ms: Math.round(seconds * 1000) }, "rebuilt");
   }
 
@@ -114,7 +128,10 @@ export function startController(config: ServeConfig, log: Logger): Controller {
       const changed = pipeline.apply(kind, event, obj);
       if (!changed || !initialBuildDone) return;
       batcher.mark(REBUILD);
-      if (kind === "Service" && isEnvoyService(obj)) statusSync.envoyServiceChanged();
+      if (kind === "Service" && isEnvoyService(obj)) {
+        statusSync.envoyServiceChanged();
+        proxyStatusSync.envoyServiceChanged();
+      }
     },
   });
 

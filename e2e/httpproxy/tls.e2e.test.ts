@@ -94,7 +94,7 @@ describe("HTTPProxy: TLS through Envoy", function () {
   it("passes TLS through to a backend that terminates it with its own certificate", async () => {
     const { kube } = ctx.stack;
     const cert = await selfSignedCert(["pass.example.com"]);
-    const backend = await startTlsBackend("tls-backend", cert);
+    const backend = await startTlsBackend(ctx.stack.bed, "tls-backend", cert);
     backends.push(backend);
     await createService(kube, NS, "tls-app", [{ name: "https", port: 443 }]);
     await applyEndpointSlice(kube, NS, "tls-app", "https", [{ ip: backend.ip, port: backend.port }]);

@@ -17,7 +17,7 @@ fail() {
 command -v go >/dev/null 2>&1 || fail "'go' is not on PATH"
 export GOTOOLCHAIN=local CGO_ENABLED=0
 
-if ! { [ -x "$dir/bin/contour" ] && "$dir/bin/contour" version 2>/dev/null | grep -q "v$version"; }; then
+if ! { [ -x "$dir/bin/contour" ] && "$dir/bin/contour" version 2>&1 | grep -q "version: v$version"; }; then
   echo "building upstream contour v$version with $(go version) into $dir" >&2
   rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/bin"
   # -ldflags: contour reports its version from these variables (a `go install` leaves them empty).

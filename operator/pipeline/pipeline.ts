@@ -13,7 +13,7 @@ import type { Condition } from "../../controllers/store/fragment.js";
 import { createModelStore, type ModelStore } from "../../controllers/store/index.js";
 import type { Model } from "../../controllers/model/model.js";
 import type { EnvoyResources } from "../../xds/resources.js";
-import { edsNamesOf, translateEndpoints, translateModel, type TranslateOptions } from "../../xds/translate/index.js";
+import { createTranslator, type TranslateOptions } from "../../xds/translate/index.js";
 
 /** Options of createPipeline: what reconcilers and translation need from the configuration. */
 export interface PipelineOptions {
@@ -70,6 +70,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const cache = createObjectCache();
   const store: ModelStore = createModelStore();
   const validateTlsSecret = createTlsSecretValidator();
+  const translator = createTranslator(options.translate);
   const dirtySources = new Map<string, ObjectKey>();
   let endpointsDirty = false;
   let everBuilt = false;
@@ -154,9 +155,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     let endpointsOnly = false;
     if (lastResources !== undefined && model === lastModel) {
       endpointsOnly = true;
-      resources = endpointsDirty ? { ...lastResources, endpoints: translateEndpoints(edsNamesOf(model), slices) } : lastResources;
+      resources = endpointsDirty ? { ...lastResources, endpoints: translator.translateEndpoints(model, slices) } : lastResources;
     } else {
-      resources = translateModel(model, slices, options.translate);
+      resources = translator.translate(model, slices);
     }
     endpointsDirty = false;
     everBuilt = true;

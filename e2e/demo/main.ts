@@ -1,12 +1,14 @@
 // `make demo`: a local cluster (etcd + kube-apiserver), `contour serve`, Envoy and a demo app, all on
 // 127.0.0.1. Prints the curl that shows traffic flowing; Ctrl-C stops everything.
 import process from "node:process";
-import { createTestBed, httpGet, waitFor } from "../harness/index.js";
+import { createTestBed, httpGet, resolveTool, waitFor } from "../harness/index.js";
 import { pickEnvoyPorts, startContour, startEnvoyFor, writeCertificates } from "../fixtures/contour.js";
 import { applyEndpointSlice, createIngress, createService, ensureNamespace, kubeClients, simpleIngressSpec } from "../fixtures/kube-objects.js";
 import { installCrds } from "../fixtures/crds.js";
+import { createHTTPProxy } from "../fixtures/contour-objects.js";
 
 const HOST = "demo.contour.local";
+const PROXY_HOST = "proxy.contour.local";
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -25,7 +27,7 @@ async function main(): Promise<void> {
 
   try {
     const kube = kubeClients(bed.apiserver.makeKubeConfig());
-    console.log("applying the CRDs and the demo app (Namespace, Service, EndpointSlice, Ingress) ...");
+    console.log("applying the CRDs and the demo app (Namespace, Service, EndpointSlices, Ingress, HTTPProxy) ...");
     await installCrds(bed.apiserver.makeKubeConfig());
     await ensureNamespace(kube, "projectcontour");
     await ensureNamespace(kube, "demo");
@@ -33,6 +35,10 @@ async function main(): Promise<void> {
     await applyEndpointSlice(kube, "demo", "demo-app", "http", bed.pods.map((b) => ({ ip: b.ip, port: b.port })).slice(0, 1), "a");
     await applyEndpointSlice(kube, "demo", "demo-app", "http", bed.pods.map((b) => ({ ip: b.ip, port: b.port })).slice(1, 2), "b");
     await createIngress(kube, "demo", "demo-app", simpleIngressSpec(HOST, "demo-app", "http"));
+    await createHTTPProxy(bed.apiserver.makeKubeConfig(), "demo", "demo-proxy", {
+      virtualhost: { fqdn: PROXY_HOST },
+      routes: [{ conditions: [{ prefix: "/" }], services: [{ name: "demo-app", port: 80 }] }],
+    });
 
     console.log("starting contour serve and Envoy ...");
     const certs = await writeCertificates(bed);
@@ -40,15 +46,18 @@ async function main(): Promise<void> {
     const contour = await startContour(bed, { certs, envoyPorts, args: ["--log-format=text", "--ingress-status-address=127.0.0.1"] });
     const envoy = await startEnvoyFor(bed, { certs, xdsPort: contour.xdsPort });
     const url = `http://127.0.0.1:${envoyPorts.http}/`;
-    await waitFor(async () => (await httpGet(url, { host: HOST, timeoutMs: 1000 }).catch(() => undefined))?.status === 200, {
-      timeoutMs: 30_000,
-      description: `a 200 from ${url} (Host: ${HOST})`,
-    });
+    for (const host of [HOST, PROXY_HOST]) {
+      await waitFor(async () => (await httpGet(url, { host, timeoutMs: 1000 }).catch(() => undefined))?.status === 200, {
+        timeoutMs: 30_000,
+        description: `a 200 from ${url} (Host: ${host})`,
+      });
+    }
 
     console.log(`
 contour is serving (up in ${((Date.now() - started) / 1000).toFixed(1)} s). Try:
 
-  curl -H 'Host: ${HOST}' ${url}
+  curl -H 'Host: ${HOST}' ${url}          (an Ingress)
+  curl -H 'Host: ${PROXY_HOST}' ${url}         (an HTTPProxy)
 
 Each request is answered by one of two demo backends (see "name" in the reply).
 
@@ -58,7 +67,10 @@ Each request is answered by one of two demo backends (see "name" in the reply).
   Envoy admin:     ${envoy.adminUrl}
   Envoy log:       ${envoy.process.logPath}
 
-Edit the cluster with kubectl --kubeconfig ${bed.apiserver.kubeconfigPath} (if you have kubectl).
+Look around or change things with kubectl (built by make tools):
+
+  ${resolveTool("kubectl")} --kubeconfig ${bed.apiserver.kubeconfigPath} get ingress,httpproxy -A
+
 Press Ctrl-C to stop everything.`);
   } catch (err) {
     console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -9,6 +9,7 @@ export const TOOL_VARS = {
   etcd: "ETCD_BIN",
   "kube-apiserver": "KUBE_APISERVER_BIN",
   "kube-controller-manager": "KUBE_CONTROLLER_MANAGER_BIN",
+  kubectl: "KUBECTL_BIN",
 } as const;
 
 /** A tool the test bed knows how to find. */

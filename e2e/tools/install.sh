@@ -91,13 +91,13 @@ GO
 
 install_kubernetes() {
   local dir="$tools/kubernetes-$KUBERNETES_VERSION"
-  if [ -x "$dir/bin/kube-apiserver" ] && [ -x "$dir/bin/kube-controller-manager" ] \
+  if [ -x "$dir/bin/kube-apiserver" ] && [ -x "$dir/bin/kube-controller-manager" ] && [ -x "$dir/bin/kubectl" ] \
     && "$dir/bin/kube-apiserver" --version 2>/dev/null | grep -q "v$KUBERNETES_VERSION"; then
     return 0
   fi
   need go "kube-apiserver $KUBERNETES_VERSION"
   go_env_for_tools
-  echo "building kube-apiserver and kube-controller-manager $KUBERNETES_VERSION with $(go version) into $dir"
+  echo "building kube-apiserver, kube-controller-manager and kubectl $KUBERNETES_VERSION with $(go version) into $dir"
   local src="$dir.src"
   rm -rf "$src" && mkdir -p "$src"
   local kmod
@@ -125,6 +125,7 @@ package tools
 import (
 	_ "k8s.io/kubernetes/cmd/kube-apiserver"
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+	_ "k8s.io/kubernetes/cmd/kubectl"
 )
 GO
   local ldflags
@@ -138,7 +139,7 @@ GO
     cd "$src"
     go mod tidy -e >/dev/null
     go build -trimpath -ldflags "-s -w $ldflags" -o "$dir/bin/" \
-      k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
+      k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubectl
   ) || fail "kube-apiserver $KUBERNETES_VERSION" "go build failed (see the output above)"
   "$dir/bin/kube-apiserver" --version | grep -q "v$KUBERNETES_VERSION" \
     || fail "kube-apiserver $KUBERNETES_VERSION" "built binary does not report version v$KUBERNETES_VERSION"
@@ -162,4 +163,5 @@ ENVOY_BIN=$tools/envoy-$ENVOY_VERSION/bin/envoy
 ETCD_BIN=$tools/etcd-$ETCD_VERSION/bin/etcd
 KUBE_APISERVER_BIN=$tools/kubernetes-$KUBERNETES_VERSION/bin/kube-apiserver
 KUBE_CONTROLLER_MANAGER_BIN=$tools/kubernetes-$KUBERNETES_VERSION/bin/kube-controller-manager
+KUBECTL_BIN=$tools/kubernetes-$KUBERNETES_VERSION/bin/kubectl
 ENV

@@ -45,7 +45,7 @@ export function loadServeConfig(args: readonly string[], readFile: ReadFile): Lo
 /** The --help text of `contour serve`, generated from the settings table. */
 export function serveUsage(): string {
   const lines = SETTINGS.map((s) => {
-    const arg = s.type === "boolean" ? "" : s.type === "list" ? " <a,b>" : s.type === "port" ? " <port>" : s.type === "duration" ? " <duration>" : " <value>";
+    const arg = s.type === "boolean" ? "" : s.type === "list" ? " <a,b>" : s.type === "port" ? " <port>" : s.type === "duration" ? " <duration>" : s.type === "count" ? " <n>" : " <value>";
     const def = s.default === undefined || s.default === false ? "" : ` (default ${String(s.default)})`;
     return `  --${s.name}${arg}\n      ${s.help}${def}`;
   });

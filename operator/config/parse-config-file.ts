@@ -47,7 +47,7 @@ export function parseConfigFile(text: string, path: string): ParsedConfigFile {
     } else if (typeof value === "string" || typeof value === "number") {
       raw.set(key, { value: String(value), source });
     } else {
-      errors.push(`${source}: must be a ${spec.type === "port" ? "port number" : "string"}, got ${JSON.stringify(value)}`);
+      errors.push(`${source}: must be a ${spec.type === "port" ? "port number" : spec.type === "count" ? "whole number" : "string"}, got ${JSON.stringify(value)}`);
     }
   }
   return { raw, errors };

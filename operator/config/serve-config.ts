@@ -53,6 +53,8 @@ export interface ServeConfig {
   readonly leaderElection: LeaderElectionConfig;
   /** The /healthz, /readyz and /metrics server. */
   readonly http: ListenAddress;
+  /** Rate of status writes to the API server. */
+  readonly kubernetesClient: { readonly qps: number; readonly burst: number };
   readonly log: { readonly level: LogLevelName; readonly format: "json" | "text" };
 }
 
@@ -96,6 +98,16 @@ class Reader {
   list(name: string): string[] {
     const { value } = this.entry(name);
     return Array.isArray(value) ? [...new Set(value.filter((v) => v !== ""))] : [];
+  }
+
+  count(name: string, max: number): number {
+    const text = this.string(name);
+    const value = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+    if (!(value >= 1 && value <= max)) {
+      this.errors.push(`${this.entry(name).source}: must be a whole number between 1 and ${max}, got "${text}"`);
+      return 0;
+    }
+    return value;
   }
 
   port(name: string): number {
@@ -200,6 +212,7 @@ export function buildServeConfig(raw: RawSettings): { config: ServeConfig } | { 
   }
 
   const config: ServeConfig = {
+    kubernetesClient: { qps: r.count("kubernetes-client-qps", 10_000), burst: r.count("kubernetes-client-burst", 10_000) },
     kubeconfig: r.optionalString("kubeconfig"),
     xds: { ...xds, tls, insecure },
     ingress: { className: r.optionalString("ingress-class-name"), statusAddresses },

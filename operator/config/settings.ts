@@ -2,7 +2,7 @@
 // Keeping both surfaces in one table is what keeps them from drifting apart.
 
 /** How a setting's text is read. */
-export type SettingType = "string" | "boolean" | "port" | "duration" | "list" | "enum";
+export type SettingType = "string" | "boolean" | "port" | "duration" | "list" | "enum" | "count";
 
 /** One setting of `contour serve`: flag `--<name>` and config-file key `<name>`. */
 export interface SettingSpec {
@@ -42,6 +42,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: "leader-election-lease-duration", type: "duration", default: "15s", help: "how long a Lease is valid without renewal; others wait this long before taking over" },
   { name: "leader-election-renew-deadline", type: "duration", default: "10s", help: "the leader gives up leadership when it has not renewed for this long" },
   { name: "leader-election-retry-period", type: "duration", default: "2s", help: "interval between attempts to acquire or renew the Lease" },
+  { name: "kubernetes-client-qps", type: "count", default: "50", help: "average Kubernetes API writes per second for status updates" },
+  { name: "kubernetes-client-burst", type: "count", default: "100", help: "status updates allowed back to back above the average" },
   { name: "http-address", type: "string", default: "0.0.0.0", help: "address of the /healthz, /readyz and /metrics server" },
   { name: "http-port", type: "port", default: "8000", help: "port of the /healthz, /readyz and /metrics server" },
   { name: "log-level", type: "enum", default: "info", values: ["trace", "debug", "info", "warn", "error", "fatal"], help: "least severe level logged" },

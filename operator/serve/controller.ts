@@ -54,7 +54,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
   const ops = createOpsServer({ ...config.http, healthCheck: createApiServerHealthCheck(kubeConfig), registry, log: log.child({ component: "http" }) });
 
   let leader: LeaderElector | undefined;
-  const writer = createStatusWriter({ kubeConfig, isLeader: () => leader?.isLeader() ?? false, log: log.child({ component: "status" }), registry });
+  const writer = createStatusWriter({ kubeConfig, isLeader: () => leader?.isLeader() ?? false, log: log.child({ component: "status" }), registry, qps: config.kubernetesClient.qps, burst: config.kubernetesClient.burst });
   const statusSync = createIngressStatusSync({ pipeline, writer, statusAddresses: config.ingress.statusAddresses, envoyService: config.envoyService });
   const proxyStatusSync = createHTTPProxyStatusSync({
     pipeline,

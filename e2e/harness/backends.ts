@@ -1,8 +1,11 @@
 // Small HTTP/1.1 upstreams for e2e tests: every answer names the backend that gave it and echoes the
-// request, so a test can tell which backend Envoy picked and what headers reached it.
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+// request, so a test can tell which backend Envoy picked and what headers reached it. They also
+// accept websockets (echoing frames) and say which paths they saw, for backends in another process.
+import { createServer, STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
+import { echoWebSocket, websocketAccept } from "./websocket.js";
 
 /** The JSON body every backend answers with. */
 export interface BackendReply {
@@ -15,6 +18,17 @@ export interface BackendReply {
   headers: IncomingHttpHeaders;
   /** The request body as text. */
   body: string;
+}
+
+/** What `/__requests?path=<path>` answers: how often this backend saw exactly that path and query. */
+export interface RequestLogReply {
+  name: string;
+  /** Every request the backend answered, this one included. */
+  total: number;
+  path: string;
+  count: number;
+  /** The headers of the last request for the path, if any. */
+  headers?: IncomingHttpHeaders;
 }
 
 /** One running backend. */
@@ -33,10 +47,16 @@ export interface Backend {
 /** Longest /delay/<ms> honoured, so a typo cannot hang a test run. */
 const MAX_DELAY_MS = 60_000;
 
+/** Paths remembered for /__requests; the oldest are forgotten beyond this. */
+const MAX_LOGGED_PATHS = 10_000;
+
 /**
  * Starts backends named `names` (or "backend-0".."backend-<n-1>" for a count) on free ports.
- * Paths: /status/<code> answers with that status; /delay/<ms> answers 200 after waiting; anything
- * else answers 200. Every answer is a BackendReply and carries an `x-backend-name` header.
+ * Paths: /status/<code> answers with that status; /status-on/<name>/<code> answers <code> from the
+ * backend named <name> and 200 from any other (a health check only one backend fails); /delay/<ms>
+ * answers 200 after waiting; anything else answers 200. Every answer is a BackendReply and carries
+ * an `x-backend-name` header, except /__requests?path=<path>, which answers a RequestLogReply.
+ * A websocket upgrade is accepted and its frames echoed (see websocket.ts).
  */
 export async function startBackends(names: number | readonly string[]): Promise<Backend[]> {
   const list = typeof names === "number" ? Array.from({ length: names }, (_, i) => `backend-${i}`) : [...names];
@@ -54,21 +74,36 @@ export async function startBackends(names: number | readonly string[]): Promise<
 export async function startBackend(name: string, host = "127.0.0.1"): Promise<Backend> {
   let requests = 0;
   let port = 0;
+  const seen = new Map<string, { count: number; headers: IncomingHttpHeaders }>();
+  const record = (req: IncomingMessage): void => {
+    requests++;
+    const path = req.url ?? "/";
+    const previous = seen.get(path);
+    seen.delete(path);
+    seen.set(path, { count: (previous?.count ?? 0) + 1, headers: req.headers });
+    if (seen.size > MAX_LOGGED_PATHS) seen.delete(seen.keys().next().value!);
+  };
+  const requestLog = (query: string): RequestLogReply => {
+    const path = new URLSearchParams(query).get("path") ?? "";
+    const entry = seen.get(path);
+    return { name, total: requests, path, count: entry?.count ?? 0, ...(entry !== undefined ? { headers: entry.headers } : {}) };
+  };
+  const replyTo = (req: IncomingMessage, body: string): BackendReply => ({ name, port, method: req.method ?? "", path: req.url ?? "/", headers: req.headers, body });
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      requests++;
+      record(req);
       const path = req.url ?? "/";
-      const reply: BackendReply = {
-        name,
-        port,
-        method: req.method ?? "",
-        path,
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString("utf8"),
-      };
-      void answer(path).then(({ status }) => {
+      const [pathname = "/", query = ""] = path.split("?");
+      if (pathname === "/__requests") {
+        const body = JSON.stringify(requestLog(query));
+        res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-backend-name": name });
+        res.end(body);
+        return;
+      }
+      const reply = replyTo(req, Buffer.concat(chunks).toString("utf8"));
+      void answer(path, name).then(({ status }) => {
         const body = JSON.stringify(reply);
         res.writeHead(status, {
           "content-type": "application/json",
@@ -78,6 +113,25 @@ export async function startBackend(name: string, host = "127.0.0.1"): Promise<Ba
         res.end(body);
       });
     });
+  });
+  // Upgraded sockets leave the HTTP server's bookkeeping: close() ends them itself.
+  const upgraded = new Set<Duplex>();
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    record(req);
+    upgraded.add(socket);
+    socket.on("close", () => upgraded.delete(socket));
+    // The peer (Envoy) may reset the connection at any time; that must not kill the backend.
+    socket.on("error", () => socket.destroy());
+    const key = req.headers["sec-websocket-key"];
+    if (req.headers.upgrade?.toLowerCase() !== "websocket" || typeof key !== "string") {
+      // Any other upgrade is answered as a plain request would be (without reading a body).
+      void answer(req.url ?? "/", name).then(({ status }) => socket.end(rawResponse(status, name, JSON.stringify(replyTo(req, "")))));
+      return;
+    }
+    socket.write(
+      ["HTTP/1.1 101 Switching Protocols", "Upgrade: websocket", "Connection: Upgrade", `Sec-WebSocket-Accept: ${websocketAccept(key)}`, `x-backend-name: ${name}`, "", ""].join("\r\n"),
+    );
+    echoWebSocket(socket, head);
   });
   await new Promise<void>((resolveListen, reject) => {
     server.once("error", reject);
@@ -95,15 +149,24 @@ export async function startBackend(name: string, host = "127.0.0.1"): Promise<Ba
       new Promise<void>((resolveClose) => {
         // Envoy keeps upstream connections open; close them or server.close() would wait for them.
         server.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
         server.close(() => resolveClose());
       }),
   };
 }
 
-async function answer(path: string): Promise<{ status: number }> {
+/** An HTTP/1.1 response as bytes, closing the connection. */
+function rawResponse(status: number, name: string, body: string): string {
+  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Unknown"}`, "content-type: application/json", `content-length: ${Buffer.byteLength(body)}`, `x-backend-name: ${name}`, "connection: close"];
+  return `${head.join("\r\n")}\r\n\r\n${body}`;
+}
+
+async function answer(path: string, name: string): Promise<{ status: number }> {
   const pathname = path.split("?")[0] ?? "/";
   const status = /^\/status\/(\d{3})$/.exec(pathname);
   if (status?.[1] !== undefined) return { status: Number(status[1]) };
+  const statusOn = /^\/status-on\/([^/]+)\/(\d{3})$/.exec(pathname);
+  if (statusOn?.[1] !== undefined && statusOn[2] !== undefined) return { status: statusOn[1] === encodeURIComponent(name) ? Number(statusOn[2]) : 200 };
   const delay = /^\/delay\/(\d+)$/.exec(pathname);
   if (delay?.[1] !== undefined) await sleep(Math.min(Number(delay[1]), MAX_DELAY_MS));
   return { status: 200 };

@@ -7,6 +7,8 @@ export { writeKubeconfig, loadKubeConfig, type KubeconfigOptions } from "./kubec
 export { startEnvoy, type Envoy, type EnvoyBootstrap, type EnvoyOptions } from "./envoy.js";
 export { createEnvoyAdmin, type EnvoyAdmin, type ConfigDump, type ListenerStatus, type AdminWaitOptions } from "./envoy-admin.js";
 export { startBackends, startBackend, type Backend, type BackendReply } from "./backends.js";
+export type { RequestLogReply } from "./backends.js";
+export { websocketAccept, encodeWebSocketFrame, createWebSocketFrameReader, echoWebSocket, WebSocketOpcode, type WebSocketFrame } from "./websocket.js";
 export { startPodBackends, type PodBackend, type PodBackends } from "./pod-backends.js";
 export { createPodNetwork, type PodNetwork } from "./pod-network.js";
 export { httpGet, httpRequest, type HttpRequestOptions, type HttpResponse } from "./http-client.js";

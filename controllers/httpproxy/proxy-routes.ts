@@ -54,7 +54,7 @@ export function computeRoutes(ctx: WalkContext, proxy: HTTPProxy, conditions: re
   const spec = obj<{ routes?: unknown }>(proxy.spec);
   const own = list<unknown>(spec?.routes);
   for (let j = 0; j < own.length; j++) {
-    const built = buildRoute(ctx, proxy, key, conditions, obj<SpecRoute>(own[j]) ?? {}, `spec.routes[${j}]`);
+    const built = buildRoute(ctx, key, conditions, obj<SpecRoute>(own[j]) ?? {}, `spec.routes[${j}]`);
     // Upstream's `return nil`: one bad route and none of this proxy's routes are served.
     if (built === undefined) return [];
     routes.push(...built);
@@ -110,7 +110,7 @@ function badGateway(ctx: WalkContext, key: ObjectKey, conds: readonly MatchCondi
 }
 
 /** The model routes of one spec route (two when a prefix rewrite is expanded), or undefined when the route is invalid. */
-function buildRoute(ctx: WalkContext, proxy: HTTPProxy, key: ObjectKey, conditions: readonly MatchCondition[], r: SpecRoute, field: string): Route[] | undefined {
+function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly MatchCondition[], r: SpecRoute, field: string): Route[] | undefined {
   const fail = (area: AreaName, reason: string, message: string): undefined => void ctx.reports.add(key, proxyError(area, reason, `${field}${message}`));
   const warn = (area: AreaName, message: string): void => ctx.reports.add(key, proxyWarning(area, "IgnoredField", `${field}${message}`));
 

@@ -4,11 +4,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import type { HTTPProxy } from "../../crds/index.js";
-import { createHTTPProxy, deleteHTTPProxy, readHTTPProxy } from "../fixtures/contour-objects.js";
+import { createHTTPProxy, deleteHTTPProxy, waitForProxyStatus } from "../fixtures/contour-objects.js";
 import { applyEndpointSlice, createService, createTlsSecret, ensureNamespace } from "../fixtures/kube-objects.js";
 import { selfSignedCert } from "../fixtures/serving-cert.js";
 import { useStack } from "../fixtures/stack.js";
-import { httpGet, waitFor, type HttpResponse } from "../harness/index.js";
+import { httpGet, type HttpResponse } from "../harness/index.js";
 
 const ROOTS = "roots";
 const TEAM_A = "team-a";
@@ -27,16 +27,7 @@ describe("HTTPProxy: multi-tenant isolation", function () {
     await applyEndpointSlice(kube, namespace, name, "http", [{ ip: bed.pods[pod]!.ip, port: bed.pods[pod]!.port }]);
   }
 
-  async function statusOf(namespace: string, name: string, want: string): Promise<HTTPProxy> {
-    let last: HTTPProxy | undefined;
-    return waitFor(
-      async () => {
-        last = await readHTTPProxy(kc(), namespace, name);
-        return last.status?.currentStatus === want ? last : undefined;
-      },
-      { timeoutMs: 20_000, description: () => `${namespace}/${name} to be ${want} (status: ${JSON.stringify(last?.status)})` },
-    );
-  }
+  const statusOf = (namespace: string, name: string, want: string): Promise<HTTPProxy> => waitForProxyStatus(kc(), namespace, name, want);
 
   it("does not let a team's proxy outside the root namespaces claim, or take away, a host", async () => {
     await backend(ROOTS, "bank", 0);

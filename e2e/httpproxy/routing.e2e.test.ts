@@ -7,7 +7,7 @@ import { describe, it } from "mocha";
 import { stringify } from "yaml";
 import type { HTTPProxy } from "../../crds/index.js";
 import { HTTPPROXY_PLURAL } from "../../crds/index.js";
-import { createHTTPProxy, formatTable, getTable, readHTTPProxy, updateHTTPProxy } from "../fixtures/contour-objects.js";
+import { createHTTPProxy, formatTable, getTable, readHTTPProxy, updateHTTPProxy, waitForProxyStatus } from "../fixtures/contour-objects.js";
 import { applyEndpointSlice, createService, ensureNamespace } from "../fixtures/kube-objects.js";
 import { useStack } from "../fixtures/stack.js";
 import { waitFor, type HttpResponse } from "../harness/index.js";
@@ -27,16 +27,7 @@ describe("HTTPProxy: routing through Envoy", function () {
     await applyEndpointSlice(kube, namespace, name, "http", [{ ip: bed.pods[pod]!.ip, port: bed.pods[pod]!.port }]);
   }
 
-  async function statusOf(namespace: string, name: string, want: string): Promise<HTTPProxy> {
-    let last: HTTPProxy | undefined;
-    return waitFor(
-      async () => {
-        last = await readHTTPProxy(kc(), namespace, name);
-        return last.status?.currentStatus === want ? last : undefined;
-      },
-      { timeoutMs: 20_000, description: () => `${namespace}/${name} to be ${want} (status: ${JSON.stringify(last?.status)})` },
-    );
-  }
+  const statusOf = (namespace: string, name: string, want: string): Promise<HTTPProxy> => waitForProxyStatus(kc(), namespace, name, want);
 
   it("routes prefix, exact, regex, header and query conditions", async () => {
     const { kube } = ctx.stack;

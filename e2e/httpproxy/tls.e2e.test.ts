@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "mocha";
 import type { HTTPProxy } from "../../crds/index.js";
-import { createHTTPProxy, createTlsDelegation, readHTTPProxy } from "../fixtures/contour-objects.js";
+import { createHTTPProxy, createTlsDelegation, waitForProxyStatus } from "../fixtures/contour-objects.js";
 import { applyEndpointSlice, createService, createTlsSecret, ensureNamespace } from "../fixtures/kube-objects.js";
 import { selfSignedCert } from "../fixtures/serving-cert.js";
 import { useStack } from "../fixtures/stack.js";
@@ -26,16 +26,7 @@ describe("HTTPProxy: TLS through Envoy", function () {
   const https = (host: string, ca: string, path = "/"): Promise<HttpResponse> =>
     httpGet(`https://127.0.0.1:${ctx.stack.envoyPorts.https}${path}`, { host, servername: host, ca, timeoutMs: 3000 });
 
-  async function statusOf(namespace: string, name: string, want: string): Promise<HTTPProxy> {
-    let last: HTTPProxy | undefined;
-    return waitFor(
-      async () => {
-        last = await readHTTPProxy(kc(), namespace, name);
-        return last.status?.currentStatus === want ? last : undefined;
-      },
-      { timeoutMs: 20_000, description: () => `${namespace}/${name} to be ${want} (status: ${JSON.stringify(last?.status)})` },
-    );
-  }
+  const statusOf = (namespace: string, name: string, want: string): Promise<HTTPProxy> => waitForProxyStatus(kc(), namespace, name, want);
 
   it("serves HTTPS by SNI and redirects plain HTTP to HTTPS unless a route permits insecure", async () => {
     const { bed, kube } = ctx.stack;

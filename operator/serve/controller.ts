@@ -2,6 +2,8 @@
 // leader writing status and an ops server for health and metrics.
 import { performance } from "node:perf_hooks";
 import type { KubernetesObject } from "@kubernetes/client-node";
+import { GROUP, HTTPPROXY_PLURAL } from "../../crds/index.js";
+import type { WatchedKind } from "../../controllers/source/object-cache.js";
 import type { ServeConfig } from "../config/index.js";
 import { createApiServerHealthCheck, createMetricsRegistry, createOpsServer } from "../http/index.js";
 import { createIdentity, createKubeLeaseApi, createLeaderElector, createStaticLeader, type LeaderElector } from "../leader/index.js";
@@ -23,6 +25,9 @@ export interface Controller {
   /** Stops everything; a leader releases its Lease first so another replica takes over at once. */
   stop(): Promise<void>;
 }
+
+/** The status writer's kinds whose objects the informers hold. */
+const STATUS_KINDS: Readonly<Record<string, WatchedKind>> = { Ingress: "Ingress", [`${HTTPPROXY_PLURAL}.${GROUP}`]: "HTTPProxy" };
 
 /** The batch key: the pipeline tracks what changed itself, so one key means "rebuild". */
 const REBUILD = "rebuild";
@@ -54,7 +59,18 @@ export function startController(config: ServeConfig, log: Logger): Controller {
   const ops = createOpsServer({ ...config.http, healthCheck: createApiServerHealthCheck(kubeConfig), registry, log: log.child({ component: "http" }) });
 
   let leader: LeaderElector | undefined;
-  const writer = createStatusWriter({ kubeConfig, isLeader: () => leader?.isLeader() ?? false, log: log.child({ component: "status" }), registry, qps: config.kubernetesClient.qps, burst: config.kubernetesClient.burst });
+  const writer = createStatusWriter({
+    kubeConfig,
+    isLeader: () => leader?.isLeader() ?? false,
+    log: log.child({ component: "status" }),
+    registry,
+    qps: config.kubernetesClient.qps,
+    burst: config.kubernetesClient.burst,
+    cached: (kind, namespace, name) => {
+      const watched = STATUS_KINDS[kind];
+      return watched === undefined ? undefined : pipeline.cache.get(watched, namespace, name);
+    },
+  });
   const statusSync = createIngressStatusSync({ pipeline, writer, statusAddresses: config.ingress.statusAddresses, envoyService: config.envoyService });
   const proxyStatusSync = createHTTPProxyStatusSync({
     pipeline,

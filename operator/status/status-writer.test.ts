@@ -6,7 +6,7 @@ import { KubeError } from "../runtime/kube-error.js";
 import { computeIngressLoadBalancer, loadBalancerFromAddresses, loadBalancerFromService } from "./ingress-load-balancer.js";
 import { semanticEqual } from "./semantic-equal.js";
 import type { ObjectWithStatus, StatusApi } from "./status-api.js";
-import { createStatusWriter, type StatusWriter } from "./status-writer.js";
+import { createStatusWriter, type StatusWriter, type StatusWriterOptions } from "./status-writer.js";
 
 const ING = "/apis/networking.k8s.io/v1/namespaces/ns/ingresses";
 
@@ -40,7 +40,7 @@ function fakeApi() {
   };
 }
 
-function setup(opts: { qps?: number; burst?: number } = {}) {
+function setup(opts: { qps?: number; burst?: number; cached?: StatusWriterOptions["cached"] } = {}) {
   const clock: FakeClock = createFakeClock(0);
   const fake = fakeApi();
   const registry = new Registry();
@@ -54,6 +54,7 @@ function setup(opts: { qps?: number; burst?: number } = {}) {
     qps: opts.qps ?? 20,
     burst: opts.burst,
     retry: { baseMs: 1_000, maxMs: 8_000 },
+    ...(opts.cached !== undefined ? { cached: opts.cached } : {}),
   });
   const results = async (): Promise<Record<string, number>> => {
     const metric = await registry.getSingleMetric("contour_status_updates_total")?.get();
@@ -148,6 +149,50 @@ describe("createStatusWriter", () => {
     await writer.flush();
     assert.deepEqual(await results(), { "Ingress/updated": 1, "Ingress/dropped": 1 });
     assert.deepEqual(fake.objects.get(`${ING}/b`)?.status, { loadBalancer: {} });
+  });
+
+  it("writes from the informers' copy with one request, and reads only after a conflict", async () => {
+    let copy: ObjectWithStatus | undefined;
+    const { fake, writer } = setup({ cached: () => (copy === undefined ? undefined : structuredClone(copy)) });
+    fake.ingress("a");
+    copy = fake.objects.get(`${ING}/a`);
+    writer.updateIngressLoadBalancer("ns", "a", LB);
+    await settle();
+    await writer.flush();
+    assert.deepEqual(fake.log, [`put ${ING}/a`]);
+    // The copy is now stale (resourceVersion 1, the object is at 2): the PUT conflicts, a GET follows.
+    writer.updateIngressLoadBalancer("ns", "a", { ingress: [{ hostname: "next.example.com" }] });
+    await settle();
+    await writer.flush();
+    assert.deepEqual(fake.log, [`put ${ING}/a`, `put ${ING}/a`, `get ${ING}/a`, `put ${ING}/a`]);
+    assert.deepEqual(fake.objects.get(`${ING}/a`)?.status, { loadBalancer: { ingress: [{ hostname: "next.example.com" }] } });
+  });
+
+  it("keeps several objects' writes in flight but never two of one object", async () => {
+    const { fake, writer } = setup({ qps: 1000, burst: 1000 });
+    for (const name of ["a", "b", "c"]) fake.ingress(name);
+    let active = 0;
+    let most = 0;
+    const activeByPath = new Map<string, number>();
+    const put = fake.api.replaceStatus.bind(fake.api);
+    fake.api.replaceStatus = async (path, obj) => {
+      active++;
+      activeByPath.set(path, (activeByPath.get(path) ?? 0) + 1);
+      most = Math.max(most, active);
+      assert.equal(activeByPath.get(path), 1, `one write at a time to ${path}`);
+      await new Promise((resolve) => setImmediate(resolve));
+      await put(path, obj);
+      activeByPath.set(path, (activeByPath.get(path) ?? 1) - 1);
+      active--;
+    };
+    writer.updateIngressLoadBalancer("ns", "a", LB);
+    writer.updateIngressLoadBalancer("ns", "b", LB);
+    writer.updateIngressLoadBalancer("ns", "c", LB);
+    writer.updateIngressLoadBalancer("ns", "a", { ingress: [{ hostname: "last.example.com" }] });
+    await settle();
+    await writer.flush();
+    assert.ok(most >= 2, `writes overlapped (at most ${most} at once)`);
+    assert.deepEqual(fake.objects.get(`${ING}/a`)?.status, { loadBalancer: { ingress: [{ hostname: "last.example.com" }] } });
   });
 
   it("retries transient errors with backoff", async () => {

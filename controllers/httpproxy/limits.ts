@@ -20,11 +20,7 @@ export const MAX_HEADER_VALUE_BYTES = 16_384;
  */
 export const MAX_DIRECT_RESPONSE_BODY_BYTES = 4096;
 
-/**
- * Estimated RE2 program size allowed for one regex: under the error level contour's Envoys run with
- * (1000, xds/bootstrap/runtime.ts), with room for the anchoring and case flags translation adds.
- */
-export const RE2_PROGRAM_BUDGET = 800;
+export { RE2_PROGRAM_BUDGET } from "../regex/regex-check.js";
 
 /** Include depth: a longer chain is refused rather than walked (the CRD bounds breadth, not depth). */
 export const MAX_INCLUDE_DEPTH = 64;

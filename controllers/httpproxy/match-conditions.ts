@@ -8,7 +8,7 @@ import type { MatchCondition } from "../../crds/types/httpproxy.js";
 import type { HeaderMatch, PathMatch, QueryParamMatch, RouteMatch } from "../model/model.js";
 import { quote } from "../store/conditions.js";
 import { MAX_HEADER_NAME, MAX_MATCH_VALUE } from "./limits.js";
-import { regexProblem } from "./regex-check.js";
+import { regexProblem } from "../regex/regex-check.js";
 import { CONTROL_CHARACTERS, flag, list, obj, str } from "./spec-values.js";
 
 /** RFC 7230 token, optionally a pseudo-header (":authority"). */

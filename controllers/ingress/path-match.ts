@@ -1,6 +1,6 @@
 import type { PathMatch } from "../model/model.js";
 import { quote } from "../store/conditions.js";
-import { unsafeRegexReason } from "./safe-regex.js";
+import { regexProblem } from "../regex/regex-check.js";
 
 /** Longest path accepted: longer ones could never match a request Envoy accepts (60 KiB of headers). */
 export const MAX_PATH_LENGTH = 4096;
@@ -37,7 +37,7 @@ export function ingressPathMatch(path: string | undefined, pathType: string | un
     case "":
     case "ImplementationSpecific": {
       if (!REGEX_MARKERS.test(p)) return ok({ kind: "prefix", value: p, segment: false });
-      const why = unsafeRegexReason(p);
+      const why = regexProblem(p);
       if (why !== undefined) return fail("InvalidPathRegex", `is treated as a regex (it holds one of ^+*[]%) and ${why}`);
       return ok({ kind: "regex", value: p });
     }

@@ -10,7 +10,7 @@ import { CorsPolicySchema } from "../gen/envoy/extensions/filters/http/cors/v3/c
 import type { StringMatcher } from "../gen/envoy/type/matcher/v3/string_pb.js";
 import { StringMatcherSchema } from "../gen/envoy/type/matcher/v3/string_pb.js";
 import type { CorsPolicy } from "../../controllers/model/model.js";
-import { unsafeRegexReason } from "../../controllers/ingress/safe-regex.js";
+import { regexProblem } from "../../controllers/regex/regex-check.js";
 import { isHeaderName, isHeaderValue } from "./headers.js";
 import { typed } from "./proto.js";
 
@@ -23,7 +23,7 @@ function originMatcher(origin: CorsPolicy["allowOrigin"][number]): StringMatcher
   if (origin.value === "" || !isHeaderValue(origin.value)) return undefined;
   if (origin.regex) {
     // A pattern RE2 refuses would get the whole route configuration NACKed.
-    if (unsafeRegexReason(origin.value) !== undefined) return undefined;
+    if (regexProblem(origin.value) !== undefined) return undefined;
     return create(StringMatcherSchema, { matchPattern: { case: "safeRegex", value: { regex: origin.value } } });
   }
   // Origins are scheme and host, which compare case-insensitively. Envoy matches "*" as any origin.

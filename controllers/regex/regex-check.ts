@@ -1,11 +1,16 @@
 /**
- * Regexes users write into HTTPProxies (paths, header and query matches, CORS origins) are compiled
+ * Regexes users write (Ingress paths; HTTPProxy paths, header and query matches, CORS origins) are compiled
  * by Envoy's RE2, which rejects, with the whole route configuration, a pattern it cannot compile or
  * whose program exceeds `re2.max_program_size.error_level` (xds/bootstrap/runtime.ts). Both must be
- * caught here, so a bad regex costs only its own proxy.
+ * caught here, so a bad regex costs only its own object.
  */
-import { unsafeRegexReason } from "../ingress/safe-regex.js";
-import { RE2_PROGRAM_BUDGET } from "./limits.js";
+import { unsafeRegexReason } from "./safe-regex.js";
+
+/**
+ * Estimated RE2 program size allowed for one regex: under the error level contour's Envoys run with
+ * (1000, xds/bootstrap/runtime.ts), with room for the anchoring and case flags translation adds.
+ */
+export const RE2_PROGRAM_BUDGET = 800;
 
 /** RE2's largest repetition count ({n,m}); a larger one does not compile. */
 const MAX_REPEAT = 1000;

@@ -56,3 +56,10 @@ clean:
 
 distclean: clean
 	rm -rf node_modules .tools
+
+## bench-upstream: our controller and upstream Contour v1.33.6 side by side on the e2e bed (not part of `make test`)
+##   N = 100, 1,000, 10,000 root HTTPProxies; ~16 minutes on 2 cores; results in bench/results/<timestamp>.md.
+##   Builds upstream once (e2e/tools/install-upstream-contour.sh, cached in .tools/). Knobs: see bench/side-by-side/main.ts.
+.PHONY: bench-upstream
+bench-upstream: tools build
+	node dist/bench/side-by-side/main.js

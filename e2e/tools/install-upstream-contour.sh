@@ -17,7 +17,10 @@ fail() {
 command -v go >/dev/null 2>&1 || fail "'go' is not on PATH"
 export GOTOOLCHAIN=local CGO_ENABLED=0
 
-if ! { [ -x "$dir/bin/contour" ] && "$dir/bin/contour" version 2>&1 | grep -q "version: v$version"; }; then
+# Captured first: `contour version | grep -q` fails at random under pipefail (grep exits, contour gets SIGPIPE).
+installed=""
+[ -x "$dir/bin/contour" ] && installed=$("$dir/bin/contour" version 2>&1 || true)
+if [[ "$installed" != *"version: v$version"* ]]; then
   echo "building upstream contour v$version with $(go version) into $dir" >&2
   rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/bin"
   # -ldflags: contour reports its version from these variables (a `go install` leaves them empty).

@@ -17,6 +17,24 @@ export interface KubeRequest {
   timeoutMs?: number;
 }
 
+// client-node builds a new https.Agent on every applyToHTTPSOptions call, so each request would pay for
+// a TLS handshake (a third of the controller's CPU under a burst of status writes). One keep-alive agent
+// per kubeconfig and TLS identity is reused instead; new client certificates get a new agent.
+const agents = new WeakMap<KubeConfig, { identity: string; agent: https.Agent }>();
+
+function keepAliveAgent(kubeConfig: KubeConfig, fresh: https.RequestOptions["agent"]): https.RequestOptions["agent"] {
+  if (!(fresh instanceof https.Agent)) return fresh;
+  const tls = fresh.options;
+  const identity = [tls.ca, tls.cert, tls.key, tls.pfx, tls.passphrase, tls.rejectUnauthorized, tls.servername].map((v) => String(v)).join("\0");
+  const known = agents.get(kubeConfig);
+  if (known !== undefined && known.identity === identity) return known.agent;
+  // Requests may still be using the old agent: close its sockets a while later.
+  if (known !== undefined) setTimeout(() => known.agent.destroy(), 60_000).unref();
+  const agent = new https.Agent({ ...tls, keepAlive: true, maxSockets: 16 });
+  agents.set(kubeConfig, { identity, agent });
+  return agent;
+}
+
 /** Sends a request and resolves with the parsed JSON body; a non-2xx answer rejects with a KubeError. */
 export async function kubeRequest<T = unknown>(kubeConfig: KubeConfig, request: KubeRequest): Promise<T> {
   const cluster = kubeConfig.getCurrentCluster();
@@ -30,6 +48,7 @@ export async function kubeRequest<T = unknown>(kubeConfig: KubeConfig, request: 
   };
   // Applied per request: token files and exec plugins rotate credentials.
   await kubeConfig.applyToHTTPSOptions(options);
+  if (url.protocol === "https:") options.agent = keepAliveAgent(kubeConfig, options.agent);
   const transport = url.protocol === "http:" ? http : https;
   const timeoutMs = request.timeoutMs ?? 30_000;
   const what = `${options.method} ${request.path}`;

@@ -3,14 +3,13 @@ import type { Cluster, Route, SourceRef, TlsSecret, VirtualHost } from "../model
 import type { Condition, Fragment } from "../store/fragment.js";
 import type { TlsSecretValidator } from "../secrets/tls-secret-validation.js";
 import { compareKeys, compareStrings, formatKey, type ObjectCache, type ObjectKey } from "../source/object-cache.js";
-import { errorCondition, finishConditions, quote, warningCondition } from "../store/conditions.js";
+import { errorCondition, finishConditions, quote, uniqueConditions, warningCondition } from "../store/conditions.js";
 import { sortRoutes } from "../store/route-order.js";
 import { parseResponseTimeout } from "../annotations/response-timeout.js";
 import { parseRetryPolicy } from "../annotations/retry-policy.js";
 import { parseTlsVersions } from "../annotations/tls-protocol-version.js";
 import { parseWebsocketRoutes } from "../annotations/websocket-routes.js";
 import { ALLOW_HTTP, httpAllowed, tlsRequired } from "../annotations/http-listener.js";
-import { canonicalJson } from "../model/names.js";
 import { DEFAULT_CONNECT_TIMEOUT_MS } from "../services/service-cluster.js";
 import { ingressMatchesClass } from "./ingress-class.js";
 import { ingressRoutes } from "./ingress-routes.js";
@@ -126,16 +125,6 @@ function uniqueByName<T extends { readonly name: string }>(items: readonly T[]):
   return [...byName.values()].sort((a, b) => compareStrings(a.name, b.name));
 }
 
-/** The same Service warning arrives once per path that uses the Service; it is reported once. */
-function uniqueConditions(conditions: readonly Condition[]): Condition[] {
-  const seen = new Set<string>();
-  return conditions.filter((c) => {
-    const key = canonicalJson(c);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
 
 function uniqueKeys(keys: readonly ObjectKey[]): ObjectKey[] {
   const byKey = new Map<string, ObjectKey>();

@@ -1,4 +1,5 @@
 import type { Condition } from "./fragment.js";
+import { canonicalJson } from "../model/names.js";
 
 /**
  * How reconcilers shape conditions, so that logs, metrics and status writers read them alike:
@@ -36,6 +37,17 @@ export function finishConditions(conditions: readonly Condition[], kind: string)
   const others = conditions.filter((c) => !isError(c) && c.type !== ConditionType.Valid);
   if (errors.length > 0) return [...errors, ...others];
   return [{ type: ConditionType.Valid, status: "True", reason: "Valid", message: `Valid ${kind}` }, ...others];
+}
+
+/** Each condition once, in first-seen order: one problem found on several paths (a Service used twice, a proxy two roots include) is reported once. */
+export function uniqueConditions(conditions: readonly Condition[]): Condition[] {
+  const seen = new Set<string>();
+  return conditions.filter((c) => {
+    const key = canonicalJson(c);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Shows an untrusted value in a message: quoted, and cut short when long. */

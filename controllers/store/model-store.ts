@@ -1,8 +1,7 @@
 import type { Cluster, Model, Route, TcpProxyHost, TlsSecret, VirtualHost } from "../model/model.js";
 import type { Condition, Fragment, RelatedConditions } from "./fragment.js";
 import { ANY_NAME, compareKeys, compareStrings, formatKey, type ObjectKey } from "../source/object-cache.js";
-import { canonicalJson } from "../model/names.js";
-import { errorCondition, finishConditions, quote } from "./conditions.js";
+import { errorCondition, finishConditions, quote, uniqueConditions } from "./conditions.js";
 import { mergeTcpProxy, mergeVirtualHost, type Contribution, type Merged } from "./merge-virtual-host.js";
 import { routeMatchKey } from "./route-order.js";
 
@@ -268,16 +267,6 @@ export function createModelStore(): ModelStore {
   };
 }
 
-/** The same problem found on several visits (two roots including one HTTPProxy) is reported once. */
-function uniqueConditions(conditions: readonly Condition[]): Condition[] {
-  const seen = new Set<string>();
-  return conditions.filter((c) => {
-    const key = canonicalJson(c);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
 
 function indexEntry(key: ObjectKey, fragment: Fragment): Entry {
   return {

@@ -154,14 +154,23 @@ GO
   rm -rf "$src"
 }
 
+# The e2e pod network (e2e/harness/pod-network.ts) needs `ip` from iproute2.
+install_iproute2() {
+  command -v ip >/dev/null 2>&1 && return 0
+  command -v apt-get >/dev/null 2>&1 || fail "iproute2" "'ip' is missing and apt-get is not available to install it"
+  echo "installing iproute2 (the e2e pod network needs 'ip')"
+  { apt-get update -qq && apt-get install -y -qq iproute2 >/dev/null; } || fail "iproute2" "apt-get install iproute2 failed (are you root?)"
+}
+
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(envoy etcd kubernetes)
+[ ${#targets[@]} -gt 0 ] || targets=(iproute2 envoy etcd kubernetes)
 for t in "${targets[@]}"; do
   case "$t" in
     envoy) install_envoy ;;
     etcd) install_etcd ;;
     kubernetes) install_kubernetes ;;
-    *) fail "$t" "unknown tool (known: envoy, etcd, kubernetes)" ;;
+    iproute2) install_iproute2 ;;
+    *) fail "$t" "unknown tool (known: iproute2, envoy, etcd, kubernetes)" ;;
   esac
 done
 

@@ -18,17 +18,21 @@ export type TlsSecretLookup =
   | { readonly ok: true; readonly secret: TlsSecret; readonly dependencies: readonly ObjectKey[] }
   | { readonly ok: false; readonly condition: Condition; readonly dependencies: readonly ObjectKey[] };
 
+/** What a lookup makes of a Secret that exists and may be used: a model secret, or why not. */
+export type SecretContent = { readonly ok: true; readonly secret: TlsSecret } | { readonly ok: false; readonly error: string };
+
 /**
- * Resolves a certificate Secret for a referring object in `referringNamespace`, as upstream's
- * LookupTLSSecret does: delegation is checked first (DelegationNotPermitted), then existence
- * (SecretNotFound), then content (SecretNotValid). `field` names the reference in messages.
+ * The checks every Secret reference goes through, in upstream's order: delegation first
+ * (DelegationNotPermitted), then existence (SecretNotFound, with `missing` as the message's end),
+ * then content (SecretNotValid, from `read`). `field` names the reference in messages.
  */
-export function lookupTlsSecret(
+export function lookupSecret(
   cache: ObjectCache,
   ref: SecretRef,
   referringNamespace: string,
   field: string,
-  validate: TlsSecretValidator = validateTlsSecret,
+  missing: string,
+  read: (secret: V1Secret) => SecretContent,
 ): TlsSecretLookup {
   const display = quote(`${ref.namespace}/${ref.name}`, 128);
   const delegation = delegationPermitted(cache, ref.namespace, ref.name, referringNamespace);
@@ -38,19 +42,36 @@ export function lookupTlsSecret(
     return fail("DelegationNotPermitted", `Secret ${display} is not delegated to namespace ${quote(referringNamespace)} by a TLSCertificateDelegation`);
   }
   const secret = cache.get<V1Secret>("Secret", ref.namespace, ref.name);
+  if (secret === undefined) return fail("SecretNotFound", `Secret ${display} ${missing}`);
+  const content = read(secret);
+  if (!content.ok) return fail("SecretNotValid", `Secret ${display} ${content.error}`);
+  return { ok: true, secret: content.secret, dependencies };
+}
+
+/**
+ * Resolves a certificate Secret for a referring object in `referringNamespace`, as upstream's
+ * LookupTLSSecret does (see lookupSecret for the order of checks).
+ */
+export function lookupTlsSecret(
+  cache: ObjectCache,
+  ref: SecretRef,
+  referringNamespace: string,
+  field: string,
+  validate: TlsSecretValidator = validateTlsSecret,
+): TlsSecretLookup {
   // The cache keeps only TLS and CA Secrets, so "not found" also covers a Secret of another type.
-  if (secret === undefined) return fail("SecretNotFound", `Secret ${display} not found or not a TLS Secret`);
-  const valid = validate(secret);
-  if (!valid.ok) return fail("SecretNotValid", `Secret ${display} ${valid.error}`);
-  const content = valid.value;
-  return {
-    ok: true,
-    secret: {
-      name: sdsSecretName(ref.namespace, ref.name, shortHash(content)),
-      source: { kind: "Secret", namespace: ref.namespace, name: ref.name },
-      certificateChain: content.certificateChain,
-      privateKey: content.privateKey,
-    },
-    dependencies,
-  };
+  return lookupSecret(cache, ref, referringNamespace, field, "not found or not a TLS Secret", (secret) => {
+    const valid = validate(secret);
+    if (!valid.ok) return valid;
+    const content = valid.value;
+    return {
+      ok: true,
+      secret: {
+        name: sdsSecretName(ref.namespace, ref.name, shortHash(content)),
+        source: { kind: "Secret", namespace: ref.namespace, name: ref.name },
+        certificateChain: content.certificateChain,
+        privateKey: content.privateKey,
+      },
+    };
+  });
 }

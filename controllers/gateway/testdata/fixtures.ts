@@ -5,6 +5,7 @@ import type { Gateway, GatewayClass, Listener, ListenerSet } from "../../../crds
 import type { HTTPRoute, HTTPRouteRule } from "../../../crds/types/gateway-api/httproute.js";
 import type { ReferenceGrant, ReferenceGrantFrom, ReferenceGrantTo } from "../../../crds/types/gateway-api/referencegrant.js";
 import type { ParentReference } from "../../../crds/types/gateway-api/common.js";
+import { A_CRT, A_KEY, CA_CRT } from "../../source/testdata/certs.js";
 
 /** An in-memory GatewayObjects holding the given objects (kind from obj.kind). */
 export function objectsOf(...objs: KubernetesObject[]): GatewayObjects {
@@ -86,10 +87,12 @@ export function caConfigMap(namespace: string, name: string, pem: string = TEST_
   return { apiVersion: "v1", kind: "ConfigMap", metadata: { namespace, name }, data: { "ca.crt": pem } };
 }
 
-/** An Opaque Secret (content is checked by the injected validator in tests). */
-export function secret(namespace: string, name: string, data: Record<string, string> = { "tls.crt": "Y2VydA==", "tls.key": "a2V5" }): V1Secret {
-  return { apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls", metadata: { namespace, name }, data };
+/** A kubernetes.io/tls Secret with a real certificate and key (data given as plain text is base64-encoded). */
+export function secret(namespace: string, name: string, data: Record<string, string> = { "tls.crt": A_CRT, "tls.key": A_KEY }): V1Secret {
+  const encoded: Record<string, string> = {};
+  for (const [k, v] of Object.entries(data)) encoded[k] = Buffer.from(v, "utf8").toString("base64");
+  return { apiVersion: "v1", kind: "Secret", type: "kubernetes.io/tls", metadata: { namespace, name }, data: encoded };
 }
 
-/** A PEM block shaped like a certificate: the pure core checks shape, not cryptography. */
-export const TEST_CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIUTEST\n-----END CERTIFICATE-----\n";
+/** A real CA certificate. */
+export const TEST_CA_PEM = CA_CRT;

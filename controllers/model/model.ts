@@ -243,6 +243,20 @@ export interface Cluster {
   };
   readonly connectTimeoutMs: number;
   readonly upstreamValidation?: { readonly caSecret: string; readonly subjectName: string };
+  /**
+   * TLS to the backend from a Gateway API BackendTLSPolicy: SNI, the CA (a CA secret, or the
+   * system trust store), the names the certificate must hold (the SNI when empty), and the
+   * Gateway's client certificate, if any.
+   */
+  readonly backendTls?: {
+    readonly sni: string;
+    /** Name of a CA secret in Model.secrets; absent with systemCa. */
+    readonly caSecret?: string;
+    readonly systemCa: boolean;
+    readonly subjectAltNames: readonly { readonly type: "Hostname" | "URI"; readonly value: string }[];
+    /** Name of a TlsSecret in Model.secrets (Gateway spec.tls.backend.clientCertificateRef). */
+    readonly clientCertificate?: string;
+  };
   readonly sni?: string;
   readonly healthCheck?: HealthCheck;
   /** Milliseconds an idle upstream connection is kept; undefined leaves Envoy's default (1 h). */

@@ -18,7 +18,7 @@ export interface BackendTlsSettings {
 }
 
 /** Finds the BackendTLSPolicy settings for a Service port, if a policy targets it. */
-export type BackendTlsLookup = (namespace: string, service: string, port: V1ServicePort) => BackendTlsSettings | undefined;
+export type BackendTlsLookup = (namespace: string, service: string, port: V1ServicePort) => BackendTlsSettings | { readonly invalid: string } | undefined;
 
 /** What resolving backends needs. */
 export interface BackendContext {
@@ -33,7 +33,9 @@ export interface BackendContext {
 /** A resolved backend: its cluster and how traffic reaches it, or the ResolvedRefs reason it failed with. */
 export type BackendResolution =
   | { readonly ok: true; readonly cluster: Cluster; readonly websocket: boolean; readonly secrets: readonly TlsSecret[] }
-  | { readonly ok: false; readonly reason: "BackendNotFound" | "RefNotPermitted" | "InvalidKind" | "UnsupportedProtocol"; readonly message: string };
+  | { readonly ok: false; readonly reason: "BackendNotFound" | "RefNotPermitted" | "InvalidKind" | "UnsupportedProtocol"; readonly message: string }
+  /** The reference is fine but its BackendTLSPolicy is not: the share answers 500, and the policy's status says why. */
+  | { readonly ok: false; readonly reason: "BackendTLSPolicyInvalid"; readonly message: string };
 
 /**
  * Resolves a backendRef (or a mirror's) to a Service port's cluster, checking kind (core Service
@@ -70,7 +72,9 @@ function clusterFor(ctx: BackendContext, service: V1Service, port: V1ServicePort
     return { ok: false, reason: "UnsupportedProtocol", message: `${field}: appProtocol ${quote(app)} of port ${port.port} is not supported` };
   }
   const base = serviceCluster(service, port, { connectTimeoutMs: ctx.connectTimeoutMs }).value;
-  const tls = ctx.backendTls?.(base.service.namespace, base.service.name, port);
+  const found = ctx.backendTls?.(base.service.namespace, base.service.name, port);
+  if (found !== undefined && "invalid" in found) return { ok: false, reason: "BackendTLSPolicyInvalid", message: `${field}: ${found.invalid}` };
+  const tls = found;
   const { name: _unused, ...settings } = base;
   const merged: Omit<Cluster, "name"> = {
     ...settings,

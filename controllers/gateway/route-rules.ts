@@ -75,7 +75,7 @@ export function buildRule(ctx: BackendContext, out: RuleOutputs, rule: HTTPRoute
     if (!Number.isInteger(weight) || weight < 0 || weight > 1_000_000) return drop("UnsupportedValue", `${bfield}.weight: ${weight} is not between 0 and 1000000`);
     const r = resolveBackendRef(ctx, ref, bfield);
     if (!r.ok) {
-      out.refProblems.push({ reason: r.reason, message: r.message });
+      if (r.reason !== "BackendTLSPolicyInvalid") out.refProblems.push({ reason: r.reason, message: r.message });
       continue;
     }
     const bf = backendFilters(ref.filters ?? [], `${bfield}.filters`);
@@ -90,7 +90,7 @@ export function buildRule(ctx: BackendContext, out: RuleOutputs, rule: HTTPRoute
   for (const m of ruleFilters.mirrors) {
     const r = resolveBackendRef(ctx, m.backendRef, m.field);
     if (!r.ok) {
-      out.refProblems.push({ reason: r.reason, message: r.message });
+      if (r.reason !== "BackendTLSPolicyInvalid") out.refProblems.push({ reason: r.reason, message: r.message });
       continue;
     }
     out.clusters.set(r.cluster.name, r.cluster);

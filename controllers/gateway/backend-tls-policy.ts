@@ -121,15 +121,14 @@ export function backendTlsLookup(results: readonly BackendTlsPolicyResult[]): Ba
   };
 }
 
-/** What policyAncestors needs of a route reconcile: the Services it read and its parents. */
+/** What policyAncestors needs of a route reconcile: the Services it read and the Gateways it is parented to. */
 export interface RouteForAncestors {
-  readonly source: SourceRef;
   readonly dependencies: readonly Dependency[];
-  readonly parents: readonly { readonly parentRef: { readonly name: string; readonly namespace?: string } }[];
+  readonly gateways: readonly { readonly namespace: string; readonly name: string }[];
 }
 
 /**
- * The Gateways a policy reports status for: the parents of routes that refer to one of its target
+ * The Gateways a policy reports status for: those of routes that refer to one of its target
  * Services (whether or not the policy let the route use them, so an invalid policy is told too).
  */
 export function policyAncestors(targets: readonly PolicyTarget[], routes: readonly RouteForAncestors[]): { readonly group: string; readonly kind: string; readonly namespace: string; readonly name: string }[] {
@@ -137,10 +136,7 @@ export function policyAncestors(targets: readonly PolicyTarget[], routes: readon
   const out = new Map<string, { group: string; kind: string; namespace: string; name: string }>();
   for (const r of routes) {
     if (!r.dependencies.some((d) => d.kind === "Service" && services.has(`${d.namespace}/${d.name}`))) continue;
-    for (const p of r.parents) {
-      const ns = p.parentRef.namespace ?? r.source.namespace;
-      out.set(`${ns}/${p.parentRef.name}`, { group: "gateway.networking.k8s.io", kind: "Gateway", namespace: ns, name: p.parentRef.name });
-    }
+    for (const g of r.gateways) out.set(`${g.namespace}/${g.name}`, { group: "gateway.networking.k8s.io", kind: "Gateway", namespace: g.namespace, name: g.name });
   }
   return [...out.entries()].sort(([a], [b]) => compareText(a, b)).map(([, v]) => v);
 }

@@ -43,6 +43,8 @@ export interface HTTPRouteResult {
   readonly source: SourceRef;
   /** One entry per parentRef that names a Gateway or ListenerSet of ours, in parentRefs order. */
   readonly parents: readonly RouteParentView[];
+  /** The Gateways of ours the parentRefs lead to (a ListenerSet's parent for a ListenerSet), sorted: a BackendTLSPolicy's ancestors. */
+  readonly gateways: readonly { readonly namespace: string; readonly name: string }[];
   /** Keys of the listeners the route is attached to (for attachedRoutes), sorted. */
   readonly attachedListeners: readonly string[];
   readonly virtualHosts: readonly ListenerVirtualHost[];
@@ -103,9 +105,12 @@ export function reconcileHTTPRoute(objects: GatewayObjects, route: HTTPRoute, op
     parents.push({ parentRef: ref, controllerName, conditions });
   }
   const byName = <T extends { readonly name: string }>(m: ReadonlyMap<string, T>): T[] => [...m.values()].sort((a, b) => compareText(a.name, b.name));
+  const gateways = new Map<string, { namespace: string; name: string }>();
+  for (const { r } of resolutions) if (r.ours) gateways.set(`${r.gateway.namespace}/${r.gateway.name}`, r.gateway);
   return {
     source,
     parents,
+    gateways: [...gateways.entries()].sort(([a], [b]) => compareText(a, b)).map(([, g]) => g),
     attachedListeners: [...attachedListeners].sort(),
     virtualHosts: mergeVirtualHosts(vhosts),
     clusters: attached ? byName(out.clusters) : [],

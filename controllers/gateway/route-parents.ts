@@ -24,8 +24,14 @@ export interface Attachment {
 /** What one parentRef came to: not ours (no status), or attached, or refused with a reason. */
 export type ParentResolution =
   | { readonly ours: false }
-  | { readonly ours: true; readonly attached: true; readonly attachments: readonly Attachment[] }
-  | { readonly ours: true; readonly attached: false; readonly reason: "NoMatchingParent" | "NotAllowedByListeners" | "NoMatchingListenerHostname"; readonly message: string };
+  | { readonly ours: true; readonly gateway: GatewayName; readonly attached: true; readonly attachments: readonly Attachment[] }
+  | { readonly ours: true; readonly gateway: GatewayName; readonly attached: false; readonly reason: "NoMatchingParent" | "NotAllowedByListeners" | "NoMatchingListenerHostname"; readonly message: string };
+
+/** The Gateway a parentRef leads to (itself, or a ListenerSet's parent). */
+export interface GatewayName {
+  readonly namespace: string;
+  readonly name: string;
+}
 
 /** The route being attached, as parent resolution needs it. */
 export interface RouteIdentity {
@@ -57,7 +63,8 @@ export function resolveParentRef(objects: GatewayObjects, deps: DependencySet, g
   }
   const gw = gateways(gwNamespace, gwName);
   if (gw === undefined || !gw.ours) return { ours: false };
-  const refuse = (reason: "NoMatchingParent" | "NotAllowedByListeners" | "NoMatchingListenerHostname", message: string): ParentResolution => ({ ours: true, attached: false, reason, message });
+  const gateway: GatewayName = { namespace: gwNamespace, name: gwName };
+  const refuse = (reason: "NoMatchingParent" | "NotAllowedByListeners" | "NoMatchingListenerHostname", message: string): ParentResolution => ({ ours: true, gateway, attached: false, reason, message });
   const shown = quote(`${namespace}/${ref.name}`, 128);
   if (!gw.accepted) return refuse("NoMatchingParent", `${field}: Gateway ${quote(`${gwNamespace}/${gwName}`)} is not accepted`);
 
@@ -82,7 +89,7 @@ export function resolveParentRef(objects: GatewayObjects, deps: DependencySet, g
     attachments.push({ listener: l, hostnames, siblings });
   }
   if (attachments.length === 0) return refuse("NoMatchingListenerHostname", `spec.hostnames: no hostname intersects the hostname of a listener of ${kind} ${shown}`);
-  return { ours: true, attached: true, attachments };
+  return { ours: true, gateway, attached: true, attachments };
 }
 
 function namespaceAllowed(objects: GatewayObjects, deps: DependencySet, l: GatewayListener, routeNamespace: string): boolean {

@@ -5,7 +5,7 @@ import type { Condition } from "../store/fragment.js";
 import { quote } from "../store/conditions.js";
 import { secretName as sdsSecretName, shortHash } from "../model/names.js";
 import { hostnameProblem } from "./hostnames.js";
-import { compareText, condition, createDependencySet, type Dependency, type GatewayObjects } from "./objects.js";
+import { compareText, condition, createDependencySet, entries, failure, type Dependency, type GatewayObjects } from "./objects.js";
 import { lookupCaBundle } from "./gateway-secrets.js";
 import type { BackendTlsLookup, BackendTlsSettings } from "./route-backends.js";
 
@@ -38,6 +38,17 @@ const targetKey = (t: PolicyTarget): string => `${t.namespace}/${t.service}/${t.
  * InvalidCACertificateRef). A target of an invalid policy answers 5xx rather than cleartext.
  */
 export function reconcileBackendTLSPolicy(objects: GatewayObjects, policy: BackendTLSPolicy): BackendTlsPolicyResult {
+  try {
+    return reconcile(objects, policy);
+  } catch (e) {
+    // Only a bug or input the schema forbids gets here: the policy governs nothing and says why.
+    const source: SourceRef = { kind: "BackendTLSPolicy", namespace: policy.metadata?.namespace ?? "", name: policy.metadata?.name ?? "" };
+    const message = failure(e);
+    return { source, conditions: [condition("Accepted", false, "Invalid", message)], targets: [], settings: { ok: false, message }, dependencies: [] };
+  }
+}
+
+function reconcile(objects: GatewayObjects, policy: BackendTLSPolicy): BackendTlsPolicyResult {
   const namespace = policy.metadata?.namespace ?? "";
   const source: SourceRef = { kind: "BackendTLSPolicy", namespace, name: policy.metadata?.name ?? "" };
   const deps = createDependencySet();
@@ -46,7 +57,7 @@ export function reconcileBackendTLSPolicy(objects: GatewayObjects, policy: Backe
   const invalid = (message: string): BackendTlsPolicyResult => finish(condition("Accepted", false, "Invalid", message), resolvedOk, [], { ok: false, message });
 
   const targets: PolicyTarget[] = [];
-  for (const [i, t] of (policy.spec?.targetRefs ?? []).entries()) {
+  for (const [i, t] of entries<BackendTLSPolicy["spec"]["targetRefs"][number]>(policy.spec?.targetRefs).entries()) {
     if (t.group !== "" || t.kind !== "Service") return invalid(`spec.targetRefs[${i}]: ${quote(`${t.group}/${t.kind}`)} is not supported; only core Services are`);
     targets.push({ namespace, service: t.name, ...(t.sectionName !== undefined ? { sectionName: t.sectionName } : {}) });
   }

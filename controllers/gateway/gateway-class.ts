@@ -1,6 +1,6 @@
 import type { GatewayClass } from "../../crds/types/gateway-api/gateway.js";
 import type { Condition } from "../store/fragment.js";
-import { condition, createDependencySet, type Dependency, type GatewayObjects } from "./objects.js";
+import { condition, createDependencySet, failure, type Dependency, type GatewayObjects } from "./objects.js";
 import { SUPPORTED_FEATURES } from "./features.js";
 import { quote } from "../store/conditions.js";
 
@@ -54,6 +54,15 @@ const SUPPORTED_BUNDLE = /^v1\.6\.\d+$/;
  * Accepted), and the supported features.
  */
 export function reconcileGatewayClass(objects: GatewayObjects, gc: GatewayClass, options: GatewayClassOptions = {}): GatewayClassResult {
+  try {
+    return reconcile(objects, gc, options);
+  } catch (e) {
+    // Only a bug or input the schema forbids gets here: the class is not accepted and says why.
+    return { ours: true, accepted: false, conditions: [condition("Accepted", false, "InvalidParameters", failure(e))], supportedFeatures: [], dependencies: [] };
+  }
+}
+
+function reconcile(objects: GatewayObjects, gc: GatewayClass, options: GatewayClassOptions): GatewayClassResult {
   if (gc.spec?.controllerName !== (options.controllerName ?? DEFAULT_GATEWAY_CONTROLLER_NAME)) return { ours: false };
   const deps = createDependencySet();
   const problem = parametersProblem(objects, gc, options.parametersKinds ?? [CONTOUR_DEPLOYMENT], deps);

@@ -52,3 +52,16 @@ export function nameOf(obj: KubernetesObject): { readonly namespace: string; rea
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * The entries of a list field that are objects: the schema guarantees this for objects written
+ * through the API server, but an old CRD or a hand-edited store may hold nulls or scalars.
+ */
+export function entries<T>(list: readonly T[] | undefined | unknown): T[] {
+  return Array.isArray(list) ? (list.filter((x) => x !== null && typeof x === "object") as T[]) : [];
+}
+
+/** Why a reconcile failed on input it did not expect, for a condition message. */
+export function failure(e: unknown): string {
+  return `the object could not be processed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 512);
+}

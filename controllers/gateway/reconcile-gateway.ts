@@ -4,7 +4,7 @@ import type { SourceRef, TlsSecret } from "../model/model.js";
 import type { Condition } from "../store/fragment.js";
 import type { TlsSecretValidator } from "../secrets/tls-secret-validation.js";
 import { quote } from "../store/conditions.js";
-import { condition, createDependencySet, type Dependency, type DependencySet, type GatewayObjects } from "./objects.js";
+import { condition, createDependencySet, entries, failure, type Dependency, type DependencySet, type GatewayObjects } from "./objects.js";
 import { reconcileGatewayClass, CONTOUR_DEPLOYMENT, type GatewayClassOptions, type ParametersKind } from "./gateway-class.js";
 import { checkListener, type ListenerCheck, type Verdict } from "./listener-validation.js";
 import { findConflicts, type ConflictReason } from "./listener-conflicts.js";
@@ -68,6 +68,17 @@ interface Declared {
  * client certificate) and InsecureFrontendValidationMode. Pure; bad input becomes conditions.
  */
 export function reconcileGateway(objects: GatewayObjects, gateway: Gateway, options: GatewayReconcileOptions = {}): GatewayResult {
+  try {
+    return reconcile(objects, gateway, options);
+  } catch (e) {
+    // Only a bug or input the schema forbids gets here; this Gateway is reported and serves nothing, every other object is unaffected.
+    const source: SourceRef = { kind: "Gateway", namespace: gateway.metadata?.namespace ?? "", name: gateway.metadata?.name ?? "" };
+    const message = failure(e);
+    return { ours: true, source, accepted: false, conditions: [condition("Accepted", false, "Invalid", message), condition("Programmed", false, "Invalid", message)], listeners: [], listenerSets: [], attachedListenerSets: 0, model: [], secrets: [], requestedAddresses: [], infrastructure: { labels: {}, annotations: {} }, dependencies: [] };
+  }
+}
+
+function reconcile(objects: GatewayObjects, gateway: Gateway, options: GatewayReconcileOptions): GatewayResult {
   const deps = createDependencySet();
   const namespace = gateway.metadata?.namespace ?? "";
   const name = gateway.metadata?.name ?? "";
@@ -80,7 +91,7 @@ export function reconcileGateway(objects: GatewayObjects, gateway: Gateway, opti
   for (const d of cls.dependencies) deps.add(d.kind, d.namespace, d.name);
 
   const gwFrom = { group: GATEWAY_GROUP, kind: "Gateway", namespace };
-  const declared: Declared[] = (gateway.spec?.listeners ?? []).map((listener, i) => {
+  const declared: Declared[] = entries<Listener>(gateway.spec?.listeners).map((listener, i) => {
     const field = `spec.listeners[${i}]`;
     return { source, rank: 0, listener, field, check: checkListener({ objects, deps, from: gwFrom, validateTlsSecret: options.validateTlsSecret }, listener, gateway, field) };
   });
@@ -89,7 +100,7 @@ export function reconcileGateway(objects: GatewayObjects, gateway: Gateway, opti
     if (!allowed.ok) return;
     const lsSource: SourceRef = { kind: "ListenerSet", namespace: listenerSet.metadata?.namespace ?? "", name: listenerSet.metadata?.name ?? "" };
     const from = { group: GATEWAY_GROUP, kind: "ListenerSet", namespace: lsSource.namespace };
-    for (const [j, listener] of (listenerSet.spec?.listeners ?? []).entries()) {
+    for (const [j, listener] of entries<Listener>(listenerSet.spec?.listeners).entries()) {
       const field = `spec.listeners[${j}]`;
       declared.push({ source: lsSource, rank: i + 1, listener, field, check: checkListener({ objects, deps, from, validateTlsSecret: options.validateTlsSecret }, listener, gateway, field) });
     }

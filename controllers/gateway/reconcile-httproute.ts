@@ -1,9 +1,9 @@
-import type { HTTPRoute } from "../../crds/types/gateway-api/httproute.js";
+import type { HTTPRoute, HTTPRouteRule } from "../../crds/types/gateway-api/httproute.js";
 import type { ParentReference } from "../../crds/types/gateway-api/common.js";
 import type { Cluster, Route, RouteAction, SourceRef, TlsSecret, VirtualHost } from "../model/model.js";
 import type { Condition } from "../store/fragment.js";
 import { DEFAULT_CONNECT_TIMEOUT_MS } from "../services/service-cluster.js";
-import { compareText, condition, createDependencySet, type Dependency, type GatewayObjects } from "./objects.js";
+import { compareText, condition, createDependencySet, entries, failure, type Dependency, type GatewayObjects } from "./objects.js";
 import { listenerKey, type GatewayListener } from "./gateway-listener.js";
 import { claimedByMoreSpecific } from "./hostnames.js";
 import { gatewayListenerName, httpRouteRouteName } from "./names.js";
@@ -62,21 +62,33 @@ export interface HTTPRouteResult {
  * hostname a more specific listener on the same port serves is left to that listener (isolation).
  */
 export function reconcileHTTPRoute(objects: GatewayObjects, route: HTTPRoute, options: HTTPRouteOptions): HTTPRouteResult {
+  try {
+    return reconcile(objects, route, options);
+  } catch (e) {
+    // Only a bug or input the schema forbids gets here: the route serves nothing and its parents are told.
+    const controllerName = options.controllerName ?? "projectcontour.io/gateway-controller";
+    const parents = entries<ParentReference>(route.spec?.parentRefs).map((parentRef) => ({ parentRef, controllerName, conditions: [condition("Accepted", false, "UnsupportedValue", failure(e))] }));
+    return { source: { kind: "HTTPRoute", namespace: route.metadata?.namespace ?? "", name: route.metadata?.name ?? "" }, parents, gateways: [], attachedListeners: [], virtualHosts: [], clusters: [], secrets: [], dependencies: [] };
+  }
+}
+
+function reconcile(objects: GatewayObjects, route: HTTPRoute, options: HTTPRouteOptions): HTTPRouteResult {
   const namespace = route.metadata?.namespace ?? "";
   const name = route.metadata?.name ?? "";
   const source: SourceRef = { kind: "HTTPRoute", namespace, name };
   const controllerName = options.controllerName ?? "projectcontour.io/gateway-controller";
   const deps = createDependencySet();
-  const hostnames = route.spec?.hostnames ?? [];
+  const hostnames = (Array.isArray(route.spec?.hostnames) ? route.spec.hostnames : []).filter((h): h is string => typeof h === "string");
 
-  const resolutions = (route.spec?.parentRefs ?? []).map((ref, i) => ({ ref, r: resolveParentRef(objects, deps, options.gateways, { kind: "HTTPRoute", namespace, hostnames }, ref, `spec.parentRefs[${i}]`) }));
+  const resolutions = entries<ParentReference>(route.spec?.parentRefs).map((ref, i) => ({ ref, r: resolveParentRef(objects, deps, options.gateways, { kind: "HTTPRoute", namespace, hostnames }, ref, `spec.parentRefs[${i}]`) }));
   const attached = resolutions.some(({ r }) => r.ours && r.attached);
   const anyOurs = resolutions.some(({ r }) => r.ours);
 
   const out: RuleOutputs = { clusters: new Map(), secrets: new Map(), refProblems: [] };
   const ctx = { objects, deps, namespace, connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, ...(options.backendTls !== undefined ? { backendTls: options.backendTls } : {}) };
   // Rules are resolved for a route with a parent of ours, attached or not, so ResolvedRefs tells the truth; only an attached one contributes clusters.
-  const specRules = route.spec?.rules !== undefined && route.spec.rules.length > 0 ? route.spec.rules : [{}];
+  const given = entries<HTTPRouteRule>(route.spec?.rules);
+  const specRules = given.length > 0 ? given : [{}];
   const built: BuiltRule[] = anyOurs ? specRules.map((rule, i) => buildRule(ctx, out, rule, i)) : [];
   const good = built.filter((b): b is Extract<BuiltRule, { ok: true }> => b.ok);
   const dropped = built.filter((b): b is Extract<BuiltRule, { ok: false }> => !b.ok);

@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import type { KubernetesObject } from "@kubernetes/client-node";
+import type { Gateway } from "../../crds/types/gateway-api/gateway.js";
+import type { HTTPRoute } from "../../crds/types/gateway-api/httproute.js";
+import type { BackendTLSPolicy } from "../../crds/types/gateway-api/backendtlspolicy.js";
+import type { GatewayClass } from "../../crds/types/gateway-api/gateway.js";
+import { reconcileGateway } from "./reconcile-gateway.js";
+import { reconcileHTTPRoute } from "./reconcile-httproute.js";
+import { reconcileBackendTLSPolicy } from "./backend-tls-policy.js";
+import { reconcileGatewayClass } from "./gateway-class.js";
+import { gateway, gatewayClass, http, objectsOf } from "./testdata/fixtures.js";
+
+// Objects the API server's schema would refuse can still reach the cache (an older CRD, a
+// hand-edited etcd): every reconcile must turn them into conditions, never throw.
+const junkSpecs: unknown[] = [undefined, null, 42, "x", [], { listeners: null }, { listeners: [null, 7, { name: null, port: "80", protocol: 5 }] }, { rules: [null, { matches: "x", filters: [null], backendRefs: [null, { port: "x" }] }], parentRefs: [null, 1, { name: 3 }] }, { targetRefs: [null], validation: null }];
+const withSpec = (kind: string, spec: unknown, ns = "apps"): KubernetesObject => ({ apiVersion: "gateway.networking.k8s.io/v1", kind, metadata: { namespace: ns, name: "junk", generation: 1 }, spec } as unknown as KubernetesObject);
+
+describe("Gateway API reconcilers on hostile input", () => {
+  const gw = gateway("apps", "gw", [http("http", 80, { allowedRoutes: { namespaces: { from: "All" } } })]);
+  for (const [i, spec] of junkSpecs.entries()) {
+    it(`never throw (case ${i})`, () => {
+      const objs = [gatewayClass("contour"), gw];
+      const objects = objectsOf(...objs, withSpec("ListenerSet", spec), withSpec("ReferenceGrant", spec));
+      const g = reconcileGateway(objects, { ...(withSpec("Gateway", spec) as Gateway), spec: { ...((spec ?? {}) as object), gatewayClassName: "contour" } as Gateway["spec"] });
+      assert.ok(g.ours === false || Array.isArray(g.conditions));
+      reconcileGatewayClass(objects, withSpec("GatewayClass", spec) as GatewayClass);
+      const good = reconcileGateway(objects, gw);
+      const r = reconcileHTTPRoute(objects, withSpec("HTTPRoute", spec) as HTTPRoute, { gateways: () => good });
+      assert.ok(Array.isArray(r.parents));
+      const p = reconcileBackendTLSPolicy(objects, withSpec("BackendTLSPolicy", spec) as BackendTLSPolicy);
+      assert.ok(Array.isArray(p.conditions));
+    });
+  }
+});

@@ -72,6 +72,8 @@ function clusterFor(ctx: BackendContext, service: V1Service, port: V1ServicePort
     return { ok: false, reason: "UnsupportedProtocol", message: `${field}: appProtocol ${quote(app)} of port ${port.port} is not supported` };
   }
   const base = serviceCluster(service, port, { connectTimeoutMs: ctx.connectTimeoutMs }).value;
+  // A policy created, changed or deleted later changes this cluster: depend on the namespace's policies.
+  if (ctx.backendTls !== undefined) ctx.deps.add("BackendTLSPolicy", base.service.namespace, "*");
   const found = ctx.backendTls?.(base.service.namespace, base.service.name, port);
   if (found !== undefined && "invalid" in found) return { ok: false, reason: "BackendTLSPolicyInvalid", message: `${field}: ${found.invalid}` };
   const tls = found;

@@ -5,7 +5,7 @@ import type { Condition } from "../store/fragment.js";
 import { quote } from "../store/conditions.js";
 import { secretName as sdsSecretName, shortHash } from "../model/names.js";
 import { hostnameProblem } from "./hostnames.js";
-import { compareText, condition, createDependencySet, entries, failure, type Dependency, type GatewayObjects } from "./objects.js";
+import { compareText, condition, createDependencySet, entries, failure, timestampText, type Dependency, type GatewayObjects } from "./objects.js";
 import { lookupCaBundle } from "./gateway-secrets.js";
 import type { BackendTlsLookup, BackendTlsSettings } from "./route-backends.js";
 
@@ -110,10 +110,7 @@ function reconcile(objects: GatewayObjects, policy: BackendTLSPolicy): BackendTl
 /** The name of the policy governing a target: the oldest in its namespace naming the same Service and section. */
 function ownerOf(objects: GatewayObjects, target: PolicyTarget): string | undefined {
   const claimants = objects.list<BackendTLSPolicy>("BackendTLSPolicy", target.namespace).filter((p) => (p.spec?.targetRefs ?? []).some((t) => t.group === "" && t.kind === "Service" && t.name === target.service && (t.sectionName ?? "") === (target.sectionName ?? "")));
-  const created = (p: BackendTLSPolicy): string => {
-    const t = p.metadata?.creationTimestamp as unknown;
-    return t instanceof Date ? t.toISOString() : typeof t === "string" ? new Date(t).toISOString() : "";
-  };
+  const created = (p: BackendTLSPolicy): string => timestampText(p.metadata?.creationTimestamp);
   claimants.sort((a, b) => compareText(created(a), created(b)) || compareText(a.metadata?.name ?? "", b.metadata?.name ?? ""));
   return claimants[0]?.metadata?.name;
 }

@@ -13,9 +13,19 @@ import { gateway, gatewayClass, http, objectsOf } from "./testdata/fixtures.js";
 // Objects the API server's schema would refuse can still reach the cache (an older CRD, a
 // hand-edited etcd): every reconcile must turn them into conditions, never throw.
 const junkSpecs: unknown[] = [undefined, null, 42, "x", [], { listeners: null }, { listeners: [null, 7, { name: null, port: "80", protocol: 5 }] }, { rules: [null, { matches: "x", filters: [null], backendRefs: [null, { port: "x" }] }], parentRefs: [null, 1, { name: 3 }] }, { targetRefs: [null], validation: null }];
-const withSpec = (kind: string, spec: unknown, ns = "apps"): KubernetesObject => ({ apiVersion: "gateway.networking.k8s.io/v1", kind, metadata: { namespace: ns, name: "junk", generation: 1 }, spec } as unknown as KubernetesObject);
+const withSpec = (kind: string, spec: unknown, ns = "apps"): KubernetesObject => ({ apiVersion: "gateway.networking.k8s.io/v1", kind, metadata: { namespace: ns, name: "junk", generation: 1, creationTimestamp: "not a time" }, spec } as unknown as KubernetesObject);
 
 describe("Gateway API reconcilers on hostile input", () => {
+  it("serves a route whose creationTimestamp cannot be read (it sorts as the oldest)", () => {
+    const gw = gateway("apps", "gw", [http("http")]);
+    const objects = objectsOf(gatewayClass("contour"), gw);
+    const g = reconcileGateway(objects, gw);
+    const route = { ...withSpec("HTTPRoute", { parentRefs: [{ name: "gw" }], rules: [{}] }), metadata: { namespace: "apps", name: "r", creationTimestamp: "yesterday" } } as unknown as HTTPRoute;
+    const r = reconcileHTTPRoute(objects, route, { gateways: () => g });
+    assert.equal(r.parents[0]?.conditions[0]?.reason, "Accepted");
+    assert.equal(r.virtualHosts[0]?.virtualHost.routes[0]?.action.kind, "direct");
+  });
+
   const gw = gateway("apps", "gw", [http("http", 80, { allowedRoutes: { namespaces: { from: "All" } } })]);
   for (const [i, spec] of junkSpecs.entries()) {
     it(`never throw (case ${i})`, () => {

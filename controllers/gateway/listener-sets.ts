@@ -2,7 +2,7 @@ import type { V1Namespace } from "@kubernetes/client-node";
 import type { Gateway, ListenerSet } from "../../crds/types/gateway-api/gateway.js";
 import { GATEWAY_GROUP } from "../../crds/types/gateway-api/common.js";
 import { quote } from "../store/conditions.js";
-import { compareText, type DependencySet, type GatewayObjects } from "./objects.js";
+import { compareText, timestampText, type DependencySet, type GatewayObjects } from "./objects.js";
 import { parseLabelSelector } from "./label-selector.js";
 import type { Verdict } from "./listener-validation.js";
 
@@ -49,10 +49,5 @@ export function listenerSetsOf(objects: GatewayObjects, deps: DependencySet, gat
 /** Listener precedence between ListenerSets: oldest first, then by "namespace/name". */
 export function compareListenerSets(a: ListenerSet, b: ListenerSet): number {
   const key = (ls: ListenerSet): string => `${ls.metadata?.namespace ?? ""}/${ls.metadata?.name ?? ""}`;
-  return compareText(timestamp(a), timestamp(b)) || compareText(key(a), key(b));
-}
-
-function timestamp(ls: ListenerSet): string {
-  const t = ls.metadata?.creationTimestamp as unknown;
-  return t instanceof Date ? t.toISOString() : typeof t === "string" ? new Date(t).toISOString() : "";
+  return compareText(timestampText(a.metadata?.creationTimestamp), timestampText(b.metadata?.creationTimestamp)) || compareText(key(a), key(b));
 }

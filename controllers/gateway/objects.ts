@@ -65,3 +65,12 @@ export function entries<T>(list: readonly T[] | undefined | unknown): T[] {
 export function failure(e: unknown): string {
   return `the object could not be processed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 512);
 }
+
+/**
+ * A creationTimestamp as fixed-width RFC 3339 text for ordering by age ("" when absent or
+ * unparseable, which sorts first): the client library gives a Date, test fixtures and YAML a string.
+ */
+export function timestampText(value: unknown): string {
+  const d = value instanceof Date ? value : typeof value === "string" ? new Date(value) : undefined;
+  return d === undefined || Number.isNaN(d.getTime()) ? "" : d.toISOString();
+}

@@ -3,7 +3,7 @@ import type { ParentReference } from "../../crds/types/gateway-api/common.js";
 import type { Cluster, Route, RouteAction, SourceRef, TlsSecret, VirtualHost } from "../model/model.js";
 import type { Condition } from "../store/fragment.js";
 import { DEFAULT_CONNECT_TIMEOUT_MS } from "../services/service-cluster.js";
-import { compareText, condition, createDependencySet, entries, failure, type Dependency, type GatewayObjects } from "./objects.js";
+import { compareText, condition, createDependencySet, entries, failure, timestampText, type Dependency, type GatewayObjects } from "./objects.js";
 import { listenerKey, type GatewayListener } from "./gateway-listener.js";
 import { claimedByMoreSpecific } from "./hostnames.js";
 import { gatewayListenerName, httpRouteRouteName } from "./names.js";
@@ -93,7 +93,7 @@ function reconcile(objects: GatewayObjects, route: HTTPRoute, options: HTTPRoute
   const good = built.filter((b): b is Extract<BuiltRule, { ok: true }> => b.ok);
   const dropped = built.filter((b): b is Extract<BuiltRule, { ok: false }> => !b.ok);
 
-  const created = String(route.metadata?.creationTimestamp instanceof Date ? route.metadata.creationTimestamp.toISOString() : (route.metadata?.creationTimestamp ?? ""));
+  const created = timestampText(route.metadata?.creationTimestamp);
   const vhosts: ListenerVirtualHost[] = [];
   const attachedListeners = new Set<string>();
   const parents: RouteParentView[] = [];

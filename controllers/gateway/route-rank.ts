@@ -4,7 +4,7 @@ import type { RouteMatch } from "../model/model.js";
 export interface RankInput {
   readonly match: RouteMatch;
   readonly hasMethod: boolean;
-  /** RFC 3339 creationTimestamp of the HTTPRoute ("" when unknown sorts first). */
+  /** creationTimestamp of the HTTPRoute as timestampText gives it ("" when unknown sorts first). */
   readonly created: string;
   readonly namespace: string;
   readonly name: string;
@@ -25,14 +25,13 @@ const pad = (n: number, width: number): string => String(Math.max(0, n)).padStar
 export function routeRank(r: RankInput): string {
   const p = r.match.path;
   const headers = r.match.headers.filter((h) => h.name !== ":method").length;
-  const created = r.created === "" ? "" : new Date(r.created).toISOString();
   return [
     PATH_KIND[p.kind],
     pad(99999 - p.value.length, 5),
     r.hasMethod ? "0" : "1",
     pad(999 - headers, 3),
     pad(999 - r.match.queryParams.length, 3),
-    created.padEnd(24, " "),
+    r.created.padEnd(24, " "),
     r.namespace,
     r.name,
     pad(r.rule, 5),

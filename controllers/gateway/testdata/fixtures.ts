@@ -17,9 +17,10 @@ export function objectsOf(...objs: KubernetesObject[]): GatewayObjects {
   }
   const key = (o: KubernetesObject): string => `${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
   for (const list of byKind.values()) list.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const byKey = new Map<string, KubernetesObject>();
+  for (const [kind, list] of byKind) for (const o of list) byKey.set(`${kind}/${key(o)}`, o);
   return {
-    get: <T extends KubernetesObject>(kind: string, namespace: string, name: string) =>
-      (byKind.get(kind) ?? []).find((o) => (o.metadata?.namespace ?? "") === namespace && o.metadata?.name === name) as T | undefined,
+    get: <T extends KubernetesObject>(kind: string, namespace: string, name: string) => byKey.get(`${kind}/${namespace}/${name}`) as T | undefined,
     list: <T extends KubernetesObject>(kind: string, namespace?: string) =>
       (byKind.get(kind) ?? []).filter((o) => namespace === undefined || o.metadata?.namespace === namespace) as T[],
   };

@@ -55,3 +55,15 @@ export function listenerKey(source: SourceRef, sectionName: string): string {
 export function withAttachedRoutes(source: SourceRef, views: readonly ListenerStatusView[], counts: ReadonlyMap<string, number>): ListenerStatusOut[] {
   return views.map((v) => ({ ...v, attachedRoutes: counts.get(listenerKey(source, v.name)) ?? 0 }));
 }
+
+/**
+ * The hostnames each HTTP or HTTPS listener must answer for even without routes: its own hostname
+ * (or "*"). Served as empty virtual hosts (404), they keep a request for a more specific listener's
+ * hostname from falling through to a wider listener's routes (listener isolation). Keyed by
+ * listenerKey, sorted.
+ */
+export function listenerOwnHostnames(model: readonly GatewayListener[]): { readonly listener: string; readonly fqdn: string }[] {
+  return model
+    .map((l) => ({ listener: listenerKey(l.source, l.name), fqdn: l.hostname ?? "*" }))
+    .sort((a, b) => (a.listener < b.listener ? -1 : a.listener > b.listener ? 1 : 0));
+}

@@ -3,7 +3,7 @@ export type { GatewayObjects, Dependency } from "./objects.js";
 export { SUPPORTED_FEATURES } from "./features.js";
 export { reconcileGatewayClass, DEFAULT_GATEWAY_CONTROLLER_NAME, CONTOUR_DEPLOYMENT, type GatewayClassOptions, type GatewayClassResult, type ParametersKind } from "./gateway-class.js";
 export { reconcileGateway, type GatewayReconcileOptions, type GatewayResult, type ListenerSetView } from "./reconcile-gateway.js";
-export { listenerKey, withAttachedRoutes, type GatewayListener, type ListenerStatusView, type ListenerStatusOut } from "./gateway-listener.js";
+export { listenerKey, listenerOwnHostnames, withAttachedRoutes, type GatewayListener, type ListenerStatusView, type ListenerStatusOut } from "./gateway-listener.js";
 export { allocateGatewayPorts, type PortAllocation, type PortClaim, type PortRange, type AllocationResult } from "./port-allocation.js";
 export { gatewayListenerName, httpRouteRouteName, gatewayServiceName } from "./names.js";
 export { reconcileHTTPRoute, type HTTPRouteOptions, type HTTPRouteResult, type ListenerVirtualHost, type RouteParentView } from "./reconcile-httproute.js";

@@ -132,6 +132,7 @@ describe("reconcileHTTPRoute: backends and rules", () => {
     const a = action(r);
     assert.ok(a?.kind === "forward");
     assert.deepEqual(a.clusters.map((c) => [c.cluster.split("/")[1], c.weight]), [["web", 3], ["api", 1]]);
+    assert.equal(a.invalidWeight, 1);
     assert.match(status(r), /ResolvedRefs=False:BackendNotFound/);
     const zero = run(httpRoute("apps", "r", [parent()], [{ backendRefs: [{ name: "web", port: 8080, weight: 0 }] }]), [gw]);
     assert.deepEqual(action(zero), { kind: "direct", status: 500 });

@@ -170,6 +170,7 @@ function ruleAction(rule: Extract<BuiltRule, { ok: true }>, l: GatewayListener):
   return {
     kind: "forward",
     clusters: rule.clusters,
+    ...(rule.invalidWeight > 0 ? { invalidWeight: rule.invalidWeight } : {}),
     websocket: rule.websocket,
     ...(rule.mirrors.length > 0 ? { mirror: rule.mirrors } : {}),
     ...(rule.timeout !== undefined ? { timeout: rule.timeout } : {}),

@@ -20,6 +20,8 @@ export type BuiltRule =
       readonly filters: RuleFilters;
       /** Weighted clusters with traffic; empty: the rule answers 500 (no valid backend, or all weights 0). */
       readonly clusters: readonly WeightedCluster[];
+      /** Summed weight of backends that did not resolve: their share answers 500. */
+      readonly invalidWeight: number;
       readonly websocket: boolean;
       readonly mirrors: readonly { readonly cluster: string; readonly percent: number }[];
       readonly timeout?: TimeoutPolicy;
@@ -68,6 +70,7 @@ export function buildRule(ctx: BackendContext, out: RuleOutputs, rule: HTTPRoute
   if (!retry.ok) return drop("UnsupportedValue", retry.message);
 
   const clusters: WeightedCluster[] = [];
+  let invalidWeight = 0;
   let websocket = false;
   for (const [j, ref] of (rule.backendRefs ?? []).entries()) {
     const bfield = `${field}.backendRefs[${j}]`;
@@ -76,6 +79,7 @@ export function buildRule(ctx: BackendContext, out: RuleOutputs, rule: HTTPRoute
     const r = resolveBackendRef(ctx, ref, bfield);
     if (!r.ok) {
       if (r.reason !== "BackendTLSPolicyInvalid") out.refProblems.push({ reason: r.reason, message: r.message });
+      invalidWeight += weight;
       continue;
     }
     const bf = backendFilters(ref.filters ?? [], `${bfield}.filters`);
@@ -103,6 +107,7 @@ export function buildRule(ctx: BackendContext, out: RuleOutputs, rule: HTTPRoute
     matches,
     filters: ruleFilters,
     clusters: mergeDuplicates(clusters),
+    invalidWeight,
     websocket,
     mirrors,
     ...(timeouts.value !== undefined ? { timeout: timeouts.value } : {}),

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Condition } from "../store/fragment.js";
 import { countAttachedRoutes, gatewayStatus, httpRouteStatus, metaConditions } from "./status-views.js";
+import { listenerOwnHostnames } from "./gateway-listener.js";
 import { reconcileGateway } from "./reconcile-gateway.js";
 import { reconcileHTTPRoute } from "./reconcile-httproute.js";
 import { gateway, gatewayClass, http, httpRoute, objectsOf, service } from "./testdata/fixtures.js";
@@ -21,6 +22,7 @@ describe("status views", () => {
     assert.ok(gr.ours);
     const routes = ["r1", "r2"].map((n) => reconcileHTTPRoute(objects, httpRoute("apps", n, [{ name: "gw", namespace: "infra" }], [{ backendRefs: [{ name: "web", port: 80 }] }]), { gateways: () => gr }));
     const counts = countAttachedRoutes(routes);
+    assert.deepEqual(listenerOwnHostnames(gr.model), [{ listener: "Gateway/infra/gw/a", fqdn: "*" }, { listener: "Gateway/infra/gw/b", fqdn: "*" }]);
     const st = gatewayStatus(gr, counts, [{ type: "IPAddress", value: "198.18.0.1" }], undefined, { generation: 1, now: "T" });
     assert.deepEqual(st.listeners?.map((l) => [l.name, l.attachedRoutes]), [["a", 2], ["b", 0]]);
     assert.deepEqual(st.addresses, [{ type: "IPAddress", value: "198.18.0.1" }]);

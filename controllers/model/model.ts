@@ -82,6 +82,11 @@ export type RouteAction =
   | {
       readonly kind: "forward";
       readonly clusters: readonly WeightedCluster[];
+      /**
+       * Weight of backends that could not be resolved (Gateway API): that share of requests must
+       * be answered with 500, beside the clusters' shares. Absent or 0: none.
+       */
+      readonly invalidWeight?: number;
       readonly mirror?: readonly { readonly cluster: string; readonly percent: number }[];
       readonly timeout?: TimeoutPolicy;
       readonly retry?: RetryPolicy;

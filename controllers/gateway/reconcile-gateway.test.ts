@@ -180,6 +180,16 @@ describe("reconcileGateway: ListenerSets", () => {
     assert.deepEqual(sel.listenerSets.map((v) => [v.source.name, v.conditions[0]?.reason]), [["yes", "Accepted"], ["no", "NotAllowed"]]);
   });
 
+  it("refuses a ListenerSet whose listeners cannot be served, and serves none of them", () => {
+    const gw = gateway("infra", "gw", [http("http")], allowAll);
+    const ls = listenerSet("apps", "ls", { name: "gw", namespace: "infra" }, [https("tls", "cert", 443, {}, "infra")]);
+    const r = run(gw, [ls, secret("infra", "cert")]);
+    assert.equal(short(r.listenerSets[0]?.conditions ?? []), "Accepted=False:ListenersNotValid Programmed=False:ListenersNotValid");
+    assert.match(short(r.listenerSets[0]?.listeners[0]?.conditions ?? []), /ResolvedRefs=False:RefNotPermitted$/);
+    assert.deepEqual(r.model.map((l) => l.name), ["http"]);
+    assert.equal(r.attachedListenerSets, 0);
+  });
+
   it("tells ListenerSets when the parent Gateway is not accepted", () => {
     const r = run(gateway("infra", "gw", [{ name: "bad", port: 1, protocol: "UDP" }], allowAll), [listenerSet("infra", "ls", { name: "gw" }, [http("x", 81)])]);
     assert.equal(short(r.listenerSets[0]?.conditions ?? []), "Accepted=False:ParentNotAccepted Programmed=False:ParentNotAccepted");

@@ -143,14 +143,16 @@ function reconcile(objects: GatewayObjects, gateway: Gateway, options: GatewayRe
   const views = declared.map((d, i) => listenerView(d, conflicts[i], gwOk));
   const model: GatewayListener[] = [];
   const secrets = new Map<string, TlsSecret>();
+  const listenerSets: ListenerSetView[] = sets.map(({ listenerSet, allowed }, k) => listenerSetView(listenerSet, allowed, gwOk, declared, views, conflicts, k + 1));
+  const lsAcceptedRank = new Set(listenerSets.flatMap((v, k) => (v.conditions[0]?.status === "True" ? [k + 1] : [])));
   declared.forEach((d, i) => {
-    if (!gwOk || !isAccepted(i)) return;
+    // Listeners of a ListenerSet that is not accepted are not served and take no routes.
+    if (!gwOk || !isAccepted(i) || (d.rank > 0 && !lsAcceptedRank.has(d.rank))) return;
     model.push(toModel(gateway, d));
     for (const s of d.check.certificates) secrets.set(s.name, s);
     if (d.check.clientValidation !== undefined) secrets.set(d.check.clientValidation.ca.name, d.check.clientValidation.ca);
   });
 
-  const listenerSets: ListenerSetView[] = sets.map(({ listenerSet, allowed }, k) => listenerSetView(listenerSet, allowed, gwOk, declared, views, conflicts, k + 1));
   return {
     ours: true,
     source,
@@ -189,7 +191,9 @@ function listenerSetView(ls: ListenerSet, allowed: Verdict, gatewayAccepted: boo
   const mine = declared.map((d, i) => ({ d, i })).filter(({ d }) => d.rank === rank);
   const listeners = mine.map(({ i }) => views[i]).filter((v): v is ListenerStatusView => v !== undefined);
   if (!gatewayAccepted) return { source, conditions: both(false, "ParentNotAccepted", "the parent Gateway is not accepted"), listeners };
-  const anyAccepted = mine.some(({ d, i }) => d.check.accepted.ok && conflicts[i] === undefined);
+  // A ListenerSet needs a listener it can actually serve (its conformance test: one whose only
+  // certificate is not permitted is ListenersNotValid), where a Gateway keeps routes attached to such listeners.
+  const anyAccepted = mine.some(({ d, i }) => d.check.accepted.ok && conflicts[i] === undefined && d.check.programmable);
   return { source, conditions: anyAccepted ? both(true, "", "ListenerSet is accepted") : both(false, "ListenersNotValid", "no listener of the ListenerSet is valid"), listeners };
 }
 

@@ -183,6 +183,9 @@ describe("reconcileHTTPRoute: filters, timeouts, retries", () => {
     assert.ok(route?.action.kind === "forward");
     assert.deepEqual(route.action.clusters[0]?.requestHeaders, { set: [{ name: "X-Backend", value: "web" }], remove: [] });
     assert.match(status(one({ filters: [{ type: "RequestHeaderModifier", requestHeaderModifier: { set: [{ name: "bad name", value: "1" }] } }] })), /^Accepted=False:UnsupportedValue/);
+    assert.match(status(one({ filters: [{ type: "RequestHeaderModifier", requestHeaderModifier: { add: [{ name: "x-ok", value: "a\r\nInjected: yes" }] } }] })), /^Accepted=False:UnsupportedValue/);
+    assert.match(status(one({ matches: [{ headers: [{ name: "bad name", value: "1" }] }] })), /^Accepted=False:UnsupportedValue/);
+    assert.match(status(one({ filters: [{ type: "RequestRedirect", requestRedirect: { hostname: "*.example.com" } }] })), /^Accepted=False:UnsupportedValue/);
   });
 
   it("redirects with the spec's port rules", () => {

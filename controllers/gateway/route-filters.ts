@@ -61,7 +61,7 @@ export function readRuleFilters(filters: readonly HTTPRouteFilter[], field: stri
         if (r.scheme !== undefined && r.scheme !== "http" && r.scheme !== "https") return bad("UnsupportedValue", `${rf}.scheme: ${quote(r.scheme)} is not one of http, https`);
         const statusCode = r.statusCode ?? 302;
         if (![301, 302, 303, 307, 308].includes(statusCode)) return bad("UnsupportedValue", `${rf}.statusCode: ${statusCode} is not one of 301, 302, 303, 307, 308`);
-        if (r.hostname !== undefined && hostnameProblem(r.hostname) !== undefined) return bad("UnsupportedValue", `${rf}.hostname: ${quote(r.hostname)} ${hostnameProblem(r.hostname) ?? ""}`);
+        if (r.hostname !== undefined && (hostnameProblem(r.hostname) !== undefined || r.hostname.startsWith("*"))) return bad("UnsupportedValue", `${rf}.hostname: ${quote(r.hostname)} ${hostnameProblem(r.hostname) ?? "must not be a wildcard"}`);
         const path = pathModifier(r.path, `${rf}.path`, pathPrefixOnly);
         if (!path.ok) return { ok: false, problem: path.problem };
         out.redirect = {
@@ -133,7 +133,9 @@ export function headersPolicy(spec: HTTPHeaderFilter | undefined, field: string)
     names.add(lower);
     return undefined;
   };
-  const pairs = (list: HTTPHeaderFilter["set"], key: "set" | "add") => (list ?? []).map((h, i) => ({ h, why: check(h.name, `${field}.${key}[${i}].name`) }));
+  // Envoy refuses header values holding NUL, CR or LF (header injection): refuse them here instead.
+  const value = (v: string, at: string): string | undefined => (/[\0\r\n]/.test(v) ? `${at}: the value must not hold NUL, CR or LF` : undefined);
+  const pairs = (list: HTTPHeaderFilter["set"], key: "set" | "add") => (list ?? []).map((h, i) => ({ h, why: check(h.name, `${field}.${key}[${i}].name`) ?? value(h.value, `${field}.${key}[${i}].value`) }));
   const set = pairs(spec?.set, "set");
   const add = pairs(spec?.add, "add");
   const remove = (spec?.remove ?? []).map((n, i) => ({ n, why: check(n, `${field}.remove[${i}]`) }));
@@ -147,6 +149,8 @@ export function headersPolicy(spec: HTTPHeaderFilter | undefined, field: string)
 
 function pathModifier(p: { type: string; replaceFullPath?: string; replacePrefixMatch?: string } | undefined, field: string, pathPrefixOnly: boolean): { ok: true; full?: string; prefix?: string } | { ok: false; problem: FilterProblem } {
   if (p === undefined) return { ok: true };
+  const raw = p.type === "ReplaceFullPath" ? p.replaceFullPath : p.replacePrefixMatch;
+  if (raw !== undefined && /[\0\r\n\s?#]/.test(raw)) return { ok: false, problem: { reason: "UnsupportedValue", message: `${field}: ${quote(raw)} must be a path without whitespace, "?" or "#"` } };
   if (p.type === "ReplaceFullPath") {
     const v = p.replaceFullPath ?? "";
     if (!v.startsWith("/")) return { ok: false, problem: { reason: "UnsupportedValue", message: `${field}.replaceFullPath: ${quote(v)} must start with "/"` } };

@@ -4,6 +4,8 @@ import type { HeaderMatch, QueryParamMatch, RouteMatch } from "../model/model.js
 import { quote } from "../store/conditions.js";
 import { regexProblem } from "../regex/regex-check.js";
 
+const HEADER_NAME = /^[0-9A-Za-z!#$%&'*+\-.^_|~`]{1,256}$/u;
+
 /** A converted match, with what route precedence needs, or why it cannot be served. */
 export type MatchConversion = { readonly ok: true; readonly match: RouteMatch; readonly hasMethod: boolean } | { readonly ok: false; readonly message: string };
 
@@ -39,6 +41,8 @@ export function convertMatch(m: HTTPRouteMatch, field: string): MatchConversion 
   const headers: HeaderMatch[] = [];
   const seenHeaders = new Set<string>();
   for (const [i, h] of (m.headers ?? []).entries()) {
+    // Envoy refuses (NACKs) a header matcher whose name is not an HTTP token: check here, never there.
+    if (!HEADER_NAME.test(h.name)) return fail(`headers[${i}].name: ${quote(h.name)} is not a valid header name`);
     const name = h.name.toLowerCase();
     if (seenHeaders.has(name)) continue;
     seenHeaders.add(name);
@@ -52,6 +56,7 @@ export function convertMatch(m: HTTPRouteMatch, field: string): MatchConversion 
   const queryParams: QueryParamMatch[] = [];
   const seenQuery = new Set<string>();
   for (const [i, q] of (m.queryParams ?? []).entries()) {
+    if (typeof q.name !== "string" || q.name === "" || q.name.length > 256) return fail(`queryParams[${i}].name must be 1 to 256 characters`);
     if (seenQuery.has(q.name)) continue;
     seenQuery.add(q.name);
     const kind = q.type ?? "Exact";

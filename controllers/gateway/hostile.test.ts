@@ -27,6 +27,14 @@ describe("Gateway API reconcilers on hostile input", () => {
   });
 
   const gw = gateway("apps", "gw", [http("http", 80, { allowedRoutes: { namespaces: { from: "All" } } })]);
+  it("refuses a listener of the wrong types with a condition, keeping the Gateway's other listeners", () => {
+    const bad = { ...gw, spec: { ...gw.spec, listeners: [...gw.spec.listeners, { name: "odd", port: "81", protocol: 5, hostname: 7 } as unknown as Gateway["spec"]["listeners"][number]] } };
+    const r = reconcileGateway(objectsOf(gatewayClass("contour"), bad), bad);
+    assert.ok(r.ours);
+    assert.deepEqual(r.listeners.map((l) => [l.name, l.conditions[0]?.reason]), [["http", "Accepted"], ["odd", "UnsupportedProtocol"]]);
+    assert.deepEqual(r.model.map((l) => l.name), ["http"]);
+  });
+
   for (const [i, spec] of junkSpecs.entries()) {
     it(`never throw (case ${i})`, () => {
       const objs = [gatewayClass("contour"), gw];

@@ -41,7 +41,8 @@ const no = (reason: string, message: string): Verdict => ({ ok: false, reason, m
  * path, e.g. "spec.listeners[0]".
  */
 export function checkListener(ctx: RefContext, listener: Listener, gateway: Gateway, field: string): ListenerCheck {
-  const protocol = listener.protocol;
+  // Strings by the schema; coerced so that a hand-edited object is refused by a condition, not a crash.
+  const protocol = String(listener.protocol);
   const routeKinds = ROUTE_KINDS_BY_PROTOCOL[protocol];
   const from = listener.allowedRoutes?.namespaces?.from ?? "Same";
   const base = { certificates: [], insecureFallback: false, allowedNamespaces: { from } } as const;
@@ -58,7 +59,7 @@ export function checkListener(ctx: RefContext, listener: Listener, gateway: Gate
     if (resolvedRefs.ok) resolvedRefs = no(reason, message);
   };
 
-  const hostname = listener.hostname === undefined || listener.hostname === "" ? undefined : listener.hostname;
+  const hostname = listener.hostname === undefined || listener.hostname === null || listener.hostname === "" ? undefined : String(listener.hostname);
   const hostProblem = hostname === undefined ? undefined : hostnameProblem(hostname);
   if (hostProblem !== undefined) refuse("UnsupportedValue", `${field}.hostname: ${quote(hostname ?? "")} ${hostProblem}`);
   if (!Number.isInteger(listener.port) || listener.port < 1 || listener.port > 65535) refuse("UnsupportedValue", `${field}.port: ${listener.port} is not a port number (1-65535)`);

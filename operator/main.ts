@@ -9,7 +9,26 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   serve: { summary: "run the controller and the xDS server", load: async () => (await import("./commands/serve.js")).serve },
   bootstrap: { summary: "write the Envoy bootstrap that points Envoy at contour", load: async () => (await import("./commands/bootstrap.js")).bootstrap },
   certgen: { summary: "generate the CA and certificates for xDS mTLS", load: async () => (await import("./commands/certgen.js")).certgen },
+  envoy: { summary: "Envoy's shutdown manager: `envoy shutdown-manager` (sidecar) and `envoy shutdown` (preStop)", load: async () => (await import("./commands/envoy.js")).envoy },
+  version: { summary: "print the version", load: async () => (await import("./commands/version.js")).version },
 };
+
+/**
+ * Upstream's `--log-format` is a flag of the whole program and may come before the command
+ * (`contour --log-format=json serve`): moved behind the command name, where each command reads it.
+ */
+export function hoistGlobalFlags(argv: readonly string[]): string[] {
+  const global: string[] = [];
+  let i = 0;
+  while (i < argv.length && (argv[i] ?? "").startsWith("--log-format")) {
+    const arg = argv[i] ?? "";
+    global.push(arg);
+    if (arg === "--log-format" && i + 1 < argv.length) global.push(argv[++i] ?? "");
+    i++;
+  }
+  const [name, ...rest] = argv.slice(i);
+  return name === undefined ? global : [name, ...global, ...rest];
+}
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
@@ -31,7 +50,7 @@ async function main(argv: readonly string[]): Promise<number> {
   return command(rest);
 }
 
-main(process.argv.slice(2)).then(
+main(hoistGlobalFlags(process.argv.slice(2))).then(
   (code) => {
     process.exitCode = code;
   },

@@ -74,6 +74,24 @@ function logger(values: Values, errors: string[], component: string): Logger {
   return createLogger({ level: "info", format: format === "json" ? "json" : "text" }).child({ context: component });
 }
 
+/** The usage errors of `contour envoy <args>`, without running anything (for manifest checks). */
+export function envoyArgsErrors(args: readonly string[]): string[] {
+  const [sub, ...rest] = args;
+  if (sub !== "shutdown-manager" && sub !== "shutdown") return [`unknown subcommand "${sub ?? ""}"`];
+  const parsed = parseCommandFlags(rest, sub === "shutdown" ? SHUTDOWN_FLAGS : MANAGER_FLAGS);
+  const errors = [...parsed.errors, ...parsed.positionals.map((p) => `unexpected argument "${p}"`)];
+  if (sub === "shutdown-manager") count(errors, "--serve-port", str(parsed.values, "serve-port"), SHUTDOWN_DEFAULTS.servePort, 65535);
+  else {
+    for (const flag of ["check-delay", "check-interval", "drain-delay", "drain-timeout"]) {
+      const text = str(parsed.values, flag);
+      if (text !== undefined && parseDuration(text) === undefined) errors.push(`--${flag} must be a duration such as "5s", not "${text}"`);
+    }
+    adminTarget(errors, str(parsed.values, "admin-address"), str(parsed.values, "admin-port"));
+    count(errors, "--min-open-connections", str(parsed.values, "min-open-connections"), 0, Number.MAX_SAFE_INTEGER, true);
+  }
+  return errors;
+}
+
 async function shutdownManager(args: readonly string[]): Promise<number> {
   const { values, positionals, errors } = parseCommandFlags(args, MANAGER_FLAGS);
   if (values["help"] === true) {

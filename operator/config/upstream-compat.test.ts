@@ -3,6 +3,11 @@ import { readFileSync } from "node:fs";
 import { loadServeConfig, type LoadServeConfigResult } from "./load-serve-config.js";
 import type { ServeConfig } from "./serve-config.js";
 import { closestName } from "./suggest.js";
+import { serveFlagNames } from "./parse-flags.js";
+import { SETTINGS } from "./settings.js";
+import { parseBootstrapArgs } from "../commands/bootstrap.js";
+import { parseCertgenArgs } from "../commands/certgen.js";
+import { envoyArgsErrors } from "../commands/envoy.js";
 
 // Compiled to dist/operator/config/: the fixtures stay in the source tree.
 const testdata = new URL("../../../operator/config/testdata/", import.meta.url);
@@ -166,5 +171,29 @@ describe("closestName", () => {
   it("suggests a near name and nothing for a far one", () => {
     assert.equal(closestName("xds-prot", ["xds-port", "http-port"]), "xds-port");
     assert.equal(closestName("completely-else", ["xds-port", "http-port"]), undefined);
+  });
+});
+
+describe("every flag of upstream Contour v1.33.6 is known", () => {
+  const flags = JSON.parse(readFileSync(new URL("upstream-v1.33.6-flags.json", testdata), "utf8")) as Record<string, string[]>;
+  it("to contour serve, with its short forms", () => {
+    const known = new Set(serveFlagNames());
+    for (const flag of [...(flags["serve"] ?? []), ...(flags["global"] ?? [])]) assert.ok(known.has(flag), `--${flag}`);
+    assert.deepEqual(SETTINGS.filter((s) => s.short !== undefined).map((s) => s.short).sort(), flags["serveShort"]);
+  });
+  it("to contour bootstrap, certgen and envoy (no unknown-flag error for any of them)", () => {
+    const unknown = (message: string) => message.split("\n").filter((l) => l.startsWith("unknown flag"));
+    const asArgs = (names: string[] | undefined) => (names ?? []).map((n) => `--${n}=x`);
+    for (const flag of asArgs(flags["bootstrap"])) {
+      const r = parseBootstrapArgs(["-", flag]);
+      assert.deepEqual(r.kind === "error" ? unknown(r.message) : [], [], flag);
+    }
+    for (const flag of asArgs(flags["certgen"])) {
+      const r = parseCertgenArgs([flag]);
+      assert.deepEqual(r.kind === "error" ? unknown(r.message) : [], [], flag);
+    }
+    for (const [sub, names] of [["shutdown-manager", flags["shutdownManager"]], ["shutdown", flags["shutdown"]]] as const) {
+      for (const flag of asArgs(names)) assert.deepEqual(envoyArgsErrors([sub, flag]).filter((e) => e.startsWith("unknown flag")), [], `${sub} ${flag}`);
+    }
   });
 });

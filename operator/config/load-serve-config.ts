@@ -20,9 +20,8 @@ export type LoadServeConfigResult = { config: ServeConfig; warnings: string[] } 
 export function loadServeConfig(args: readonly string[], readFile: ReadFile, env: Readonly<Record<string, string | undefined>> = {}): LoadServeConfigResult {
   const flags = parseFlags(args);
   if (flags.help) return { help: serveUsage() };
-  if (flags.errors.length > 0) return { errors: [...flags.errors, "run 'contour serve --help' for the flags"] };
-
-  const errors: string[] = [];
+  // Flag errors do not stop the reading: the file and the values are checked too, so that one run shows every problem.
+  const errors: string[] = [...flags.errors];
   const warnings: string[] = [];
   const merged: RawSettings = new Map();
   for (const s of SETTINGS) {

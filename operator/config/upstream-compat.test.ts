@@ -141,6 +141,7 @@ describe("upstream Contour v1.33.6 compatibility", () => {
     assert.ok(got.includes(`unknown flag '--incluser'; did you mean "--incluster"?`), JSON.stringify(got));
     assert.ok(got.includes(`unknown flag '--xds-adress'; did you mean "--xds-address"?`), JSON.stringify(got));
     assert.ok(!got.some((m) => m.includes("1.2.3.4")), "the unknown flag's value is not reported again");
+    assert.ok(got.includes(`/c: unknown setting "disablePermitInsecur"; did you mean "disablePermitInsecure"?`), "the file's problems in the same run");
     const fileErrors = errors(loadServeConfig([...certs, "-c", "/c"], files({ "/c": file })));
     assert.deepEqual(fileErrors, [
       `/c: unknown setting "disablePermitInsecur"; did you mean "disablePermitInsecure"?`,

@@ -9,6 +9,9 @@ import { CoreV1Api, KubeConfig, KubernetesObjectApi, NetworkingV1Api, type Kuber
 import { pickEnvoyPorts, startContour, startEnvoyFor, writeCertificates, type Contour, type EnvoyPorts } from "../fixtures/contour.js";
 import { applyEndpointSlice, createIngress, createService, ensureNamespace, kubeClients, simpleIngressSpec } from "../fixtures/kube-objects.js";
 import { findRepoRoot, httpGet, useTestBed, waitFor } from "../harness/index.js";
+import { Registry } from "prom-client";
+import { createLogger } from "../../operator/log.js";
+import { createInformerSet } from "../../operator/runtime/informers.js";
 
 const RBAC = `${findRepoRoot()}/e2e/rbac/testdata/upstream-v1.33.6-rbac.yaml`;
 // Upstream's quickstart ConfigMap (contour.yaml), as the unit tests read it.
@@ -96,5 +99,47 @@ describe("contour serve under upstream's RBAC (no ingressclasses rule)", functio
       },
       { timeoutMs: 30_000, description: "the leader to write the Ingress status" },
     );
+  });
+
+  it("watches a forbidden kind once a grant appears, and says so", async function () {
+    this.timeout(30_000);
+    const admin = ctx.bed.apiserver.makeKubeConfig();
+    const limited = new KubeConfig();
+    limited.loadFromFile(kubeconfigPath);
+    const registry = new Registry();
+    const seen: string[] = [];
+    const informers = createInformerSet({
+      kubeConfig: limited,
+      kinds: ["IngressClass", "Ingress"],
+      log: createLogger({ level: "fatal", format: "text" }),
+      registry,
+      crdRecheckMs: 300,
+      onEvent: (kind, event, obj) => seen.push(`${kind} ${event} ${obj.metadata?.name ?? ""}`),
+    });
+    informers.start();
+    try {
+      await informers.synced();
+      assert.deepEqual(informers.forbidden(), [{ kind: "IngressClass", namespace: undefined }]);
+      const objects = KubernetesObjectApi.makeApiClient(admin);
+      await objects.create({ apiVersion: "networking.k8s.io/v1", kind: "IngressClass", metadata: { name: "contour" }, spec: { controller: "projectcontour.io/ingress-controller" } } as KubernetesObject);
+      await objects.create({
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRole",
+        metadata: { name: "contour-ingressclasses" },
+        rules: [{ apiGroups: ["networking.k8s.io"], resources: ["ingressclasses"], verbs: ["get", "list", "watch"] }],
+      } as KubernetesObject);
+      await objects.create({
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRoleBinding",
+        metadata: { name: "contour-ingressclasses" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "contour-ingressclasses" },
+        subjects: [{ kind: "ServiceAccount", name: "contour", namespace: "projectcontour" }],
+      } as KubernetesObject);
+      await waitFor(() => seen.includes("IngressClass add contour"), { timeoutMs: 15_000, description: () => `the IngressClass once granted (seen: ${seen.join(", ")})` });
+      assert.deepEqual(informers.forbidden(), []);
+      assert.match(await registry.metrics(), /contour_informer_forbidden\{kind="IngressClass"\} 0/);
+    } finally {
+      await informers.stop();
+    }
   });
 });

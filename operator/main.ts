@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `contour` command: dispatches to its subcommands. */
 import process from "node:process";
+import { hoistGlobalFlags } from "./commands/global-flags.js";
 
 /** A subcommand: parses its own arguments and resolves to the process exit code. */
 export type Command = (args: readonly string[]) => Promise<number>;
@@ -12,23 +13,6 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   envoy: { summary: "Envoy's shutdown manager: `envoy shutdown-manager` (sidecar) and `envoy shutdown` (preStop)", load: async () => (await import("./commands/envoy.js")).envoy },
   version: { summary: "print the version", load: async () => (await import("./commands/version.js")).version },
 };
-
-/**
- * Upstream's `--log-format` is a flag of the whole program and may come before the command
- * (`contour --log-format=json serve`): moved behind the command name, where each command reads it.
- */
-export function hoistGlobalFlags(argv: readonly string[]): string[] {
-  const global: string[] = [];
-  let i = 0;
-  while (i < argv.length && (argv[i] ?? "").startsWith("--log-format")) {
-    const arg = argv[i] ?? "";
-    global.push(arg);
-    if (arg === "--log-format" && i + 1 < argv.length) global.push(argv[++i] ?? "");
-    i++;
-  }
-  const [name, ...rest] = argv.slice(i);
-  return name === undefined ? global : [name, ...global, ...rest];
-}
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);

@@ -122,13 +122,16 @@ describe("Envoy's shutdown manager against a real Envoy", function () {
     assert.equal(preStopDone, false, "/shutdown answered while the loop still held connections open");
     // A load balancer stops sending once the health checks fail; the loop stops the same way.
     const final = await loop.stop();
+    const loopStopped = Date.now();
     assert.deepEqual(final.failures, [], "no request failed while Envoy drained");
 
     const { stderr, stdout } = await shutdown;
+    const drainedMs = Date.now() - loopStopped;
     assert.match(stdout + stderr, /min number of open connections found, shutting down/);
     const res = await preStop;
     assert.equal(res.status, 200);
     assert.equal(res.body, "OK");
+    console.log(`      ${final.ok} requests, 0 failed; ${final.closedByEnvoy} connections closed by Envoy while draining; shutdown returned ${drainedMs} ms after the loop stopped (poll every 500 ms)`);
     await manager.stop();
   });
 

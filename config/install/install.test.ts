@@ -74,7 +74,7 @@ describe("config/install", () => {
       const [command, ...rest] = args;
       const context = `${name}: contour ${args.join(" ")}`;
       if (command === "serve") {
-        const result = loadServeConfig(rest, files, { CONTOUR_NAMESPACE: "projectcontour" });
+        const result = loadServeConfig(rest, files, { CONTOUR_NAMESPACE: "projectcontour", KUBERNETES_SERVICE_HOST: "198.18.0.1", KUBERNETES_SERVICE_PORT: "443" });
         assert.ok("config" in result, `${context}: ${JSON.stringify(result)}`);
         assert.deepEqual(result.warnings, [], context);
       } else if (command === "bootstrap") {
@@ -82,7 +82,7 @@ describe("config/install", () => {
         assert.equal(result.kind, "run", `${context}: ${result.kind === "error" ? result.message : ""}`);
         if (result.kind === "run") assert.deepEqual(result.warnings, [], context);
       } else if (command === "certgen") {
-        const result = parseCertgenArgs(rest, { CONTOUR_NAMESPACE: "projectcontour" });
+        const result = parseCertgenArgs(rest, { CONTOUR_NAMESPACE: "projectcontour", KUBERNETES_SERVICE_HOST: "198.18.0.1", KUBERNETES_SERVICE_PORT: "443" });
         assert.equal(result.kind, "run", `${context}: ${result.kind === "error" ? result.message : ""}`);
       } else if (command === "envoy") {
         assert.deepEqual(envoyArgsErrors(rest), [], context);

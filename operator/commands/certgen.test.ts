@@ -33,7 +33,8 @@ describe("contour certgen", () => {
     it("accepts the quickstart Job's args, the namespace from $CONTOUR_NAMESPACE", () => {
       const job = (JSON.parse(readFileSync(new URL("../../../operator/config/testdata/upstream-v1.33.6-serve-args.json", import.meta.url), "utf8")) as { certgen: string[] }).certgen;
       // The kubelet expands $(CONTOUR_NAMESPACE) from the env before the container starts.
-      const parsed = parseCertgenArgs(job.map((a) => a.replace("$(CONTOUR_NAMESPACE)", "team-a")), { CONTOUR_NAMESPACE: "team-a" });
+      const inPod = { KUBERNETES_SERVICE_HOST: "198.18.0.1", KUBERNETES_SERVICE_PORT: "443" };
+      const parsed = parseCertgenArgs(job.map((a) => a.replace("$(CONTOUR_NAMESPACE)", "team-a")), { CONTOUR_NAMESPACE: "team-a", ...inPod });
       assert.equal(parsed.kind, "run", parsed.kind === "error" ? parsed.message : "");
       if (parsed.kind !== "run") return;
       assert.deepEqual(parsed.kube, { kind: "incluster" });
@@ -65,6 +66,7 @@ describe("contour certgen", () => {
       { args: ["--kube", "--secrets-format=compat"], want: /--secrets-format must be legacy or compact/ },
       { args: ["--kube", "--incluser"], want: /unknown flag '--incluser'; did you mean "--incluster"\?/ },
       { args: ["--output-dir="], want: /must not be empty/ },
+      { args: ["--kube", "--incluster"], want: /--incluster: not running in a pod/ },
     ];
     for (const { args, want } of bad) {
       it(`rejects ${args.join(" ") || "no flags"}`, () => {

@@ -117,6 +117,9 @@ export function parseCertgenArgs(args: readonly string[], env: Readonly<Record<s
     dnsNames: list(values, "dns-name"),
     ipAddresses: list(values, "ip"),
   };
+  if (kubeWanted && values["incluster"] === true && (env["KUBERNETES_SERVICE_HOST"] ?? "") === "") {
+    errors.push("--incluster: not running in a pod: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set");
+  }
   if (errors.length === 0) errors.push(...validateCertgenOptions(options));
   if (errors.length > 0) return { kind: "error", message: errors.join("\n") };
   const kube: KubeTarget | undefined = !kubeWanted ? undefined : values["incluster"] === true ? { kind: "incluster" } : { kind: "kubeconfig", path: str(values, "kubeconfig") };

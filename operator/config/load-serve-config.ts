@@ -50,6 +50,11 @@ export function loadServeConfig(args: readonly string[], readFile: ReadFile, env
   if (contourConfig !== undefined && contourConfig.value !== "") {
     errors.push(`${contourConfig.source}: reading settings from a ContourConfiguration is not supported yet; put them in a file given with --config-path`);
   }
+  const inCluster = merged.get("incluster");
+  if (inCluster?.value === true && (env["KUBERNETES_SERVICE_HOST"] ?? "") === "") {
+    // Upstream fails here too; quietly using ~/.kube/config instead could point contour at another cluster.
+    errors.push(`${inCluster.source}: not running in a pod: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set`);
+  }
   warnings.push(...notImplementedWarnings(merged));
 
   const built = buildServeConfig(merged);

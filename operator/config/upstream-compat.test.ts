@@ -32,7 +32,7 @@ function errors(result: LoadServeConfigResult): string[] {
 
 describe("upstream Contour v1.33.6 compatibility", () => {
   it("accepts the quickstart's contour serve args and ConfigMap as they are, without a warning", () => {
-    const env = { CONTOUR_NAMESPACE: "projectcontour", POD_NAME: "contour-abc" };
+    const env = { CONTOUR_NAMESPACE: "projectcontour", POD_NAME: "contour-abc", KUBERNETES_SERVICE_HOST: "198.18.0.1", KUBERNETES_SERVICE_PORT: "443" };
     const { config, warnings } = loaded(loadServeConfig(upstreamArgs.serve, files({ "/config/contour.yaml": upstreamFile }), env));
     assert.deepEqual(warnings, []);
     assert.equal(config.kubeconfig, undefined, "--incluster: the pod's service account");
@@ -156,6 +156,10 @@ describe("upstream Contour v1.33.6 compatibility", () => {
     assert.equal(got.length, 4, JSON.stringify(got));
     assert.ok(got.some((m) => /^accesslog-format in \/c: must be one of envoy, json/.test(m)));
     assert.ok(got.some((m) => /^cluster.dns-lookup-family in \/c: must be one of auto, v4, v6, all/.test(m)));
+  });
+
+  it("refuses --incluster outside a pod instead of falling back to ~/.kube/config", () => {
+    assert.match(errors(loadServeConfig([...certs, "--incluster"], files({}))).join("\n"), /--incluster: not running in a pod/);
   });
 
   it("refuses --contour-config-name with a clear message", () => {

@@ -110,17 +110,25 @@ describe("config/install", () => {
   });
 
   it("grants contour read access to exactly the kinds it watches, and writes only to status and its Lease", () => {
-    const role = manifest.find((o) => o.kind === "ClusterRole" && o.metadata.name === "contour");
-    const read = new Set<string>();
-    const write = new Set<string>();
-    for (const rule of role?.["rules"] ?? []) {
-      for (const group of rule.apiGroups) for (const resource of rule.resources) (rule.verbs.includes("list") ? read : write).add(`${resource}.${group}`);
-      if (rule.verbs.includes("list")) assert.deepEqual(rule.verbs, ["get", "list", "watch"]);
-      else assert.deepEqual(rule.verbs, ["update"]);
-    }
-    const watched = new Set(Object.values(KIND_RESOURCES).map((k) => `${k.plural}.${k.group}`));
-    assert.deepEqual([...read].sort(), [...watched].sort());
-    assert.deepEqual([...write].sort(), ["httpproxies/status.projectcontour.io", "ingresses/status.networking.k8s.io"]);
+    const rulesOf = (objects: Obj[], name: string) => {
+      const read = new Set<string>();
+      const write = new Set<string>();
+      for (const rule of objects.find((o) => o.kind === "ClusterRole" && o.metadata.name === name)?.["rules"] ?? []) {
+        for (const group of rule.apiGroups) for (const resource of rule.resources) (rule.verbs.includes("list") ? read : write).add(`${resource}.${group}`);
+        if (rule.verbs.includes("list")) assert.deepEqual(rule.verbs, ["get", "list", "watch"]);
+        else assert.deepEqual(rule.verbs, ["update"]);
+      }
+      return { read, write };
+    };
+    const core = rulesOf(manifest, "contour");
+    const gatewayApi = rulesOf(gateway, "contour-gateway-api");
+    const isGatewayApi = (r: string) => r.endsWith(".gateway.networking.k8s.io");
+    const watched = Object.values(KIND_RESOURCES).map((k) => `${k.plural}.${k.group}`);
+    // A kind contour starts watching needs its rule here (Gateway API kinds in gateway-api.yaml), and nothing more.
+    assert.deepEqual([...core.read].sort(), watched.filter((r) => !isGatewayApi(r)).sort());
+    for (const r of watched.filter(isGatewayApi)) assert.ok(gatewayApi.read.has(r), `gateway-api.yaml lacks ${r}`);
+    assert.ok([...gatewayApi.read, ...gatewayApi.write].every(isGatewayApi), "gateway-api.yaml grants only Gateway API kinds");
+    assert.deepEqual([...core.write].sort(), ["httpproxies/status.projectcontour.io", "ingresses/status.networking.k8s.io"]);
     const lease = manifest.find((o) => o.kind === "Role" && o.metadata.name === "contour");
     assert.deepEqual(lease?.["rules"], [{ apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["create", "get", "update"] }]);
   });

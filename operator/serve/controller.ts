@@ -56,7 +56,14 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     logger: log.child({ component: "xds" }),
     registry,
   });
-  const ops = createOpsServer({ ...config.http, healthCheck: createApiServerHealthCheck(kubeConfig), registry, log: log.child({ component: "http" }) });
+  const ops = createOpsServer({
+    ...config.http,
+    healthCheck: createApiServerHealthCheck(kubeConfig),
+    registry,
+    log: log.child({ component: "http" }),
+    // Kinds RBAC keeps from us: served as if empty, and said so here (informers exists by the time anyone asks).
+    readyDetails: () => informers.forbidden().map((f) => `warning: ${f.kind}${f.namespace === undefined ? "" : ` in ${f.namespace}`}: forbidden by RBAC, treated as none`),
+  });
 
   let leader: LeaderElector | undefined;
   const writer = createStatusWriter({

@@ -1,0 +1,101 @@
+// What turns the bed's API server into a cluster that runs Pods: the host link with the node address,
+// kube-controller-manager, the bed's kubelet, and the LoadBalancer Service implementation. Started by
+// createTestBed({ cluster: true }) once the API server is up; stopped before it.
+import { execFileSync } from "node:child_process";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { startControllerManager, writeApiserverCa, type ControllerManager } from "./controller-manager.js";
+import { createHostAddresses, type HostAddresses } from "./host-addresses.js";
+import type { KubeApiserver } from "./kube-apiserver.js";
+import type { KubeletCa } from "./kubelet/certs.js";
+import type { ImageEntry } from "./kubelet/images.js";
+import { startKubelet, type Kubelet } from "./kubelet/kubelet.js";
+import { nftBinary, startLoadBalancer, type LoadBalancer } from "./load-balancer.js";
+import { ipBinary } from "./pod-network.js";
+import type { RunDir } from "./run-dir.js";
+
+/** Options of the bed's cluster (the `cluster` option of createTestBed). */
+export interface ClusterOptions {
+  /** Extra image map entries, before the defaults (e.g. the contour image). */
+  images?: readonly ImageEntry[];
+  /** Default "contour-e2e-node". */
+  nodeName?: string;
+}
+
+/** The bed's cluster components. */
+export interface Cluster {
+  readonly kubelet: Kubelet;
+  readonly controllerManager: ControllerManager;
+  readonly loadBalancer: LoadBalancer;
+  /** The node's InternalIP (pod range, on the host). */
+  readonly nodeIp: string;
+  stop(): Promise<void>;
+}
+
+/** Throws naming the tool and the cause when this machine cannot run the bed's pods. */
+export function checkClusterPrerequisites(): void {
+  if (process.getuid?.() !== 0) throw new Error("the e2e kubelet needs root (network and mount namespaces, nftables): run the tests as root");
+  ipBinary();
+  nftBinary();
+  for (const tool of ["unshare", "mount"]) {
+    if (!["/usr/bin", "/bin", "/usr/sbin", "/sbin"].some((d) => existsSync(`${d}/${tool}`))) {
+      throw new Error(`the e2e kubelet needs \`${tool}\` (Debian package util-linux / mount) to give each container its mount namespace`);
+    }
+  }
+  try {
+    execFileSync("unshare", ["--mount", "--propagation", "private", "true"], { stdio: ["ignore", "ignore", "pipe"] });
+  } catch (err) {
+    throw new Error(`the e2e kubelet cannot create mount namespaces: \`unshare --mount true\` failed: ${(err as { stderr?: Buffer }).stderr?.toString().trim() ?? String(err)}`);
+  }
+}
+
+/** Starts the host link, kube-controller-manager, the kubelet and the load balancer. */
+export async function startCluster(options: ClusterOptions & { runDir: RunDir; apiserver: KubeApiserver; ca: KubeletCa }): Promise<Cluster> {
+  checkClusterPrerequisites();
+  const { runDir, apiserver } = options;
+  enableForwarding();
+  const addresses: HostAddresses = createHostAddresses();
+  let controllerManager: ControllerManager | undefined;
+  let kubelet: Kubelet | undefined;
+  try {
+    const nodeIp = addresses.addNodeAddress();
+    controllerManager = await startControllerManager(runDir, apiserver, runDir.file("sa.key"), writeApiserverCa(runDir, apiserver));
+    kubelet = await startKubelet({
+      runDir,
+      apiserver,
+      ca: options.ca,
+      nodeIp,
+      ...(options.nodeName !== undefined ? { nodeName: options.nodeName } : {}),
+      ...(options.images !== undefined ? { images: options.images } : {}),
+    });
+    const lbLog = runDir.file("load-balancer.log");
+    const loadBalancer = startLoadBalancer(apiserver, addresses, (line) => appendFileSync(lbLog, `${new Date().toISOString()} ${line}\n`));
+    const started = { kubelet, controllerManager };
+    return {
+      ...started,
+      loadBalancer,
+      nodeIp,
+      async stop() {
+        await loadBalancer.stop();
+        await started.kubelet.stop();
+        await started.controllerManager.stop();
+        addresses.remove();
+      },
+    };
+  } catch (err) {
+    await kubelet?.stop().catch(() => undefined);
+    await controllerManager?.stop().catch(() => undefined);
+    addresses.remove();
+    throw err;
+  }
+}
+
+// Pod to pod and pod to LoadBalancer traffic crosses the host. Pods route only the bed's ranges
+// (198.18.0.0/15) to it, so forwarding reaches nothing else.
+function enableForwarding(): void {
+  const path = "/proc/sys/net/ipv4/ip_forward";
+  try {
+    if (readFileSync(path, "utf8").trim() !== "1") writeFileSync(path, "1");
+  } catch (err) {
+    throw new Error(`the e2e kubelet needs IPv4 forwarding between pods: writing ${path} failed: ${String(err)}`);
+  }
+}

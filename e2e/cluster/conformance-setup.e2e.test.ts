@@ -4,8 +4,8 @@
 // checks of pods: every pod of its three namespaces, CoreDNS included, Ready. (Its Gateways need a
 // Gateway API implementation to become Programmed; that is the Gateway API work's part.)
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { resolveToolFile, useTestBed, waitFor } from "../harness/index.js";
+import { existsSync, readFileSync } from "node:fs";
+import { httpGet, resolveToolFile, useTestBed, waitFor } from "../harness/index.js";
 import type { ApiClient } from "../harness/kubelet/api.js";
 import { selfSignedCert } from "../fixtures/serving-cert.js";
 import { adminClient, applyManifests, isReady, listPods } from "./objects.js";
@@ -88,14 +88,27 @@ describe("cluster: Gateway API conformance setup", function () {
       },
       { timeoutMs: 150_000, intervalMs: 500, description: () => `every pod of ${NAMESPACES.join(", ")} to be Ready; not yet:\n${last}` },
     );
+    // tls-backend reads its certificate from the Secret volume at /etc/secret-volume: it is there for
+    // the container alone (its own mount namespace), not on the host.
+    const [tls] = await listPods(api, "gateway-conformance-infra", "app=tls-backend");
+    const res = await httpGet(`https://${tls?.status.podIP}:8443/`, { rejectUnauthorized: false, host: "abc.example.com" });
+    assert.equal(res.status, 200);
+    assert.equal(existsSync("/etc/secret-volume"), false, "the mountPath exists only inside the container");
     const coredns = await listPods(api, "gateway-conformance-infra", "app=udp");
     assert.equal(coredns.length, 1);
     assert.ok(isReady(coredns[0]!));
     // Deployments report their replicas available, as the suite's later waits (and kubectl rollout) read them.
-    const deployments = await api.request<{ items: Array<{ metadata: { name: string }; spec: { replicas?: number }; status: { availableReplicas?: number } }> }>(
-      "GET",
-      "/apis/apps/v1/namespaces/gateway-conformance-infra/deployments",
+    let unavailable: string[] = [];
+    await waitFor(
+      async () => {
+        const deployments = await api.request<{ items: Array<{ metadata: { name: string }; spec: { replicas?: number }; status: { availableReplicas?: number } }> }>(
+          "GET",
+          "/apis/apps/v1/namespaces/gateway-conformance-infra/deployments",
+        );
+        unavailable = deployments.items.filter((d) => d.status.availableReplicas !== (d.spec.replicas ?? 1)).map((d) => d.metadata.name);
+        return unavailable.length === 0;
+      },
+      { timeoutMs: 20_000, description: () => `every Deployment to report its replicas available; not yet ${unavailable}` },
     );
-    for (const d of deployments.items) assert.equal(d.status.availableReplicas, d.spec.replicas ?? 1, `${d.metadata.name} available`);
   });
 });

@@ -28,11 +28,25 @@ export function adminClient(bed: TestBed): ApiClient {
   return createApiClient(bed.apiserver);
 }
 
-/** The REST collection path of a manifest object (the kinds the specs use). */
-export function collectionPath(apiVersion: string, kind: string, namespace: string | undefined): string {
-  const plural = kind.toLowerCase().endsWith("s") ? `${kind.toLowerCase()}es` : kind.toLowerCase().endsWith("y") ? `${kind.toLowerCase().slice(0, -1)}ies` : `${kind.toLowerCase()}s`;
-  const group = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-  return namespace === undefined ? `${group}/${plural}` : `${group}/namespaces/${namespace}/${plural}`;
+/** Finds the REST collection path of a kind through API discovery (cached per client). */
+export function resourcePaths(api: ApiClient): (apiVersion: string, kind: string, namespace: string | undefined) => Promise<string> {
+  const lists = new Map<string, Promise<Array<{ name: string; kind: string; namespaced: boolean }>>>();
+  return async (apiVersion, kind, namespace) => {
+    const group = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    let list = lists.get(group);
+    if (list === undefined) {
+      list = api.request<{ resources: Array<{ name: string; kind: string; namespaced: boolean }> }>("GET", group).then((r) => r.resources);
+      lists.set(group, list);
+      // A CRD applied a moment ago may not be served yet: forget a failed or stale answer.
+      list.catch(() => lists.delete(group));
+    }
+    const resource = (await list).find((r) => r.kind === kind && !r.name.includes("/"));
+    if (resource === undefined) {
+      lists.delete(group);
+      throw new Error(`${apiVersion} ${kind} is not served by the API server`);
+    }
+    return resource.namespaced ? `${group}/namespaces/${namespace ?? "default"}/${resource.name}` : `${group}/${resource.name}`;
+  };
 }
 
 /** Runs kubectl against the bed; resolves with stdout, rejects with stderr quoted. */
@@ -49,10 +63,13 @@ export async function kubectl(bed: TestBed, args: readonly string[]): Promise<st
 /** Server-side applies every document of a YAML text (field manager contour-e2e). */
 export async function applyManifests(api: ApiClient, text: string): Promise<number> {
   let count = 0;
+  const pathOf = resourcePaths(api);
   for (const doc of parseAllDocuments(text)) {
     const obj = doc.toJS() as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } } | null;
     if (obj === null || obj.kind === undefined || obj.apiVersion === undefined) continue;
-    const path = `${collectionPath(obj.apiVersion, obj.kind, obj.metadata?.namespace)}/${obj.metadata?.name}?fieldManager=contour-e2e&force=true`;
+    // CRDs applied just before are served a moment later.
+    const collection = await waitFor(() => pathOf(obj.apiVersion!, obj.kind!, obj.metadata?.namespace), { timeoutMs: 15_000, description: `the API server to serve ${obj.apiVersion} ${obj.kind}` });
+    const path = `${collection}/${obj.metadata?.name}?fieldManager=contour-e2e&force=true`;
     await api.request("PATCH", path, obj, "application/apply-patch+yaml");
     count++;
   }

@@ -12,17 +12,18 @@ import { httpGet } from "./http-client.js";
 
 /** The controllers the bed runs. */
 export const BED_CONTROLLERS = [
-  "deployment",
-  "replicaset",
-  "daemonset",
-  "job",
-  "endpointslice",
-  "endpointslice-mirroring",
-  "garbage-collector",
-  "namespace",
-  "serviceaccount",
-  "serviceaccount-token",
-  "root-ca-certificate-publisher",
+  "deployment-controller",
+  "replicaset-controller",
+  "daemonset-controller",
+  "job-controller",
+  "ttl-after-finished-controller",
+  "endpointslice-controller",
+  "endpointslice-mirroring-controller",
+  "garbage-collector-controller",
+  "namespace-controller",
+  "serviceaccount-controller",
+  "serviceaccount-token-controller",
+  "root-ca-certificate-publisher-controller",
 ] as const;
 
 /** A running kube-controller-manager. */

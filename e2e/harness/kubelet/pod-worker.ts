@@ -97,7 +97,6 @@ export function startPodWorker(ctx: PodWorkerContext, initial: V1Pod): PodWorker
       hostIPs: [{ ip: ctx.hostIp }],
       ...(network !== undefined ? { podIP: network.podIp, podIPs: [{ ip: network.podIp }] } : {}),
       startTime,
-      qosClass: "BestEffort",
       conditions: [
         condition("PodReadyToStartContainers", network !== undefined),
         condition("Initialized", initDone, "ContainersNotInitialized"),

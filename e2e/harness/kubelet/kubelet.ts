@@ -36,6 +36,8 @@ export interface Kubelet {
   readonly port: number;
   /** The kubelet's log file. */
   readonly logPath: string;
+  /** The network namespace of a running pod, e.g. to run a client inside it with `ip netns exec`. */
+  podNetwork(namespace: string, name: string): { name: string; podIp: string } | undefined;
   /** Stops every pod (gracefully, up to graceMs each) and the endpoint; deletes the Node. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -134,6 +136,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     nodeIp: options.nodeIp,
     port,
     logPath,
+    podNetwork: (namespace, name) => byName.get(`${namespace}/${name}`)?.network(),
     async stop(graceMs = 2_000) {
       watch.close();
       await Promise.all([...workers.values()].map((w) => w.kill(graceMs).catch(() => undefined)));
@@ -147,7 +150,9 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   };
 }
 
-// The Node object, then its status (conditions, addresses, kubelet endpoint) through /status.
+// The Node object, then its status (conditions, addresses, kubelet endpoint) through /status, then
+// without the not-ready taint the API server's admission gives every new node (node-lifecycle would
+// lift it once the node is Ready; the bed does not run that controller).
 async function registerNode(api: ApiClient, nodeName: string, nodeIp: string, port: number): Promise<void> {
   const labels = {
     "kubernetes.io/hostname": nodeName,
@@ -188,4 +193,5 @@ async function registerNode(api: ApiClient, nodeName: string, nodeIp: string, po
       },
     },
   });
+  await api.request("PATCH", `/api/v1/nodes/${nodeName}`, { spec: { taints: null } });
 }

@@ -33,6 +33,8 @@ export interface PodWorker {
   logPath(container: string, previous: boolean): string | undefined;
   /** Whether the container is still running (a follow=true log stream ends when it is not). */
   running(container: string): boolean;
+  /** The pod's network namespace (name and address) while it has one. */
+  network(): { name: string; podIp: string } | undefined;
   /** The API object changed (e.g. deletionTimestamp set). */
   update(pod: V1Pod): void;
   /** Stops every container (SIGKILL after graceMs, default 0) and removes the namespace; writes nothing more. */
@@ -262,6 +264,7 @@ export function startPodWorker(ctx: PodWorkerContext, initial: V1Pod): PodWorker
   return {
     uid,
     logPath: (container, previous) => (main.get(container) ?? init.get(container))?.logPath(previous),
+    network: () => (network === undefined ? undefined : { name: network.name, podIp: network.podIp }),
     running: (container) => {
       const c = main.get(container) ?? init.get(container);
       return c !== undefined && !c.finished();

@@ -3,11 +3,11 @@
 // ConfigMap), Jobs that complete, DaemonSets, restarts with back-off and previous logs, a failing
 // readiness probe, and traffic that starts inside a pod (pod to pod, and to a LoadBalancer address).
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
-import { httpGet, useTestBed, waitFor } from "../harness/index.js";
+import { httpGet, resolveTool, useTestBed, waitFor } from "../harness/index.js";
 import type { ApiClient } from "../harness/kubelet/api.js";
-import { adminClient, applyManifests, kubectl, listPods, waitForReadyPods, type PodView } from "./objects.js";
+import { adminClient, applyManifests, getOrUndefined, kubectl, listPods, waitForReadyPods, type PodView } from "./objects.js";
 
 const run = promisify(execFile);
 const NS = "workloads";
@@ -226,5 +226,24 @@ describe("cluster: workloads on the bed's kubelet", function () {
     await waitFor(async () => /^200 [\s\S]*"pod": "echo-env"/.test(await fetchFrom("envoy", `http://${lb}/pod-to-lb`)), { timeoutMs: 10_000, description: "the LB address from the envoy pod" });
     assert.match(await fetchFrom("echo-env", `http://${lb}/hairpin`), /^200 [\s\S]*"pod": "echo-env"/);
     assert.ok(envoy);
+  });
+
+  it("deletes a pod gracefully: SIGTERM reaches the container, kubectl logs -f ends with it, the Pod goes", async function () {
+    this.timeout(60_000);
+    const follow = spawn(resolveTool("kubectl"), [`--kubeconfig=${ctx.bed.apiserver.kubeconfigPath}`, "logs", "-f", "-n", NS, "envoy"], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    follow.stdout.on("data", (c: Buffer) => (output += c.toString()));
+    follow.stderr.on("data", (c: Buffer) => (output += c.toString()));
+    const ended = new Promise<number | null>((resolve) => follow.once("exit", (code) => resolve(code)));
+    try {
+      await waitFor(() => output.includes("starting main dispatch loop"), { timeoutMs: 15_000, description: () => `kubectl logs -f to print Envoy's start; got ${output.slice(-500)}` });
+      await api.request("DELETE", `/api/v1/namespaces/${NS}/pods/envoy`, { kind: "DeleteOptions", apiVersion: "v1", gracePeriodSeconds: 10 });
+      const code = await Promise.race([ended, new Promise<string>((r) => setTimeout(() => r("still following"), 15_000))]);
+      assert.equal(code, 0, `kubectl logs -f ended by itself; output:\n${output.slice(-1000)}`);
+      assert.match(output, /caught ENVOY_SIGTERM/);
+    } finally {
+      follow.kill();
+    }
+    await waitFor(async () => (await getOrUndefined(api, `/api/v1/namespaces/${NS}/pods/envoy`)) === undefined, { timeoutMs: 15_000, description: "the envoy Pod to be deleted" });
   });
 });

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import type { V1Pod } from "@kubernetes/client-node";
-import { DEFAULT_IMAGES, findImage, imageRepository, nftScript, serviceRules } from "../harness/index.js";
+import { checkClusterPrerequisites, DEFAULT_IMAGES, findImage, imageRepository, nftScript, serviceRules } from "../harness/index.js";
 import { formatLines, parseLog, selectLines } from "../harness/kubelet/container-log.js";
 import { expandVars, fieldValue } from "../harness/kubelet/pod-config.js";
 
@@ -77,5 +77,14 @@ describe("cluster parts: load balancer rules", function () {
     const script = nftScript("contour_e2e_lb_check", serviceRules(service, "198.19.255.7", slices));
     execFileSync("nft", ["-c", "-f", "-"], { input: script });
     assert.match(script, /dnat ip to numgen random mod 2 map \{ 0 : 198\.18\.0\.2 \. 3000, 1 : 198\.18\.0\.6 \. 3000 \}/);
+  });
+});
+
+describe("cluster parts: prerequisites", function () {
+  it("fails naming root, ip or nft when one is missing, and passes on this machine", function () {
+    assert.throws(() => checkClusterPrerequisites({ uid: 1000 }), /needs root .* uid 1000/);
+    assert.throws(() => checkClusterPrerequisites({ uid: 0, ipPaths: ["/nonexistent/ip"] }), /`ip` command \(Debian package iproute2\)/);
+    assert.throws(() => checkClusterPrerequisites({ uid: 0, nftPaths: ["/nonexistent/nft"] }), /`nft` command \(Debian package nftables\)/);
+    checkClusterPrerequisites();
   });
 });

@@ -31,11 +31,20 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
+/** What checkClusterPrerequisites looks at (tests replace parts to see each error). */
+export interface PrerequisiteProbe {
+  readonly uid?: number;
+  /** Where to look for `ip` and `nft`; default the usual system paths. */
+  readonly ipPaths?: readonly string[];
+  readonly nftPaths?: readonly string[];
+}
+
 /** Throws naming the tool and the cause when this machine cannot run the bed's pods. */
-export function checkClusterPrerequisites(): void {
-  if (process.getuid?.() !== 0) throw new Error("the e2e kubelet needs root (network and mount namespaces, nftables): run the tests as root");
-  ipBinary();
-  nftBinary();
+export function checkClusterPrerequisites(probe: PrerequisiteProbe = {}): void {
+  const uid = probe.uid ?? process.getuid?.();
+  if (uid !== 0) throw new Error(`the e2e kubelet needs root (network and mount namespaces, nftables), but runs as uid ${uid}: run the tests as root`);
+  ipBinary(probe.ipPaths);
+  nftBinary(probe.nftPaths);
   for (const tool of ["unshare", "mount"]) {
     if (!["/usr/bin", "/bin", "/usr/sbin", "/sbin"].some((d) => existsSync(`${d}/${tool}`))) {
       throw new Error(`the e2e kubelet needs \`${tool}\` (Debian package util-linux / mount) to give each container its mount namespace`);

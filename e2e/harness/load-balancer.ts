@@ -38,8 +38,8 @@ interface EndpointSlice extends KubeObject {
 }
 
 /** The path of `nft`, or an error naming the package and the cause. */
-export function nftBinary(): string {
-  for (const candidate of NFT) {
+export function nftBinary(candidates: readonly string[] = NFT): string {
+  for (const candidate of candidates) {
     try {
       execFileSync(candidate, ["--version"], { stdio: "ignore" });
       return candidate;

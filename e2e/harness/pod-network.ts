@@ -28,8 +28,8 @@ const PREFIX = "ctr-e2e-";
 let sequence = 0;
 
 /** The path of `ip`, or an error naming the package and the cause. */
-export function ipBinary(): string {
-  for (const candidate of IP) {
+export function ipBinary(candidates: readonly string[] = IP): string {
+  for (const candidate of candidates) {
     try {
       execFileSync(candidate, ["-V"], { stdio: "ignore" });
       return candidate;

@@ -117,6 +117,14 @@ spec:
 ---
 apiVersion: v1
 kind: Pod
+metadata: { name: with-init, namespace: ${NS}, labels: { app: with-init } }
+spec:
+  initContainers: [{ name: first, image: envoyproxy/envoy:v1.36.2, args: [--version], volumeMounts: [{ name: scratch, mountPath: /e2e-scratch }] }]
+  containers: [{ name: echo, image: ${ECHO}, volumeMounts: [{ name: scratch, mountPath: /e2e-scratch }] }]
+  volumes: [{ name: scratch, emptyDir: {} }]
+---
+apiVersion: v1
+kind: Pod
 metadata: { name: crasher, namespace: ${NS} }
 spec:
   containers: [{ name: envoy, image: envoyproxy/envoy:v1.36.2, command: [envoy], args: [--no-such-flag] }]
@@ -182,6 +190,15 @@ describe("cluster: workloads on the bed's kubelet", function () {
       timeoutMs: 15_000,
       description: "the DaemonSet to count its pod ready",
     });
+  });
+
+  it("runs init containers to completion before the containers (an emptyDir shared by both)", async function () {
+    this.timeout(60_000);
+    const [pod] = await waitForReadyPods(api, NS, "app=with-init", 1);
+    const init = (pod?.status as { initContainerStatuses?: Array<{ name: string; state: { terminated?: { reason: string; exitCode: number } } }> }).initContainerStatuses;
+    assert.deepEqual(init?.map((c) => [c.name, c.state.terminated?.reason, c.state.terminated?.exitCode]), [["first", "Completed", 0]]);
+    assert.equal(pod?.status.conditions?.find((c) => c.type === "Initialized")?.status, "True");
+    assert.match(await kubectl(ctx.bed, ["logs", "-n", NS, "with-init", "-c", "first"]), /version/);
   });
 
   it("restarts a crashing container with back-off and keeps the previous run's log", async function () {

@@ -70,7 +70,17 @@ export async function applyManifests(api: ApiClient, text: string): Promise<numb
     // CRDs applied just before are served a moment later.
     const collection = await waitFor(() => pathOf(obj.apiVersion!, obj.kind!, obj.metadata?.namespace), { timeoutMs: 15_000, description: `the API server to serve ${obj.apiVersion} ${obj.kind}` });
     const path = `${collection}/${obj.metadata?.name}?fieldManager=contour-e2e&force=true`;
-    await api.request("PATCH", path, obj, "application/apply-patch+yaml");
+    // ServiceAccount admission refuses Pods until the controller has made the namespace's "default"
+    // ServiceAccount, a moment after the namespace: retry that (only that) for up to 15 s, as a person would.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await api.request("PATCH", path, obj, "application/apply-patch+yaml");
+        break;
+      } catch (err) {
+        if (!(err instanceof ApiError && /serviceaccount ".*" not found/.test(err.message)) || attempt >= 150) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
     count++;
   }
   return count;

@@ -123,6 +123,22 @@ spec:
   containers: [{ name: echo, image: ${ECHO}, volumeMounts: [{ name: scratch, mountPath: /e2e-scratch }] }]
   volumes: [{ name: scratch, emptyDir: {} }]
 ---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: default-view, namespace: ${NS} }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view }
+subjects: [{ kind: ServiceAccount, name: default, namespace: ${NS} }]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: { name: in-cluster, namespace: ${NS} }
+spec:
+  backoffLimit: 3
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{ name: kubectl, image: e2e.local/kubectl:v1, args: [get, configmaps, -o, name] }]
+---
 apiVersion: v1
 kind: Pod
 metadata: { name: crasher, namespace: ${NS} }
@@ -144,7 +160,10 @@ async function getPod(api: ApiClient, name: string): Promise<PodView> {
 }
 
 describe("cluster: workloads on the bed's kubelet", function () {
-  const ctx = useTestBed({ cluster: true });
+  // A test-only image: kubectl, to show a pod's in-cluster client reaching the API server.
+  const ctx = useTestBed({
+    cluster: { images: [{ repositories: ["e2e.local/kubectl"], launch: (c) => ({ command: resolveTool("kubectl"), args: [...(c.command ?? []).slice(1), ...(c.args ?? [])] }) }] },
+  });
   let api: ApiClient;
 
   before(async function () {
@@ -180,6 +199,15 @@ describe("cluster: workloads on the bed's kubelet", function () {
     const [pod] = await listPods(api, NS, "job-name=version");
     assert.equal(pod?.status.phase, "Succeeded");
     assert.match(await kubectl(ctx.bed, ["logs", "-n", NS, `job/version`]), /version/);
+  });
+
+  it("gives pods the API server in-cluster: KUBERNETES_SERVICE_HOST, a bound ServiceAccount token, the CA", async function () {
+    this.timeout(60_000);
+    await waitFor(
+      async () => (await api.request<{ status?: { succeeded?: number } }>("GET", `/apis/batch/v1/namespaces/${NS}/jobs/in-cluster`)).status?.succeeded === 1,
+      { timeoutMs: 45_000, description: "Job in-cluster (kubectl with the pod's ServiceAccount) to succeed" },
+    );
+    assert.match(await kubectl(ctx.bed, ["logs", "-n", NS, "job/in-cluster"]), /configmap\/kube-root-ca\.crt/);
   });
 
   it("runs a DaemonSet's pod on the node", async function () {

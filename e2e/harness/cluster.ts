@@ -4,7 +4,8 @@
 import { execFileSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { startControllerManager, writeApiserverCa, type ControllerManager } from "./controller-manager.js";
-import { createHostAddresses, type HostAddresses } from "./host-addresses.js";
+import type { HostAddresses } from "./host-addresses.js";
+import { startApiProxy, type ApiProxy } from "./kubelet/api-proxy.js";
 import type { KubeApiserver } from "./kube-apiserver.js";
 import type { KubeletCa } from "./kubelet/certs.js";
 import type { ImageEntry } from "./kubelet/images.js";
@@ -28,6 +29,8 @@ export interface Cluster {
   readonly loadBalancer: LoadBalancer;
   /** The node's InternalIP (pod range, on the host). */
   readonly nodeIp: string;
+  /** Where pods reach the API server: nodeIp:443 (KUBERNETES_SERVICE_HOST/PORT in every container). */
+  readonly apiserverFromPods: { host: string; port: number };
   stop(): Promise<void>;
 }
 
@@ -57,42 +60,47 @@ export function checkClusterPrerequisites(probe: PrerequisiteProbe = {}): void {
   }
 }
 
-/** Starts the host link, kube-controller-manager, the kubelet and the load balancer. */
-export async function startCluster(options: ClusterOptions & { runDir: RunDir; apiserver: KubeApiserver; ca: KubeletCa }): Promise<Cluster> {
+/** Starts kube-controller-manager, the API server's address for pods, the kubelet and the load balancer. */
+export async function startCluster(options: ClusterOptions & { runDir: RunDir; apiserver: KubeApiserver; ca: KubeletCa; addresses: HostAddresses; nodeIp: string }): Promise<Cluster> {
   checkClusterPrerequisites();
-  const { runDir, apiserver } = options;
+  const { runDir, apiserver, addresses, nodeIp } = options;
   enableForwarding();
-  const addresses: HostAddresses = createHostAddresses();
   let controllerManager: ControllerManager | undefined;
   let kubelet: Kubelet | undefined;
+  let proxy: ApiProxy | undefined;
   try {
-    const nodeIp = addresses.addNodeAddress();
     controllerManager = await startControllerManager(runDir, apiserver, runDir.file("sa.key"), writeApiserverCa(runDir, apiserver));
+    proxy = await startApiProxy(nodeIp, 443, new URL(apiserver.url));
     kubelet = await startKubelet({
       runDir,
       apiserver,
       ca: options.ca,
       nodeIp,
+      apiserverFromPods: { host: nodeIp, port: proxy.port },
       ...(options.nodeName !== undefined ? { nodeName: options.nodeName } : {}),
       ...(options.images !== undefined ? { images: options.images } : {}),
     });
     const lbLog = runDir.file("load-balancer.log");
     const loadBalancer = startLoadBalancer(apiserver, addresses, (line) => appendFileSync(lbLog, `${new Date().toISOString()} ${line}\n`));
-    const started = { kubelet, controllerManager };
+    const started = { kubelet, controllerManager, proxy };
     return {
-      ...started,
+      kubelet,
+      controllerManager,
       loadBalancer,
       nodeIp,
+      apiserverFromPods: { host: nodeIp, port: proxy.port },
       async stop() {
         await loadBalancer.stop();
         await started.kubelet.stop();
         await started.controllerManager.stop();
+        started.proxy.close();
         addresses.remove();
       },
     };
   } catch (err) {
     await kubelet?.stop().catch(() => undefined);
     await controllerManager?.stop().catch(() => undefined);
+    proxy?.close();
     addresses.remove();
     throw err;
   }

@@ -24,6 +24,7 @@ export const BED_CONTROLLERS = [
   "serviceaccount-controller",
   "serviceaccount-token-controller",
   "root-ca-certificate-publisher-controller",
+  "clusterrole-aggregation-controller",
 ] as const;
 
 /** A running kube-controller-manager. */

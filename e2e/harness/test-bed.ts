@@ -10,6 +10,8 @@ import { createRunDir, type RunDir } from "./run-dir.js";
 import { errorMessage } from "./wait-for.js";
 import { startCluster, type Cluster, type ClusterOptions } from "./cluster.js";
 import { createKubeletCa, type KubeletCa } from "./kubelet/certs.js";
+import { checkClusterPrerequisites } from "./cluster.js";
+import { createHostAddresses, type HostAddresses } from "./host-addresses.js";
 
 /** Options of createTestBed. */
 export interface TestBedOptions {
@@ -89,6 +91,7 @@ export async function createTestBed(options: TestBedOptions): Promise<TestBed> {
   let apiserver: KubeApiserver | undefined;
   let pods: PodBackends | undefined;
   let cluster: Cluster | undefined;
+  let hostAddresses: HostAddresses | undefined;
   let stopped: Promise<{ keptLogs?: string }> | undefined;
 
   const bed: TestBed = {
@@ -170,6 +173,7 @@ export async function createTestBed(options: TestBedOptions): Promise<TestBed> {
     } catch (err) {
       problems.push(`stopping the cluster failed: ${errorMessage(err)}`);
     }
+    hostAddresses?.remove();
     await apiserver?.stop();
     await etcd?.stop();
     for (const p of problems) console.error(`e2e test bed "${options.name}": ${p}`);
@@ -186,20 +190,30 @@ export async function createTestBed(options: TestBedOptions): Promise<TestBed> {
   try {
     const clusterOptions = options.cluster === true ? {} : options.cluster === false ? undefined : options.cluster;
     let kubeletCa: KubeletCa | undefined;
+    let nodeIp: string | undefined;
     if (clusterOptions !== undefined) {
       if (options.kubernetes === false) throw new Error("`cluster` needs `kubernetes`");
-      // The API server needs the kubelet CA and its client certificate at start.
+      checkClusterPrerequisites();
+      // The API server needs, at start, the kubelet CA and its client certificate, and the node address
+      // in its serving certificate (in-cluster clients in pods dial it).
       kubeletCa = await createKubeletCa(runDir);
+      hostAddresses = createHostAddresses();
+      nodeIp = hostAddresses.addNodeAddress();
     }
     if (options.kubernetes ?? true) {
       etcd = await startEtcd({ runDir });
       startupMs["etcd"] = etcd.startupMs;
-      apiserver = await startKubeApiserver({ runDir, etcdUrl: etcd.clientUrl, extraArgs: [...(kubeletCa?.apiserverArgs ?? []), ...(options.apiserverArgs ?? [])] });
+      apiserver = await startKubeApiserver({
+        runDir,
+        etcdUrl: etcd.clientUrl,
+        extraArgs: [...(kubeletCa?.apiserverArgs ?? []), ...(options.apiserverArgs ?? [])],
+        ...(nodeIp !== undefined ? { advertiseAddress: nodeIp, serviceAccountAdmission: true } : {}),
+      });
       startupMs["kube-apiserver"] = apiserver.startupMs;
     }
-    if (clusterOptions !== undefined && apiserver !== undefined && kubeletCa !== undefined) {
+    if (clusterOptions !== undefined && apiserver !== undefined && kubeletCa !== undefined && hostAddresses !== undefined && nodeIp !== undefined) {
       const clusterStarted = Date.now();
-      cluster = await startCluster({ ...clusterOptions, runDir, apiserver, ca: kubeletCa });
+      cluster = await startCluster({ ...clusterOptions, runDir, apiserver, ca: kubeletCa, addresses: hostAddresses, nodeIp });
       startupMs["cluster"] = Date.now() - clusterStarted;
     }
     if (options.backends !== undefined) await bed.startBackends(options.backends);

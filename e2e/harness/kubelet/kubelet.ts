@@ -24,6 +24,8 @@ export interface KubeletOptions {
   readonly nodeIp: string;
   /** Default "contour-e2e-node". */
   readonly nodeName?: string;
+  /** Where pods reach the API server: KUBERNETES_SERVICE_HOST/PORT of every container. */
+  readonly apiserverFromPods?: { host: string; port: number };
   /** Default DEFAULT_IMAGES; entries listed first win. */
   readonly images?: readonly ImageEntry[];
 }
@@ -122,7 +124,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       const dir = join(podsDir, `${pod.metadata?.namespace}_${pod.metadata?.name}_${uid.slice(0, 8)}`);
       mkdirSync(dir, { recursive: true });
       log(`starting pod ${key}`);
-      worker = startPodWorker({ api, nodeName, hostIp: options.nodeIp, images, dir, log }, pod);
+      worker = startPodWorker({ api, nodeName, hostIp: options.nodeIp, images, dir, log, ...(options.apiserverFromPods !== undefined ? { apiserverFromPods: options.apiserverFromPods } : {}) }, pod);
       workers.set(uid, worker);
       byName.set(key, worker);
     }

@@ -126,19 +126,40 @@ export async function containerEnv(pod: V1Pod, container: V1Container, fields: P
   return env;
 }
 
+/** Asks the API server for a token of the pod's ServiceAccount (TokenRequest bound to the pod). */
+export type TokenRequester = (audience: string | undefined, expirationSeconds: number) => Promise<string>;
+
+/** The TokenRequest call a kubelet makes for a projected serviceAccountToken. */
+export function tokenRequester(api: ApiClient, pod: V1Pod): TokenRequester {
+  return async (audience, expirationSeconds) => {
+    const sa = pod.spec?.serviceAccountName ?? "default";
+    const answer = await api.request<{ status?: { token?: string } }>("POST", `/api/v1/namespaces/${pod.metadata?.namespace}/serviceaccounts/${sa}/token`, {
+      apiVersion: "authentication.k8s.io/v1",
+      kind: "TokenRequest",
+      spec: {
+        ...(audience !== undefined && audience !== "" ? { audiences: [audience] } : {}),
+        expirationSeconds,
+        boundObjectRef: { apiVersion: "v1", kind: "Pod", name: pod.metadata?.name, uid: pod.metadata?.uid },
+      },
+    });
+    if (answer.status?.token === undefined) throw new ConfigError("CreateContainerConfigError", `no token for ServiceAccount ${sa}`);
+    return answer.status.token;
+  };
+}
+
 /** Writes every volume of the pod under `dir`/<volume name>; returns the folder of each volume. */
-export async function materialiseVolumes(pod: V1Pod, dir: string, fields: PodRuntimeFields, read: ReturnType<typeof objectReader>): Promise<Map<string, string>> {
+export async function materialiseVolumes(pod: V1Pod, dir: string, fields: PodRuntimeFields, read: ReturnType<typeof objectReader>, token?: TokenRequester): Promise<Map<string, string>> {
   const paths = new Map<string, string>();
   for (const volume of pod.spec?.volumes ?? []) {
     const target = join(dir, volume.name);
     mkdirSync(target, { recursive: true });
-    await writeVolume(pod, volume, target, fields, read);
+    await writeVolume(pod, volume, target, fields, read, token);
     paths.set(volume.name, target);
   }
   return paths;
 }
 
-async function writeVolume(pod: V1Pod, volume: V1Volume, target: string, fields: PodRuntimeFields, read: ReturnType<typeof objectReader>): Promise<void> {
+async function writeVolume(pod: V1Pod, volume: V1Volume, target: string, fields: PodRuntimeFields, read: ReturnType<typeof objectReader>, token: TokenRequester | undefined): Promise<void> {
   if (volume.emptyDir !== undefined) return;
   if (volume.secret !== undefined || volume.configMap !== undefined) {
     const kind = volume.secret !== undefined ? "Secret" : "ConfigMap";
@@ -159,6 +180,10 @@ async function writeVolume(pod: V1Pod, volume: V1Volume, target: string, fields:
         const kind = source.secret !== undefined ? "Secret" : "ConfigMap";
         const ref = (source.secret ?? source.configMap)!;
         await writeKeys(kind, ref.name ?? "", ref.items, ref.optional, volume.projected.defaultMode, target, read, `volume ${volume.name}`);
+      } else if (source.serviceAccountToken !== undefined && token !== undefined) {
+        // Not refreshed: a bed lives far shorter than the token (default 1 h).
+        const t = source.serviceAccountToken;
+        writeFile(target, t.path, await token(t.audience, t.expirationSeconds ?? 3607), volume.projected.defaultMode ?? 0o644);
       } else if (source.downwardAPI !== undefined) {
         for (const item of source.downwardAPI.items ?? []) {
           if (item.fieldRef !== undefined) writeFile(target, item.path, fieldValue(pod, fields, item.fieldRef.fieldPath), item.mode);

@@ -11,7 +11,7 @@ import { ApiError, type ApiClient } from "./api.js";
 import { startContainer, type Container } from "./container.js";
 import { rfc3339Nano } from "./container-log.js";
 import { findImage, type ImageEntry } from "./images.js";
-import { ConfigError, containerEnv, expandVars, materialiseVolumes, objectReader } from "./pod-config.js";
+import { ConfigError, containerEnv, expandVars, materialiseVolumes, objectReader, tokenRequester } from "./pod-config.js";
 import { sandboxCommand, type Mount } from "./sandbox.js";
 
 /** What a pod worker needs from its kubelet. */
@@ -24,6 +24,8 @@ export interface PodWorkerContext {
   readonly dir: string;
   /** Reports a problem worth a line in the kubelet's log. */
   readonly log: (line: string) => void;
+  /** KUBERNETES_SERVICE_HOST/PORT for in-cluster clients. */
+  readonly apiserverFromPods?: { host: string; port: number };
 }
 
 /** A pod being run. */
@@ -182,7 +184,7 @@ export function startPodWorker(ctx: PodWorkerContext, initial: V1Pod): PodWorker
         image,
         podIp: network!.podIp,
         command: () => sandboxCommand(ip, network!.name, containerDir, mounts, program.command, program.args),
-        env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOSTNAME: name, HOME: "/root", ...env },
+        env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOSTNAME: name, HOME: "/root", ...serviceEnv(ctx.apiserverFromPods), ...env },
         cwd: c.workingDir ?? "/",
         logDir,
         restartPolicy: policy,
@@ -211,7 +213,7 @@ export function startPodWorker(ctx: PodWorkerContext, initial: V1Pod): PodWorker
     const read = objectReader(ctx.api, namespace);
     let volumes: Map<string, string>;
     try {
-      volumes = await materialiseVolumes(pod, join(ctx.dir, "volumes"), { podIP: network.podIp, hostIP: ctx.hostIp }, read);
+      volumes = await materialiseVolumes(pod, join(ctx.dir, "volumes"), { podIP: network.podIp, hostIP: ctx.hostIp }, read, tokenRequester(ctx.api, pod));
     } catch (err) {
       const reason = err instanceof ConfigError ? err.reason : "CreateContainerConfigError";
       for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) blocked.set(c.name, { reason, message: errorMessage(err) });
@@ -281,5 +283,21 @@ export function startPodWorker(ctx: PodWorkerContext, initial: V1Pod): PodWorker
       killed = true;
       await stopAll(graceMs);
     },
+  };
+}
+
+// What a kubelet puts in every container for the "kubernetes" Service (here: the relay on the node address).
+function serviceEnv(target: { host: string; port: number } | undefined): Record<string, string> {
+  if (target === undefined) return {};
+  const port = String(target.port);
+  return {
+    KUBERNETES_SERVICE_HOST: target.host,
+    KUBERNETES_SERVICE_PORT: port,
+    KUBERNETES_SERVICE_PORT_HTTPS: port,
+    KUBERNETES_PORT: `tcp://${target.host}:${port}`,
+    KUBERNETES_PORT_443_TCP: `tcp://${target.host}:${port}`,
+    KUBERNETES_PORT_443_TCP_PROTO: "tcp",
+    KUBERNETES_PORT_443_TCP_PORT: port,
+    KUBERNETES_PORT_443_TCP_ADDR: target.host,
   };
 }

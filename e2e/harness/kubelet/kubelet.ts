@@ -49,7 +49,9 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const nodeName = options.nodeName ?? "contour-e2e-node";
   const api = createApiClient(options.apiserver);
   const images = [...(options.images ?? []), ...DEFAULT_IMAGES];
-  const podsDir = options.runDir.scratchDir("pods");
+  // Not a scratch dir: the containers' logs are what a failed spec needs most, so they are kept with the rest.
+  const podsDir = options.runDir.file("pods");
+  mkdirSync(podsDir, { recursive: true });
   const logPath = options.runDir.file("kubelet.log");
   const log = (line: string): void => appendFileSync(logPath, `${new Date().toISOString()} ${line}\n`);
   const workers = new Map<string, PodWorker>();

@@ -51,8 +51,8 @@ export function runIp(ip: string, args: readonly string[]): string {
 }
 
 
-// Namespaces of runs that were killed before they could clean up: their owner pid is in the name.
-function removeStale(ip: string): void {
+/** Deletes the namespaces of runs that were killed before they could clean up (their owner pid is in the name). */
+export function removeStalePodNetworks(ip: string = ipBinary()): void {
   for (const line of runIp(ip, ["netns", "list"]).split("\n")) {
     const name = line.split(" ")[0] ?? "";
     const match = new RegExp(`^${PREFIX}(\\d+)-\\d+$`).exec(name);
@@ -86,7 +86,7 @@ export function subnetAddress(index: number, host: 1 | 2): string {
 /** Creates a fresh network namespace reachable from the host. */
 export function createPodNetwork(): PodNetwork {
   const ip = ipBinary();
-  removeStale(ip);
+  removeStalePodNetworks(ip);
   const id = `${process.pid}-${sequence++}`;
   const name = `${PREFIX}${id}`;
   // Interface names are limited to 15 characters.

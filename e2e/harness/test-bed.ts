@@ -12,6 +12,7 @@ import { startCluster, type Cluster, type ClusterOptions } from "./cluster.js";
 import { createKubeletCa, type KubeletCa } from "./kubelet/certs.js";
 import { checkClusterPrerequisites } from "./cluster.js";
 import { createHostAddresses, type HostAddresses } from "./host-addresses.js";
+import { removeStalePodNetworks } from "./pod-network.js";
 
 /** Options of createTestBed. */
 export interface TestBedOptions {
@@ -197,6 +198,7 @@ export async function createTestBed(options: TestBedOptions): Promise<TestBed> {
       // The API server needs, at start, the kubelet CA and its client certificate, and the node address
       // in its serving certificate (in-cluster clients in pods dial it).
       kubeletCa = await createKubeletCa(runDir);
+      removeStalePodNetworks();
       hostAddresses = createHostAddresses();
       nodeIp = hostAddresses.addNodeAddress();
     }

@@ -3,6 +3,7 @@ import type { Condition, Fragment, RelatedConditions } from "./fragment.js";
 import { ANY_NAME, compareKeys, compareStrings, formatKey, type ObjectKey } from "../source/object-cache.js";
 import { errorCondition, finishConditions, quote, uniqueConditions } from "./conditions.js";
 import { mergeTcpProxy, mergeVirtualHost, type Contribution, type Merged } from "./merge-virtual-host.js";
+import { settleHostOwnership, type HostParty } from "./host-ownership.js";
 import { routeMatchKey } from "./route-order.js";
 
 /** The shared snapshot store: one fragment per source object, merged into one model on demand. */
@@ -142,8 +143,8 @@ export function createModelStore(): ModelStore {
 
   function flush(): Model {
     if (cached !== undefined) return cached;
-    refresh(vhosts, (fqdn, srcs) => mergeVirtualHost(fqdn, contributionsOf(srcs, (e) => e.vhosts.get(fqdn)), matchKey, ownerOf(fqdn)));
-    refresh(tcp, (fqdn, srcs) => mergeTcpProxy(fqdn, contributionsOf(srcs, (e) => e.tcpProxies.get(fqdn))));
+    refresh(vhosts, (fqdn, srcs) => mergeOwned(fqdn, srcs, (e) => e.vhosts.get(fqdn), (c) => mergeVirtualHost(fqdn, c, matchKey, ownerOf(fqdn))));
+    refresh(tcp, (fqdn, srcs) => mergeOwned(fqdn, srcs, (e) => e.tcpProxies.get(fqdn), (c) => mergeTcpProxy(fqdn, c)));
     const virtualHosts = mergedValues(vhosts);
     const tcpProxies = mergedValues(tcp);
     const clusterList = firstBySource(clusters, served);
@@ -164,31 +165,61 @@ export function createModelStore(): ModelStore {
     return entry !== undefined && !rejected(entry);
   }
 
-  /** Re-merges the dirty hosts of a layer; every source of a re-merged host may see its conflicts change. */
+  /**
+   * Re-merges the dirty hosts of a layer. Only the sources whose conflicts on a host changed are
+   * reported as changed (a put or delete reports its own source anyway): one Ingress joining a host
+   * of thousands must not make the status of every other one be looked at again.
+   */
   function refresh<T>(l: Layer<T>, merge: (id: string, srcs: ReadonlySet<string>) => Merged<T>): void {
     for (const id of l.dirty) {
+      const before = l.merged.get(id)?.conflicts;
       const srcs = l.contributors.get(id);
-      if (srcs === undefined) {
-        l.merged.delete(id);
-        continue;
-      }
-      l.merged.set(id, merge(id, srcs));
-      for (const src of srcs) {
-        const entry = entries.get(src);
-        if (entry !== undefined) changed.set(src, entry.key);
-      }
+      const after = srcs === undefined ? undefined : merge(id, srcs);
+      if (after === undefined) l.merged.delete(id);
+      else l.merged.set(id, after);
+      markConflictChanges(before, after?.conflicts);
     }
     l.dirty.clear();
   }
 
-  function contributionsOf<T>(srcs: ReadonlySet<string>, pick: (e: Entry) => T | undefined): Contribution<T>[] {
-    const out: Contribution<T>[] = [];
-    for (const sourceKey of [...srcs].sort(compareStrings)) {
+  function markConflictChanges(before: Merged<unknown>["conflicts"] | undefined, after: Merged<unknown>["conflicts"] | undefined): void {
+    const mark = (src: string): void => {
+      const entry = entries.get(src);
+      if (entry !== undefined) changed.set(src, entry.key);
+    };
+    for (const [src, list] of after ?? []) if (!sameConditions(list, before?.get(src))) mark(src);
+    for (const [src, list] of before ?? []) if (after?.has(src) !== true && list.length > 0) mark(src);
+  }
+
+  /**
+   * Merges one host of a layer from the sources its owners admit (see host-ownership.ts), in their
+   * order; the refused sources and the owners get the ownership conditions next to merging's own.
+   */
+  function mergeOwned<T>(fqdn: string, srcs: ReadonlySet<string>, pick: (e: Entry) => T | undefined, merge: (c: Contribution<T>[]) => Merged<T>): Merged<T> {
+    const ownership = settleHostOwnership(fqdn, partiesOf(fqdn, srcs));
+    const contributions: Contribution<T>[] = [];
+    for (const sourceKey of ownership.admitted) {
       const entry = entries.get(sourceKey);
-      const value = entry === undefined || rejected(entry) ? undefined : pick(entry);
-      if (value !== undefined) out.push({ sourceKey, value });
+      const value = entry === undefined ? undefined : pick(entry);
+      if (value !== undefined) contributions.push({ sourceKey, value });
     }
-    return out;
+    const merged = merge(contributions);
+    if (ownership.conditions.size === 0) return merged;
+    const conflicts = new Map<string, readonly Condition[]>(ownership.conditions);
+    for (const [src, list] of merged.conflicts) conflicts.set(src, [...(conflicts.get(src) ?? []), ...list]);
+    return { value: merged.value, conflicts };
+  }
+
+  /** A host's contributors and exclusive claimants; a refused claimant still owns the host. */
+  function partiesOf(fqdn: string, srcs: ReadonlySet<string>): HostParty[] {
+    const keys = new Set(srcs);
+    for (const src of claims.get(fqdn.toLowerCase()) ?? []) keys.add(src);
+    const parties: HostParty[] = [];
+    for (const sourceKey of keys) {
+      const entry = entries.get(sourceKey);
+      if (entry !== undefined) parties.push({ sourceKey, key: entry.key, served: !rejected(entry) });
+    }
+    return parties;
   }
 
   function duplicateClaim(entry: Entry, fqdn: string): Condition[] {
@@ -221,7 +252,10 @@ export function createModelStore(): ModelStore {
       flush();
       if (entry.exclusive !== undefined && rejected(entry)) return duplicateClaim(entry, entry.exclusive);
       const extra: Condition[] = [];
-      for (const fqdn of entry.vhosts.keys()) extra.push(...(vhosts.merged.get(fqdn)?.conflicts.get(src) ?? []));
+      // The claimed host too: an owner with no routes of its own there is still told of refused intruders.
+      const hosts = new Set(entry.vhosts.keys());
+      if (entry.exclusive !== undefined) hosts.add(entry.exclusive);
+      for (const fqdn of hosts) extra.push(...(vhosts.merged.get(fqdn)?.conflicts.get(src) ?? []));
       for (const fqdn of entry.tcpProxies.keys()) extra.push(...(tcp.merged.get(fqdn)?.conflicts.get(src) ?? []));
       if (extra.length === 0) return entry.fragment.conditions;
       return finishConditions([...entry.fragment.conditions, ...extra], entry.key.kind);
@@ -267,6 +301,17 @@ export function createModelStore(): ModelStore {
   };
 }
 
+
+/** Whether two condition lists say the same, an absent list being an empty one. */
+function sameConditions(a: readonly Condition[] | undefined, b: readonly Condition[] | undefined): boolean {
+  const x = a ?? [];
+  const y = b ?? [];
+  if (x.length !== y.length) return false;
+  return x.every((c, i) => {
+    const d = y[i];
+    return d !== undefined && c.type === d.type && c.status === d.status && c.reason === d.reason && c.message === d.message && c.category === d.category;
+  });
+}
 
 function indexEntry(key: ObjectKey, fragment: Fragment): Entry {
   return {

@@ -6,13 +6,22 @@ import type { Snapshot } from "../cache/snapshot.js";
 import { typeNameOf } from "../cache/resource-types.js";
 import { createAsyncQueue } from "./async-queue.js";
 import type { XdsMetrics } from "./metrics.js";
-import type { StreamEvent, StreamStep } from "./stream-events.js";
+import type { AckEvent, NackEvent, StreamEvent, StreamStep } from "./stream-events.js";
+
+/** An ACK or NACK as a stream saw it, with the Envoy that sent it. */
+export interface XdsOutcome {
+  readonly node: string;
+  readonly streamId: number;
+  readonly event: AckEvent | NackEvent;
+}
 
 /** What every stream of a server shares. */
 export interface StreamDeps {
   readonly cache: SnapshotCache;
   readonly metrics: XdsMetrics;
   readonly logger: Logger;
+  /** Told of every ACK and NACK (e.g. to quarantine what Envoy rejected); must not throw. */
+  readonly onOutcome?: ((outcome: XdsOutcome) => void) | undefined;
 }
 
 /** A protocol state machine as the handler drives it. */
@@ -68,9 +77,11 @@ export async function* runStream<Request, Response>(options: RunStreamOptions<Re
       }
       case "ack":
         log.debug({ type, version: event.version, nonce: event.nonce }, "xDS response accepted");
+        deps.onOutcome?.({ node, streamId: options.id, event });
         return;
       case "nack":
         deps.metrics.nacks.inc({ type });
+        deps.onOutcome?.({ node, streamId: options.id, event });
         log.error(
           { type, version: event.version, acceptedVersion: event.acceptedVersion, nonce: event.nonce, envoyError: event.message },
           `Envoy rejected ${type} version ${event.version}: ${event.message}`,

@@ -12,6 +12,8 @@ import { createSnapshotCache } from "../../xds/cache/index.js";
 import { createDeltaStream, createSotwStream } from "../../xds/server/index.js";
 import type { DeltaDiscoveryResponse, DiscoveryResponse } from "../../xds/gen/envoy/service/discovery/v3/discovery_pb.js";
 import { RouteConfigurationSchema } from "../../xds/gen/envoy/config/route/v3/route_pb.js";
+import { VirtualHostSchema } from "../../xds/gen/envoy/config/route/v3/route_components_pb.js";
+import { fqdnOfVhdsName } from "../../xds/names.js";
 import { TypeUrl } from "../../xds/resources.js";
 import { deltaAck, deltaRequest, sotwAck, sotwRequest } from "../../xds/server/testing/streams.js";
 import { port, service } from "../../controllers/source/testdata/fixtures.js";
@@ -24,12 +26,13 @@ const proxy = (name: string, fqdn: string) => rootProxy(name, fqdn, { routes: [p
 
 /** Envoy's verdict on a response: the error it would report, or undefined to accept. */
 function verdict(typeUrl: string, anys: readonly (Any | undefined)[], poisoned: ReadonlySet<string>): string | undefined {
-  if (typeUrl !== TypeUrl.route) return undefined;
   for (const any of anys) {
     if (any === undefined) continue;
-    const rc = fromBinary(RouteConfigurationSchema, any.value);
-    const bad = rc.virtualHosts.find((v) => poisoned.has(v.name));
-    if (bad !== undefined) return `Error adding/updating listener(s) ingress_http: invalid regex in virtual host ${bad.name}`;
+    // Route configurations (SotW) hold the hosts; over delta they come one by one through VHDS.
+    const hosts = typeUrl === TypeUrl.route ? fromBinary(RouteConfigurationSchema, any.value).virtualHosts.map((v) => v.name) : [];
+    if (typeUrl === TypeUrl.virtualHost) hosts.push(fqdnOfVhdsName(fromBinary(VirtualHostSchema, any.value).name) ?? "");
+    const bad = hosts.find((h) => poisoned.has(h));
+    if (bad !== undefined) return `invalid regex in virtual host ${bad}`;
   }
   return undefined;
 }
@@ -81,6 +84,8 @@ function stack(protocol: "sotw" | "delta", poisoned: ReadonlySet<string>) {
       delta.handleSnapshot(snapshot);
       answer([TypeUrl.cluster, TypeUrl.listener].flatMap((t) => delta.handleRequest(deltaRequest(t, { node: "envoy" })).responses));
       answer(delta.handleRequest(deltaRequest(TypeUrl.route, { subscribe: ["ingress_http"] })).responses);
+      // Envoy's VHDS subscription over ADS names nothing.
+      answer(delta.handleRequest(deltaRequest(TypeUrl.virtualHost)).responses);
     } else {
       sotw.handleSnapshot(snapshot);
       answer([TypeUrl.cluster, TypeUrl.listener].flatMap((t) => sotw.handleRequest(sotwRequest(t, { node: "envoy" })).responses));
@@ -88,12 +93,19 @@ function stack(protocol: "sotw" | "delta", poisoned: ReadonlySet<string>) {
     }
   }
 
-  /** The hosts Envoy runs in ingress_http. */
+  /** The plain-HTTP hosts Envoy runs: served and accepted. */
   const served = (): string[] => {
-    const held = protocol === "delta" ? delta.known(TypeUrl.route).get("ingress_http") : sotw.acceptedVersion(TypeUrl.route);
-    const resource = cache.current()?.types[TypeUrl.route].resources.get("ingress_http");
+    const snapshot = cache.current();
+    assert.ok(snapshot !== undefined);
+    if (protocol === "delta") {
+      const vhosts = snapshot.types[TypeUrl.virtualHost].resources;
+      const known = delta.known(TypeUrl.virtualHost);
+      for (const [name, r] of vhosts) assert.equal(known.get(name), r.version, `Envoy holds ${name}`);
+      return [...vhosts.keys()].map((n) => fqdnOfVhdsName(n) ?? n).sort();
+    }
+    const resource = snapshot.types[TypeUrl.route].resources.get("ingress_http");
     assert.ok(resource !== undefined);
-    if (protocol === "delta") assert.equal(held, resource.version, "Envoy holds the served ingress_http");
+    assert.equal(sotw.acceptedVersion(TypeUrl.route), snapshot.types[TypeUrl.route].version, "Envoy runs the served route configurations");
     return fromBinary(RouteConfigurationSchema, resource.bytes).virtualHosts.map((v) => v.name).sort();
   };
   return { pipeline, add, start, settle, served, pushes: () => pushes };
@@ -111,7 +123,8 @@ for (const protocol of ["delta", "sotw"] as const) {
       const view = s.pipeline.httpProxyStatuses().find((x) => x.key.name === "bad")?.view;
       assert.equal(view?.currentStatus, "invalid");
       assert.equal(view?.errors[0]?.reason, "EnvoyRejected");
-      assert.match(view?.errors[0]?.message ?? "", /Envoy rejected the route "ingress_http" built from this object: .*invalid regex in virtual host bad\.test/);
+      const resource = protocol === "delta" ? 'virtualHost "ingress_http/bad.test"' : 'route "ingress_http"';
+      assert.equal(view?.errors[0]?.message, `Envoy rejected the ${resource} built from this object: invalid regex in virtual host bad.test`);
       assert.deepEqual(s.served(), ["a.test"]);
       // Another tenant's change flows.
       s.add(proxy("later", "later.test"));

@@ -73,8 +73,8 @@ export function createNackQuarantine(options: NackQuarantineOptions): NackQuaran
 
   function onNack(outcome: XdsOutcome & { readonly event: { readonly kind: "nack" } }): void {
     const event = outcome.event;
-    const served = options.current()?.types[event.typeUrl as keyof Snapshot["types"]];
-    const live = event.rejected.filter((r) => served?.resources.get(r.name)?.version === r.version);
+    const snapshot = options.current();
+    const live = event.rejected.filter((r) => snapshot !== undefined && servedVersion(snapshot, event.typeUrl, r.name, r.version));
     const type = typeNameOf(event.typeUrl);
     if (live.length === 0) {
       log.debug({ type, node: outcome.node }, "ignored a NACK of a version no longer served");
@@ -121,17 +121,17 @@ export function createNackQuarantine(options: NackQuarantineOptions): NackQuaran
       const event = outcome.event;
       if (event.kind === "nack") return onNack({ ...outcome, event });
       if (probe === undefined || event.typeUrl !== probe.typeUrl) return;
-      const served = options.current()?.types[event.typeUrl as keyof Snapshot["types"]];
-      const answered = event.resources.some((r) => probe?.accepted.has(r.name) === true && served?.resources.get(r.name)?.version === r.version);
+      const snapshot = options.current();
+      const answered = event.resources.some((r) => probe?.accepted.has(r.name) === true && snapshot !== undefined && servedVersion(snapshot, event.typeUrl, r.name, r.version));
       if (answered) endStep("Envoy accepted the step");
     },
     onPublished(snapshot) {
       if (snapshot.version !== publishedVersion) actedOn.clear();
       publishedVersion = snapshot.version;
       if (probe === undefined) return;
-      const served = snapshot.types[probe.typeUrl as keyof Snapshot["types"]];
+      const typeUrl = probe.typeUrl;
       // Withdrawing brought the resources back to what Envoy runs: nothing will be sent, nothing answered.
-      const unchanged = [...probe.accepted].every(([name, version]) => version !== undefined && served.resources.get(name)?.version === version);
+      const unchanged = [...probe.accepted].every(([name, version]) => version !== undefined && servedVersion(snapshot, typeUrl, name, version));
       if (unchanged) endStep("the step is what Envoy already runs");
     },
     stop() {
@@ -139,4 +139,10 @@ export function createNackQuarantine(options: NackQuarantineOptions): NackQuaran
       timer = undefined;
     },
   };
+}
+
+/** Whether the snapshot serves this version of a resource, to SotW or to delta streams. */
+function servedVersion(snapshot: Snapshot, typeUrl: string, name: string, version: string): boolean {
+  const url = typeUrl as keyof Snapshot["types"];
+  return snapshot.types[url]?.resources.get(name)?.version === version || snapshot.deltaTypes[url]?.resources.get(name)?.version === version;
 }

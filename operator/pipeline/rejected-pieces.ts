@@ -8,6 +8,7 @@ import { FilterChainSchema } from "../../xds/gen/envoy/config/listener/v3/listen
 import { VirtualHostSchema } from "../../xds/gen/envoy/config/route/v3/route_components_pb.js";
 import { RouteConfigurationSchema } from "../../xds/gen/envoy/config/route/v3/route_pb.js";
 import { TypeUrl } from "../../xds/resources.js";
+import { fqdnOfVhdsName } from "../../xds/names.js";
 import type { Piece } from "./attribution.js";
 
 /** One resource of a rejected response, and the same resource as Envoy accepted it (when known). */
@@ -39,6 +40,11 @@ export function rejectedPieces(resource: RejectedResource): Piece[] {
       return [{ piece: "cluster", name: resource.name }];
     case TypeUrl.secret:
       return [{ piece: "secret", name: resource.name }];
+    case TypeUrl.virtualHost: {
+      // VHDS sends only what changed: the virtual host named is the piece.
+      const fqdn = fqdnOfVhdsName(resource.name);
+      return fqdn === undefined ? [] : [{ piece: "virtualHost", name: fqdn }];
+    }
     case TypeUrl.route: {
       const rejected = decode(RouteConfigurationSchema, resource.rejected);
       const accepted = decode(RouteConfigurationSchema, resource.accepted);

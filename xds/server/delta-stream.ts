@@ -62,7 +62,9 @@ export function createDeltaStream(options: DeltaStreamOptions = {}): DeltaStream
         if (state.known.get(name) !== resource.version && resource.any !== undefined && state.refused.get(name) !== resource.version) added.push(resource);
       }
       for (const name of state.known.keys()) if (!view.resources.has(name)) removed.push(name);
-      if (added.length > 0 || removed.length > 0 || (!state.answered && state.subscription.wildcard)) return { added, removed };
+      // A wildcard or VHDS namespace subscription is answered even when empty: Envoy waits for it.
+      const mustAnswer = !state.answered && (state.subscription.wildcard || (state.type.namespaced && state.subscription.names.size > 0));
+      if (added.length > 0 || removed.length > 0 || mustAnswer) return { added, removed };
       // Only a cache: the next diff against this same view object (and unchanged `known`) is empty too.
       state.cleanView = view;
       return undefined;
@@ -94,6 +96,8 @@ export function createDeltaStream(options: DeltaStreamOptions = {}): DeltaStream
       for (const name of names) state.known.delete(name);
       state.cleanView = undefined;
     },
+    // Route configurations that name their virtual hosts through VHDS, where the snapshot has them.
+    typeSnapshot: (snapshot, type) => snapshot.deltaTypes[type.typeUrl] ?? snapshot.types[type.typeUrl],
   });
 
   return {
@@ -174,9 +178,10 @@ export function createDeltaStream(options: DeltaStreamOptions = {}): DeltaStream
 // Envoy drops what it unsubscribes from without being told, so neither known nor acked keeps it.
 function forgetUnsubscribed(s: DeltaTypeState): void {
   let ackedChanged = false;
-  for (const name of [...s.known.keys()]) if (!subscribes(s.subscription, name)) s.known.delete(name);
-  for (const name of s.acked.keys()) if (!subscribes(s.subscription, name)) ackedChanged = true;
-  if (ackedChanged) s.acked = new Map([...s.acked].filter(([name]) => subscribes(s.subscription, name)));
+  const ns = s.type.namespaced;
+  for (const name of [...s.known.keys()]) if (!subscribes(s.subscription, name, ns)) s.known.delete(name);
+  for (const name of s.acked.keys()) if (!subscribes(s.subscription, name, ns)) ackedChanged = true;
+  if (ackedChanged) s.acked = new Map([...s.acked].filter(([name]) => subscribes(s.subscription, name, ns)));
   s.cleanView = undefined;
 }
 

@@ -133,6 +133,7 @@ export async function* runStream<Request, Response>(options: RunStreamOptions<Re
     try {
       for await (const request of options.requests) {
         if (queue.closed) break;
+        if (log.debug()) log.debug({ request: describeRequest(request) }, "xDS request");
         guarded(() => emit(machine.handleRequest(request)));
       }
     } catch (err) {
@@ -151,4 +152,11 @@ export async function* runStream<Request, Response>(options: RunStreamOptions<Re
     log.info("xDS stream closed");
     options.onClose?.();
   }
+}
+
+/** A request's type and (the first few) names, for debug logs. */
+function describeRequest(request: unknown): Record<string, unknown> {
+  const r = request as { typeUrl?: string; resourceNames?: string[]; resourceNamesSubscribe?: string[]; resourceNamesUnsubscribe?: string[]; responseNonce?: string };
+  const few = (names: string[] | undefined) => (names === undefined || names.length === 0 ? undefined : names.slice(0, 5));
+  return { type: typeNameOf(r.typeUrl ?? ""), nonce: r.responseNonce, names: few(r.resourceNames), subscribe: few(r.resourceNamesSubscribe), unsubscribe: few(r.resourceNamesUnsubscribe) };
 }

@@ -21,7 +21,7 @@ import { isSecureHost, type SecureVirtualHost } from "./hosts.js";
 import { secureHostChain, translateHttpListener, translateHttpsListener } from "./listeners.js";
 import { resolveOptions, type TranslateOptions } from "./options.js";
 import { compareStrings } from "./proto.js";
-import { translateRouteConfigs, translateVirtualHost } from "./routes.js";
+import { translateRouteConfigs, translateVhds, translateVirtualHost, vhdsVirtualHost } from "./routes.js";
 import { translateSecret, translateSecrets } from "./secrets.js";
 import { translateTcpProxyChain } from "./tcp-proxy.js";
 import { encodeError, uniqueSources, type TranslationFailure } from "./encode-check.js";
@@ -104,6 +104,8 @@ export function createTranslator(options: TranslateOptions = {}, extra: Translat
   });
   const httpHost = memoize<VirtualHost, Checked<EnvoyVirtualHost>>((vhost) => checkedHost(vhost, "http"));
   const httpsHost = memoize<VirtualHost, Checked<EnvoyVirtualHost>>((vhost) => checkedHost(vhost, "https"));
+  // Only hosts whose plain-HTTP translation encoded reach this.
+  const vhdsHost = memoize<VirtualHost, EnvoyVirtualHost>((vhost) => vhdsVirtualHost(httpHost(vhost).value as EnvoyVirtualHost));
   const chain = memoize<SecureVirtualHost, Checked<FilterChain>>((vhost) => {
     const value = secureHostChain(vhost, resolved);
     const error = encodeError(FilterChainSchema, value);
@@ -172,12 +174,14 @@ export function createTranslator(options: TranslateOptions = {}, extra: Translat
     const value = <T>(checked: Checked<T>): T => checked.value as T;
     const https = translateHttpsListener(served, resolved, (vhost) => value(chain(vhost)), (host) => value(tcpChain(host)));
     const listeners: Listener[] = https === undefined ? [httpListener] : [httpListener, https];
+    const routes = translateRouteConfigs(served, (vhost, listener) => value(listener === "http" ? httpHost(vhost) : httpsHost(vhost)));
     const resources: EnvoyResources = {
       listeners: listeners.sort((a, b) => compareStrings(a.name, b.name)),
-      routes: translateRouteConfigs(served, (vhost, listener) => value(listener === "http" ? httpHost(vhost) : httpsHost(vhost))),
+      routes,
       clusters: translateClusters(served.clusters, (c) => value(cluster(c))),
       endpoints: endpoints(served, slices),
       secrets: translateSecrets(served.secrets, (s) => value(secret(s))),
+      ...translateVhds(served, routes, vhdsHost),
     };
     return { resources, failures };
   }

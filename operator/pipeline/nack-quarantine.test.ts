@@ -38,7 +38,9 @@ function verdict(typeUrl: string, anys: readonly (Any | undefined)[], poisoned: 
 }
 
 /** A stack in process: pipeline → snapshot cache → one stream machine answered by a fake Envoy. */
-function stack(protocol: "sotw" | "delta", poisoned: ReadonlySet<string>) {
+function stack(protocol: "sotw" | "delta" | "both", poisoned: ReadonlySet<string>) {
+  const useDelta = protocol !== "sotw";
+  const useSotw = protocol !== "delta";
   const pipeline = createPipeline({ translate: {} });
   const cache = createSnapshotCache();
   let wanted = false;
@@ -72,7 +74,8 @@ function stack(protocol: "sotw" | "delta", poisoned: ReadonlySet<string>) {
       rounds++;
       const snapshot = cache.publish(pipeline.build().resources);
       quarantine.onPublished(snapshot);
-      answer(protocol === "delta" ? delta.handleSnapshot(snapshot).responses : sotw.handleSnapshot(snapshot).responses);
+      if (useDelta) answer(delta.handleSnapshot(snapshot).responses);
+      if (useSotw) answer(sotw.handleSnapshot(snapshot).responses);
       assert.ok(rounds < 30, "settles");
     } while (wanted);
     return rounds;
@@ -80,13 +83,14 @@ function stack(protocol: "sotw" | "delta", poisoned: ReadonlySet<string>) {
 
   function start(): void {
     const snapshot = cache.publish(pipeline.build().resources);
-    if (protocol === "delta") {
+    if (useDelta) {
       delta.handleSnapshot(snapshot);
       answer([TypeUrl.cluster, TypeUrl.listener].flatMap((t) => delta.handleRequest(deltaRequest(t, { node: "envoy" })).responses));
       answer(delta.handleRequest(deltaRequest(TypeUrl.route, { subscribe: ["ingress_http"] })).responses);
       // Envoy's VHDS subscription over ADS names nothing.
       answer(delta.handleRequest(deltaRequest(TypeUrl.virtualHost)).responses);
-    } else {
+    }
+    if (useSotw) {
       sotw.handleSnapshot(snapshot);
       answer([TypeUrl.cluster, TypeUrl.listener].flatMap((t) => sotw.handleRequest(sotwRequest(t, { node: "envoy" })).responses));
       answer(sotw.handleRequest(sotwRequest(TypeUrl.route, { names: ["ingress_http"] })).responses);
@@ -97,21 +101,25 @@ function stack(protocol: "sotw" | "delta", poisoned: ReadonlySet<string>) {
   const served = (): string[] => {
     const snapshot = cache.current();
     assert.ok(snapshot !== undefined);
-    if (protocol === "delta") {
+    let fromDelta: string[] | undefined;
+    if (useDelta) {
       const vhosts = snapshot.types[TypeUrl.virtualHost].resources;
       const known = delta.known(TypeUrl.virtualHost);
       for (const [name, r] of vhosts) assert.equal(known.get(name), r.version, `Envoy holds ${name}`);
-      return [...vhosts.keys()].map((n) => fqdnOfVhdsName(n) ?? n).sort();
+      fromDelta = [...vhosts.keys()].map((n) => fqdnOfVhdsName(n) ?? n).sort();
+      if (!useSotw) return fromDelta;
     }
     const resource = snapshot.types[TypeUrl.route].resources.get("ingress_http");
     assert.ok(resource !== undefined);
     assert.equal(sotw.acceptedVersion(TypeUrl.route), snapshot.types[TypeUrl.route].version, "Envoy runs the served route configurations");
-    return fromBinary(RouteConfigurationSchema, resource.bytes).virtualHosts.map((v) => v.name).sort();
+    const fromSotw = fromBinary(RouteConfigurationSchema, resource.bytes).virtualHosts.map((v) => v.name).sort();
+    if (fromDelta !== undefined) assert.deepEqual(fromSotw, fromDelta, "both Envoys run the same hosts");
+    return fromSotw;
   };
   return { pipeline, add, start, settle, served, pushes: () => pushes };
 }
 
-for (const protocol of ["delta", "sotw"] as const) {
+for (const protocol of ["delta", "sotw", "both"] as const) {
   describe(`NACK quarantine (${protocol})`, () => {
     it("one new source in the NACKed route configuration: quarantined at once with Envoy's message", () => {
       const s = stack(protocol, new Set(["bad.test"]));
@@ -123,7 +131,8 @@ for (const protocol of ["delta", "sotw"] as const) {
       const view = s.pipeline.httpProxyStatuses().find((x) => x.key.name === "bad")?.view;
       assert.equal(view?.currentStatus, "invalid");
       assert.equal(view?.errors[0]?.reason, "EnvoyRejected");
-      const resource = protocol === "delta" ? 'virtualHost "ingress_http/bad.test"' : 'route "ingress_http"';
+      // With two Envoys, the first NACK to arrive (the delta one here) names the resource.
+      const resource = protocol === "sotw" ? 'route "ingress_http"' : 'virtualHost "ingress_http/bad.test"';
       assert.equal(view?.errors[0]?.message, `Envoy rejected the ${resource} built from this object: invalid regex in virtual host bad.test`);
       assert.deepEqual(s.served(), ["a.test"]);
       // Another tenant's change flows.

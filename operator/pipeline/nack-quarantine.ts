@@ -41,6 +41,8 @@ export interface NackQuarantine {
 
 interface Probe {
   readonly typeUrl: string;
+  /** The publish count when the step began: only answers to later snapshots count. */
+  readonly since: number;
   /** Name → version Envoy accepted, of the resources the step is about. */
   readonly accepted: ReadonlyMap<string, string | undefined>;
   /** Suspects left in this step: cleared if Envoy accepts it. */
@@ -54,10 +56,12 @@ export function createNackQuarantine(options: NackQuarantineOptions): NackQuaran
   // Suspects Envoy accepted in a step: not suspects of the same fault again until it is found.
   const cleared = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
-  // Rejected resource versions acted on since the last publish: every Envoy NACKs the same version,
-  // once is enough. A later publish may serve the same content again (withdrawn sources put back):
-  // that is a new attempt, so the set starts afresh with each snapshot.
-  const actedOn = new Set<string>();
+  // One decision per published snapshot: every Envoy answers the snapshot it was sent, and after a
+  // decision (quarantine, withdrawal) what the others say about that snapshot is already out of
+  // date (a second Envoy's NACK would otherwise blame only those left in). Answers count again once
+  // the decision is published.
+  let publishes = 0;
+  let decidedAt = -1;
   let publishedVersion: string | undefined;
 
   const endStep = (why: string): void => {
@@ -80,9 +84,10 @@ export function createNackQuarantine(options: NackQuarantineOptions): NackQuaran
       log.debug({ type, node: outcome.node }, "ignored a NACK of a version no longer served");
       return;
     }
-    const ids = live.map((r) => `${event.typeUrl} ${r.name}@${r.version}`);
-    if (ids.every((id) => actedOn.has(id))) return;
-    for (const id of ids) actedOn.add(id);
+    if (decidedAt === publishes) {
+      log.debug({ type, node: outcome.node }, "ignored a NACK of a snapshot already decided on");
+      return;
+    }
     const pieces = live.flatMap((r) => rejectedPieces({ typeUrl: event.typeUrl, name: r.name, rejected: r.any, accepted: event.accepted.get(r.name)?.any }));
     const held = new Set([...pipeline.withdrawn(), ...pipeline.quarantined().map((q) => q.key)].map(formatKey));
     const suspects = pipeline.sourcesOf(pieces).filter((k) => !held.has(formatKey(k)) && !cleared.has(formatKey(k)));
@@ -96,6 +101,8 @@ export function createNackQuarantine(options: NackQuarantineOptions): NackQuaran
       if (pipeline.restoreWithdrawn() > 0) options.rebuild();
       return;
     }
+    // Quarantining or withdrawing changes the snapshot: until it is published, other answers are stale.
+    decidedAt = publishes;
     if (suspects.length === 1) {
       const message = `Envoy rejected the ${type} ${names.map((n) => JSON.stringify(n)).join(", ")} built from this object: ${event.message}`;
       for (const key of pipeline.quarantine(suspects, "nack", message)) {
@@ -109,7 +116,7 @@ export function createNackQuarantine(options: NackQuarantineOptions): NackQuaran
     const withdrawn = suspects.slice(0, Math.ceil(suspects.length / 2));
     const kept = suspects.slice(withdrawn.length);
     pipeline.withdraw(withdrawn);
-    probe = { typeUrl: event.typeUrl, accepted: new Map(live.map((r) => [r.name, event.accepted.get(r.name)?.version] as const)), kept };
+    probe = { typeUrl: event.typeUrl, since: publishes, accepted: new Map(live.map((r) => [r.name, event.accepted.get(r.name)?.version] as const)), kept };
     log.info({ type, suspects: suspects.length, withdrawn: withdrawn.map(formatKey), node: outcome.node }, "xDS NACK with several suspects: withdrawing half of them");
     timer = setTimeout(() => endStep("no answer from Envoy"), options.probeTimeoutMs ?? 10_000);
     timer.unref?.();
@@ -120,15 +127,15 @@ export function createNackQuarantine(options: NackQuarantineOptions): NackQuaran
     onOutcome(outcome) {
       const event = outcome.event;
       if (event.kind === "nack") return onNack({ ...outcome, event });
-      if (probe === undefined || event.typeUrl !== probe.typeUrl) return;
+      if (probe === undefined || event.typeUrl !== probe.typeUrl || publishes <= probe.since) return;
       const snapshot = options.current();
       const answered = event.resources.some((r) => probe?.accepted.has(r.name) === true && snapshot !== undefined && servedVersion(snapshot, event.typeUrl, r.name, r.version));
       if (answered) endStep("Envoy accepted the step");
     },
     onPublished(snapshot) {
-      if (snapshot.version !== publishedVersion) actedOn.clear();
+      if (snapshot.version !== publishedVersion) publishes++;
       publishedVersion = snapshot.version;
-      if (probe === undefined) return;
+      if (probe === undefined || publishes <= probe.since) return;
       const typeUrl = probe.typeUrl;
       // Withdrawing brought the resources back to what Envoy runs: nothing will be sent, nothing answered.
       const unchanged = [...probe.accepted].every(([name, version]) => version !== undefined && servedVersion(snapshot, typeUrl, name, version));

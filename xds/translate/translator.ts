@@ -6,11 +6,12 @@
  * exactly translateModel's: the memo changes the cost, never the result.
  */
 import type { V1EndpointSlice } from "@kubernetes/client-node";
+import type { DescMessage, Message } from "@bufbuild/protobuf";
 import { ClusterSchema, type Cluster as EnvoyCluster } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
 import type { ClusterLoadAssignment } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
 import { FilterChainSchema, type FilterChain } from "../gen/envoy/config/listener/v3/listener_components_pb.js";
 import type { Listener } from "../gen/envoy/config/listener/v3/listener_pb.js";
-import { RouteSchema, VirtualHostSchema, type VirtualHost as EnvoyVirtualHost } from "../gen/envoy/config/route/v3/route_components_pb.js";
+import { VirtualHostSchema, type VirtualHost as EnvoyVirtualHost } from "../gen/envoy/config/route/v3/route_components_pb.js";
 import { SecretSchema, type Secret } from "../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
 import type { Cluster, Model, TcpProxyHost, TlsSecret, VirtualHost, VirtualHostTls } from "../../controllers/model/model.js";
 import { sortRoutes } from "../../controllers/store/route-order.js";
@@ -72,12 +73,28 @@ function memoize<K extends object, V>(fn: (key: K) => V): (key: K) => V {
 /** A translated piece, or why it could not be encoded. */
 type Checked<T> = { readonly value: T; readonly failure?: undefined } | { readonly value?: undefined; readonly failure: TranslationFailure };
 
+/** Builds a piece and checks that it encodes; typed configs (Any) are encoded while building, so both can fail. */
+function attempt<T extends Message>(schema: DescMessage, build: () => T, failure: (message: string) => TranslationFailure): Checked<T> {
+  let value: T;
+  try {
+    value = build();
+  } catch (err) {
+    return { failure: failure(err instanceof Error ? err.message : String(err)) };
+  }
+  const error = encodeError(schema, value as never);
+  return error === undefined ? { value } : { failure: failure(error) };
+}
+
 /** The routes of a host that fail to encode alone name the sources to blame; else every route's source is. */
-function hostFailure(vhost: VirtualHost, message: EnvoyVirtualHost, error: string): TranslationFailure {
+function hostFailure(vhost: VirtualHost, listener: "http" | "https", error: string): TranslationFailure {
   const routes = sortRoutes(vhost.routes);
-  const failing = routes.filter((_, i) => {
-    const route = message.routes[i];
-    return route !== undefined && encodeError(RouteSchema, route) !== undefined;
+  // Each route alone (as its own host) is built and encoded again: only a failure tells which.
+  const failing = routes.filter((route) => {
+    try {
+      return encodeError(VirtualHostSchema, translateVirtualHost({ ...vhost, routes: [route] }, listener)) !== undefined;
+    } catch {
+      return true;
+    }
   });
   const blamed = failing.length > 0 ? failing : routes;
   return { piece: "virtualHost", name: vhost.fqdn, sources: uniqueSources(blamed.map((r) => r.source)), message: error };
@@ -87,35 +104,37 @@ function hostFailure(vhost: VirtualHost, message: EnvoyVirtualHost, error: strin
 export function createTranslator(options: TranslateOptions = {}, extra: TranslatorOptions = {}): Translator {
   const resolved = resolveOptions(options);
   const faults = extra.testFaults;
-  const checkedHost = (vhost: VirtualHost, listener: "http" | "https"): Checked<EnvoyVirtualHost> => {
-    const value = plantFaults(translateVirtualHost(vhost, listener), faults);
-    const error = encodeError(VirtualHostSchema, value);
-    return error === undefined ? { value } : { failure: hostFailure(vhost, value, error) };
-  };
-  const cluster = memoize<Cluster, Checked<EnvoyCluster>>((c) => {
-    const value = translateCluster(c);
-    const error = encodeError(ClusterSchema, value);
-    return error === undefined ? { value } : { failure: { piece: "cluster", name: c.name, sources: [], message: error } };
-  });
-  const secret = memoize<TlsSecret, Checked<Secret>>((s) => {
-    const value = translateSecret(s);
-    const error = encodeError(SecretSchema, value);
-    return error === undefined ? { value } : { failure: { piece: "secret", name: s.name, sources: [], message: error } };
-  });
+  const checkedHost = (vhost: VirtualHost, listener: "http" | "https"): Checked<EnvoyVirtualHost> =>
+    attempt(VirtualHostSchema, () => plantFaults(translateVirtualHost(vhost, listener), faults), (error) => hostFailure(vhost, listener, error));
+  const cluster = memoize<Cluster, Checked<EnvoyCluster>>((c) =>
+    attempt(ClusterSchema, () => translateCluster(c), (message) => ({ piece: "cluster", name: c.name, sources: [], message })),
+  );
+  const secret = memoize<TlsSecret, Checked<Secret>>((s) =>
+    attempt(SecretSchema, () => translateSecret(s), (message) => ({ piece: "secret", name: s.name, sources: [], message })),
+  );
   const httpHost = memoize<VirtualHost, Checked<EnvoyVirtualHost>>((vhost) => checkedHost(vhost, "http"));
   const httpsHost = memoize<VirtualHost, Checked<EnvoyVirtualHost>>((vhost) => checkedHost(vhost, "https"));
   // Only hosts whose plain-HTTP translation encoded reach this.
   const vhdsHost = memoize<VirtualHost, EnvoyVirtualHost>((vhost) => vhdsVirtualHost(httpHost(vhost).value as EnvoyVirtualHost));
-  const chain = memoize<SecureVirtualHost, Checked<FilterChain>>((vhost) => {
-    const value = secureHostChain(vhost, resolved);
-    const error = encodeError(FilterChainSchema, value);
-    const sources = uniqueSources(vhost.routes.map((r) => r.source));
-    return error === undefined ? { value } : { failure: { piece: "filterChain", name: vhost.fqdn, sources, message: error } };
-  });
+  const chain = memoize<SecureVirtualHost, Checked<FilterChain>>((vhost) =>
+    attempt(
+      FilterChainSchema,
+      () => secureHostChain(vhost, resolved),
+      (message) => ({ piece: "filterChain", name: vhost.fqdn, sources: uniqueSources(vhost.routes.map((r) => r.source)), message }),
+    ),
+  );
+  // A TCP proxy without a destination has no chain at all (undefined), which is not a failure.
   const tcpChain = memoize<TcpProxyHost, Checked<FilterChain | undefined>>((host) => {
-    const value = translateTcpProxyChain(host, resolved);
-    const error = value === undefined ? undefined : encodeError(FilterChainSchema, value);
-    return error === undefined ? { value } : { failure: { piece: "filterChain", name: host.fqdn, sources: [host.source], message: error } };
+    const failure = (message: string): TranslationFailure => ({ piece: "filterChain", name: host.fqdn, sources: [host.source], message });
+    let built: FilterChain | undefined;
+    try {
+      built = translateTcpProxyChain(host, resolved);
+    } catch (err) {
+      return { failure: failure(err instanceof Error ? err.message : String(err)) };
+    }
+    if (built === undefined) return { value: undefined };
+    const error = encodeError(FilterChainSchema, built);
+    return error === undefined ? { value: built } : { failure: failure(error) };
   });
   const endpointsMemo: EndpointsMemo = new Map();
   const httpListener = translateHttpListener(resolved);

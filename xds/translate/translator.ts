@@ -157,8 +157,12 @@ export function createTranslator(options: TranslateOptions = {}, extra: Translat
     // A secure host whose HTTPS routes or chain fail loses both (a chain naming absent routes would
     // leave the listener warming); its plain-HTTP host stands or falls by itself.
     // Secrets first: what names a secret that was left out must go too, or SDS would wait for it.
-    const secrets = model.secrets.filter((s) => ok(secret(s)));
-    const badSecret = new Set(model.secrets.filter((s) => !secrets.includes(s)).map((s) => s.name));
+    const secrets: TlsSecret[] = [];
+    const badSecret = new Set<string>();
+    for (const s of model.secrets) {
+      if (ok(secret(s))) secrets.push(s);
+      else badSecret.add(s.name);
+    }
     const tlsBroken = (tls: VirtualHostTls | undefined): boolean =>
       tls !== undefined && (badSecret.has(tls.secret) || (tls.clientValidation?.caSecret !== undefined && badSecret.has(tls.clientValidation.caSecret)));
     const broken = new Set<string>();

@@ -7,11 +7,13 @@ import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
 import { describe, it } from "mocha";
 import type { HTTPProxy } from "../../crds/index.js";
+import { before } from "mocha";
 import { createHTTPProxy, updateHTTPProxy, waitForProxyStatus } from "../fixtures/contour-objects.js";
+import { startEnvoyFor } from "../fixtures/contour.js";
 import { applyEndpointSlice, createService, ensureNamespace } from "../fixtures/kube-objects.js";
 import { metricValue } from "../fixtures/metrics.js";
 import { useStack } from "../fixtures/stack.js";
-import { httpGet, waitFor, type HttpResponse } from "../harness/index.js";
+import { httpGet, waitFor, type Envoy, type HttpResponse } from "../harness/index.js";
 
 const NS = "tenants";
 const faults = { rejectedHosts: ["rejected.quarantine.test"], unencodableHosts: ["unencodable.quarantine.test"] };
@@ -109,3 +111,47 @@ for (const xdsMode of ["delta", "sotw"] as const) {
     });
   });
 }
+
+describe("contour serve: quarantine with two Envoys, one delta and one SotW", function () {
+  const ctx = useStack({ pods: ["web-1"], crds: true, xdsMode: "delta", contourEnv: { CONTOUR_TEST_FAULTS: JSON.stringify(faults) } });
+  const kc = () => ctx.stack.bed.apiserver.makeKubeConfig();
+  let sotw: Envoy | undefined;
+  before(async function () {
+    this.timeout(60_000);
+    // Same listener ports as the first Envoy (Envoy binds them with SO_REUSEPORT); told apart by their admin.
+    sotw = await startEnvoyFor(ctx.stack.bed, { certs: ctx.stack.certs, xdsPort: ctx.stack.contour.xdsPort, mode: "sotw", name: "envoy-sotw" });
+  });
+
+  /** Waits until an Envoy's config dump mentions `fqdn` (or, with present false, stops mentioning it). */
+  const waitForHost = (envoy: Envoy, fqdn: string, label: string) =>
+    waitFor(async () => (JSON.stringify(await envoy.admin.configDump()).includes(fqdn) ? true : undefined), { timeoutMs: 20_000, description: `${label} to run ${fqdn}` });
+
+  it("quarantines once, both Envoys keep the others' routes and run a new tenant's", async () => {
+    const { bed, kube } = ctx.stack;
+    await ensureNamespace(kube, NS);
+    await createService(kube, NS, "web", [{ name: "http", port: 80 }]);
+    await applyEndpointSlice(kube, NS, "web", "http", [{ ip: bed.pods[0]!.ip, port: bed.pods[0]!.port }]);
+    await createHTTPProxy(kc(), NS, "first", { virtualhost: { fqdn: "first.quarantine.test" }, routes: [route()] });
+    await waitForHost(ctx.stack.envoy, "first.quarantine.test", "the delta Envoy");
+    await waitForHost(sotw!, "first.quarantine.test", "the SotW Envoy");
+
+    await createHTTPProxy(kc(), NS, "rejected", { virtualhost: { fqdn: "rejected.quarantine.test" }, routes: [route()] });
+    const proxy = await waitForProxyStatus(kc(), NS, "rejected", "invalid");
+    const error = proxy.status?.conditions?.[0]?.errors?.[0];
+    assert.equal(error?.reason, "EnvoyRejected");
+    assert.match(error?.message ?? "", /missing \): \/__contour_test_fault\/rejected\/\(/);
+    const metrics = await ctx.stack.contour.metrics();
+    assert.equal(metricValue(metrics, "contour_quarantined_sources", { kind: "HTTPProxy", cause: "nack" }), 1, "one object quarantined, whichever Envoy said so first");
+
+    await createHTTPProxy(kc(), NS, "after", { virtualhost: { fqdn: "after.quarantine.test" }, routes: [route()] });
+    await waitForHost(ctx.stack.envoy, "after.quarantine.test", "the delta Envoy");
+    await waitForHost(sotw!, "after.quarantine.test", "the SotW Envoy");
+    for (const [label, envoy] of [["delta", ctx.stack.envoy], ["sotw", sotw!]] as const) {
+      const dump = JSON.stringify(await envoy.admin.configDump());
+      assert.ok(!dump.includes("rejected.quarantine.test"), `the ${label} Envoy runs nothing of the quarantined proxy`);
+      assert.ok(dump.includes("first.quarantine.test"), `the ${label} Envoy still runs the first tenant`);
+    }
+    await waitForProxyStatus(kc(), NS, "after", "valid");
+    await waitForProxyStatus(kc(), NS, "first", "valid");
+  });
+});

@@ -4,11 +4,12 @@
 // are planted below the validators with CONTOUR_TEST_FAULTS (operator/serve/test-faults.ts), so
 // these tests hold whatever the validators learn to refuse.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { describe, it } from "mocha";
 import type { HTTPProxy } from "../../crds/index.js";
 import { before } from "mocha";
-import { createHTTPProxy, updateHTTPProxy, waitForProxyStatus } from "../fixtures/contour-objects.js";
+import { createHTTPProxy, deleteHTTPProxy, updateHTTPProxy, waitForProxyStatus } from "../fixtures/contour-objects.js";
 import { startEnvoyFor } from "../fixtures/contour.js";
 import { applyEndpointSlice, createService, ensureNamespace } from "../fixtures/kube-objects.js";
 import { metricValue } from "../fixtures/metrics.js";
@@ -16,7 +17,7 @@ import { useStack } from "../fixtures/stack.js";
 import { httpGet, waitFor, type Envoy, type HttpResponse } from "../harness/index.js";
 
 const NS = "tenants";
-const faults = { rejectedHosts: ["rejected.quarantine.test"], unencodableHosts: ["unencodable.quarantine.test"] };
+const faults = { rejectedHosts: ["rejected.quarantine.test"], unencodableHosts: ["unencodable.quarantine.test"], rebuildFailureHosts: ["rebuild-failure.quarantine.test"] };
 const nameOf = (res: HttpResponse): string => (res.status === 200 ? res.json<{ name: string }>().name : `HTTP ${res.status}`);
 const route = (path = "/") => ({ conditions: [{ prefix: path }], services: [{ name: "web", port: 80 }] });
 
@@ -97,6 +98,23 @@ for (const xdsMode of ["delta", "sotw"] as const) {
       assert.equal(metricValue(await ctx.stack.contour.metrics(), "contour_rebuild_failures_total"), 0);
       const ready = await httpGet(`http://127.0.0.1:${ctx.stack.contour.httpPort}/readyz`);
       assert.deepEqual([ready.status, ready.body], [200, "ok\n"], "nothing failed as a whole");
+    });
+
+    it("a rebuild that fails as a whole (a bug) is a metric, an error log and a /readyz detail; the last good snapshot stays served", async () => {
+      const readyz = () => httpGet(`http://127.0.0.1:${ctx.stack.contour.httpPort}/readyz`);
+      await createHTTPProxy(kc(), NS, "rebuild-failure", { virtualhost: { fqdn: "rebuild-failure.quarantine.test" }, routes: [route()] });
+      const failing = await waitFor(async () => {
+        const res = await readyz();
+        return res.body.includes("rebuild: failing since") ? res : undefined;
+      }, { timeoutMs: 20_000, description: "/readyz to report the failing rebuild" });
+      // Stays 200: every replica would fail alike, and the last good snapshot is still worth serving.
+      assert.equal(failing.status, 200);
+      assert.match(failing.body, /^ok\nrebuild: failing since \S+ \(test fault: the rebuild fails while rebuild-failure\.quarantine\.test exists\); serving the last good snapshot [0-9a-f]{16}\n$/);
+      assert.ok((metricValue(await ctx.stack.contour.metrics(), "contour_rebuild_failures_total") ?? 0) >= 1);
+      assert.equal(nameOf(await ctx.stack.http("first.quarantine.test", "/")), "web-1", "the last good snapshot is still served");
+      assert.ok(readFileSync(ctx.stack.contour.process.logPath, "utf8").includes("rebuild failed; the previous snapshot stays served"), "logged");
+      await deleteHTTPProxy(kc(), NS, "rebuild-failure");
+      await waitFor(async () => ((await readyz()).body === "ok\n" ? true : undefined), { timeoutMs: 20_000, description: "/readyz to be plain ok again" });
     });
 
     it("a weight of 2^32 (issue #9) costs only its own proxy, whoever refuses it", async () => {

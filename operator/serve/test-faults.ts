@@ -19,5 +19,10 @@ export function readTestFaults(env: NodeJS.ProcessEnv = process.env): TestFaults
   if (typeof parsed !== "object" || parsed === null) throw new Error(`${TEST_FAULTS_ENV}: expected a JSON object`);
   const unencodableHosts = hosts("unencodableHosts");
   const rejectedHosts = hosts("rejectedHosts");
-  return { ...(unencodableHosts === undefined ? {} : { unencodableHosts }), ...(rejectedHosts === undefined ? {} : { rejectedHosts }) };
+  const rebuildFailureHosts = hosts("rebuildFailureHosts");
+  return {
+    ...(unencodableHosts === undefined ? {} : { unencodableHosts }),
+    ...(rejectedHosts === undefined ? {} : { rejectedHosts }),
+    ...(rebuildFailureHosts === undefined ? {} : { rebuildFailureHosts }),
+  };
 }

@@ -14,6 +14,15 @@ export interface TestFaults {
   readonly unencodableHosts?: readonly string[];
   /** These hosts get a route whose regex RE2 cannot compile: it encodes, Envoy rejects it (NACK). */
   readonly rejectedHosts?: readonly string[];
+  /** While a model has one of these hosts, translation throws as a bug would: the whole rebuild fails. */
+  readonly rebuildFailureHosts?: readonly string[];
+}
+
+/** Throws when the model holds a host `faults` says makes the whole rebuild fail. */
+export function failRebuildIfAsked(fqdns: Iterable<string>, faults: TestFaults | undefined): void {
+  const hosts = faults?.rebuildFailureHosts;
+  if (hosts === undefined || hosts.length === 0) return;
+  for (const fqdn of fqdns) if (hosts.includes(fqdn)) throw new Error(`test fault: the rebuild fails while ${fqdn} exists`);
 }
 
 /** The path prefix of planted routes, so a dump shows where they came from. */

@@ -26,7 +26,7 @@ import { translateRouteConfigs, translateVhds, translateVirtualHost, vhdsVirtual
 import { translateSecret, translateSecrets } from "./secrets.js";
 import { translateTcpProxyChain } from "./tcp-proxy.js";
 import { encodeError, uniqueSources, type TranslationFailure } from "./encode-check.js";
-import { plantFaults, type TestFaults } from "./test-faults.js";
+import { failRebuildIfAsked, plantFaults, type TestFaults } from "./test-faults.js";
 
 /** A translation and the pieces it had to leave out because they cannot be encoded. */
 export interface CheckedTranslation {
@@ -148,6 +148,7 @@ export function createTranslator(options: TranslateOptions = {}, extra: Translat
   }
 
   function translateChecked(model: Model, slices: readonly V1EndpointSlice[]): CheckedTranslation {
+    if (faults !== undefined) failRebuildIfAsked(model.virtualHosts.map((v) => v.fqdn), faults);
     const failures: TranslationFailure[] = [];
     const ok = <T>(checked: Checked<T>): checked is { readonly value: T } => {
       if (checked.failure === undefined) return true;

@@ -11,7 +11,7 @@ import type { HTTPProxy } from "../../crds/index.js";
 import { before } from "mocha";
 import { createHTTPProxy, deleteHTTPProxy, updateHTTPProxy, waitForProxyStatus } from "../fixtures/contour-objects.js";
 import { startEnvoyFor } from "../fixtures/contour.js";
-import { applyEndpointSlice, createService, ensureNamespace } from "../fixtures/kube-objects.js";
+import { applyEndpointSlice, createIngress, createService, ensureNamespace, simpleIngressSpec } from "../fixtures/kube-objects.js";
 import { metricValue } from "../fixtures/metrics.js";
 import { useStack } from "../fixtures/stack.js";
 import { httpGet, waitFor, type Envoy, type HttpResponse } from "../harness/index.js";
@@ -171,5 +171,15 @@ describe("contour serve: quarantine with two Envoys, one delta and one SotW", fu
     }
     await waitForProxyStatus(kc(), NS, "after", "valid");
     await waitForProxyStatus(kc(), NS, "first", "valid");
+  });
+
+  it("serves the catch-all host (an Ingress without a host: VHDS resource ingress_http/*) through both", async () => {
+    await createIngress(ctx.stack.kube, NS, "catch-all", simpleIngressSpec(undefined, "web", 80));
+    // The delta Envoy got it as the VHDS resource ingress_http/*, the SotW one inside ingress_http as "*".
+    for (const [envoy, name] of [[ctx.stack.envoy, "ingress_http/*"], [sotw!, "*"]] as const) {
+      const wanted = `"name":${JSON.stringify(name)},"domains":["*"]`;
+      await waitFor(async () => (JSON.stringify(await envoy.admin.configDump()).includes(wanted) ? true : undefined), { timeoutMs: 20_000, description: `${envoy.name} to run the catch-all host as ${name}` });
+    }
+    await ctx.stack.waitForHttp("anything.example.test", "/", (r) => nameOf(r) === "web-1", "an unknown host to reach the catch-all");
   });
 });

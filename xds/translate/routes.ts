@@ -1,7 +1,8 @@
 /**
  * Route configurations: `ingress_http` with every virtual host (TLS hosts answering with a
  * redirect where the model asks for one), and one `https/<fqdn>` per secure host, so each SNI
- * filter chain sees only its own host's routes.
+ * filter chain sees only its own host's routes. For delta streams, also each plain-HTTP host as a
+ * VHDS resource and an `ingress_http` that names them (translateVhds).
  */
 import { create } from "@bufbuild/protobuf";
 import type { MessageInitShape } from "@bufbuild/protobuf";

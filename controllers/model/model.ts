@@ -278,10 +278,39 @@ export interface TlsSecret {
   readonly caCertificate?: string;
 }
 
+/**
+ * One Gateway API listener inside a Gateway port's Envoy listener: for HTTP its virtual hosts join
+ * the port's one route configuration; for HTTPS it is a filter chain of its own, chosen by SNI.
+ */
+export interface GatewayListenerChain {
+  /** `<kind>/<namespace>/<name>/<section>` of the declaring object (listenerKey). */
+  readonly key: string;
+  /** The listener's hostname; undefined matches every server name. */
+  readonly hostname?: string;
+  /** HTTPS: the TLS settings (certificate secrets in Model.secrets). */
+  readonly tls?: VirtualHostTls;
+  /** Virtual hosts by hostname, each holding the routes attached to this listener; sorted by fqdn. */
+  readonly virtualHosts: readonly VirtualHost[];
+}
+
+/** The Envoy listener of one (Gateway, port) on the Envoy port allocated to it. */
+export interface GatewayEnvoyListener {
+  /** `gateway/<namespace>/<name>/<port>`: the Envoy listener and its route configurations' prefix. */
+  readonly name: string;
+  readonly source: SourceRef;
+  /** The allocated Envoy port. */
+  readonly port: number;
+  readonly protocol: "HTTP" | "HTTPS";
+  /** The Gateway listeners on this port, sorted by key. */
+  readonly chains: readonly GatewayListenerChain[];
+}
+
 /** The whole routing model: what every Envoy should serve. Lists are sorted by name or fqdn. */
 export interface Model {
   readonly virtualHosts: readonly VirtualHost[];
   readonly tcpProxies: readonly TcpProxyHost[];
   readonly clusters: readonly Cluster[];
   readonly secrets: readonly TlsSecret[];
+  /** Gateway API listeners, sorted by name; absent when no Gateway is served (ingress_http/ingress_https are unaffected). */
+  readonly gatewayListeners?: readonly GatewayEnvoyListener[];
 }

@@ -9,7 +9,14 @@ export type WatchedKind =
   | "Secret"
   | "Namespace"
   | "HTTPProxy"
-  | "TLSCertificateDelegation";
+  | "TLSCertificateDelegation"
+  | "ConfigMap"
+  | "GatewayClass"
+  | "Gateway"
+  | "ListenerSet"
+  | "HTTPRoute"
+  | "ReferenceGrant"
+  | "BackendTLSPolicy";
 
 /** Identifies one object: kind, namespace ("" for cluster-scoped) and name. */
 export interface ObjectKey {

@@ -11,6 +11,8 @@ const KIND_RANK: Readonly<Record<PathMatch["kind"], number>> = { exact: 0, regex
  * ties are broken by the match's canonical JSON so that the order is total and stable.
  */
 export function compareRoutes(a: Route, b: Route): number {
+  // Gateway API defines precedence across routes itself; its reconciler encodes it in rank.
+  if (a.rank !== undefined && b.rank !== undefined) return compareStrings(a.rank, b.rank);
   return compareMatches(a.match, b.match);
 }
 

@@ -45,6 +45,8 @@ export interface ServeConfig {
     readonly statusAddresses: readonly string[];
   };
   readonly envoyService: { readonly name: string; readonly namespace: string };
+  /** Gateway API: the controllerName we answer to, and the Envoy ports Gateway listeners get. */
+  readonly gateway: { readonly controllerName: string; readonly portRange: { readonly min: number; readonly max: number } };
   readonly envoyListeners: { readonly http: ListenAddress; readonly https: ListenAddress };
   /** Empty: all namespaces. */
   readonly watchNamespaces: readonly string[];
@@ -229,6 +231,7 @@ export function buildServeConfig(raw: RawSettings): { config: ServeConfig } | { 
     xds: { ...xds, tls, insecure },
     ingress: { className: r.optionalString("ingress-class-name"), statusAddresses },
     envoyService: { name: envoyServiceName, namespace: envoyServiceNamespace },
+    gateway: { controllerName: r.string("gateway-controller-name"), portRange: portRange(r.string("gateway-port-range"), r.errors) },
     envoyListeners: {
       http: { address: r.address("envoy-http-address"), port: r.port("envoy-http-port") },
       https: { address: r.address("envoy-https-address"), port: r.port("envoy-https-port") },
@@ -266,4 +269,16 @@ function namespace(r: Reader, name: string): string {
 
 function addressesOverlap(a: string, b: string): boolean {
   return a === b || isWildcardAddress(a) || isWildcardAddress(b);
+}
+
+/** Reads `min-max` of --gateway-port-range. */
+function portRange(text: string, errors: string[]): { min: number; max: number } {
+  const m = /^(\d{1,5})-(\d{1,5})$/u.exec(text.trim());
+  const min = Number(m?.[1]);
+  const max = Number(m?.[2]);
+  if (m === null || min < 1 || max > 65535 || min > max) {
+    errors.push(`--gateway-port-range: "${text}" is not a port range min-max (1 <= min <= max <= 65535)`);
+    return { min: 10000, max: 10999 };
+  }
+  return { min, max };
 }

@@ -40,6 +40,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: "contour-key-file", type: "string", env: "CONTOUR_KEY_FILE", help: "xDS server private key (PEM)" },
   { name: "insecure", type: "boolean", default: false, help: "serve xDS in plaintext without client authentication (development only)" },
   { name: "ingress-class-name", type: "string", help: "IngressClass this controller owns; unset: Ingresses without a class and the class named \"contour\"" },
+  { name: "gateway-controller-name", type: "string", default: "projectcontour.io/gateway-controller", help: "GatewayClass spec.controllerName whose classes (and their Gateways and routes) this controller serves" },
+  { name: "gateway-port-range", type: "string", default: "10000-10999", help: "Envoy listener ports handed to Gateway listeners, one per (Gateway, port), as min-max" },
   { name: "ingress-status-address", type: "list", help: "address(es) (IP or DNS name, comma-separated) written to Ingress status instead of the Envoy Service's" },
   { name: "envoy-service-name", type: "string", default: "envoy", help: "Service in front of Envoy, whose load-balancer address goes into Ingress status" },
   { name: "envoy-service-namespace", type: "string", default: "projectcontour", env: "CONTOUR_NAMESPACE", help: "namespace of the Envoy Service" },

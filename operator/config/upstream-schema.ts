@@ -32,7 +32,7 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
   kubernetesClientQPS: { t: "number", setting: "kubernetes-client-qps" },
   kubernetesClientBurst: int({ setting: "kubernetes-client-burst" }),
   server: obj({}),
-  gateway: obj({ gatewayRef: namespacedName }),
+  gateway: obj({ controllerName: str({ setting: "gateway-controller-name" }), gatewayRef: namespacedName }),
   "ingress-status-address": str({ setting: "ingress-status-address" }),
   "accesslog-format": str({ values: ["envoy", "json"], setting: "accesslog-format" }),
   "accesslog-format-string": str(),

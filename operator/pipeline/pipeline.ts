@@ -15,6 +15,7 @@ import type { Model } from "../../controllers/model/model.js";
 import type { EnvoyResources } from "../../xds/resources.js";
 import { createTranslator, type TestFaults, type TranslateOptions, type TranslationFailure } from "../../xds/translate/index.js";
 import { attributePieces, type Piece, type SourceFragment } from "./attribution.js";
+import { computeGatewayState, EMPTY_GATEWAY_STATE, GATEWAY_STAGE_INPUTS, type GatewayStageOptions, type GatewayState } from "./gateway-stage.js";
 import { fingerprint, heldFragment, quarantineCondition, type Hold, type QuarantineCause } from "./holds.js";
 
 /** Options of createPipeline: what reconcilers and translation need from the configuration. */
@@ -23,6 +24,8 @@ export interface PipelineOptions {
   /** Namespaces where root HTTPProxies may live (--root-namespaces); empty or unset: everywhere. */
   readonly rootNamespaces?: readonly string[];
   readonly translate: TranslateOptions;
+  /** The Gateway API stage; unset: Gateway API objects are ignored. */
+  readonly gateway?: GatewayStageOptions | undefined;
   /** Test only: faults planted below validation (CONTOUR_TEST_FAULTS in contour serve); see xds/translate/test-faults.ts. */
   readonly testFaults?: TestFaults | undefined;
 }
@@ -33,6 +36,9 @@ export interface QuarantinedSource {
   readonly cause: QuarantineCause;
   readonly message: string;
 }
+
+/** Kinds whose status this controller writes: an update that changed only the status changes nothing it reads. */
+const STATUS_KINDS: ReadonlySet<WatchedKind> = new Set<WatchedKind>(["Ingress", "HTTPProxy", "GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "BackendTLSPolicy"]);
 
 /** How many translations a build tries before publishing what it has: each quarantines at least one source. */
 const MAX_TRANSLATE_ROUNDS = 4;
@@ -65,6 +71,8 @@ export interface BuildResult {
   readonly released: readonly ObjectKey[];
   /** Pieces left out that no source could be blamed for (a bug in translation, never a tenant's). */
   readonly unattributed: readonly TranslationFailure[];
+  /** Whether the Gateway API stage was recomputed in this build (its status and Services may have changed). */
+  readonly gatewayChanged: boolean;
 }
 
 /** The pipeline from watched objects to Envoy resources. */
@@ -85,6 +93,8 @@ export interface Pipeline {
   httpProxyCounts(): HTTPProxyCounts;
   /** Read access to the cache (e.g. for the Envoy Service's status). */
   readonly cache: MemoryObjectCache;
+  /** What the Gateway API stage computed in the last build that ran it. */
+  gatewayState(): GatewayState;
   /** The current model, for debugging. */
   model(): Model;
   /** The sources (roots) that contributed these pieces of Envoy configuration, sorted. */
@@ -120,6 +130,25 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   let everBuilt = false;
   let lastModel: Model | undefined;
   let lastResources: EnvoyResources | undefined;
+  let gatewayDirty = options.gateway !== undefined;
+  let gatewayState: GatewayState = EMPTY_GATEWAY_STATE;
+  // The store's model with the Gateway stage's listeners, clusters and secrets, kept while both are unchanged.
+  let combined: { store: Model; gateway: GatewayState; model: Model } | undefined;
+
+  function fullModel(): Model {
+    const storeModel = store.model();
+    if (gatewayState === EMPTY_GATEWAY_STATE) return storeModel;
+    if (combined?.store === storeModel && combined.gateway === gatewayState) return combined.model;
+    const model: Model = {
+      virtualHosts: storeModel.virtualHosts,
+      tcpProxies: storeModel.tcpProxies,
+      clusters: unionByName(storeModel.clusters, gatewayState.clusters),
+      secrets: unionByName(storeModel.secrets, gatewayState.secrets),
+      gatewayListeners: gatewayState.listeners,
+    };
+    combined = { store: storeModel, gateway: gatewayState, model };
+    return model;
+  }
 
   // The last computed status of each HTTPProxy (canonical JSON and view), and which ones to look at again.
   const proxyViews = new Map<string, { json: string; key: ObjectKey; view: ProxyStatusView }>();
@@ -144,11 +173,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
   function apply(kind: WatchedKind, event: "add" | "update" | "delete", obj: KubernetesObject): boolean {
     const key = keyOf(kind, obj);
-    const previous = kind === "Ingress" || kind === "HTTPProxy" ? cache.get(kind, key.namespace, key.name) : undefined;
+    const previous = STATUS_KINDS.has(kind) ? cache.get(kind, key.namespace, key.name) : undefined;
     const changed = event === "delete" ? cache.remove(key) : cache.insert(obj, kind);
     if (!changed) return false;
     // Our own status writes come back as updates: nothing a reconcile reads has changed.
     if (event !== "delete" && previous !== undefined && statusOnlyChange(previous, obj)) return false;
+    if (options.gateway !== undefined && GATEWAY_STAGE_INPUTS.has(kind)) gatewayDirty = true;
     switch (kind) {
       case "Ingress":
         dirtySources.set(formatKey(key), key);
@@ -221,7 +251,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     }
     holdsDirty.clear();
     const slices = cache.list<V1EndpointSlice>("EndpointSlice");
-    let model = store.model();
+    const gatewayChanged = gatewayDirty && options.gateway !== undefined;
+    if (gatewayChanged && options.gateway !== undefined) gatewayState = computeGatewayState(cache, options.gateway);
+    gatewayDirty = false;
+    let model = fullModel();
     let resources: EnvoyResources;
     let endpointsOnly = false;
     const quarantinedNow: QuarantinedSource[] = [];
@@ -238,7 +271,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         if (fresh.length === 0) break;
         quarantinedNow.push(...fresh);
         for (const q of fresh) reconciledKeys.set(formatKey(q.key), q.key);
-        model = store.model();
+        model = fullModel();
         checked = translator.translateChecked(model, slices);
       }
       resources = checked.resources;
@@ -254,7 +287,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     everBuilt = true;
     lastModel = model;
     lastResources = resources;
-    return { resources, reconciled, endpointsOnly, httpProxyStatuses, quarantined: quarantinedNow, released, unattributed };
+    return { resources, reconciled, endpointsOnly, httpProxyStatuses, quarantined: quarantinedNow, released, unattributed, gatewayChanged };
   }
 
   /** Quarantines the sources of pieces that failed to encode; returns those newly quarantined. */
@@ -332,7 +365,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     httpProxyStatuses: () => [...proxyViews.values()].map(({ key, view }) => ({ key, view })).sort((a, b) => compareKeys(a.key, b.key)),
     httpProxyCounts: () => ({ ...counts }),
     cache,
-    model: () => store.model(),
+    model: () => fullModel(),
+    gatewayState: () => gatewayState,
     sourcesOf,
     quarantine,
     withdraw(keys) {
@@ -383,6 +417,15 @@ function statusOnlyChange(previous: KubernetesObject, next: KubernetesObject): b
   if (a?.generation === undefined || a.generation !== b?.generation || a.uid !== b.uid) return false;
   if (String(a.deletionTimestamp ?? "") !== String(b.deletionTimestamp ?? "")) return false;
   return canonicalJson(a.annotations ?? {}) === canonicalJson(b.annotations ?? {});
+}
+
+/** Two name-sorted lists as one, a name held by both taken once (names carry a hash of the content). */
+function unionByName<T extends { readonly name: string }>(a: readonly T[], b: readonly T[]): readonly T[] {
+  if (b.length === 0) return a;
+  const m = new Map<string, T>();
+  for (const x of a) m.set(x.name, x);
+  for (const x of b) if (!m.has(x.name)) m.set(x.name, x);
+  return [...m.values()].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
 }
 
 function keyOf(kind: WatchedKind, obj: KubernetesObject): ObjectKey {

@@ -78,6 +78,13 @@ describe("planUnits", () => {
         "Namespace|*|",
         "HTTPProxy|*|",
         "TLSCertificateDelegation|*|",
+        "ConfigMap|*|",
+        "GatewayClass|*|",
+        "Gateway|*|",
+        "ListenerSet|*|",
+        "HTTPRoute|*|",
+        "ReferenceGrant|*|",
+        "BackendTLSPolicy|*|",
       ],
     );
   });

@@ -22,6 +22,15 @@ export const KIND_RESOURCES: Readonly<Record<WatchedKind, KindResource>> = {
   Namespace: { group: "", version: "v1", plural: "namespaces", namespaced: false, optional: false },
   HTTPProxy: { group: "projectcontour.io", version: "v1", plural: "httpproxies", namespaced: true, optional: true },
   TLSCertificateDelegation: { group: "projectcontour.io", version: "v1", plural: "tlscertificatedelegations", namespaced: true, optional: true },
+  // CA bundles of Gateway frontend validation and BackendTLSPolicy; RBAC without ConfigMaps leaves them empty.
+  ConfigMap: { group: "", version: "v1", plural: "configmaps", namespaced: true, optional: false },
+  // Gateway API (v1.6.1): watched once their CRDs exist, picked up when installed later (the CRD recheck).
+  GatewayClass: { group: "gateway.networking.k8s.io", version: "v1", plural: "gatewayclasses", namespaced: false, optional: true },
+  Gateway: { group: "gateway.networking.k8s.io", version: "v1", plural: "gateways", namespaced: true, optional: true },
+  ListenerSet: { group: "gateway.networking.k8s.io", version: "v1", plural: "listenersets", namespaced: true, optional: true },
+  HTTPRoute: { group: "gateway.networking.k8s.io", version: "v1", plural: "httproutes", namespaced: true, optional: true },
+  ReferenceGrant: { group: "gateway.networking.k8s.io", version: "v1", plural: "referencegrants", namespaced: true, optional: true },
+  BackendTLSPolicy: { group: "gateway.networking.k8s.io", version: "v1", plural: "backendtlspolicies", namespaced: true, optional: true },
 };
 
 /** Every watched kind, in a fixed order. */

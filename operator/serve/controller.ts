@@ -18,6 +18,8 @@ import { createXdsServer } from "../../xds/server/index.js";
 import { createHTTPProxyStatusSync } from "./httpproxy-status.js";
 import { createIngressStatusSync } from "./ingress-status.js";
 import { logConditions, logProxyStatuses } from "./log-conditions.js";
+import { createGatewayStatusSync, GATEWAY_STATUS_KINDS } from "./gateway-status.js";
+import { createGatewayServiceSync } from "./gateway-services.js";
 import { readTestFaults, TEST_FAULTS_ENV } from "./test-faults.js";
 
 /** A running controller. */
@@ -29,7 +31,14 @@ export interface Controller {
 }
 
 /** The status writer's kinds whose objects the informers hold. */
-const STATUS_KINDS: Readonly<Record<string, WatchedKind>> = { Ingress: "Ingress", [`${HTTPPROXY_PLURAL}.${GROUP}`]: "HTTPProxy" };
+const STATUS_KINDS: Readonly<Record<string, WatchedKind>> = {
+  Ingress: "Ingress",
+  [`${HTTPPROXY_PLURAL}.${GROUP}`]: "HTTPProxy",
+  ...Object.fromEntries(GATEWAY_STATUS_KINDS.map((k) => [`${k.plural}.gateway.networking.k8s.io`, k.kind])),
+};
+
+/** Labels of the Envoy pods, which the Services of Gateways select (upstream's example deployment labels them app=envoy). */
+const ENVOY_POD_SELECTOR: Readonly<Record<string, string>> = { app: "envoy" };
 
 /** The batch key: the pipeline tracks what changed itself, so one key means "rebuild". */
 const REBUILD = "rebuild";
@@ -44,6 +53,11 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     testFaults,
     ingressClassName: config.ingress.className,
     rootNamespaces: config.rootNamespaces,
+    gateway: {
+      controllerName: config.gateway.controllerName,
+      portRange: { ...config.gateway.portRange, reserved: [config.envoyListeners.http.port, config.envoyListeners.https.port] },
+      envoySelector: ENVOY_POD_SELECTOR,
+    },
     translate: {
       httpAddress: config.envoyListeners.http.address,
       httpPort: config.envoyListeners.http.port,
@@ -101,6 +115,8 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     statusAddresses: config.ingress.statusAddresses,
     envoyService: config.envoyService,
   });
+  const gatewayStatusSync = createGatewayStatusSync({ pipeline, writer, isLeader: () => leader?.isLeader() ?? false, controllerName: config.gateway.controllerName });
+  const gatewayServices = createGatewayServiceSync({ pipeline, kubeConfig, isLeader: () => leader?.isLeader() ?? false, log: log.child({ component: "gateway-services" }) });
   const leaderLog = log.child({ component: "leader" });
   const leaderCallbacks = {
     log: leaderLog,
@@ -109,11 +125,14 @@ export function startController(config: ServeConfig, log: Logger): Controller {
       leaderLog.info("started leading: writing status");
       statusSync.startedLeading();
       proxyStatusSync.startedLeading();
+      gatewayStatusSync.startedLeading();
+      gatewayServices.changed();
     },
     onStoppedLeading: () => {
       leaderLog.info("stopped leading: status writes stop");
       writer.dropPending();
       proxyStatusSync.stoppedLeading();
+      gatewayStatusSync.stoppedLeading();
     },
   };
   leader = config.leaderElection.enabled
@@ -171,6 +190,10 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     logProxyStatuses(buildLog, result.httpProxyStatuses);
     statusSync.reconciled(result.reconciled.map((r) => r.key));
     proxyStatusSync.changed(result.httpProxyStatuses);
+    if (result.gatewayChanged) {
+      gatewayStatusSync.changed();
+      gatewayServices.changed();
+    }
     buildLog.debug({ reconciled: result.reconciled.length, endpointsOnly: result.endpointsOnly, ms: Math.round(seconds * 1000) }, "rebuilt");
   }
 

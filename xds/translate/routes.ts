@@ -46,6 +46,7 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
   }
   const headers = translateHeaderPolicies(route.requestHeaders, route.responseHeaders);
   return {
+    ...(route.name === undefined ? {} : { name: route.name }),
     match,
     action: translateRouteAction(route.action, headers.hostRewrite),
     requestHeadersToAdd: headers.requestHeadersToAdd,

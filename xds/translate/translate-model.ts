@@ -14,6 +14,7 @@ import { resolveOptions } from "./options.js";
 import { compareStrings } from "./proto.js";
 import { translateRouteConfigs, translateVhds } from "./routes.js";
 import { translateSecrets } from "./secrets.js";
+import { translateGatewayListener } from "./gateway-listeners.js";
 
 /** Translates a model and the cluster's EndpointSlices into Envoy resources, every list sorted by name. */
 export function translateModel(model: Model, endpoints: readonly V1EndpointSlice[], options: TranslateOptions = {}): EnvoyResources {
@@ -21,6 +22,12 @@ export function translateModel(model: Model, endpoints: readonly V1EndpointSlice
   const https = translateHttpsListener(model, resolved);
   const listeners: Listener[] = https === undefined ? [translateHttpListener(resolved)] : [translateHttpListener(resolved), https];
   const routes = translateRouteConfigs(model);
+  for (const gl of model.gatewayListeners ?? []) {
+    const built = translateGatewayListener(gl, resolved);
+    listeners.push(...built.listeners);
+    routes.push(...built.routes);
+  }
+  routes.sort((a, b) => compareStrings(a.name, b.name));
   return {
     listeners: listeners.sort((a, b) => compareStrings(a.name, b.name)),
     routes,

@@ -10,10 +10,12 @@ import type { DescMessage, Message } from "@bufbuild/protobuf";
 import { ClusterSchema, type Cluster as EnvoyCluster } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
 import type { ClusterLoadAssignment } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
 import { FilterChainSchema, type FilterChain } from "../gen/envoy/config/listener/v3/listener_components_pb.js";
-import type { Listener } from "../gen/envoy/config/listener/v3/listener_pb.js";
+import { ListenerSchema, type Listener } from "../gen/envoy/config/listener/v3/listener_pb.js";
+import { RouteConfigurationSchema } from "../gen/envoy/config/route/v3/route_pb.js";
+import { translateGatewayListener, type GatewayTranslation } from "./gateway-listeners.js";
 import { VirtualHostSchema, type VirtualHost as EnvoyVirtualHost } from "../gen/envoy/config/route/v3/route_components_pb.js";
 import { SecretSchema, type Secret } from "../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
-import type { Cluster, Model, TcpProxyHost, TlsSecret, VirtualHost, VirtualHostTls } from "../../controllers/model/model.js";
+import type { Cluster, GatewayEnvoyListener, Model, TcpProxyHost, TlsSecret, VirtualHost, VirtualHostTls } from "../../controllers/model/model.js";
 import { sortRoutes } from "../../controllers/store/route-order.js";
 import type { EnvoyResources } from "../resources.js";
 import { translateCluster, translateClusters } from "./clusters.js";
@@ -136,6 +138,25 @@ export function createTranslator(options: TranslateOptions = {}, extra: Translat
     const error = encodeError(FilterChainSchema, built);
     return error === undefined ? { value: built } : { failure: failure(error) };
   });
+  // A Gateway port's listener stands or falls as a whole: its chains share one socket.
+  const gatewayListener = memoize<GatewayEnvoyListener, Checked<GatewayTranslation>>((gl) => {
+    const failure = (message: string): TranslationFailure => ({ piece: "filterChain", name: gl.name, sources: [gl.source], message });
+    let built: GatewayTranslation;
+    try {
+      built = translateGatewayListener(gl, resolved);
+    } catch (err) {
+      return { failure: failure(err instanceof Error ? err.message : String(err)) };
+    }
+    for (const l of built.listeners) {
+      const error = encodeError(ListenerSchema, l);
+      if (error !== undefined) return { failure: failure(error) };
+    }
+    for (const r of built.routes) {
+      const error = encodeError(RouteConfigurationSchema, r);
+      if (error !== undefined) return { failure: failure(error) };
+    }
+    return { value: built };
+  });
   const endpointsMemo: EndpointsMemo = new Map();
   const httpListener = translateHttpListener(resolved);
 
@@ -194,11 +215,19 @@ export function createTranslator(options: TranslateOptions = {}, extra: Translat
             tcpProxies: model.tcpProxies.filter((h) => !badTcp.has(h)),
             clusters,
             secrets,
+            ...(model.gatewayListeners === undefined ? {} : { gatewayListeners: model.gatewayListeners }),
           };
     const value = <T>(checked: Checked<T>): T => checked.value as T;
     const https = translateHttpsListener(served, resolved, (vhost) => value(chain(vhost)), (host) => value(tcpChain(host)));
     const listeners: Listener[] = https === undefined ? [httpListener] : [httpListener, https];
     const routes = translateRouteConfigs(served, (vhost, listener) => value(listener === "http" ? httpHost(vhost) : httpsHost(vhost)));
+    for (const gl of served.gatewayListeners ?? []) {
+      const built = gatewayListener(gl);
+      if (!ok(built)) continue;
+      listeners.push(...built.value.listeners);
+      routes.push(...built.value.routes);
+    }
+    routes.sort((a, b) => compareStrings(a.name, b.name));
     const resources: EnvoyResources = {
       listeners: listeners.sort((a, b) => compareStrings(a.name, b.name)),
       routes,

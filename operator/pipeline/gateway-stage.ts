@@ -1,0 +1,167 @@
+// The Gateway API stage of the pipeline: GatewayClasses, Gateways (+ ListenerSets), HTTPRoutes and
+// BackendTLSPolicies reconciled by the pure core (controllers/gateway), the per-Gateway Envoy ports
+// allocated, and the result turned into Gateway listeners of the model, the Services the leader
+// owns and the status views. Pure: the same cache gives the same state on every replica.
+// Not incremental yet: any change to a kind it reads recomputes the whole stage (see docs/gateway-api.md).
+import type { KubernetesObject, V1Service } from "@kubernetes/client-node";
+import type { Gateway, GatewayClass, GatewayStatusAddress, HTTPRoute, BackendTLSPolicy } from "../../crds/types/gateway-api/index.js";
+import {
+  allocateGatewayPorts,
+  allocationsFromServices,
+  backendTlsLookup,
+  countAttachedRoutes,
+  desiredGatewayService,
+  gatewayAddresses,
+  gatewayListenerName,
+  gatewayServiceName,
+  listenerKey,
+  reconcileBackendTLSPolicy,
+  reconcileGateway,
+  reconcileGatewayClass,
+  reconcileHTTPRoute,
+  staleGatewayServices,
+  type GatewayClassResult,
+  type GatewayObjects,
+  type GatewayResult,
+  type HTTPRouteResult,
+  type PortAllocation,
+  type PortRange,
+} from "../../controllers/gateway/index.js";
+import type { Cluster, GatewayEnvoyListener, GatewayListenerChain, Route, TlsSecret, VirtualHost, VirtualHostTls } from "../../controllers/model/model.js";
+import type { TlsSecretValidator } from "../../controllers/secrets/tls-secret-validation.js";
+import type { ObjectCache } from "../../controllers/source/object-cache.js";
+
+/** What the Gateway stage needs from the configuration. */
+export interface GatewayStageOptions {
+  /** GatewayClass spec.controllerName that selects us (--gateway-controller-name). */
+  readonly controllerName: string;
+  /** Envoy ports handed to Gateway listeners. */
+  readonly portRange: PortRange;
+  /** Labels of the Envoy pods, the owned Services' selector. */
+  readonly envoySelector: Readonly<Record<string, string>>;
+  readonly validateTlsSecret?: TlsSecretValidator;
+}
+
+/** One Gateway of ours, reconciled. */
+export interface ServedGateway {
+  readonly gateway: Gateway;
+  readonly result: Extract<GatewayResult, { ours: true }>;
+  readonly addresses: readonly GatewayStatusAddress[];
+}
+
+/** Everything the stage computed from one state of the cache. */
+export interface GatewayState {
+  readonly classes: readonly { readonly gatewayClass: GatewayClass; readonly result: Extract<GatewayClassResult, { ours: true }> }[];
+  readonly gateways: readonly ServedGateway[];
+  readonly routes: readonly { readonly route: HTTPRoute; readonly result: HTTPRouteResult }[];
+  /** Attached routes per listenerKey. */
+  readonly attachedRoutes: ReadonlyMap<string, number>;
+  readonly listeners: readonly GatewayEnvoyListener[];
+  readonly clusters: readonly Cluster[];
+  readonly secrets: readonly TlsSecret[];
+  /** The Services the leader must hold, and the owned ones to delete. */
+  readonly services: readonly V1Service[];
+  readonly staleServices: readonly V1Service[];
+}
+
+/** The state when no Gateway API object exists. */
+export const EMPTY_GATEWAY_STATE: GatewayState = { classes: [], gateways: [], routes: [], attachedRoutes: new Map(), listeners: [], clusters: [], secrets: [], services: [], staleServices: [] };
+
+/** Kinds whose change may change the stage's result. */
+export const GATEWAY_STAGE_INPUTS: ReadonlySet<string> = new Set(["GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "ReferenceGrant", "BackendTLSPolicy", "ConfigMap", "Service", "Secret", "Namespace"]);
+
+const byName = <T extends { readonly name: string }>(items: Iterable<T>): T[] => {
+  const m = new Map<string, T>();
+  for (const i of items) if (!m.has(i.name)) m.set(i.name, i);
+  return [...m.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+};
+
+/** Computes the Gateway stage from the cache. */
+export function computeGatewayState(cache: ObjectCache, options: GatewayStageOptions): GatewayState {
+  const objects = cache as unknown as GatewayObjects;
+  const gatewayClasses = objects.list<GatewayClass>("GatewayClass");
+  if (gatewayClasses.length === 0 && objects.list("Gateway").length === 0) return EMPTY_GATEWAY_STATE;
+  const controllerName = options.controllerName;
+  const classes = gatewayClasses.flatMap((gatewayClass) => {
+    const result = reconcileGatewayClass(objects, gatewayClass, { controllerName });
+    return result.ours ? [{ gatewayClass, result }] : [];
+  });
+  const gateways: ServedGateway[] = [];
+  for (const gateway of objects.list<Gateway>("Gateway")) {
+    const service = objects.get<V1Service>("Service", gateway.metadata?.namespace ?? "", gatewayServiceName(gateway.metadata?.name ?? ""));
+    const addresses = gatewayAddresses(service);
+    const result = reconcileGateway(objects, gateway, {
+      controllerName,
+      ...(addresses.length > 0 ? { assignedAddresses: addresses } : {}),
+      ...(options.validateTlsSecret === undefined ? {} : { validateTlsSecret: options.validateTlsSecret }),
+    });
+    if (result.ours) gateways.push({ gateway, result, addresses });
+  }
+  const gatewayIndex = new Map(gateways.map((g) => [`${g.result.source.namespace}/${g.result.source.name}`, g.result] as const));
+  const policies = objects.list<BackendTLSPolicy>("BackendTLSPolicy").map((p) => reconcileBackendTLSPolicy(objects, p));
+  const backendTls = backendTlsLookup(policies);
+  const routes = objects.list<HTTPRoute>("HTTPRoute").map((route) => ({
+    route,
+    result: reconcileHTTPRoute(objects, route, { gateways: (ns, name) => gatewayIndex.get(`${ns}/${name}`), controllerName, backendTls }),
+  }));
+
+  // Envoy ports: one per (Gateway, port) of an accepted Gateway, kept stable through the owned Services.
+  const accepted = gateways.filter((g) => g.result.accepted);
+  const claims = accepted.flatMap((g) => [...new Set(g.result.model.map((l) => l.port))].map((port) => ({ gateway: `${g.result.source.namespace}/${g.result.source.name}`, port })));
+  const allServices = objects.list<V1Service>("Service");
+  const allocation = allocateGatewayPorts(claims, allocationsFromServices(allServices), options.portRange);
+  const listeners = accepted.flatMap((g) => envoyListeners(g, allocation.allocations, routes.map((r) => r.result)));
+  const services = accepted.map((g) => desiredGatewayService(g.gateway, g.result, allocation.allocations, { envoySelector: options.envoySelector }));
+  const served = new Set(accepted.map((g) => `${g.result.source.namespace}/${g.result.source.name}`));
+  return {
+    classes,
+    gateways,
+    routes,
+    attachedRoutes: countAttachedRoutes(routes.map((r) => r.result)),
+    listeners,
+    clusters: byName(routes.flatMap((r) => r.result.clusters)),
+    secrets: byName([...gateways.flatMap((g) => g.result.secrets), ...routes.flatMap((r) => r.result.secrets)]),
+    services,
+    staleServices: staleGatewayServices(allServices, served),
+  };
+}
+
+/** The Envoy listeners of one Gateway: one per allocated port, a chain per programmed Gateway listener on it. */
+function envoyListeners(g: ServedGateway, allocations: readonly PortAllocation[], routes: readonly HTTPRouteResult[]): GatewayEnvoyListener[] {
+  const { namespace, name } = g.result.source;
+  const out: GatewayEnvoyListener[] = [];
+  for (const a of allocations) {
+    if (a.gateway !== `${namespace}/${name}`) continue;
+    const onPort = g.result.model.filter((l) => l.port === a.port && l.programmed);
+    const first = onPort[0];
+    if (first === undefined) continue;
+    const envoyName = gatewayListenerName(namespace, name, a.port);
+    const chains: GatewayListenerChain[] = onPort.map((l) => {
+      const key = listenerKey(l.source, l.name);
+      const hosts = new Map<string, Route[]>();
+      // The listener's own hostname answers (404) even without routes: a more specific listener's
+      // host must never fall through to a wider listener's routes.
+      hosts.set(l.hostname ?? "*", []);
+      for (const r of routes) for (const v of r.virtualHosts) if (v.listener === key) hosts.set(v.virtualHost.fqdn, [...(hosts.get(v.virtualHost.fqdn) ?? []), ...v.virtualHost.routes]);
+      const virtualHosts: VirtualHost[] = [...hosts.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([fqdn, rs]) => ({ fqdn, routes: rs }));
+      const cert = l.tls?.certificates[0];
+      const tls: VirtualHostTls | undefined =
+        cert === undefined
+          ? undefined
+          : {
+              secret: cert,
+              minimumProtocolVersion: "1.2",
+              maximumProtocolVersion: "1.3",
+              ...(l.tls?.clientValidation === undefined ? {} : { clientValidation: { caSecret: l.tls.clientValidation.caSecret, optional: l.tls.clientValidation.optional, skipVerification: false } }),
+            };
+      return { key, ...(l.hostname === undefined ? {} : { hostname: l.hostname }), ...(tls === undefined ? {} : { tls }), virtualHosts };
+    });
+    out.push({ name: envoyName, source: g.result.source, port: a.envoyPort, protocol: first.protocol, chains: chains.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0)) });
+  }
+  return out.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+}
+
+/** A Kubernetes object's "namespace/name". */
+export function objectName(obj: KubernetesObject): string {
+  return `${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? ""}`;
+}

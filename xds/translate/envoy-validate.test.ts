@@ -69,6 +69,7 @@ function mergeModels(cases: readonly GoldenCase[]): Model {
     tcpProxies: cases.flatMap((c) => c.model.tcpProxies),
     clusters: byName(cases.map((c) => c.model.clusters)),
     secrets: byName(cases.map((c) => c.model.secrets)),
+    gatewayListeners: cases.flatMap((c) => c.model.gatewayListeners ?? []),
   };
 }
 

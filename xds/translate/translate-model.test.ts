@@ -40,6 +40,7 @@ function reversed(model: Model): Model {
     tcpProxies: [...model.tcpProxies].reverse(),
     clusters: [...model.clusters].reverse(),
     secrets: [...model.secrets].reverse(),
+    ...(model.gatewayListeners === undefined ? {} : { gatewayListeners: [...model.gatewayListeners].reverse() }),
   };
 }
 

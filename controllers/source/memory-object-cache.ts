@@ -15,16 +15,25 @@ export interface MemoryObjectCache extends ObjectCache {
   size(kind?: WatchedKind): number;
 }
 
-const WATCHED_KINDS: ReadonlySet<string> = new Set<WatchedKind>([
-  "Ingress",
-  "IngressClass",
-  "Service",
-  "EndpointSlice",
-  "Secret",
-  "Namespace",
-  "HTTPProxy",
-  "TLSCertificateDelegation",
-]);
+// A Record, so that a kind added to WatchedKind cannot be forgotten here.
+const WATCHED_KIND_FLAGS: Readonly<Record<WatchedKind, true>> = {
+  Ingress: true,
+  IngressClass: true,
+  Service: true,
+  EndpointSlice: true,
+  Secret: true,
+  Namespace: true,
+  HTTPProxy: true,
+  TLSCertificateDelegation: true,
+  ConfigMap: true,
+  GatewayClass: true,
+  Gateway: true,
+  ListenerSet: true,
+  HTTPRoute: true,
+  ReferenceGrant: true,
+  BackendTLSPolicy: true,
+};
+const WATCHED_KINDS: ReadonlySet<string> = new Set(Object.keys(WATCHED_KIND_FLAGS));
 
 /** Whether a string names a kind the cache holds. */
 export function isWatchedKind(kind: string | undefined): kind is WatchedKind {

@@ -80,3 +80,9 @@ image:
 .PHONY: install-manifests
 install-manifests: build
 	node dist/config/install/render.js .
+
+## conformance: the Gateway API v1.6.1 conformance suite, profile GATEWAY-HTTP, against contour and an
+## Envoy pod on a fresh bed with pods; writes the official report to conformance/report.yaml
+.PHONY: conformance
+conformance: tools build
+	node dist/e2e/cluster/conformance-contour.js --report conformance/report.yaml

@@ -116,7 +116,7 @@ describe("config/install", () => {
       for (const rule of objects.find((o) => o.kind === "ClusterRole" && o.metadata.name === name)?.["rules"] ?? []) {
         for (const group of rule.apiGroups) for (const resource of rule.resources) (rule.verbs.includes("list") ? read : write).add(`${resource}.${group}`);
         if (rule.verbs.includes("list")) assert.deepEqual(rule.verbs, ["get", "list", "watch"]);
-        else if (rule.resources.includes("services")) assert.deepEqual(rule.verbs, ["create", "update", "delete"]);
+        else if (rule.resources.includes("services") || rule.resources.includes("endpointslices")) assert.deepEqual(rule.verbs, ["create", "update", "delete"]);
         else assert.deepEqual(rule.verbs, ["update"]);
       }
       return { read, write };
@@ -128,8 +128,8 @@ describe("config/install", () => {
     // A kind contour starts watching needs its rule here (Gateway API kinds in gateway-api.yaml), and nothing more.
     assert.deepEqual([...core.read].sort(), watched.filter((r) => !isGatewayApi(r)).sort());
     for (const r of watched.filter(isGatewayApi)) assert.ok(gatewayApi.read.has(r), `gateway-api.yaml lacks ${r}`);
-    // Besides Gateway API kinds, only the Services the leader owns for Gateways.
-    assert.ok([...gatewayApi.read, ...gatewayApi.write].every((r) => isGatewayApi(r) || r === "services."), "gateway-api.yaml grants only Gateway API kinds and Services");
+    // Besides Gateway API kinds, only the Services (and their EndpointSlices) the leader owns for Gateways.
+    assert.ok([...gatewayApi.read, ...gatewayApi.write].every((r) => isGatewayApi(r) || r === "services." || r === "endpointslices.discovery.k8s.io"), "gateway-api.yaml grants only Gateway API kinds and owned Services");
     assert.deepEqual([...core.write].sort(), ["httpproxies/status.projectcontour.io", "ingresses/status.networking.k8s.io"]);
     const lease = manifest.find((o) => o.kind === "Role" && o.metadata.name === "contour");
     assert.deepEqual(lease?.["rules"], [{ apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["create", "get", "update"] }]);

@@ -45,6 +45,8 @@ export interface ServeConfig {
     readonly statusAddresses: readonly string[];
   };
   readonly envoyService: { readonly name: string; readonly namespace: string };
+  /** Whether Envoy writes access logs (--accesslog-level disabled: no). */
+  readonly accessLog: boolean;
   /** Gateway API: the controllerName we answer to, and the Envoy ports Gateway listeners get. */
   readonly gateway: { readonly controllerName: string; readonly portRange: { readonly min: number; readonly max: number } };
   readonly envoyListeners: { readonly http: ListenAddress; readonly https: ListenAddress };
@@ -231,6 +233,7 @@ export function buildServeConfig(raw: RawSettings): { config: ServeConfig } | { 
     xds: { ...xds, tls, insecure },
     ingress: { className: r.optionalString("ingress-class-name"), statusAddresses },
     envoyService: { name: envoyServiceName, namespace: envoyServiceNamespace },
+    accessLog: r.enumValue<string>("accesslog-level") !== "disabled",
     gateway: { controllerName: r.string("gateway-controller-name"), portRange: portRange(r.string("gateway-port-range"), r.errors) },
     envoyListeners: {
       http: { address: r.address("envoy-http-address"), port: r.port("envoy-http-port") },

@@ -54,6 +54,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: "envoy-http-access-log", type: "string", default: "/dev/stdout", help: "Envoy's HTTP access log path", notImplemented: "Envoy writes no access log yet" },
   { name: "envoy-https-access-log", type: "string", default: "/dev/stdout", help: "Envoy's HTTPS access log path", notImplemented: "Envoy writes no access log yet" },
   { name: "accesslog-format", type: "enum", default: "envoy", values: ["envoy", "json"], help: "format of Envoy's access logs", notImplemented: "Envoy writes no access log yet" },
+  { name: "accesslog-level", type: "enum", default: "info", values: ["info", "error", "critical", "disabled"], help: "disabled: Envoy writes no access log; the other levels log every request (as info)" },
   { name: "use-proxy-protocol", type: "boolean", default: false, help: "expect the PROXY protocol on Envoy's listeners", notImplemented: "listeners do not read the PROXY protocol yet" },
   { name: "stats-address", type: "string", default: "0.0.0.0", help: "address of Envoy's stats-health listener", notImplemented: "the stats-health listener is in Envoy's bootstrap: set `contour bootstrap --stats-address`" },
   { name: "stats-port", type: "port", default: "8002", help: "port of Envoy's stats-health listener", notImplemented: "the stats-health listener is in Envoy's bootstrap: set `contour bootstrap --stats-port`" },

@@ -37,7 +37,7 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
   "accesslog-format": str({ values: ["envoy", "json"], setting: "accesslog-format" }),
   "accesslog-format-string": str(),
   "json-fields": list,
-  "accesslog-level": str({ values: ["info", "error", "critical", "disabled"], default: "info" }),
+  "accesslog-level": str({ values: ["info", "error", "critical", "disabled"], default: "info", setting: "accesslog-level" }),
   tls: obj({ ...protocol, "fallback-certificate": namespacedName, "envoy-client-certificate": namespacedName }),
   disablePermitInsecure: bool(),
   disableAllowChunkedLength: bool(),

@@ -3,7 +3,7 @@
 // allocated, and the result turned into Gateway listeners of the model, the Services the leader
 // owns and the status views. Pure: the same cache gives the same state on every replica.
 // Not incremental yet: any change to a kind it reads recomputes the whole stage (see docs/gateway-api.md).
-import type { KubernetesObject, V1Service } from "@kubernetes/client-node";
+import type { KubernetesObject, V1EndpointSlice, V1Service } from "@kubernetes/client-node";
 import type { Gateway, GatewayClass, GatewayStatusAddress, HTTPRoute, BackendTLSPolicy } from "../../crds/types/gateway-api/index.js";
 import {
   allocateGatewayPorts,
@@ -37,8 +37,14 @@ export interface GatewayStageOptions {
   readonly controllerName: string;
   /** Envoy ports handed to Gateway listeners. */
   readonly portRange: PortRange;
-  /** Labels of the Envoy pods, the owned Services' selector. */
+  /** Labels of the Envoy pods (kept in desiredGatewayService's shape; the owned Services get no selector, see below). */
   readonly envoySelector: Readonly<Record<string, string>>;
+  /**
+   * The Service in front of Envoy (--envoy-service-*): its ready endpoints are the endpoints of every
+   * owned Gateway Service. A Service selects pods of its own namespace only, and the Envoy fleet lives
+   * in another, so the owned Services have no selector and the leader writes their EndpointSlices.
+   */
+  readonly envoyService: { readonly namespace: string; readonly name: string };
   readonly validateTlsSecret?: TlsSecretValidator;
 }
 
@@ -61,11 +67,20 @@ export interface GatewayState {
   readonly secrets: readonly TlsSecret[];
   /** The Services the leader must hold, and the owned ones to delete. */
   readonly services: readonly V1Service[];
+  /** The EndpointSlices of those Services (the Envoy endpoints on the allocated ports). */
+  readonly endpointSlices: readonly V1EndpointSlice[];
   readonly staleServices: readonly V1Service[];
 }
 
 /** The state when no Gateway API object exists. */
-export const EMPTY_GATEWAY_STATE: GatewayState = { classes: [], gateways: [], routes: [], attachedRoutes: new Map(), listeners: [], clusters: [], secrets: [], services: [], staleServices: [] };
+export const EMPTY_GATEWAY_STATE: GatewayState = { classes: [], gateways: [], routes: [], attachedRoutes: new Map(), listeners: [], clusters: [], secrets: [], services: [], endpointSlices: [], staleServices: [] };
+
+/**
+ * The features written in GatewayClass status.supportedFeatures: only what has passed through real
+ * Envoy (the e2e specs and the conformance report), not everything the core models
+ * (controllers/gateway/features.ts is the target list). Grow it with the report.
+ */
+export const CLAIMED_FEATURES: readonly string[] = ["Gateway", "HTTPRoute", "ReferenceGrant"];
 
 /** Kinds whose change may change the stage's result. */
 export const GATEWAY_STAGE_INPUTS: ReadonlySet<string> = new Set(["GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "ReferenceGrant", "BackendTLSPolicy", "ConfigMap", "Service", "Secret", "Namespace"]);
@@ -83,7 +98,7 @@ export function computeGatewayState(cache: ObjectCache, options: GatewayStageOpt
   if (gatewayClasses.length === 0 && objects.list("Gateway").length === 0) return EMPTY_GATEWAY_STATE;
   const controllerName = options.controllerName;
   const classes = gatewayClasses.flatMap((gatewayClass) => {
-    const result = reconcileGatewayClass(objects, gatewayClass, { controllerName });
+    const result = reconcileGatewayClass(objects, gatewayClass, { controllerName, supportedFeatures: CLAIMED_FEATURES });
     return result.ours ? [{ gatewayClass, result }] : [];
   });
   const gateways: ServedGateway[] = [];
@@ -111,7 +126,8 @@ export function computeGatewayState(cache: ObjectCache, options: GatewayStageOpt
   const allServices = objects.list<V1Service>("Service");
   const allocation = allocateGatewayPorts(claims, allocationsFromServices(allServices), options.portRange);
   const listeners = accepted.flatMap((g) => envoyListeners(g, allocation.allocations, routes.map((r) => r.result)));
-  const services = accepted.map((g) => desiredGatewayService(g.gateway, g.result, allocation.allocations, { envoySelector: options.envoySelector }));
+  const services = accepted.map((g) => withoutSelector(desiredGatewayService(g.gateway, g.result, allocation.allocations, { envoySelector: options.envoySelector })));
+  const envoyEndpoints = readyEnvoyAddresses(objects.list<V1EndpointSlice>("EndpointSlice", options.envoyService.namespace), options.envoyService.name);
   const served = new Set(accepted.map((g) => `${g.result.source.namespace}/${g.result.source.name}`));
   return {
     classes,
@@ -122,6 +138,7 @@ export function computeGatewayState(cache: ObjectCache, options: GatewayStageOpt
     clusters: byName(routes.flatMap((r) => r.result.clusters)),
     secrets: byName([...gateways.flatMap((g) => g.result.secrets), ...routes.flatMap((r) => r.result.secrets)]),
     services,
+    endpointSlices: services.map((svc) => gatewayEndpointSlice(svc, envoyEndpoints)),
     staleServices: staleGatewayServices(allServices, served),
   };
 }
@@ -159,6 +176,44 @@ function envoyListeners(g: ServedGateway, allocations: readonly PortAllocation[]
     out.push({ name: envoyName, source: g.result.source, port: a.envoyPort, protocol: first.protocol, chains: chains.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0)) });
   }
   return out.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+}
+
+function withoutSelector(svc: V1Service): V1Service {
+  const { selector: _selector, ...spec } = svc.spec ?? {};
+  return { ...svc, spec };
+}
+
+/** The ready addresses of the Envoy Service's EndpointSlices, sorted and unique. */
+function readyEnvoyAddresses(slices: readonly V1EndpointSlice[], service: string): string[] {
+  const out = new Set<string>();
+  for (const s of slices) {
+    if (s.metadata?.labels?.["kubernetes.io/service-name"] !== service || s.addressType !== "IPv4") continue;
+    for (const e of s.endpoints ?? []) if (e.conditions?.ready !== false) for (const a of e.addresses) out.add(a);
+  }
+  return [...out].sort();
+}
+
+/** Label of the EndpointSlices a controller other than kube-controller-manager keeps. */
+export const ENDPOINTSLICE_MANAGED_BY = "endpointslice.kubernetes.io/managed-by";
+/** Its value on ours. */
+export const ENDPOINTSLICE_MANAGER = "contour";
+
+/** The EndpointSlice of an owned Service: every Envoy address, each Service port's allocated Envoy port under the port's name. */
+function gatewayEndpointSlice(svc: V1Service, addresses: readonly string[]): V1EndpointSlice {
+  const name = svc.metadata?.name ?? "";
+  return {
+    apiVersion: "discovery.k8s.io/v1",
+    kind: "EndpointSlice",
+    metadata: {
+      namespace: svc.metadata?.namespace ?? "",
+      name,
+      labels: { "kubernetes.io/service-name": name, [ENDPOINTSLICE_MANAGED_BY]: ENDPOINTSLICE_MANAGER, ...(svc.metadata?.labels ?? {}) },
+      ...(svc.metadata?.ownerReferences === undefined ? {} : { ownerReferences: svc.metadata.ownerReferences }),
+    },
+    addressType: "IPv4",
+    endpoints: addresses.map((a) => ({ addresses: [a], conditions: { ready: true } })),
+    ports: (svc.spec?.ports ?? []).map((p) => ({ name: p.name ?? "", port: Number(p.targetPort), protocol: "TCP" })),
+  };
 }
 
 /** A Kubernetes object's "namespace/name". */

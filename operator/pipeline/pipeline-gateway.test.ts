@@ -20,7 +20,7 @@ const route = (name: string, parent: string, host: string): KubernetesObject =>
 function setup() {
   const pipeline = createPipeline({
     translate: {},
-    gateway: { controllerName: "projectcontour.io/gateway-controller", portRange: { min: 10000, max: 10009 }, envoySelector: { app: "envoy" } },
+    gateway: { controllerName: "projectcontour.io/gateway-controller", portRange: { min: 10000, max: 10009 }, envoySelector: { app: "envoy" }, envoyService: { namespace: "projectcontour", name: "envoy" } },
   });
   const add = (...objects: KubernetesObject[]): void => {
     for (const o of objects) pipeline.apply(o.kind as Parameters<typeof pipeline.apply>[0], "add", o);

@@ -178,7 +178,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     if (!changed) return false;
     // Our own status writes come back as updates: nothing a reconcile reads has changed.
     if (event !== "delete" && previous !== undefined && statusOnlyChange(previous, obj)) return false;
-    if (options.gateway !== undefined && GATEWAY_STAGE_INPUTS.has(kind)) gatewayDirty = true;
+    if (options.gateway !== undefined && (GATEWAY_STAGE_INPUTS.has(kind) || (kind === "EndpointSlice" && isEnvoySlice(obj, options.gateway.envoyService)))) gatewayDirty = true;
     switch (kind) {
       case "Ingress":
         dirtySources.set(formatKey(key), key);
@@ -417,6 +417,11 @@ function statusOnlyChange(previous: KubernetesObject, next: KubernetesObject): b
   if (a?.generation === undefined || a.generation !== b?.generation || a.uid !== b.uid) return false;
   if (String(a.deletionTimestamp ?? "") !== String(b.deletionTimestamp ?? "")) return false;
   return canonicalJson(a.annotations ?? {}) === canonicalJson(b.annotations ?? {});
+}
+
+/** Whether an EndpointSlice is one of the Envoy Service's (whose endpoints the owned Gateway Services mirror). */
+function isEnvoySlice(obj: KubernetesObject, envoy: { readonly namespace: string; readonly name: string }): boolean {
+  return obj.metadata?.namespace === envoy.namespace && obj.metadata.labels?.["kubernetes.io/service-name"] === envoy.name;
 }
 
 /** Two name-sorted lists as one, a name held by both taken once (names carry a hash of the content). */

@@ -57,12 +57,14 @@ export function startController(config: ServeConfig, log: Logger): Controller {
       controllerName: config.gateway.controllerName,
       portRange: { ...config.gateway.portRange, reserved: [config.envoyListeners.http.port, config.envoyListeners.https.port] },
       envoySelector: ENVOY_POD_SELECTOR,
+      envoyService: config.envoyService,
     },
     translate: {
       httpAddress: config.envoyListeners.http.address,
       httpPort: config.envoyListeners.http.port,
       httpsAddress: config.envoyListeners.https.address,
       httpsPort: config.envoyListeners.https.port,
+      ...(config.accessLog ? {} : { accessLog: "off" as const }),
     },
   });
   const metrics = createPipelineMetrics(registry);

@@ -2,7 +2,7 @@
 // controllers/gateway/gateway-service.ts): created when missing, replaced when its labels,
 // annotations or spec differ from what it should be, deleted when its Gateway is gone or not ours.
 // Writes go one at a time; a failed one is tried again on the next change (or the periodic resync).
-import type { KubeConfig, V1Service } from "@kubernetes/client-node";
+import type { KubeConfig, V1EndpointSlice, V1Service } from "@kubernetes/client-node";
 import { canonicalJson } from "../../controllers/model/names.js";
 import type { Logger } from "../log.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
@@ -43,6 +43,7 @@ function owned(s: V1Service): unknown {
 export function createGatewayServiceSync(options: GatewayServiceSyncOptions): GatewayServiceSync {
   const { pipeline, kubeConfig, isLeader, log } = options;
   const resource = KIND_RESOURCES.Service;
+  const sliceResource = KIND_RESOURCES.EndpointSlice;
   let running: Promise<void> = Promise.resolve();
   let again = false;
   let busy = false;
@@ -75,12 +76,27 @@ export function createGatewayServiceSync(options: GatewayServiceSyncOptions): Ga
         log.warn({ kind: "Service", namespace: ns, name, err: KubeError.from(err) }, "could not write the Service of a Gateway; trying again on the next change");
       }
     }
+    for (const want of state.endpointSlices) {
+      if (!isLeader()) return;
+      const ns = want.metadata?.namespace ?? "";
+      const name = want.metadata?.name ?? "";
+      const have = pipeline.cache.get<V1EndpointSlice>("EndpointSlice", ns, name);
+      const shape = (e: V1EndpointSlice): string => canonicalJson({ labels: e.metadata?.labels ?? {}, endpoints: (e.endpoints ?? []).map((x) => ({ addresses: x.addresses, ready: x.conditions?.ready })), ports: e.ports ?? [] });
+      try {
+        if (have === undefined) await request("POST", collectionPath(sliceResource, ns), want);
+        else if (shape(have) !== shape(want)) await request("PUT", objectPath(sliceResource, ns, name), { ...want, metadata: { ...want.metadata, resourceVersion: have.metadata?.resourceVersion } });
+      } catch (err) {
+        if (have === undefined && KubeError.from(err).statusCode === 409) continue;
+        log.warn({ kind: "EndpointSlice", namespace: ns, name, err: KubeError.from(err) }, "could not write the EndpointSlice of a Gateway Service; trying again on the next change");
+      }
+    }
     for (const stale of state.staleServices) {
       if (!isLeader()) return;
       const ns = stale.metadata?.namespace ?? "";
       const name = stale.metadata?.name ?? "";
       try {
         await request("DELETE", objectPath(resource, ns, name));
+        await request("DELETE", objectPath(sliceResource, ns, name)).catch(() => undefined);
         log.info({ kind: "Service", namespace: ns, name }, "deleted the Service of a Gateway that is gone or not ours");
       } catch (err) {
         if (KubeError.from(err).statusCode !== 404) log.warn({ kind: "Service", namespace: ns, name, err: KubeError.from(err) }, "could not delete a stale Gateway Service");

@@ -1,0 +1,113 @@
+// contour as the implementation under the Gateway API conformance suite: `contour serve` (the compiled
+// CLI) on the host with its xDS server on the bed's node address, an Envoy pod (label app=envoy, the
+// selector of the Services contour owns for Gateways) bootstrapped to it, and the GatewayClass
+// `contour`. Traffic to a Gateway's LoadBalancer address reaches that pod on the Envoy port contour
+// allocated to the Gateway. Usage: node dist/e2e/cluster/conformance-contour.js [--report FILE] [-- suite flags...]
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { freePort, httpGet, waitFor, type TestBed } from "../harness/index.js";
+import { createApiClient } from "../harness/kubelet/api.js";
+import { applyManifests, waitForReadyPods } from "./objects.js";
+import { runConformance } from "./conformance-run.js";
+
+/** The features passed to the suite and written in GatewayClass status (operator/pipeline/gateway-stage.ts CLAIMED_FEATURES). */
+export const CONFORMANCE_FEATURES = ["Gateway", "HTTPRoute", "ReferenceGrant"];
+
+const ENVOY_NAMESPACE = "projectcontour";
+
+function repoRoot(): string {
+  return new URL("../../../", import.meta.url).pathname;
+}
+
+/** Starts contour and an Envoy pod on the bed, and creates the GatewayClass `contour`. */
+export async function startContourOnBed(bed: TestBed): Promise<void> {
+  const nodeIp = bed.cluster.kubelet.nodeIp;
+  const xdsPort = await freePort();
+  const httpPort = await freePort();
+  const main = join(repoRoot(), "dist", "operator", "main.js");
+  const proc = bed.spawn({
+    name: "contour",
+    command: process.execPath,
+    args: [
+      "--enable-source-maps",
+      main,
+      "serve",
+      `--kubeconfig=${bed.apiserver.kubeconfigPath}`,
+      "--insecure",
+      `--xds-address=${nodeIp}`,
+      `--xds-port=${xdsPort}`,
+      "--http-address=127.0.0.1",
+      `--http-port=${httpPort}`,
+      "--disable-leader-election",
+      // The bed's container stdout is a socket, which Envoy cannot open as an access log file.
+      "--accesslog-level=disabled",
+      "--log-format=json",
+    ],
+  });
+  await waitFor(async () => (await httpGet(`http://127.0.0.1:${httpPort}/readyz`, { timeoutMs: 1000 }).catch(() => undefined))?.status === 200, {
+    timeoutMs: 30_000,
+    description: `contour to become ready (log: ${proc.logPath})`,
+    bail: () => proc.exitError(),
+  });
+  const bootstrap = execFileSync(process.execPath, [main, "bootstrap", "-", `--xds-address=${nodeIp}`, `--xds-port=${xdsPort}`, "--insecure", "--admin-address=127.0.0.1", "--admin-port=9001"], { encoding: "utf8" });
+  const api = createApiClient(bed.apiserver);
+  try {
+    const docs = [
+      { apiVersion: "v1", kind: "Namespace", metadata: { name: ENVOY_NAMESPACE } },
+      { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "envoy-bootstrap", namespace: ENVOY_NAMESPACE }, data: { "envoy.json": bootstrap } },
+      {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "envoy", namespace: ENVOY_NAMESPACE, labels: { app: "envoy" } },
+        spec: {
+          containers: [
+            {
+              name: "envoy",
+              image: "docker.io/envoyproxy/envoy:distroless-v1.40.0",
+              args: ["-c", "/config/envoy.json", "--disable-hot-restart", "--concurrency", "2"],
+              volumeMounts: [{ name: "bootstrap", mountPath: "/config", readOnly: true }],
+              readinessProbe: { httpGet: { path: "/ready", port: 8002 }, periodSeconds: 2 },
+            },
+          ],
+          volumes: [{ name: "bootstrap", configMap: { name: "envoy-bootstrap" } }],
+        },
+      },
+      // The Envoy Service (--envoy-service-*): its endpoints are what every Gateway's Service forwards to.
+      { apiVersion: "v1", kind: "Service", metadata: { name: "envoy", namespace: ENVOY_NAMESPACE }, spec: { selector: { app: "envoy" }, ports: [{ name: "http", port: 80, targetPort: 8080 }] } },
+      { apiVersion: "gateway.networking.k8s.io/v1", kind: "GatewayClass", metadata: { name: "contour" }, spec: { controllerName: "projectcontour.io/gateway-controller" } },
+    ];
+    for (const d of docs) await applyManifests(api, JSON.stringify(d));
+    await waitForReadyPods(api, ENVOY_NAMESPACE, "app=envoy", 1, 60_000);
+  } finally {
+    api.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const argv = process.argv.slice(2);
+  const dash = argv.indexOf("--");
+  const own = dash >= 0 ? argv.slice(0, dash) : argv;
+  const rest = dash >= 0 ? argv.slice(dash + 1) : [];
+  const r = own.indexOf("--report");
+  const report = r >= 0 && own[r + 1] !== undefined ? own[r + 1]! : join(repoRoot(), "conformance", "report.yaml");
+  const args = [
+    "-conformance-profiles=GATEWAY-HTTP",
+    `-supported-features=${CONFORMANCE_FEATURES.join(",")}`,
+    `-report-output=${report}`,
+    "-organization=projectcontour",
+    "-project=contour",
+    "-url=https://github.com/projectcontour/contour",
+    "-version=v1.33.6-ts",
+    "-contact=https://github.com/projectcontour/contour/issues",
+    "-mode=default",
+    ...rest,
+  ];
+  runConformance({ start: startContourOnBed, args }).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

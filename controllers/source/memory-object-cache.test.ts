@@ -43,7 +43,7 @@ describe("createObjectCache", () => {
 
   it("rejects unknown kinds and nameless objects without throwing", () => {
     const cache = createObjectCache();
-    assert.equal(cache.insert({ kind: "ConfigMap", metadata: { name: "x" } }), false);
+    assert.equal(cache.insert({ kind: "PodDisruptionBudget", metadata: { name: "x" } }), false);
     assert.equal(cache.insert({ kind: "Service", metadata: {} }), false);
     assert.equal(cache.insert({ kind: "Service" }), false);
   });

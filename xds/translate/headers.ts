@@ -63,7 +63,9 @@ export function headersToSet(set: readonly { readonly name: string; readonly val
 }
 
 function toAdd(policy: HeadersPolicy | undefined): HeaderValueOptionInit[] {
-  return headersToSet(policy?.set ?? []);
+  // Gateway API "add": a value beside those already there, not instead of them.
+  const appended = headersToSet(policy?.add ?? []).map((h) => ({ ...h, appendAction: HeaderValueOption_HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD }));
+  return [...headersToSet(policy?.set ?? []), ...appended];
 }
 
 function toRemove(policy: HeadersPolicy | undefined): string[] {

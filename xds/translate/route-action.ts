@@ -104,10 +104,13 @@ function forwardAction(action: ForwardAction, hostRewrite: string | undefined): 
         }),
     requestMirrorPolicies: (action.mirror ?? []).map(mirrorPolicy),
     prefixRewrite: action.prefixRewrite ?? "",
+    // Gateway API ReplaceFullPath: the whole path (Envoy leaves the query string alone). Anchored, so
+    // the pattern matches once and not again on the empty string at the end.
+    ...(action.fullPathRewrite === undefined ? {} : { regexRewrite: { pattern: { regex: "^.*$" }, substitution: action.fullPathRewrite } }),
     hashPolicy: (action.hashPolicy ?? []).map(hashPolicy),
     // Upgrades are allowed per route, so one websocket route does not open upgrades for all.
     upgradeConfigs: action.websocket ? [{ upgradeType: "websocket" }] : [],
-    ...(hostRewrite === undefined ? {} : { hostRewriteSpecifier: { case: "hostRewriteLiteral", value: hostRewrite } }),
+    ...((action.hostRewrite ?? hostRewrite) === undefined ? {} : { hostRewriteSpecifier: { case: "hostRewriteLiteral", value: (action.hostRewrite ?? hostRewrite) as string } }),
   };
 }
 

@@ -2,17 +2,17 @@
 // CLI) on the host with its xDS server on the bed's node address, an Envoy pod (label app=envoy, the
 // selector of the Services contour owns for Gateways) bootstrapped to it, and the GatewayClass
 // `contour`. Traffic to a Gateway's LoadBalancer address reaches that pod on the Envoy port contour
-// allocated to the Gateway. Usage: node dist/e2e/cluster/conformance-contour.js [--report FILE] [-- suite flags...]
+// allocated to the Gateway. Usage: node dist/e2e/cluster/conformance-contour.js [--report FILE] [--features a,b] [-- suite flags...]
+// The supported features default to what GatewayClass status claims (CLAIMED_FEATURES).
 import { execFileSync } from "node:child_process";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { freePort, httpGet, waitFor, type TestBed } from "../harness/index.js";
 import { createApiClient } from "../harness/kubelet/api.js";
 import { applyManifests, waitForReadyPods } from "./objects.js";
 import { runConformance } from "./conformance-run.js";
 
-/** The features passed to the suite and written in GatewayClass status (operator/pipeline/gateway-stage.ts CLAIMED_FEATURES). */
-export const CONFORMANCE_FEATURES = ["Gateway", "HTTPRoute", "ReferenceGrant"];
+import { CLAIMED_FEATURES } from "../../operator/pipeline/gateway-stage.js";
 
 const ENVOY_NAMESPACE = "projectcontour";
 
@@ -90,10 +90,14 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const own = dash >= 0 ? argv.slice(0, dash) : argv;
   const rest = dash >= 0 ? argv.slice(dash + 1) : [];
   const r = own.indexOf("--report");
-  const report = r >= 0 && own[r + 1] !== undefined ? own[r + 1]! : join(repoRoot(), "conformance", "report.yaml");
+  // The suite runs in the bed's run dir: a relative path is the caller's.
+  const report = resolve(r >= 0 && own[r + 1] !== undefined ? own[r + 1]! : join(repoRoot(), "conformance", "report.yaml"));
+  // --features a,b: try features beyond what GatewayClass status claims (to see which pass before claiming them).
+  const f = own.indexOf("--features");
+  const features = f >= 0 && own[f + 1] !== undefined ? own[f + 1]!.split(",") : CLAIMED_FEATURES;
   const args = [
     "-conformance-profiles=GATEWAY-HTTP",
-    `-supported-features=${CONFORMANCE_FEATURES.join(",")}`,
+    `-supported-features=${features.join(",")}`,
     `-report-output=${report}`,
     "-organization=projectcontour",
     "-project=contour",

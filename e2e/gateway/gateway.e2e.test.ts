@@ -14,6 +14,7 @@ import { useStack } from "../fixtures/stack.js";
 import { freePort, httpGet, resolveToolFile, waitFor, type HttpResponse } from "../harness/index.js";
 import type { ApiClient } from "../harness/kubelet/api.js";
 import { adminClient, applyManifests, getOrUndefined } from "../cluster/objects.js";
+import { CLAIMED_FEATURES } from "../../operator/pipeline/gateway-stage.js";
 
 const NS = "gw-e2e";
 const GW_API = "/apis/gateway.networking.k8s.io/v1";
@@ -89,6 +90,8 @@ describe("Gateway API: a Gateway and an HTTPRoute served through Envoy, beside a
       { timeoutMs: 60_000, description: "GatewayClass contour to be Accepted" },
     );
     assert.equal(cond(gc.status?.conditions, "Accepted")?.reason, "Accepted");
+    // Only what has passed through Envoy is claimed.
+    assert.deepEqual((gc.status as { supportedFeatures?: { name: string }[] }).supportedFeatures?.map((f) => f.name), [...CLAIMED_FEATURES]);
   });
 
   it("gives the Gateway a LoadBalancer Service and serves its HTTPRoute on the allocated Envoy port", async function () {
@@ -104,6 +107,10 @@ describe("Gateway API: a Gateway and an HTTPRoute served through Envoy, beside a
     assert.equal(svc.metadata.labels?.["gateway.networking.k8s.io/gateway-name"], "web");
     assert.deepEqual(svc.metadata.ownerReferences?.map((o) => `${o.kind}/${o.name}`), ["Gateway/web"]);
     assert.deepEqual(svc.spec.ports.map((p) => [p.port, p.targetPort]), [[80, gatewayPort]]);
+    // No selector (the Envoy pods live in another namespace): contour writes the EndpointSlice.
+    const slice = await get<{ metadata: { labels?: Record<string, string> }; ports?: { name: string; port: number }[] }>(`/apis/discovery.k8s.io/v1/namespaces/${NS}/endpointslices/envoy-web`);
+    assert.equal(slice?.metadata.labels?.["kubernetes.io/service-name"], "envoy-web");
+    assert.deepEqual(slice?.ports?.map((p) => [p.name, p.port]), [["http-80", gatewayPort]]);
 
     const gw = await waitFor(
       async () => {

@@ -85,8 +85,25 @@ function clusterSpecifier(action: ForwardAction): RouteActionInit["clusterSpecif
   };
 }
 
-function forwardAction(action: ForwardAction, hostRewrite: string | undefined): RouteActionInit {
+/** RE2 text matching `s` literally. */
+function re2Literal(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/gu, "\\$&");
+}
+
+/**
+ * A prefix rewrite ending in "/" of a route matching whole path segments (Gateway API
+ * ReplacePrefixMatch): Envoy's prefix_rewrite would keep the "/" that follows the prefix and give
+ * "//rest", so the prefix and the slashes after it are replaced as one by a regex rewrite.
+ */
+function segmentPrefixRewrite(prefix: string, replacement: string): RouteActionInit["regexRewrite"] {
+  const trimmed = prefix.replace(/\/+$/u, "");
+  const substitution = (replacement.endsWith("/") ? replacement : `${replacement}/`).replaceAll("\\", "\\\\");
+  return { pattern: { regex: `^${re2Literal(trimmed)}/*` }, substitution };
+}
+
+function forwardAction(action: ForwardAction, hostRewrite: string | undefined, segmentPrefix: string | undefined): RouteActionInit {
   const { timeout, retry } = action;
+  const viaRegex = segmentPrefix !== undefined && action.prefixRewrite !== undefined && (action.prefixRewrite.endsWith("/") || segmentPrefix.replace(/\/+$/u, "") === "");
   return {
     clusterSpecifier: clusterSpecifier(action),
     // Unset timeouts keep Envoy's defaults (15 s response, no idle); 0 disables them.
@@ -103,7 +120,8 @@ function forwardAction(action: ForwardAction, hostRewrite: string | undefined): 
           },
         }),
     requestMirrorPolicies: (action.mirror ?? []).map(mirrorPolicy),
-    prefixRewrite: action.prefixRewrite ?? "",
+    prefixRewrite: viaRegex ? "" : (action.prefixRewrite ?? ""),
+    ...(viaRegex && segmentPrefix !== undefined && action.prefixRewrite !== undefined ? { regexRewrite: segmentPrefixRewrite(segmentPrefix, action.prefixRewrite) } : {}),
     // Gateway API ReplaceFullPath: the whole path (Envoy leaves the query string alone). Anchored, so
     // the pattern matches once and not again on the empty string at the end.
     ...(action.fullPathRewrite === undefined ? {} : { regexRewrite: { pattern: { regex: "^.*$" }, substitution: action.fullPathRewrite } }),
@@ -145,11 +163,14 @@ export function httpsUpgradeAction(): RouteActionOneof {
   return { case: "redirect", value: { schemeRewriteSpecifier: { case: "httpsRedirect", value: true } } };
 }
 
-/** The Envoy action of a model route action; hostRewrite comes from the route's Host header policy. */
-export function translateRouteAction(action: RouteAction, hostRewrite: string | undefined): RouteActionOneof {
+/**
+ * The Envoy action of a model route action; hostRewrite comes from the route's Host header policy.
+ * segmentPrefix: the route's segment-prefix match when its prefix rewrite has Gateway API semantics.
+ */
+export function translateRouteAction(action: RouteAction, hostRewrite: string | undefined, segmentPrefix?: string): RouteActionOneof {
   switch (action.kind) {
     case "forward":
-      return { case: "route", value: forwardAction(action, hostRewrite) };
+      return { case: "route", value: forwardAction(action, hostRewrite, segmentPrefix) };
     case "redirect":
       return { case: "redirect", value: redirectAction(action) };
     case "direct":

@@ -78,9 +78,7 @@ export const EMPTY_GATEWAY_STATE: GatewayState = { classes: [], gateways: [], ro
 /**
  * The features written in GatewayClass status.supportedFeatures: only what has passed through real
  * Envoy (the e2e specs and the conformance report), not everything the core models
- * (controllers/gateway/features.ts is the target list). Grow it with the report. Left out although
- * tried: HTTPRouteBackendRequestHeaderModification (its test fails);
- * the other features of the target list were not tried (their translation is missing).
+ * (controllers/gateway/features.ts is the target list). Grow it with the report; the other features of the target list were not tried (their translation is missing).
  */
 export const CLAIMED_FEATURES: readonly string[] = [
   "Gateway",
@@ -92,6 +90,7 @@ export const CLAIMED_FEATURES: readonly string[] = [
   "HTTPRoute308RedirectStatusCode",
   "HTTPRouteBackendProtocolH2C",
   "HTTPRouteBackendProtocolWebSocket",
+  "HTTPRouteBackendRequestHeaderModification",
   "HTTPRouteDestinationPortMatching",
   "HTTPRouteHostRewrite",
   "HTTPRouteMethodMatching",

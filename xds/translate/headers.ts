@@ -92,5 +92,5 @@ export function translateHeaderPolicies(request: HeadersPolicy | undefined, resp
 
 /** True when a policy would change anything. */
 export function hasHeaderPolicy(policy: HeadersPolicy | undefined): boolean {
-  return policy !== undefined && (policy.set.length > 0 || policy.remove.length > 0);
+  return policy !== undefined && (policy.set.length > 0 || policy.remove.length > 0 || (policy.add?.length ?? 0) > 0);
 }

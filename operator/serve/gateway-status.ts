@@ -92,7 +92,8 @@ export function createGatewayStatusSync(options: GatewayStatusSyncOptions): Gate
         const key = `${k.kind}/${item.namespace}/${item.name}`;
         const generation = cached.metadata?.generation ?? 0;
         // Without time: a fingerprint of what is asked for, so an unchanged view is not queued again.
-        const fingerprint = canonicalJson({ generation, view: item.view(undefined, { generation, now: "" }) });
+        // The uid is in it: an object deleted and created again under its name has no status yet.
+        const fingerprint = canonicalJson({ uid: cached.metadata?.uid ?? "", generation, view: item.view(undefined, { generation, now: "" }) });
         if (written.get(key) === fingerprint) continue;
         written.set(key, fingerprint);
         if (semanticEqual(cached.status, item.view(cached.status, { generation, now: now() }))) continue;

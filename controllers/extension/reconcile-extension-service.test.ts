@@ -131,6 +131,7 @@ describe("reconcileExtensionService", () => {
     { name: "a bad timeout", objects: [ratelimit], spec: { services: [{ name: "ratelimit", port: 8081 }], timeoutPolicy: { response: "soon" } }, want: ["TimeoutPolicyNotValid"], category: "SpecError" },
     { name: "no services", objects: [], spec: {}, want: ["ServiceUnresolvedReference"], category: "ServiceError" },
     { name: "an unknown protocol", objects: [ratelimit], spec: { protocol: "tls", services: [{ name: "ratelimit", port: 8081 }] }, want: ["UnsupportedProtocol"], category: "SpecError" },
+    { name: "a protocol of the wrong type", objects: [ratelimit], spec: { protocol: 2, services: [{ name: "ratelimit", port: 8081 }] }, want: ["UnsupportedProtocol"], category: "SpecError" },
   ];
   for (const t of errors) {
     it(`reports ${t.name} (${t.want.join(", ")}) and contributes no cluster`, () => {

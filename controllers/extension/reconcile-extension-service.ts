@@ -39,11 +39,6 @@ export function extensionClusterName(namespace: string, name: string): string {
   return `extension/${namespace}/${name}`;
 }
 
-/** What the service targets resolved to. */
-interface Members {
-  readonly members: ExtensionClusterMember[];
-}
-
 /** The model fragment of one ExtensionService; pure and total: bad input becomes conditions. */
 export function reconcileExtensionService(cache: ObjectCache, ext: ExtensionService, options: ExtensionOptions = {}): Fragment {
   const namespace = ext.metadata?.namespace ?? "";
@@ -58,11 +53,11 @@ export function reconcileExtensionService(cache: ObjectCache, ext: ExtensionServ
   const loadBalancer = extensionLoadBalancer(spec.loadBalancerPolicy, conditions);
 
   let protocol: "h2" | "h2c" = "h2";
-  const specProtocol = str(spec.protocol) ?? "";
+  const specProtocol: unknown = spec.protocol;
   if (specProtocol === "h2c" || specProtocol === "h2") protocol = specProtocol;
-  else if (spec.protocol !== undefined && specProtocol !== "") {
-    // The CRD admits only h2 and h2c; an object stored before the CRD was installed may hold anything.
-    conditions.push(proxyError(Area.Spec, "UnsupportedProtocol", `spec.protocol: unsupported protocol ${quote(String(spec.protocol))}; h2 or h2c`));
+  else if (specProtocol !== undefined && specProtocol !== "") {
+    // The CRD admits only h2 and h2c (upstream relies on that); an object stored under another schema may hold anything.
+    conditions.push(proxyError(Area.Spec, "UnsupportedProtocol", `spec.protocol: unsupported protocol ${quote(String(specProtocol))}; h2 or h2c`));
   }
 
   const secrets: TlsSecret[] = [];
@@ -79,7 +74,7 @@ export function reconcileExtensionService(cache: ObjectCache, ext: ExtensionServ
     if (protocol !== "h2") conditions.push(proxyError(Area.Spec, "InconsistentProtocol", `spec.validation: upstream TLS validation not supported for ${quote(protocol)} protocol`));
   }
 
-  const { members } = resolveTargets(cache, namespace, spec.services, conditions, dependencies);
+  const members = resolveTargets(cache, namespace, spec.services, conditions, dependencies);
   const first = members[0];
   if (conditions.some(isError) || first === undefined) {
     if (first === undefined && !conditions.some(isError)) conditions.push(proxyError(Area.Service, "ServiceUnresolvedReference", "spec.services: no Service given"));
@@ -137,7 +132,7 @@ function upstreamValidation(cache: ObjectCache, raw: unknown, namespace: string,
 }
 
 /** spec.services: each a Service port of this namespace; unresolved ones are errors (ServiceUnresolvedReference). */
-function resolveTargets(cache: ObjectCache, namespace: string, raw: unknown, conditions: Condition[], dependencies: ObjectKey[]): Members {
+function resolveTargets(cache: ObjectCache, namespace: string, raw: unknown, conditions: Condition[], dependencies: ObjectKey[]): ExtensionClusterMember[] {
   const members: ExtensionClusterMember[] = [];
   list<unknown>(raw).forEach((entry, i) => {
     const field = `spec.services[${i}]`;
@@ -165,7 +160,7 @@ function resolveTargets(cache: ObjectCache, namespace: string, raw: unknown, con
     const portName = lookup.port.name ?? "";
     members.push({ service: { namespace, name, port: lookup.port.port, portName }, endpoints: edsName(namespace, name, portName), weight });
   });
-  return { members };
+  return members;
 }
 
 function fragmentOf(source: SourceRef, cluster: Cluster | undefined, secrets: readonly TlsSecret[], conditions: readonly Condition[], dependencies: readonly ObjectKey[]): Fragment {

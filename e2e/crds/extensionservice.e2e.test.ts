@@ -4,7 +4,9 @@
 // controller computes is accepted by the status subresource. The same manifests then go to upstream
 // v1.33.6's own CRD (read from its Go module, never copied here): both must decide alike.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { API_VERSION_V1ALPHA1, EXTENSION_SERVICE_CRD_NAME, EXTENSION_SERVICE_PLURAL, GROUP, VERSION_V1ALPHA1, type ExtensionService } from "../../crds/index.js";
 import { invalidExtensionServices, validExtensionServices } from "../../crds/testdata/extensionservice-samples.js";
@@ -12,9 +14,28 @@ import { buildExtensionServiceStatus, extensionStatusView, reconcileExtensionSer
 import { cacheOf } from "../../controllers/source/testdata/fixtures.js";
 import { installCrds } from "../fixtures/crds.js";
 import { httpRequest, useTestBed, waitFor, type HttpResponse, type TestBedHandle } from "../harness/index.js";
-import { installUpstream } from "../../bench/side-by-side/controllers.js";
 
 const NAMESPACE = "projectcontour";
+
+/** Upstream's version, as e2e/tools/install-upstream-contour.sh picks it. */
+const UPSTREAM_VERSION = process.env["CONTOUR_UPSTREAM_VERSION"] ?? "1.33.6";
+
+/**
+ * Upstream's CRD file, in its Go module (downloaded once into the module cache, never copied here).
+ * Only the module's source is needed, not a build; a missing `go` fails the hook naming it.
+ */
+function upstreamCrdFile(): string {
+  const module = `github.com/projectcontour/contour@v${UPSTREAM_VERSION}`;
+  let out: string;
+  try {
+    out = execFileSync("go", ["mod", "download", "-json", module], { encoding: "utf8", env: { ...process.env, GOFLAGS: "-mod=mod" }, timeout: 120_000 });
+  } catch (err) {
+    throw new Error(`go mod download ${module} failed (go is needed for upstream's CRDs): ${String(err)}`);
+  }
+  const dir = (JSON.parse(out) as { Dir?: string }).Dir;
+  if (dir === undefined) throw new Error(`go mod download ${module} printed no Dir`);
+  return join(dir, "examples", "contour", "01-crds.yaml");
+}
 
 const collection = `/apis/${GROUP}/${VERSION_V1ALPHA1}/namespaces/${NAMESPACE}/${EXTENSION_SERVICE_PLURAL}`;
 
@@ -102,9 +123,8 @@ describe("crds: the same ExtensionServices on upstream v1.33.6's CRD", function 
   const kube = kubeApi(ctx);
 
   before(async function () {
-    this.timeout(300_000);
-    // Built once and cached in .tools/ by e2e/tools/install-upstream-contour.sh; fails naming it when go is missing.
-    const { crds } = installUpstream();
+    this.timeout(180_000);
+    const crds = upstreamCrdFile();
     const upstream = parseAllDocuments(readFileSync(crds, "utf8"))
       .map((d) => d.toJS() as { metadata?: { name?: string } } | null)
       .find((d) => d?.metadata?.name === EXTENSION_SERVICE_CRD_NAME);

@@ -11,6 +11,7 @@ import { ApiError, type ApiClient } from "./api.js";
 import { startContainer, type Container } from "./container.js";
 import { rfc3339Nano } from "./container-log.js";
 import { findImage, type ImageEntry } from "./images.js";
+import { preStopHook } from "./lifecycle.js";
 import { ConfigError, containerEnv, expandVars, materialiseVolumes, objectReader, tokenRequester } from "./pod-config.js";
 import { sandboxCommand, type Mount } from "./sandbox.js";
 
@@ -192,16 +193,32 @@ export function startPodWorker(ctx: PodWorkerContext, initial: V1Pod): PodWorker
       mkdirSync(logDir, { recursive: true });
       const ip = ipBinary();
       blocked.delete(c.name);
+      const fullEnv = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOSTNAME: name, HOME: "/root", ...serviceEnv(ctx.apiserverFromPods), ...env };
+      const cwd = c.workingDir ?? "/";
+      const preStop = preStopHook(
+        {
+          spec: c,
+          image,
+          entry,
+          podIp: network!.podIp,
+          sandbox: (command, args) => sandboxCommand(ip, network!.name, join(containerDir, "prestop"), mounts, command, args),
+          env: fullEnv,
+          cwd,
+          logPath: join(logDir, "prestop.log"),
+        },
+        (line) => ctx.log(`${where}: ${line}`),
+      );
       const started = startContainer({
         spec: c,
         image,
         podIp: network!.podIp,
         command: () => sandboxCommand(ip, network!.name, containerDir, mounts, program.command, program.args),
-        env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOSTNAME: name, HOME: "/root", ...serviceEnv(ctx.apiserverFromPods), ...env },
-        cwd: c.workingDir ?? "/",
+        env: fullEnv,
+        cwd,
         logDir,
         restartPolicy: policy,
         onChange: changed,
+        ...(preStop !== undefined ? { preStop } : {}),
       });
       into.set(c.name, started);
       return started;

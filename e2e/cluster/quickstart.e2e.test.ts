@@ -8,7 +8,7 @@
 // address with status written by the leader. The seconds each step took are printed.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { httpGet, useTestBed, waitFor } from "../harness/index.js";
@@ -183,6 +183,38 @@ function quickstart(label: string, manifest: () => string): void {
         { timeoutMs: 30_000, intervalMs: 250, description: `Ingress ${APP_NS}/echo status.loadBalancer to carry ${address}` },
       );
       mark("status written");
+    });
+
+    it("deletes an Envoy pod through its preStop hooks, and the DaemonSet's next pod serves again", async () => {
+      const [old] = await waitForReadyPods(api, NS, "app=envoy", 1, 10_000);
+      const uid = (old!.metadata as { uid?: string }).uid ?? "";
+      const began = Date.now();
+      await api.request("DELETE", `/api/v1/namespaces/${NS}/pods/${old!.metadata.name}`);
+      await waitFor(async () => (await getOrUndefined(api, `/api/v1/namespaces/${NS}/pods/${old!.metadata.name}`)) === undefined, {
+        timeoutMs: 120_000,
+        intervalMs: 250,
+        description: `Envoy pod ${old!.metadata.name} to terminate`,
+      });
+      figures["envoy pod deletion (preStop, SIGTERM)"] = Math.round((Date.now() - began) / 100) / 10;
+      const podDir = readdirSync(ctx.bed.runDir.file("pods")).find((d) => d.startsWith(`${NS}_${old!.metadata.name}_${uid.slice(0, 8)}`));
+      assert.ok(podDir !== undefined, "the old Envoy pod's folder in the run dir");
+      // Both hooks ran: the shutdown-manager's exec (its output file) and no failure of either in the kubelet's log.
+      assert.ok(existsSync(join(ctx.bed.runDir.file("pods"), podDir, "containers/shutdown-manager/logs/prestop.log")), "the shutdown-manager's preStop exec ran");
+      const kubeletLog = readFileSync(ctx.bed.runDir.file("kubelet.log"), "utf8");
+      assert.doesNotMatch(kubeletLog, new RegExp(`pod ${NS}/${old!.metadata.name}: preStop`), "a preStop hook failed (kubelet.log)");
+      const address = ctx.bed.cluster.loadBalancer.addressOf(NS, "envoy");
+      await waitForReadyPods(api, NS, "app=envoy", 1, 120_000);
+      await waitFor(
+        async () => {
+          try {
+            return (await httpGet(`http://${address}/`, { host: "proxy.quickstart.example.com", timeoutMs: 2_000 })).status === 200;
+          } catch {
+            return false;
+          }
+        },
+        { timeoutMs: 60_000, intervalMs: 250, description: `the new Envoy pod to serve proxy.quickstart.example.com at ${address}` },
+      );
+      figures["new envoy pod serving after delete"] = Math.round((Date.now() - began) / 100) / 10;
     });
   });
 }

@@ -198,10 +198,14 @@ function quickstart(label: string, manifest: () => string): void {
       figures["envoy pod deletion (preStop, SIGTERM)"] = Math.round((Date.now() - began) / 100) / 10;
       const podDir = readdirSync(ctx.bed.runDir.file("pods")).find((d) => d.startsWith(`${NS}_${old!.metadata.name}_${uid.slice(0, 8)}`));
       assert.ok(podDir !== undefined, "the old Envoy pod's folder in the run dir");
-      // Both hooks ran: the shutdown-manager's exec (its output file) and no failure of either in the kubelet's log.
-      assert.ok(existsSync(join(ctx.bed.runDir.file("pods"), podDir, "containers/shutdown-manager/logs/prestop.log")), "the shutdown-manager's preStop exec ran");
+      // The shutdown-manager's exec hook (`/bin/contour envoy shutdown`) ran and succeeded. Envoy's own
+      // httpGet hook (GET :8090/shutdown) races it as in any cluster: hooks of a pod's containers run
+      // side by side and each container is stopped when its own hook ends, so once the drain finished
+      // the shutdown-manager may be gone before it answers (a kubelet's FailedPreStopHook); not checked.
+      const hookLog = join(ctx.bed.runDir.file("pods"), podDir, "containers/shutdown-manager/logs/prestop.log");
+      assert.ok(existsSync(hookLog) && readFileSync(hookLog, "utf8") !== "", "the shutdown-manager's preStop exec ran and wrote its output");
       const kubeletLog = readFileSync(ctx.bed.runDir.file("kubelet.log"), "utf8");
-      assert.doesNotMatch(kubeletLog, new RegExp(`pod ${NS}/${old!.metadata.name}: preStop`), "a preStop hook failed (kubelet.log)");
+      assert.doesNotMatch(kubeletLog, new RegExp(`pod ${NS}/${old!.metadata.name}: preStop of container shutdown-manager`), "the shutdown-manager's preStop failed (kubelet.log)");
       const address = ctx.bed.cluster.loadBalancer.addressOf(NS, "envoy");
       await waitForReadyPods(api, NS, "app=envoy", 1, 120_000);
       await waitFor(

@@ -4,10 +4,11 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as packet from "dns-packet";
-import { DEFAULT_IMAGES, findImage, nftScript, serviceRules } from "../harness/index.js";
+import { DEFAULT_IMAGES, findImage, nftScript, resolveTool, serviceRules, useTestBed, waitFor } from "../harness/index.js";
 import { answer, dnsRecords } from "../harness/kubelet/cluster-dns.js";
 import { CONTOUR_CLI } from "../harness/kubelet/images.js";
 import { inServiceRange, pickServiceRange } from "../harness/load-balancer.js";
+import { adminClient, applyManifests, kubectl, listPods } from "./objects.js";
 
 const services = [
   { metadata: { namespace: "projectcontour", name: "contour" }, spec: { clusterIP: "198.19.7.12" } },
@@ -72,6 +73,49 @@ describe("cluster services: the contour image", function () {
       assert.deepEqual(entry.launch({ image, command: ["contour"], args: ["serve", "--incluster"] }).args.slice(-3), [CONTOUR_CLI, "serve", "--incluster"]);
       assert.deepEqual(entry.launch({ image, command: ["/bin/contour", "envoy", "shutdown"] }).args.slice(-3), [CONTOUR_CLI, "envoy", "shutdown"]);
       assert.throws(() => entry.launch({ image, command: ["/bin/sh"] }), /only the contour command/);
+    }
+  });
+});
+
+describe("cluster services: a pod reaches the API server by its Service name", function () {
+  this.timeout(120_000);
+  // A test-only image: kubectl, whose in-cluster config dials $KUBERNETES_SERVICE_HOST (here a name).
+  const ctx = useTestBed({
+    cluster: { images: [{ repositories: ["e2e.local/kubectl"], launch: (c) => ({ command: resolveTool("kubectl"), args: [...(c.command ?? []).slice(1), ...(c.args ?? [])] }) }] },
+  });
+
+  it("resolves kubernetes.default.svc through the search domains and its ClusterIP leads to the API server", async () => {
+    const api = adminClient(ctx.bed);
+    try {
+      await applyManifests(
+        api,
+        `apiVersion: v1
+kind: Pod
+metadata: { name: by-name, namespace: default }
+spec:
+  restartPolicy: Never
+  containers:
+    - name: kubectl
+      image: e2e.local/kubectl:v1
+      args: [get, --raw, /version]
+      env:
+        - { name: KUBERNETES_SERVICE_HOST, value: kubernetes.default.svc }
+        - { name: KUBERNETES_SERVICE_PORT, value: "443" }
+`,
+      );
+      let phase = "";
+      await waitFor(
+        async () => {
+          phase = (await listPods(api, "default")).find((p) => p.metadata.name === "by-name")?.status.phase ?? "";
+          return phase === "Succeeded" || phase === "Failed";
+        },
+        { timeoutMs: 60_000, intervalMs: 200, description: () => `pod by-name to finish; phase ${phase}` },
+      );
+      const out = await kubectl(ctx.bed, ["logs", "-n", "default", "by-name"]);
+      assert.equal(phase, "Succeeded", out);
+      assert.match(out, /"gitVersion"/);
+    } finally {
+      api.close();
     }
   });
 });

@@ -87,7 +87,10 @@ export async function startCluster(options: ClusterOptions & { runDir: RunDir; a
       ...(options.images !== undefined ? { images: options.images } : {}),
     });
     const lbLog = runDir.file("load-balancer.log");
-    const loadBalancer = startLoadBalancer(apiserver, addresses, (line) => appendFileSync(lbLog, `${new Date().toISOString()} ${line}\n`), apiserver.serviceClusterIpRange);
+    const loadBalancer = startLoadBalancer(apiserver, addresses, (line) => appendFileSync(lbLog, `${new Date().toISOString()} ${line}\n`), apiserver.serviceClusterIpRange, {
+      host: nodeIp,
+      port: proxy.port,
+    });
     const started = { kubelet, controllerManager, proxy, dns };
     return {
       kubelet,

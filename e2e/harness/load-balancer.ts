@@ -116,10 +116,10 @@ export function serviceRules(service: Service, address: string, slices: readonly
 
 /**
  * Starts watching Services and EndpointSlices. With `serviceRange` (the API server's service CIDR) every
- * ClusterIP of it is DNATed to its ready endpoints too, as kube-proxy does (except default/kubernetes:
- * pods reach the API server through KUBERNETES_SERVICE_HOST, the node address).
+ * ClusterIP of it is DNATed to its ready endpoints too, as kube-proxy does; default/kubernetes's :443
+ * goes to `apiserverFromPods` (the relay on the node address that KUBERNETES_SERVICE_HOST names).
  */
-export function startLoadBalancer(apiserver: ApiTarget, addresses: HostAddresses, log: (line: string) => void, serviceRange?: string): LoadBalancer {
+export function startLoadBalancer(apiserver: ApiTarget, addresses: HostAddresses, log: (line: string) => void, serviceRange?: string, apiserverFromPods?: { host: string; port: number }): LoadBalancer {
   const nft = nftBinary();
   removeStaleTables(nft);
   const table = `${TABLE_PREFIX}${process.pid}_${Math.floor(Math.random() * 1e6)}`;
@@ -149,7 +149,13 @@ export function startLoadBalancer(apiserver: ApiTarget, addresses: HostAddresses
       [...slices.values()].filter((s) => s.metadata?.namespace === svc.metadata?.namespace && (s.metadata?.["labels"] as Record<string, string> | undefined)?.["kubernetes.io/service-name"] === svc.metadata?.name);
     for (const [k, svc] of services) {
       const clusterIp = (svc.spec as { clusterIP?: string } | undefined)?.clusterIP;
-      if (k !== "default/kubernetes" && clusterIp !== undefined && inServiceRange(clusterIp, serviceRange)) rules.push(...serviceRules(svc, clusterIp, sliceOf(svc)));
+      if (clusterIp === undefined || !inServiceRange(clusterIp, serviceRange)) continue;
+      // The API server's own endpoints name its 127.0.0.1 port; pods reach it through the relay on the node address.
+      if (k === "default/kubernetes") {
+        if (apiserverFromPods !== undefined) rules.push({ address: clusterIp, port: 443, protocol: "tcp", targets: [{ address: apiserverFromPods.host, port: apiserverFromPods.port }] });
+        continue;
+      }
+      rules.push(...serviceRules(svc, clusterIp, sliceOf(svc)));
     }
     for (const [k, svc] of services) {
       if (!isLb(svc)) continue;

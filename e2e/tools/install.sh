@@ -213,8 +213,21 @@ MOD
   rm -rf "$src"
 }
 
+# Upstream Contour's published module in the Go module cache: its examples/render/contour.yaml is what
+# e2e/cluster/quickstart.e2e.test.ts applies to the bed unchanged (read there, never copied here).
+install_upstream_manifests() {
+  local version=${CONTOUR_UPSTREAM_VERSION:-1.33.6}
+  need go "upstream contour $version manifests"
+  local file
+  file="$(go env GOMODCACHE)/github.com/projectcontour/contour@v$version/examples/render/contour.yaml"
+  [ -f "$file" ] && return 0
+  echo "downloading the github.com/projectcontour/contour@v$version module (its quickstart manifest)"
+  GOTOOLCHAIN=local go mod download "github.com/projectcontour/contour@v$version" || fail "upstream contour $version manifests" "go mod download failed"
+  [ -f "$file" ] || fail "upstream contour $version manifests" "$file is missing from the module"
+}
+
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(iproute2 nftables envoy etcd kubernetes gateway-api)
+[ ${#targets[@]} -gt 0 ] || targets=(iproute2 nftables envoy etcd kubernetes gateway-api upstream-manifests)
 for t in "${targets[@]}"; do
   case "$t" in
     envoy) install_envoy ;;
@@ -223,7 +236,8 @@ for t in "${targets[@]}"; do
     iproute2) install_iproute2 ;;
     nftables) install_nftables ;;
     gateway-api) install_gateway_api ;;
-    *) fail "$t" "unknown tool (known: iproute2, nftables, envoy, etcd, kubernetes, gateway-api)" ;;
+    upstream-manifests) install_upstream_manifests ;;
+    *) fail "$t" "unknown tool (known: iproute2, nftables, envoy, etcd, kubernetes, gateway-api, upstream-manifests)" ;;
   esac
 done
 

@@ -9,11 +9,10 @@
 // told apart: both use the same ServiceAccount). Then an Envoy pod is deleted through its preStop hooks
 // and the DaemonSet's next pod serves again. The seconds each step took are printed.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { httpGet, useTestBed, waitFor } from "../harness/index.js";
+import { httpGet, resolveToolFile, useTestBed, waitFor } from "../harness/index.js";
 import type { ApiClient } from "../harness/kubelet/api.js";
 import { adminClient, applyManifests, getOrUndefined, listPods, waitForReadyPods } from "./objects.js";
 
@@ -23,16 +22,10 @@ const APP_NS = "quickstart";
 const ECHO = "registry.k8s.io/gateway-api/echo-basic:v1.5.1";
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
-/** Upstream's quickstart manifest from the Go module cache (make tools downloads the module). */
+/** Upstream's quickstart manifest, from the source of its module that `make tools` downloads. */
 function upstreamManifest(): string {
-  let modcache: string;
-  try {
-    modcache = execFileSync("go", ["env", "GOMODCACHE"], { encoding: "utf8" }).trim();
-  } catch (err) {
-    throw new Error(`the quickstart spec reads upstream's manifest from the Go module cache: \`go env GOMODCACHE\` failed: ${String(err)}`);
-  }
-  const file = join(modcache, `github.com/projectcontour/contour@v${UPSTREAM_VERSION}`, "examples/render/contour.yaml");
-  if (!existsSync(file)) throw new Error(`${file} is missing: run \`make tools\` (it runs go mod download github.com/projectcontour/contour@v${UPSTREAM_VERSION})`);
+  const file = join(resolveToolFile("upstream-contour-src"), "examples", "render", "contour.yaml");
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`make tools\``);
   return readFileSync(file, "utf8");
 }
 

@@ -4,7 +4,6 @@
 // controller computes is accepted by the status subresource. The same manifests then go to upstream
 // v1.33.6's own CRD (read from its Go module, never copied here): both must decide alike.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
@@ -13,28 +12,13 @@ import { invalidExtensionServices, validExtensionServices } from "../../crds/tes
 import { buildExtensionServiceStatus, extensionStatusView, reconcileExtensionService } from "../../controllers/extension/index.js";
 import { cacheOf } from "../../controllers/source/testdata/fixtures.js";
 import { installCrds } from "../fixtures/crds.js";
-import { httpRequest, useTestBed, waitFor, type HttpResponse, type TestBedHandle } from "../harness/index.js";
+import { httpRequest, resolveToolFile, useTestBed, waitFor, type HttpResponse, type TestBedHandle } from "../harness/index.js";
 
 const NAMESPACE = "projectcontour";
 
-/** Upstream's version, as e2e/tools/install-upstream-contour.sh picks it. */
-const UPSTREAM_VERSION = process.env["CONTOUR_UPSTREAM_VERSION"] ?? "1.33.6";
-
-/**
- * Upstream's CRD file, in its Go module (downloaded once into the module cache, never copied here).
- * Only the module's source is needed, not a build; a missing `go` fails the hook naming it.
- */
+/** Upstream's CRD file, in the source of its module that `make tools` downloads (never copied here). */
 function upstreamCrdFile(): string {
-  const module = `github.com/projectcontour/contour@v${UPSTREAM_VERSION}`;
-  let out: string;
-  try {
-    out = execFileSync("go", ["mod", "download", "-json", module], { encoding: "utf8", env: { ...process.env, GOFLAGS: "-mod=mod" }, timeout: 120_000 });
-  } catch (err) {
-    throw new Error(`go mod download ${module} failed (go is needed for upstream's CRDs): ${String(err)}`);
-  }
-  const dir = (JSON.parse(out) as { Dir?: string }).Dir;
-  if (dir === undefined) throw new Error(`go mod download ${module} printed no Dir`);
-  return join(dir, "examples", "contour", "01-crds.yaml");
+  return join(resolveToolFile("upstream-contour-src"), "examples", "contour", "01-crds.yaml");
 }
 
 const collection = `/apis/${GROUP}/${VERSION_V1ALPHA1}/namespaces/${NAMESPACE}/${EXTENSION_SERVICE_PLURAL}`;

@@ -215,15 +215,21 @@ MOD
 
 # Upstream Contour's published module in the Go module cache: its examples/render/contour.yaml is what
 # e2e/cluster/quickstart.e2e.test.ts applies to the bed unchanged (read there, never copied here).
+# The source of upstream Contour's module (quickstart manifest, CRDs): e2e specs compare against it.
+# Only the source is downloaded, never built; its folder is written to tools.env as UPSTREAM_CONTOUR_SRC.
+upstream_contour_src() {
+  echo "$(go env GOMODCACHE)/github.com/projectcontour/contour@v$UPSTREAM_CONTOUR_VERSION"
+}
+
 install_upstream_manifests() {
-  local version=${CONTOUR_UPSTREAM_VERSION:-1.33.6}
-  need go "upstream contour $version manifests"
-  local file
-  file="$(go env GOMODCACHE)/github.com/projectcontour/contour@v$version/examples/render/contour.yaml"
-  [ -f "$file" ] && return 0
-  echo "downloading the github.com/projectcontour/contour@v$version module (its quickstart manifest)"
-  GOTOOLCHAIN=local go mod download "github.com/projectcontour/contour@v$version" || fail "upstream contour $version manifests" "go mod download failed"
-  [ -f "$file" ] || fail "upstream contour $version manifests" "$file is missing from the module"
+  need go "upstream contour $UPSTREAM_CONTOUR_VERSION source"
+  local dir
+  dir=$(upstream_contour_src)
+  [ -f "$dir/examples/render/contour.yaml" ] && [ -f "$dir/examples/contour/01-crds.yaml" ] && return 0
+  echo "downloading the github.com/projectcontour/contour@v$UPSTREAM_CONTOUR_VERSION module (its quickstart manifest and CRDs)"
+  GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod download "github.com/projectcontour/contour@v$UPSTREAM_CONTOUR_VERSION" \
+    || fail "upstream contour $UPSTREAM_CONTOUR_VERSION source" "go mod download failed"
+  [ -f "$dir/examples/render/contour.yaml" ] || fail "upstream contour $UPSTREAM_CONTOUR_VERSION source" "$dir/examples/render/contour.yaml is missing from the module"
 }
 
 targets=("$@")
@@ -252,4 +258,5 @@ ECHO_BASIC_BIN=$tools/gateway-api-$GATEWAY_API_VERSION/bin/echo-basic
 GATEWAY_API_CONFORMANCE_BIN=$tools/gateway-api-$GATEWAY_API_VERSION/bin/conformance.test
 GATEWAY_API_CRDS=$tools/gateway-api-$GATEWAY_API_VERSION/experimental-install.yaml
 GATEWAY_API_BASE_MANIFESTS=$tools/gateway-api-$GATEWAY_API_VERSION/base-manifests.yaml
+UPSTREAM_CONTOUR_SRC=$(upstream_contour_src)
 ENV

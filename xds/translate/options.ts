@@ -6,6 +6,18 @@
 /** Access log of the HTTP and TCP proxies: Envoy's default text format, JSON lines, or none. */
 export type AccessLogFormat = "envoy" | "json" | "off";
 
+/** Response compression of the HTTP listeners (upstream's `compression.algorithm`). */
+export type CompressionAlgorithm = "gzip" | "brotli" | "zstd" | "disabled";
+
+/** What Envoy does with the Server response header (upstream's `serverHeaderTransformation`). */
+export type ServerHeaderTransformation = "overwrite" | "append_if_absent" | "pass_through";
+
+/**
+ * A timeout in milliseconds: 0 disables it; null leaves Envoy's own default (the field is not
+ * emitted), as upstream does for a timeout its config file leaves empty.
+ */
+export type TimeoutMs = number | null;
+
 /** Settings of translateModel; every field is optional and defaults as upstream Contour does. */
 export interface TranslateOptions {
   /** Address the plain-HTTP listener binds (default 0.0.0.0). */
@@ -22,6 +34,38 @@ export interface TranslateOptions {
   readonly useProxyProtocol?: boolean;
   /** How long a downstream connection may stay open without requests, in ms (default 60 s). */
   readonly connectionIdleTimeoutMs?: number;
+  /** Merge adjacent slashes of the path before routing (default true; upstream's `disableMergeSlashes` turns it off). */
+  readonly mergeSlashes?: boolean;
+  /** Compress responses with this algorithm (default gzip, as upstream). */
+  readonly compression?: CompressionAlgorithm;
+  /** The Server response header (default overwrite: Envoy names itself). */
+  readonly serverHeaderTransformation?: ServerHeaderTransformation;
+  /** Whole-request timeout of the HCM (default 0: none, per-route timeouts govern). */
+  readonly requestTimeoutMs?: TimeoutMs;
+  /** Idle time allowed on one stream (default null: Envoy's 5 min). */
+  readonly streamIdleTimeoutMs?: TimeoutMs;
+  /** Longest life of a downstream connection (default null: unlimited). */
+  readonly maxConnectionDurationMs?: TimeoutMs;
+  /** Wait for the peer to close after Envoy's last write (default null: Envoy's 1 s). */
+  readonly delayedCloseTimeoutMs?: TimeoutMs;
+  /** Between Envoy's GOAWAY "draining" notice and the final one (default null: Envoy's 5 s). */
+  readonly connectionShutdownGracePeriodMs?: TimeoutMs;
+  /** Connect timeout of upstream clusters that do not set their own, in ms (default 2 s). */
+  readonly connectTimeoutMs?: number;
+  /** Allow HTTP/1.1 requests carrying both Content-Length and chunked encoding (default true, as upstream). */
+  readonly allowChunkedLength?: boolean;
+  /** Proxies in front of Envoy whose X-Forwarded-For entries are trusted (default 0). */
+  readonly numTrustedHops?: number;
+  /** Requests one downstream connection may carry before it is closed (default null: unlimited). */
+  readonly maxRequestsPerConnection?: number | null;
+  /** HTTP/2 concurrent streams per downstream connection (default null: Envoy's). */
+  readonly http2MaxConcurrentStreams?: number | null;
+  /** Buffer limit of each downstream connection in bytes (default null: Envoy's 1 MiB). */
+  readonly perConnectionBufferLimitBytes?: number | null;
+  /** Balance accepted connections exactly across Envoy's worker threads (default false). */
+  readonly exactConnectionBalance?: boolean;
+  /** Strip a trailing dot from the Host header before routing (default false). */
+  readonly stripTrailingHostDot?: boolean;
 }
 
 /** TranslateOptions with every default filled in. */
@@ -37,5 +81,21 @@ export function resolveOptions(options: TranslateOptions = {}): ResolvedOptions 
     accessLog: options.accessLog ?? "envoy",
     useProxyProtocol: options.useProxyProtocol ?? false,
     connectionIdleTimeoutMs: options.connectionIdleTimeoutMs ?? 60_000,
+    mergeSlashes: options.mergeSlashes ?? true,
+    compression: options.compression ?? "gzip",
+    serverHeaderTransformation: options.serverHeaderTransformation ?? "overwrite",
+    requestTimeoutMs: options.requestTimeoutMs === undefined ? 0 : options.requestTimeoutMs,
+    streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? null,
+    maxConnectionDurationMs: options.maxConnectionDurationMs ?? null,
+    delayedCloseTimeoutMs: options.delayedCloseTimeoutMs ?? null,
+    connectionShutdownGracePeriodMs: options.connectionShutdownGracePeriodMs ?? null,
+    connectTimeoutMs: options.connectTimeoutMs ?? 2_000,
+    allowChunkedLength: options.allowChunkedLength ?? true,
+    numTrustedHops: options.numTrustedHops ?? 0,
+    maxRequestsPerConnection: options.maxRequestsPerConnection ?? null,
+    http2MaxConcurrentStreams: options.http2MaxConcurrentStreams ?? null,
+    perConnectionBufferLimitBytes: options.perConnectionBufferLimitBytes ?? null,
+    exactConnectionBalance: options.exactConnectionBalance ?? false,
+    stripTrailingHostDot: options.stripTrailingHostDot ?? false,
   };
 }

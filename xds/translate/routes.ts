@@ -3,6 +3,11 @@
  * redirect where the model asks for one), and one `https/<fqdn>` per secure host, so each SNI
  * filter chain sees only its own host's routes. For delta streams, also each plain-HTTP host as a
  * VHDS resource and an `ingress_http` that names them (translateVhds).
+ *
+ * Each `https/<fqdn>` also holds a catch-all host answering 421 Misdirected Request (RFC 9110
+ * 15.5.20): a client that reuses a TLS connection for another host, or names another host than
+ * its SNI, is told so rather than given the SNI host's routes or a 404. Upstream Contour does this
+ * with a Lua filter comparing Host and SNI; a route-level catch-all needs no script.
  */
 import { create } from "@bufbuild/protobuf";
 import type { MessageInitShape } from "@bufbuild/protobuf";
@@ -106,10 +111,29 @@ export function translateVhds(
   return { virtualHosts, deltaRoutes };
 }
 
+/** Name of the catch-all virtual host of every `https/<fqdn>` route configuration. */
+export const MISDIRECTED_VHOST_NAME = "misdirected";
+
+/** The 421 for any Host but the SNI host's own names (Envoy tries exact and wildcard domains before "*"). */
+const MISDIRECTED_VHOST: EnvoyVirtualHost = create(VirtualHostSchema, {
+  name: MISDIRECTED_VHOST_NAME,
+  domains: ["*"],
+  routes: [
+    {
+      match: { pathSpecifier: { case: "prefix", value: "/" } },
+      action: { case: "directResponse", value: { status: 421, body: { specifier: { case: "inlineString", value: "misdirected request\n" } } } },
+    },
+  ],
+});
+
 /** Every route configuration the listeners refer to, sorted by name. */
 export function translateRouteConfigs(model: Model, translateHost: VirtualHostTranslation = translateVirtualHost): RouteConfiguration[] {
   const hosts = routableVirtualHosts(model);
   const http = routeConfiguration(HTTP_ROUTE_CONFIG_NAME, hosts.map((v) => translateHost(v, "http")));
-  const https = hosts.filter(isSecureHost).map((v) => routeConfiguration(httpsRouteConfigName(v.fqdn), [translateHost(v, "https")]));
+  const https = hosts.filter(isSecureHost).map((v) => {
+    const own = translateHost(v, "https");
+    // Envoy refuses two hosts claiming "*"; a host that is "*" itself has nothing to misdirect.
+    return routeConfiguration(httpsRouteConfigName(v.fqdn), own.domains.includes("*") ? [own] : [own, MISDIRECTED_VHOST]);
+  });
   return [http, ...https].sort((a, b) => compareStrings(a.name, b.name));
 }

@@ -31,11 +31,20 @@ function proxyProtocolFilters(options: ResolvedOptions): ListenerFilter[] {
   return [create(ListenerFilterSchema, { name: EnvoyExtension.proxyProtocol, configType: { case: "typedConfig", value: typed(ProxyProtocolSchema, {}) } })];
 }
 
+// Connection-level settings of both listeners (upstream's `listener.*` keys); absent: Envoy's defaults.
+function connectionSettings(options: ResolvedOptions) {
+  return {
+    ...(options.perConnectionBufferLimitBytes === null ? {} : { perConnectionBufferLimitBytes: options.perConnectionBufferLimitBytes }),
+    ...(options.exactConnectionBalance ? { connectionBalanceConfig: { balanceType: { case: "exactBalance" as const, value: {} } } } : {}),
+  };
+}
+
 /** The plain-HTTP listener; always present, since redirects to HTTPS are served from it too. */
 export function translateHttpListener(options: ResolvedOptions): Listener {
   return create(ListenerSchema, {
     name: HTTP_LISTENER_NAME,
     address: socketAddress(options.httpAddress, options.httpPort),
+    ...connectionSettings(options),
     listenerFilters: proxyProtocolFilters(options),
     filterChains: [{ filters: [translateHttpConnectionManager({ statPrefix: HTTP_LISTENER_NAME, routeConfigName: HTTP_ROUTE_CONFIG_NAME }, options)] }],
   });
@@ -81,6 +90,7 @@ export function translateHttpsListener(
   return create(ListenerSchema, {
     name: HTTPS_LISTENER_NAME,
     address: socketAddress(options.httpsAddress, options.httpsPort),
+    ...connectionSettings(options),
     listenerFilters: [...proxyProtocolFilters(options), tlsInspector],
     filterChains: sorted,
   });

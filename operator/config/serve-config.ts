@@ -1,5 +1,6 @@
 // The typed settings of `contour serve`, built from merged raw values and validated in one pass so the
 // user sees every problem at once rather than one per restart.
+import type { TranslateOptions } from "../../xds/translate/index.js";
 import { parseDuration } from "./duration.js";
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain, isHostname, isIpAddress, isWildcardAddress } from "./names.js";
 import { SETTINGS, findSetting, type RawSettings, type SettingSpec } from "./settings.js";
@@ -56,6 +57,8 @@ export interface ServeConfig {
   /** Rate of status writes to the API server. */
   readonly kubernetesClient: { readonly qps: number; readonly burst: number };
   readonly log: { readonly level: LogLevelName; readonly format: "json" | "text" };
+  /** What Envoy is sent beyond the listener addresses: flags here, upstream file keys added by loadServeConfig. */
+  readonly envoy: TranslateOptions;
 }
 
 // Converts raw text per setting, collecting messages instead of throwing.
@@ -238,8 +241,8 @@ export function buildServeConfig(raw: RawSettings): { config: ServeConfig } | { 
     leaderElection,
     http,
     log: { level: logLevel(r), format: r.enumValue<"json" | "text">("log-format") },
+    envoy: { accessLog: r.enumValue<"envoy" | "json">("accesslog-format"), useProxyProtocol: r.boolean("use-proxy-protocol") },
   };
-  r.enumValue<string>("accesslog-format");
   const disabled = r.list("disable-feature");
   const features = findSetting("disable-feature")?.values ?? [];
   for (const f of disabled) r.check(features.includes(f), "disable-feature", `"${f}" is not one of ${features.join(", ")}`);

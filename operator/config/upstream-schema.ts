@@ -1,14 +1,24 @@
 // The keys of upstream Contour v1.33's config file (pkg/config/parameters.go: nested YAML), each with
-// its type, its upstream default and, where this controller implements it, the setting it sets.
+// its type, its upstream default and, where this controller implements it, the setting it sets or
+// `applied` (its value goes to envoy-options.ts, which turns it into the translator's options).
 
 /** How one key of the upstream file is read. */
 export type UpstreamKey =
-  | { readonly t: "bool" | "string" | "int" | "number" | "list" | "map" | "any"; readonly values?: readonly string[]; readonly default?: unknown; readonly setting?: string }
+  | {
+      readonly t: "bool" | "string" | "int" | "number" | "list" | "map" | "any";
+      readonly values?: readonly string[];
+      readonly default?: unknown;
+      readonly setting?: string;
+      /** Takes effect through envoy-options.ts. */
+      readonly applied?: true;
+    }
   | { readonly t: "object"; readonly children: Readonly<Record<string, UpstreamKey>> };
 
-const str = (extra: { values?: readonly string[]; default?: unknown; setting?: string } = {}): UpstreamKey => ({ t: "string", ...extra });
+const str = (extra: { values?: readonly string[]; default?: unknown; setting?: string; applied?: true } = {}): UpstreamKey => ({ t: "string", ...extra });
 const bool = (setting?: string): UpstreamKey => ({ t: "bool", default: false, ...(setting === undefined ? {} : { setting }) });
-const int = (extra: { default?: unknown; setting?: string } = {}): UpstreamKey => ({ t: "int", ...extra });
+const int = (extra: { default?: unknown; setting?: string; applied?: true } = {}): UpstreamKey => ({ t: "int", ...extra });
+const applied = { applied: true } as const;
+const appliedBool: UpstreamKey = { t: "bool", default: false, applied: true };
 const list: UpstreamKey = { t: "list" };
 const obj = (children: Record<string, UpstreamKey>): UpstreamKey => ({ t: "object", children });
 const namespacedName = obj({ name: str(), namespace: str() });
@@ -37,21 +47,21 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
   "accesslog-format": str({ values: ["envoy", "json"], setting: "accesslog-format" }),
   "accesslog-format-string": str(),
   "json-fields": list,
-  "accesslog-level": str({ values: ["info", "error", "critical", "disabled"], default: "info" }),
+  "accesslog-level": str({ values: ["info", "error", "critical", "disabled"], default: "info", ...applied }),
   tls: obj({ ...protocol, "fallback-certificate": namespacedName, "envoy-client-certificate": namespacedName }),
   disablePermitInsecure: bool(),
-  disableAllowChunkedLength: bool(),
-  disableMergeSlashes: bool(),
-  compression: obj({ algorithm: str({ values: ["gzip", "brotli", "zstd", "disabled"], default: "gzip" }) }),
-  serverHeaderTransformation: str({ values: ["overwrite", "append_if_absent", "pass_through"], default: "overwrite" }),
+  disableAllowChunkedLength: appliedBool,
+  disableMergeSlashes: appliedBool,
+  compression: obj({ algorithm: str({ values: ["gzip", "brotli", "zstd", "disabled"], default: "gzip", ...applied }) }),
+  serverHeaderTransformation: str({ values: ["overwrite", "append_if_absent", "pass_through"], default: "overwrite", ...applied }),
   enableExternalNameService: bool(),
   timeouts: obj({
-    "request-timeout": str(),
-    "connection-idle-timeout": str({ default: "60s" }),
-    "stream-idle-timeout": str(),
-    "max-connection-duration": str(),
-    "delayed-close-timeout": str(),
-    "connection-shutdown-grace-period": str(),
+    "request-timeout": str(applied),
+    "connection-idle-timeout": str({ default: "60s", ...applied }),
+    "stream-idle-timeout": str(applied),
+    "max-connection-duration": str(applied),
+    "delayed-close-timeout": str(applied),
+    "connection-shutdown-grace-period": str(applied),
     "connect-timeout": str({ default: "2s" }),
   }),
   policy: obj({ "request-headers": headers, "response-headers": headers, applyToIngress: bool() }),
@@ -65,14 +75,14 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
     "circuit-breakers": { t: "any" },
     "upstream-tls": obj(protocol),
   }),
-  network: obj({ "num-trusted-hops": int({ default: 0 }), "admin-port": int({ default: 9001 }), "strip-trailing-host-dot": bool() }),
+  network: obj({ "num-trusted-hops": int({ default: 0, ...applied }), "admin-port": int({ default: 9001 }), "strip-trailing-host-dot": appliedBool }),
   listener: obj({
-    "connection-balancer": str({ values: ["", "exact"] }),
-    "max-requests-per-connection": int(),
-    "per-connection-buffer-limit-bytes": int(),
+    "connection-balancer": str({ values: ["", "exact"], ...applied }),
+    "max-requests-per-connection": int(applied),
+    "per-connection-buffer-limit-bytes": int(applied),
     "socket-options": obj({ tos: int({ default: 0 }), "traffic-class": int({ default: 0 }) }),
     "max-requests-per-io-cycle": int(),
-    "http2-max-concurrent-streams": int(),
+    "http2-max-concurrent-streams": int(applied),
     "max-connections-per-listener": int(),
   }),
   rateLimitService: obj({

@@ -45,6 +45,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     ingressClassName: config.ingress.className,
     rootNamespaces: config.rootNamespaces,
     translate: {
+      ...config.envoy,
       httpAddress: config.envoyListeners.http.address,
       httpPort: config.envoyListeners.http.port,
       httpsAddress: config.envoyListeners.https.address,

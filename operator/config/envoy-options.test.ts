@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { loadServeConfig, type LoadServeConfigResult } from "./load-serve-config.js";
+import { parseUpstreamTimeout } from "./envoy-options.js";
+
+const file = (text: string) => (path: string) => {
+  if (path !== "/c.yaml") throw new Error(`ENOENT: ${path}`);
+  return text;
+};
+
+function load(text: string, flags: string[] = []): LoadServeConfigResult {
+  return loadServeConfig(["--insecure", "-c", "/c.yaml", ...flags], file(text));
+}
+
+function ok(result: LoadServeConfigResult) {
+  if (!("config" in result)) assert.fail(`expected a config, got ${JSON.stringify(result)}`);
+  return result;
+}
+
+describe("upstream config-file keys that take effect in Envoy", () => {
+  it("leaves every option at the translator's default when the file sets none", () => {
+    const { config, warnings } = ok(load("{}\n"));
+    assert.deepEqual(config.envoy, { accessLog: "envoy", useProxyProtocol: false });
+    assert.deepEqual(warnings, []);
+  });
+
+  it("maps each key to its option, without a not-implemented warning", () => {
+    const { config, warnings } = ok(
+      load(
+        [
+          "disableMergeSlashes: true",
+          "disableAllowChunkedLength: true",
+          "serverHeaderTransformation: pass_through",
+          "compression:",
+          "  algorithm: brotli",
+          "timeouts:",
+          "  request-timeout: 30s",
+          "  connection-idle-timeout: infinity",
+          "  stream-idle-timeout: 5m",
+          "  max-connection-duration: 1h",
+          "  delayed-close-timeout: 0s",
+          "  connection-shutdown-grace-period: 10s",
+          "network:",
+          "  num-trusted-hops: 2",
+          "  strip-trailing-host-dot: true",
+          "listener:",
+          "  connection-balancer: exact",
+          "  max-requests-per-connection: 100",
+          "  per-connection-buffer-limit-bytes: 32768",
+          "  http2-max-concurrent-streams: 50",
+          "accesslog-format: json",
+          "",
+        ].join("\n"),
+        ["--use-proxy-protocol"],
+      ),
+    );
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(config.envoy, {
+      accessLog: "json",
+      useProxyProtocol: true,
+      mergeSlashes: false,
+      allowChunkedLength: false,
+      serverHeaderTransformation: "pass_through",
+      compression: "brotli",
+      requestTimeoutMs: 30_000,
+      connectionIdleTimeoutMs: 0,
+      streamIdleTimeoutMs: 300_000,
+      maxConnectionDurationMs: 3_600_000,
+      delayedCloseTimeoutMs: 0,
+      connectionShutdownGracePeriodMs: 10_000,
+      numTrustedHops: 2,
+      stripTrailingHostDot: true,
+      exactConnectionBalance: true,
+      maxRequestsPerConnection: 100,
+      perConnectionBufferLimitBytes: 32768,
+      http2MaxConcurrentStreams: 50,
+    });
+  });
+
+  it("turns the access log off with accesslog-level: disabled, and warns for the levels not implemented", () => {
+    assert.equal(ok(load("accesslog-level: disabled\n")).config.envoy.accessLog, "off");
+    const { config, warnings } = ok(load("accesslog-level: error\n"));
+    assert.equal(config.envoy.accessLog, "envoy");
+    assert.deepEqual(warnings, ['accesslog-level in /c.yaml: accepted but not implemented yet (only "info" and "disabled" take effect); ignored']);
+  });
+
+  it("refuses bad values, naming the key", () => {
+    const result = load("timeouts:\n  request-timeout: soon\nlistener:\n  http2-max-concurrent-streams: 0\ncompression:\n  algorithm: lzma\n");
+    if (!("errors" in result)) assert.fail("expected errors");
+    assert.deepEqual(result.errors.sort(), [
+      'compression.algorithm in /c.yaml: must be one of gzip, brotli, zstd, disabled; got "lzma"',
+      "listener.http2-max-concurrent-streams in /c.yaml: must be at least 1 (leave it out for Envoy's default)",
+      'timeouts.request-timeout in /c.yaml: must be a duration such as "30s", or "infinity"; got "soon"',
+    ]);
+  });
+
+  it("reads timeouts as upstream does", () => {
+    assert.equal(parseUpstreamTimeout(""), null);
+    assert.equal(parseUpstreamTimeout("infinity"), 0);
+    assert.equal(parseUpstreamTimeout("infinite"), 0);
+    assert.equal(parseUpstreamTimeout("0s"), 0);
+    assert.equal(parseUpstreamTimeout("1m30s"), 90_000);
+    assert.equal(parseUpstreamTimeout("90"), undefined);
+  });
+});

@@ -1,0 +1,108 @@
+// Upstream config-file keys that change what Envoy is sent, turned into the translator's options.
+// Values arrive type-checked by parse-config-file.ts (and enumerations checked against upstream's);
+// here they are converted, with upstream's own rules for timeouts and limits.
+import type { CompressionAlgorithm, ServerHeaderTransformation, TimeoutMs, TranslateOptions } from "../../xds/translate/index.js";
+import { parseDuration } from "./duration.js";
+
+/** A key of the upstream file that takes effect, as read: its value and where it came from. */
+export interface AppliedValue {
+  readonly value: unknown;
+  /** e.g. "timeouts.request-timeout in /config/contour.yaml". */
+  readonly source: string;
+}
+
+/** Applied upstream keys by dotted path ("timeouts.request-timeout"). */
+export type AppliedValues = ReadonlyMap<string, AppliedValue>;
+
+/** The translator's options from the applied upstream keys, or what is wrong with them. */
+export interface EnvoyOptionsResult {
+  readonly options: TranslateOptions;
+  readonly errors: string[];
+  readonly warnings: string[];
+}
+
+/** Upstream's timeout syntax: empty is Envoy's default, "infinity"/"infinite" (or 0) disables, else a Go duration. */
+export function parseUpstreamTimeout(text: string): TimeoutMs | undefined {
+  const trimmed = text.trim();
+  if (trimmed === "") return null;
+  if (trimmed === "infinity" || trimmed === "infinite") return 0;
+  const ms = parseDuration(trimmed);
+  return ms === undefined || ms < 0 ? undefined : ms;
+}
+
+/** The timeouts.* keys and the option each sets. */
+const TIMEOUTS: Readonly<Record<string, keyof TranslateOptions>> = {
+  "timeouts.request-timeout": "requestTimeoutMs",
+  "timeouts.stream-idle-timeout": "streamIdleTimeoutMs",
+  "timeouts.max-connection-duration": "maxConnectionDurationMs",
+  "timeouts.delayed-close-timeout": "delayedCloseTimeoutMs",
+  "timeouts.connection-shutdown-grace-period": "connectionShutdownGracePeriodMs",
+};
+
+/** Upstream keys whose value is a positive limit (upstream refuses 0), and the option each sets. */
+const LIMITS: Readonly<Record<string, keyof TranslateOptions>> = {
+  "listener.max-requests-per-connection": "maxRequestsPerConnection",
+  "listener.per-connection-buffer-limit-bytes": "perConnectionBufferLimitBytes",
+  "listener.http2-max-concurrent-streams": "http2MaxConcurrentStreams",
+};
+
+/** Builds the translator's options from the applied upstream keys. */
+export function buildEnvoyOptions(applied: AppliedValues): EnvoyOptionsResult {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const options: Record<string, unknown> = {};
+  for (const [key, { value, source }] of applied) {
+    const option = TIMEOUTS[key];
+    if (option !== undefined) {
+      const ms = parseUpstreamTimeout(String(value));
+      if (ms === undefined) errors.push(`${source}: must be a duration such as "30s", or "infinity"; got ${JSON.stringify(value)}`);
+      else if (ms !== null) options[option] = ms;
+      continue;
+    }
+    const limit = LIMITS[key];
+    if (limit !== undefined) {
+      if (value === 0) errors.push(`${source}: must be at least 1 (leave it out for Envoy's default)`);
+      else if ((value as number) > 0xffff_ffff) errors.push(`${source}: must be at most ${0xffff_ffff}`);
+      else options[limit] = value;
+      continue;
+    }
+    switch (key) {
+      case "timeouts.connection-idle-timeout": {
+        const ms = parseUpstreamTimeout(String(value));
+        if (ms === undefined) errors.push(`${source}: must be a duration such as "60s", or "infinity"; got ${JSON.stringify(value)}`);
+        else if (ms !== null) options["connectionIdleTimeoutMs"] = ms;
+        break;
+      }
+      case "compression.algorithm":
+        options["compression"] = value as CompressionAlgorithm;
+        break;
+      case "serverHeaderTransformation":
+        options["serverHeaderTransformation"] = value as ServerHeaderTransformation;
+        break;
+      case "disableMergeSlashes":
+        options["mergeSlashes"] = value !== true;
+        break;
+      case "disableAllowChunkedLength":
+        options["allowChunkedLength"] = value !== true;
+        break;
+      case "network.num-trusted-hops":
+        if ((value as number) > 0xffff_ffff) errors.push(`${source}: must be at most ${0xffff_ffff}`);
+        else options["numTrustedHops"] = value;
+        break;
+      case "network.strip-trailing-host-dot":
+        options["stripTrailingHostDot"] = value === true;
+        break;
+      case "listener.connection-balancer":
+        options["exactConnectionBalance"] = value === "exact";
+        break;
+      case "accesslog-level":
+        // "disabled" turns the access log off; filtering by response class is not implemented yet.
+        if (value === "disabled") options["accessLog"] = "off";
+        else if (value !== "info") warnings.push(`${source}: accepted but not implemented yet (only "info" and "disabled" take effect); ignored`);
+        break;
+      default:
+        throw new Error(`BUG: upstream key ${key} is marked applied but has no mapping`);
+    }
+  }
+  return { options: options as TranslateOptions, errors, warnings };
+}

@@ -47,6 +47,9 @@ describe("upstream config-file keys that take effect in Envoy", () => {
           "  max-requests-per-connection: 100",
           "  per-connection-buffer-limit-bytes: 32768",
           "  http2-max-concurrent-streams: 50",
+          "cluster:",
+          "  max-requests-per-connection: 10",
+          "  per-connection-buffer-limit-bytes: 65536",
           "accesslog-format: json",
           "",
         ].join("\n"),
@@ -73,6 +76,8 @@ describe("upstream config-file keys that take effect in Envoy", () => {
       maxRequestsPerConnection: 100,
       perConnectionBufferLimitBytes: 32768,
       http2MaxConcurrentStreams: 50,
+      clusterMaxRequestsPerConnection: 10,
+      clusterPerConnectionBufferLimitBytes: 65536,
     });
   });
 

@@ -44,6 +44,8 @@ const LIMITS: Readonly<Record<string, keyof TranslateOptions>> = {
   "listener.max-requests-per-connection": "maxRequestsPerConnection",
   "listener.per-connection-buffer-limit-bytes": "perConnectionBufferLimitBytes",
   "listener.http2-max-concurrent-streams": "http2MaxConcurrentStreams",
+  "cluster.max-requests-per-connection": "clusterMaxRequestsPerConnection",
+  "cluster.per-connection-buffer-limit-bytes": "clusterPerConnectionBufferLimitBytes",
 };
 
 /** Builds the translator's options from the applied upstream keys. */

@@ -70,8 +70,8 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
   "default-http-versions": list,
   cluster: obj({
     "dns-lookup-family": str({ values: ["auto", "v4", "v6", "all"], default: "auto" }),
-    "max-requests-per-connection": int(),
-    "per-connection-buffer-limit-bytes": int(),
+    "max-requests-per-connection": int(applied),
+    "per-connection-buffer-limit-bytes": int(applied),
     "circuit-breakers": { t: "any" },
     "upstream-tls": obj(protocol),
   }),

@@ -66,6 +66,10 @@ export interface TranslateOptions {
   readonly exactConnectionBalance?: boolean;
   /** Strip a trailing dot from the Host header before routing (default false). */
   readonly stripTrailingHostDot?: boolean;
+  /** Requests one upstream connection may carry (upstream's `cluster.max-requests-per-connection`; default null: unlimited). */
+  readonly clusterMaxRequestsPerConnection?: number | null;
+  /** Buffer limit of each upstream connection in bytes (default null: Envoy's 1 MiB). */
+  readonly clusterPerConnectionBufferLimitBytes?: number | null;
 }
 
 /** TranslateOptions with every default filled in. */
@@ -97,5 +101,7 @@ export function resolveOptions(options: TranslateOptions = {}): ResolvedOptions 
     perConnectionBufferLimitBytes: options.perConnectionBufferLimitBytes ?? null,
     exactConnectionBalance: options.exactConnectionBalance ?? false,
     stripTrailingHostDot: options.stripTrailingHostDot ?? false,
+    clusterMaxRequestsPerConnection: options.clusterMaxRequestsPerConnection ?? null,
+    clusterPerConnectionBufferLimitBytes: options.clusterPerConnectionBufferLimitBytes ?? null,
   };
 }

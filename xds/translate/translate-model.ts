@@ -6,7 +6,7 @@ import type { V1EndpointSlice } from "@kubernetes/client-node";
 import type { Listener } from "../gen/envoy/config/listener/v3/listener_pb.js";
 import type { Model } from "../../controllers/model/model.js";
 import type { EnvoyResources } from "../resources.js";
-import { translateClusters } from "./clusters.js";
+import { translateCluster, translateClusters } from "./clusters.js";
 import { edsNamesOf, translateEndpoints } from "./endpoints.js";
 import { translateHttpListener, translateHttpsListener } from "./listeners.js";
 import type { TranslateOptions } from "./options.js";
@@ -24,7 +24,7 @@ export function translateModel(model: Model, endpoints: readonly V1EndpointSlice
   return {
     listeners: listeners.sort((a, b) => compareStrings(a.name, b.name)),
     routes,
-    clusters: translateClusters(model.clusters),
+    clusters: translateClusters(model.clusters, (c) => translateCluster(c, resolved)),
     endpoints: translateEndpoints(edsNamesOf(model), endpoints),
     secrets: translateSecrets(model.secrets),
     ...translateVhds(model, routes),

@@ -50,6 +50,9 @@ describe("upstream config-file keys that take effect in Envoy", () => {
           "cluster:",
           "  max-requests-per-connection: 10",
           "  per-connection-buffer-limit-bytes: 65536",
+          "tls:",
+          "  minimum-protocol-version: \"1.3\"",
+          "  cipher-suites: [ECDHE-RSA-AES256-GCM-SHA384, \"[ECDHE-ECDSA-AES128-GCM-SHA256|ECDHE-ECDSA-CHACHA20-POLY1305]\"]",
           "accesslog-format: json",
           "",
         ].join("\n"),
@@ -78,6 +81,8 @@ describe("upstream config-file keys that take effect in Envoy", () => {
       http2MaxConcurrentStreams: 50,
       clusterMaxRequestsPerConnection: 10,
       clusterPerConnectionBufferLimitBytes: 65536,
+      tlsMinimumProtocolVersion: "1.3",
+      tlsCipherSuites: ["ECDHE-RSA-AES256-GCM-SHA384", "[ECDHE-ECDSA-AES128-GCM-SHA256|ECDHE-ECDSA-CHACHA20-POLY1305]"],
     });
   });
 
@@ -89,12 +94,17 @@ describe("upstream config-file keys that take effect in Envoy", () => {
   });
 
   it("refuses bad values, naming the key", () => {
-    const result = load("timeouts:\n  request-timeout: soon\nlistener:\n  http2-max-concurrent-streams: 0\ncompression:\n  algorithm: lzma\n");
+    const result = load(
+      "timeouts:\n  request-timeout: soon\nlistener:\n  http2-max-concurrent-streams: 0\ncompression:\n  algorithm: lzma\n" +
+        'tls:\n  minimum-protocol-version: "1.3"\n  maximum-protocol-version: "1.2"\n  cipher-suites: [RC4-MD5]\n',
+    );
     if (!("errors" in result)) assert.fail("expected errors");
     assert.deepEqual(result.errors.sort(), [
       'compression.algorithm in /c.yaml: must be one of gzip, brotli, zstd, disabled; got "lzma"',
       "listener.http2-max-concurrent-streams in /c.yaml: must be at least 1 (leave it out for Envoy's default)",
       'timeouts.request-timeout in /c.yaml: must be a duration such as "30s", or "infinity"; got "soon"',
+      'tls.cipher-suites in /c.yaml: invalid cipher suites ["RC4-MD5"]',
+      "tls.minimum-protocol-version: 1.3 is above tls.maximum-protocol-version 1.2",
     ]);
   });
 

@@ -48,6 +48,18 @@ const LIMITS: Readonly<Record<string, keyof TranslateOptions>> = {
   "cluster.per-connection-buffer-limit-bytes": "clusterPerConnectionBufferLimitBytes",
 };
 
+/** Cipher names upstream Contour accepts in `tls.cipher-suites` (alone or in a `[a|b]` equal-preference group). */
+const VALID_CIPHERS: ReadonlySet<string> = new Set([
+  "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305", "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
+  "ECDHE-ECDSA-AES128-SHA", "ECDHE-RSA-AES128-SHA", "AES128-GCM-SHA256", "AES128-SHA", "ECDHE-ECDSA-AES256-GCM-SHA384",
+  "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-AES256-SHA", "ECDHE-RSA-AES256-SHA", "AES256-GCM-SHA384", "AES256-SHA",
+]);
+
+function isValidCipher(spec: string): boolean {
+  const group = spec.startsWith("[") && spec.endsWith("]") ? spec.slice(1, -1).split("|") : [spec];
+  return group.every((c) => VALID_CIPHERS.has(c));
+}
+
 /** Builds the translator's options from the applied upstream keys. */
 export function buildEnvoyOptions(applied: AppliedValues): EnvoyOptionsResult {
   const errors: string[] = [];
@@ -97,6 +109,20 @@ export function buildEnvoyOptions(applied: AppliedValues): EnvoyOptionsResult {
       case "listener.connection-balancer":
         options["exactConnectionBalance"] = value === "exact";
         break;
+      case "tls.minimum-protocol-version":
+        if (value !== "") options["tlsMinimumProtocolVersion"] = String(value);
+        break;
+      case "tls.maximum-protocol-version":
+        if (value !== "") options["tlsMaximumProtocolVersion"] = String(value);
+        break;
+      case "tls.cipher-suites": {
+        // Envoy would refuse the whole listener over one unknown name: refused here instead, as upstream does.
+        const suites = [...new Set((value as unknown[]).map((v) => String(v).trim()))];
+        const invalid = suites.filter((c) => !isValidCipher(c));
+        if (invalid.length > 0) errors.push(`${source}: invalid cipher suites ${JSON.stringify(invalid)}`);
+        else if (suites.length > 0) options["tlsCipherSuites"] = suites;
+        break;
+      }
       case "accesslog-level":
         // "disabled" turns the access log off; filtering by response class is not implemented yet.
         if (value === "disabled") options["accessLog"] = "off";
@@ -106,5 +132,8 @@ export function buildEnvoyOptions(applied: AppliedValues): EnvoyOptionsResult {
         throw new Error(`BUG: upstream key ${key} is marked applied but has no mapping`);
     }
   }
+  const min = options["tlsMinimumProtocolVersion"] ?? "1.2";
+  const max = options["tlsMaximumProtocolVersion"] ?? "1.3";
+  if (String(min) > String(max)) errors.push(`tls.minimum-protocol-version: ${String(min)} is above tls.maximum-protocol-version ${String(max)}`);
   return { options: options as TranslateOptions, errors, warnings };
 }

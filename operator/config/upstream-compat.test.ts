@@ -113,7 +113,7 @@ describe("upstream Contour v1.33.6 compatibility", () => {
       "  request-timeout: 30s", // implemented: no warning
       "  connect-timeout: 5s",
       "tls:",
-      "  minimum-protocol-version: \"1.3\"",
+      "  minimum-protocol-version: \"1.3\"", // implemented: no warning
       "  fallback-certificate:",
       "    name: fallback",
       "    namespace: projectcontour",
@@ -128,13 +128,13 @@ describe("upstream Contour v1.33.6 compatibility", () => {
     assert.equal(named("timeouts.request-timeout in /c"), 0);
     assert.equal(named("timeouts.connect-timeout in /c"), 1);
     assert.equal(named("timeouts.connection-idle-timeout"), 0);
-    assert.equal(named("tls.minimum-protocol-version in /c"), 1);
+    assert.equal(named("tls.minimum-protocol-version in /c"), 0);
     assert.equal(named("tls.fallback-certificate.name in /c"), 1);
     assert.equal(named("policy.request-headers.set in /c"), 1);
     assert.equal(named("--use-proxy-protocol"), 0);
     assert.equal(named("--debug-http-port"), 1);
     assert.match(warnings.find((w) => w.startsWith("--stats-port")) ?? "", /contour bootstrap --stats-port/);
-    assert.equal(warnings.length, 8, JSON.stringify(warnings)); // fallback-certificate.namespace is a key of its own
+    assert.equal(warnings.length, 7, JSON.stringify(warnings)); // fallback-certificate.namespace is a key of its own
   });
 
   it("reports every unknown flag and key at once, each with the closest name", () => {

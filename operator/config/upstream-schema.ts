@@ -24,6 +24,12 @@ const obj = (children: Record<string, UpstreamKey>): UpstreamKey => ({ t: "objec
 const namespacedName = obj({ name: str(), namespace: str() });
 const tlsVersion = ["1.2", "1.3"] as const;
 const protocol = { "minimum-protocol-version": str({ values: tlsVersion }), "maximum-protocol-version": str({ values: tlsVersion }), "cipher-suites": list };
+// The downstream ones take effect (envoy-options.ts); cluster.upstream-tls's do not yet.
+const downstreamProtocol = {
+  "minimum-protocol-version": str({ values: tlsVersion, applied: true }),
+  "maximum-protocol-version": str({ values: tlsVersion, applied: true }),
+  "cipher-suites": { t: "list", applied: true } as UpstreamKey,
+};
 const headers = obj({ set: { t: "map" }, remove: list });
 const metricsServer = (setting: { address: string; port: string } | undefined) =>
   obj({
@@ -48,7 +54,7 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
   "accesslog-format-string": str(),
   "json-fields": list,
   "accesslog-level": str({ values: ["info", "error", "critical", "disabled"], default: "info", ...applied }),
-  tls: obj({ ...protocol, "fallback-certificate": namespacedName, "envoy-client-certificate": namespacedName }),
+  tls: obj({ ...downstreamProtocol, "fallback-certificate": namespacedName, "envoy-client-certificate": namespacedName }),
   disablePermitInsecure: bool(),
   disableAllowChunkedLength: appliedBool,
   disableMergeSlashes: appliedBool,

@@ -59,7 +59,7 @@ export function secureHostChain(vhost: SecureVirtualHost, options: ResolvedOptio
   );
   return create(FilterChainSchema, {
     filterChainMatch: { serverNames: [vhost.fqdn] },
-    transportSocket: downstreamTlsSocket(vhost.tls, HTTP_ALPN),
+    transportSocket: downstreamTlsSocket(vhost.tls, HTTP_ALPN, options),
     filters: [hcm],
   });
 }

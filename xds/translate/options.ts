@@ -70,6 +70,12 @@ export interface TranslateOptions {
   readonly clusterMaxRequestsPerConnection?: number | null;
   /** Buffer limit of each upstream connection in bytes (default null: Envoy's 1 MiB). */
   readonly clusterPerConnectionBufferLimitBytes?: number | null;
+  /** Lowest TLS version any secure host accepts; a host may ask for more, never less (default 1.2). */
+  readonly tlsMinimumProtocolVersion?: "1.2" | "1.3";
+  /** Highest TLS version any secure host accepts (default 1.3). */
+  readonly tlsMaximumProtocolVersion?: "1.2" | "1.3";
+  /** TLS 1.2 cipher suites of every secure host (default null: upstream Contour's list). */
+  readonly tlsCipherSuites?: readonly string[] | null;
 }
 
 /** TranslateOptions with every default filled in. */
@@ -103,5 +109,8 @@ export function resolveOptions(options: TranslateOptions = {}): ResolvedOptions 
     stripTrailingHostDot: options.stripTrailingHostDot ?? false,
     clusterMaxRequestsPerConnection: options.clusterMaxRequestsPerConnection ?? null,
     clusterPerConnectionBufferLimitBytes: options.clusterPerConnectionBufferLimitBytes ?? null,
+    tlsMinimumProtocolVersion: options.tlsMinimumProtocolVersion ?? "1.2",
+    tlsMaximumProtocolVersion: options.tlsMaximumProtocolVersion ?? "1.3",
+    tlsCipherSuites: options.tlsCipherSuites ?? null,
   };
 }

@@ -45,6 +45,6 @@ export function translateTcpProxyChain(host: TcpProxyHost, options: ResolvedOpti
     filterChainMatch: { serverNames: [host.fqdn] },
     filters: [{ name: EnvoyExtension.tcpProxy, configType: { case: "typedConfig", value: tcpProxy } }],
     // No ALPN when terminating: the bytes inside are not necessarily HTTP.
-    ...(host.tls === undefined ? {} : { transportSocket: downstreamTlsSocket(host.tls, []) }),
+    ...(host.tls === undefined ? {} : { transportSocket: downstreamTlsSocket(host.tls, [], options) }),
   });
 }

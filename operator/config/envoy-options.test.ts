@@ -86,11 +86,21 @@ describe("upstream config-file keys that take effect in Envoy", () => {
     });
   });
 
-  it("turns the access log off with accesslog-level: disabled, and warns for the levels not implemented", () => {
+  it("reads accesslog-level, accesslog-format-string and json-fields as upstream does", () => {
     assert.equal(ok(load("accesslog-level: disabled\n")).config.envoy.accessLog, "off");
-    const { config, warnings } = ok(load("accesslog-level: error\n"));
-    assert.equal(config.envoy.accessLog, "envoy");
-    assert.deepEqual(warnings, ['accesslog-level in /c.yaml: accepted but not implemented yet (only "info" and "disabled" take effect); ignored']);
+    assert.equal(ok(load("accesslog-level: critical\n")).config.envoy.accessLogLevel, "critical");
+    assert.equal(ok(load('accesslog-format-string: "%REQ(:METHOD)% %RESPONSE_CODE%"\n')).config.envoy.accessLogFormatString, "%REQ(:METHOD)% %RESPONSE_CODE%\n");
+    assert.deepEqual(ok(load("json-fields: [method, bytes_sent, host=%REQ(HOST)%]\n")).config.envoy.accessLogJsonFields, {
+      method: "%REQ(:METHOD)%",
+      bytes_sent: "%BYTES_SENT%",
+      host: "%REQ(HOST)%",
+    });
+    const bad = load('accesslog-format-string: "%NOPE%"\njson-fields: [colour]\n');
+    if (!("errors" in bad)) assert.fail("expected errors");
+    assert.deepEqual(bad.errors, [
+      "accesslog-format-string in /c.yaml: unknown Envoy operator %NOPE%",
+      'json-fields in /c.yaml: "colour" is not a field upstream Contour knows; use "colour=%OPERATOR%"',
+    ]);
   });
 
   it("refuses bad values, naming the key", () => {

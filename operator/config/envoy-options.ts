@@ -2,6 +2,7 @@
 // Values arrive type-checked by parse-config-file.ts (and enumerations checked against upstream's);
 // here they are converted, with upstream's own rules for timeouts and limits.
 import type { CompressionAlgorithm, ServerHeaderTransformation, TimeoutMs, TranslateOptions } from "../../xds/translate/index.js";
+import { formatProblem, jsonFieldMap } from "./access-log-format.js";
 import { parseDuration } from "./duration.js";
 
 /** A key of the upstream file that takes effect, as read: its value and where it came from. */
@@ -124,10 +125,23 @@ export function buildEnvoyOptions(applied: AppliedValues): EnvoyOptionsResult {
         break;
       }
       case "accesslog-level":
-        // "disabled" turns the access log off; filtering by response class is not implemented yet.
         if (value === "disabled") options["accessLog"] = "off";
-        else if (value !== "info") warnings.push(`${source}: accepted but not implemented yet (only "info" and "disabled" take effect); ignored`);
+        else if (value === "error" || value === "critical") options["accessLogLevel"] = value;
         break;
+      case "accesslog-format-string": {
+        const text = String(value);
+        const problem = formatProblem(text);
+        if (problem !== undefined) errors.push(`${source}: ${problem}`);
+        // Envoy writes the format as is: without a final newline every line would run into the next.
+        else if (text !== "") options["accessLogFormatString"] = text.endsWith("\n") ? text : `${text}\n`;
+        break;
+      }
+      case "json-fields": {
+        const result = jsonFieldMap((value as unknown[]).map(String));
+        if ("problem" in result) errors.push(`${source}: ${result.problem}`);
+        else if (Object.keys(result.fields).length > 0) options["accessLogJsonFields"] = result.fields;
+        break;
+      }
       default:
         throw new Error(`BUG: upstream key ${key} is marked applied but has no mapping`);
     }

@@ -67,7 +67,7 @@ export function translateHttpConnectionManager(params: HttpConnectionManagerPara
     ...timeout("drainTimeout", options.connectionShutdownGracePeriodMs),
     ...timeout("delayedCloseTimeout", options.delayedCloseTimeoutMs),
     preserveExternalRequestId: true,
-    accessLog: translateAccessLog(options.accessLog),
+    accessLog: translateAccessLog(options),
     ...(xfcc === undefined
       ? {}
       : {

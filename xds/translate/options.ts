@@ -76,6 +76,12 @@ export interface TranslateOptions {
   readonly tlsMaximumProtocolVersion?: "1.2" | "1.3";
   /** TLS 1.2 cipher suites of every secure host (default null: upstream Contour's list). */
   readonly tlsCipherSuites?: readonly string[] | null;
+  /** Which requests are logged: all, responses >= 300, or >= 500 (default "info": all). */
+  readonly accessLogLevel?: "info" | "error" | "critical";
+  /** Envoy text format of the "envoy" access log (default null: Envoy's default line). */
+  readonly accessLogFormatString?: string | null;
+  /** Fields of the "json" access log, name to Envoy format (default null: upstream's default fields). */
+  readonly accessLogJsonFields?: Readonly<Record<string, string>> | null;
 }
 
 /** TranslateOptions with every default filled in. */
@@ -112,5 +118,8 @@ export function resolveOptions(options: TranslateOptions = {}): ResolvedOptions 
     tlsMinimumProtocolVersion: options.tlsMinimumProtocolVersion ?? "1.2",
     tlsMaximumProtocolVersion: options.tlsMaximumProtocolVersion ?? "1.3",
     tlsCipherSuites: options.tlsCipherSuites ?? null,
+    accessLogLevel: options.accessLogLevel ?? "info",
+    accessLogFormatString: options.accessLogFormatString ?? null,
+    accessLogJsonFields: options.accessLogJsonFields ?? null,
   };
 }

@@ -39,7 +39,7 @@ export function translateTcpProxyChain(host: TcpProxyHost, options: ResolvedOpti
   const tcpProxy = typed(TcpProxySchema, {
     statPrefix: HTTPS_LISTENER_NAME,
     clusterSpecifier: specifier,
-    accessLog: translateAccessLog(options.accessLog),
+    accessLog: translateAccessLog(options),
   });
   return create(FilterChainSchema, {
     filterChainMatch: { serverNames: [host.fqdn] },

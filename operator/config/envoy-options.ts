@@ -128,6 +128,11 @@ export function buildEnvoyOptions(applied: AppliedValues): EnvoyOptionsResult {
         if (value === "disabled") options["accessLog"] = "off";
         else if (value === "error" || value === "critical") options["accessLogLevel"] = value;
         break;
+      case "listener.socket-options.tos":
+      case "listener.socket-options.traffic-class":
+        if ((value as number) > 255) errors.push(`${source}: must be between 0 and 255`);
+        else options[key.endsWith(".tos") ? "socketTos" : "socketTrafficClass"] = value;
+        break;
       case "accesslog-format-string": {
         const text = String(value);
         const problem = formatProblem(text);

@@ -86,7 +86,7 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
     "connection-balancer": str({ values: ["", "exact"], ...applied }),
     "max-requests-per-connection": int(applied),
     "per-connection-buffer-limit-bytes": int(applied),
-    "socket-options": obj({ tos: int({ default: 0 }), "traffic-class": int({ default: 0 }) }),
+    "socket-options": obj({ tos: int({ default: 0, ...applied }), "traffic-class": int({ default: 0, ...applied }) }),
     "max-requests-per-io-cycle": int(),
     "http2-max-concurrent-streams": int(applied),
     "max-connections-per-listener": int(),

@@ -16,6 +16,7 @@ import { EnvoyExtension, HTTP_LISTENER_NAME, HTTP_ROUTE_CONFIG_NAME, HTTPS_LISTE
 import type { SecureVirtualHost } from "./hosts.js";
 import { tlsListenerHosts } from "./hosts.js";
 import { translateHttpConnectionManager } from "./http-connection-manager.js";
+import { listenerSocketOptions } from "./socket-options.js";
 import type { ResolvedOptions } from "./options.js";
 import { compareStrings, typed } from "./proto.js";
 import { translateTcpProxyChain } from "./tcp-proxy.js";
@@ -34,6 +35,7 @@ function proxyProtocolFilters(options: ResolvedOptions): ListenerFilter[] {
 // Connection-level settings of both listeners (upstream's `listener.*` keys); absent: Envoy's defaults.
 function connectionSettings(options: ResolvedOptions) {
   return {
+    socketOptions: listenerSocketOptions(options),
     ...(options.perConnectionBufferLimitBytes === null ? {} : { perConnectionBufferLimitBytes: options.perConnectionBufferLimitBytes }),
     ...(options.exactConnectionBalance ? { connectionBalanceConfig: { balanceType: { case: "exactBalance" as const, value: {} } } } : {}),
   };

@@ -82,6 +82,10 @@ export interface TranslateOptions {
   readonly accessLogFormatString?: string | null;
   /** Fields of the "json" access log, name to Envoy format (default null: upstream's default fields). */
   readonly accessLogJsonFields?: Readonly<Record<string, string>> | null;
+  /** IPv4 TOS byte of the listeners' sockets (default 0: not set). */
+  readonly socketTos?: number;
+  /** IPv6 traffic class of the listeners' sockets (default 0: not set). */
+  readonly socketTrafficClass?: number;
 }
 
 /** TranslateOptions with every default filled in. */
@@ -121,5 +125,7 @@ export function resolveOptions(options: TranslateOptions = {}): ResolvedOptions 
     accessLogLevel: options.accessLogLevel ?? "info",
     accessLogFormatString: options.accessLogFormatString ?? null,
     accessLogJsonFields: options.accessLogJsonFields ?? null,
+    socketTos: options.socketTos ?? 0,
+    socketTrafficClass: options.socketTrafficClass ?? 0,
   };
 }

@@ -2,7 +2,7 @@
 // real Envoy: gzip compression, merged slashes, 421 for a Host other than the SNI host, the Server
 // header, and trusted X-Forwarded-For hops. The second block starts contour with an upstream-format
 // config file (compression.algorithm, disableMergeSlashes, serverHeaderTransformation,
-// network.num-trusted-hops).
+// network.num-trusted-hops, policy with applyToIngress).
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -87,6 +87,13 @@ describe("Envoy settings: upstream's config file", function () {
       "serverHeaderTransformation: pass_through",
       "network:",
       "  num-trusted-hops: 1",
+      "policy:",
+      "  request-headers:",
+      "    set: { X-Env: prod }",
+      "    remove: [X-Debug]",
+      "  response-headers:",
+      "    set: { X-Served-By: contour }",
+      "  applyToIngress: true",
       "",
     ].join("\n"),
   );
@@ -107,6 +114,14 @@ describe("Envoy settings: upstream's config file", function () {
 
   it("passes the backend's Server header through (serverHeaderTransformation: pass_through): the backend sends none", async () => {
     assert.equal((await ctx.stack.http("plain.example.com", "/")).headers["server"], undefined);
+  });
+
+  it("sets and removes the global policy's headers on Ingress routes (policy, applyToIngress: true)", async () => {
+    const res = await ctx.stack.http("plain.example.com", "/", { headers: { "x-debug": "1", "x-env": "dev" } });
+    assert.equal(res.headers["x-served-by"], "contour");
+    const seen = reply(res).headers;
+    assert.equal(seen["x-env"], "prod");
+    assert.equal(seen["x-debug"], undefined);
   });
 
   it("trusts one X-Forwarded-For hop (network.num-trusted-hops: 1)", async () => {

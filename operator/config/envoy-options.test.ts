@@ -108,6 +108,16 @@ describe("upstream config-file keys that take effect in Envoy", () => {
     ]);
   });
 
+  it("reads the global header policies and applyToIngress", () => {
+    const { config, warnings } = ok(
+      load("policy:\n  request-headers:\n    set: { X-Env: prod }\n    remove: [X-Debug]\n  response-headers:\n    set: { X-Served-By: contour }\n  applyToIngress: true\n"),
+    );
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(config.envoy.globalRequestHeaders, { set: [{ name: "X-Env", value: "prod" }], remove: ["X-Debug"] });
+    assert.deepEqual(config.envoy.globalResponseHeaders, { set: [{ name: "X-Served-By", value: "contour" }], remove: [] });
+    assert.equal(config.envoy.globalHeadersApplyToIngress, true);
+  });
+
   it("refuses bad values, naming the key", () => {
     const result = load(
       "timeouts:\n  request-timeout: soon\nlistener:\n  http2-max-concurrent-streams: 0\ncompression:\n  algorithm: lzma\n" +

@@ -31,6 +31,9 @@ export function parseUpstreamTimeout(text: string): TimeoutMs | undefined {
   return ms === undefined || ms < 0 ? undefined : ms;
 }
 
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
 /** The timeouts.* keys and the option each sets. */
 const TIMEOUTS: Readonly<Record<string, keyof TranslateOptions>> = {
   "timeouts.request-timeout": "requestTimeoutMs",
@@ -132,6 +135,30 @@ export function buildEnvoyOptions(applied: AppliedValues): EnvoyOptionsResult {
       case "listener.socket-options.traffic-class":
         if ((value as number) > 255) errors.push(`${source}: must be between 0 and 255`);
         else options[key.endsWith(".tos") ? "socketTos" : "socketTrafficClass"] = value;
+        break;
+      case "policy.request-headers.set":
+      case "policy.response-headers.set":
+      case "policy.request-headers.remove":
+      case "policy.response-headers.remove": {
+        const [, direction = "", part = ""] = key.split(".");
+        const option = direction === "request-headers" ? "globalRequestHeaders" : "globalResponseHeaders";
+        const policy = (options[option] as { set: { name: string; value: string }[]; remove: string[] } | undefined) ?? { set: [], remove: [] };
+        if (part === "set") {
+          const entries = Object.entries(value as Record<string, unknown>).map(([name, v]) => ({ name, value: String(v) }));
+          const bad = entries.filter((h) => !HEADER_NAME.test(h.name));
+          if (bad.length > 0) errors.push(`${source}: invalid header names ${JSON.stringify(bad.map((h) => h.name))}`);
+          else policy.set = entries;
+        } else {
+          const names = (value as unknown[]).map(String);
+          const bad = names.filter((n) => !HEADER_NAME.test(n));
+          if (bad.length > 0) errors.push(`${source}: invalid header names ${JSON.stringify(bad)}`);
+          else policy.remove = names;
+        }
+        options[option] = policy;
+        break;
+      }
+      case "policy.applyToIngress":
+        options["globalHeadersApplyToIngress"] = value === true;
         break;
       case "accesslog-format-string": {
         const text = String(value);

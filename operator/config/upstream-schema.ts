@@ -30,7 +30,7 @@ const downstreamProtocol = {
   "maximum-protocol-version": str({ values: tlsVersion, applied: true }),
   "cipher-suites": { t: "list", applied: true } as UpstreamKey,
 };
-const headers = obj({ set: { t: "map" }, remove: list });
+const headers = obj({ set: { t: "map", applied: true }, remove: { t: "list", applied: true } });
 const metricsServer = (setting: { address: string; port: string } | undefined) =>
   obj({
     address: str(setting === undefined ? {} : { setting: setting.address }),
@@ -70,7 +70,7 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
     "connection-shutdown-grace-period": str(applied),
     "connect-timeout": str({ default: "2s" }),
   }),
-  policy: obj({ "request-headers": headers, "response-headers": headers, applyToIngress: bool() }),
+  policy: obj({ "request-headers": headers, "response-headers": headers, applyToIngress: { t: "bool", default: false, applied: true } }),
   "envoy-service-namespace": str({ setting: "envoy-service-namespace" }),
   "envoy-service-name": str({ setting: "envoy-service-name" }),
   "default-http-versions": list,

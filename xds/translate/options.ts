@@ -18,6 +18,12 @@ export type ServerHeaderTransformation = "overwrite" | "append_if_absent" | "pas
  */
 export type TimeoutMs = number | null;
 
+/** Headers set on (or removed from) every request or response of the routes a global policy covers. */
+export interface GlobalHeadersPolicy {
+  readonly set: readonly { readonly name: string; readonly value: string }[];
+  readonly remove: readonly string[];
+}
+
 /** Settings of translateModel; every field is optional and defaults as upstream Contour does. */
 export interface TranslateOptions {
   /** Address the plain-HTTP listener binds (default 0.0.0.0). */
@@ -86,6 +92,12 @@ export interface TranslateOptions {
   readonly socketTos?: number;
   /** IPv6 traffic class of the listeners' sockets (default 0: not set). */
   readonly socketTrafficClass?: number;
+  /** upstream's `policy.request-headers`: on every HTTPProxy route unless the route sets the same header (default null). */
+  readonly globalRequestHeaders?: GlobalHeadersPolicy | null;
+  /** upstream's `policy.response-headers` (default null). */
+  readonly globalResponseHeaders?: GlobalHeadersPolicy | null;
+  /** Apply the global policies to Ingress routes too (default false). */
+  readonly globalHeadersApplyToIngress?: boolean;
 }
 
 /** TranslateOptions with every default filled in. */
@@ -127,5 +139,8 @@ export function resolveOptions(options: TranslateOptions = {}): ResolvedOptions 
     accessLogJsonFields: options.accessLogJsonFields ?? null,
     socketTos: options.socketTos ?? 0,
     socketTrafficClass: options.socketTrafficClass ?? 0,
+    globalRequestHeaders: options.globalRequestHeaders ?? null,
+    globalResponseHeaders: options.globalResponseHeaders ?? null,
+    globalHeadersApplyToIngress: options.globalHeadersApplyToIngress ?? false,
   };
 }

@@ -16,12 +16,13 @@ import type { RouteSchema, VirtualHost as EnvoyVirtualHost } from "../gen/envoy/
 import { VirtualHostSchema } from "../gen/envoy/config/route/v3/route_components_pb.js";
 import type { RouteConfiguration } from "../gen/envoy/config/route/v3/route_pb.js";
 import { RouteConfigurationSchema } from "../gen/envoy/config/route/v3/route_pb.js";
-import type { Model, Route, VirtualHost } from "../../controllers/model/model.js";
+import type { HeadersPolicy, Model, Route, VirtualHost } from "../../controllers/model/model.js";
 import { sortRoutes } from "../../controllers/store/route-order.js";
 import { HTTP_ROUTE_CONFIG_NAME, httpsRouteConfigName, vhdsVirtualHostName } from "../names.js";
 import { translateHeaderPolicies } from "./headers.js";
 import { isSecureHost, routableVirtualHosts } from "./hosts.js";
 import { routeFilterConfig, virtualHostFilterConfig } from "./per-filter-config.js";
+import { resolveOptions, type GlobalHeadersPolicy, type ResolvedOptions } from "./options.js";
 import { adsConfigSource, compareStrings } from "./proto.js";
 import { httpsUpgradeAction, translateRouteAction } from "./route-action.js";
 import { translateRouteMatch } from "./route-match.js";
@@ -41,7 +42,23 @@ export function vhostDomains(fqdn: string): string[] {
   return fqdn.includes("*") ? [fqdn] : [fqdn, `${fqdn}:*`];
 }
 
-function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "https"): RouteInit {
+/** What the global header policies need of the options. */
+export type GlobalHeaderOptions = Pick<ResolvedOptions, "globalRequestHeaders" | "globalResponseHeaders" | "globalHeadersApplyToIngress">;
+
+const NO_GLOBAL_HEADERS: GlobalHeaderOptions = resolveOptions();
+
+// The route's own policy wins for a header both set (upstream's rule); removals add up.
+function withGlobal(own: HeadersPolicy | undefined, global: GlobalHeadersPolicy | null): HeadersPolicy | undefined {
+  if (global === null) return own;
+  const ownNames = new Set((own?.set ?? []).map((h) => h.name.toLowerCase()));
+  return {
+    ...own,
+    set: [...global.set.filter((h) => !ownNames.has(h.name.toLowerCase())), ...(own?.set ?? [])],
+    remove: [...new Set([...global.remove, ...(own?.remove ?? [])])],
+  };
+}
+
+function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "https", options: GlobalHeaderOptions): RouteInit {
   const match = translateRouteMatch(route);
   // A route's policies apply whatever it does, the redirect to HTTPS included: a refused client
   // gets its 403 on either listener, and a redirect counts against the rate limit.
@@ -49,7 +66,11 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
   if (listener === "http" && route.httpsRedirect && !isAcmeChallenge(route)) {
     return { match, action: httpsUpgradeAction(), typedPerFilterConfig };
   }
-  const headers = translateHeaderPolicies(route.requestHeaders, route.responseHeaders);
+  // As upstream: HTTPProxy routes always, Ingress routes with applyToIngress, others never.
+  const global = route.source.kind === "HTTPProxy" || (route.source.kind === "Ingress" && options.globalHeadersApplyToIngress);
+  const headers = global
+    ? translateHeaderPolicies(withGlobal(route.requestHeaders, options.globalRequestHeaders), withGlobal(route.responseHeaders, options.globalResponseHeaders))
+    : translateHeaderPolicies(route.requestHeaders, route.responseHeaders);
   return {
     match,
     action: translateRouteAction(route.action, headers.hostRewrite),
@@ -62,13 +83,13 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
 }
 
 /** The Envoy virtual host of one model host, on the plain-HTTP or the TLS listener. */
-export function translateVirtualHost(vhost: VirtualHost, listener: "http" | "https"): EnvoyVirtualHost {
+export function translateVirtualHost(vhost: VirtualHost, listener: "http" | "https", options: GlobalHeaderOptions = NO_GLOBAL_HEADERS): EnvoyVirtualHost {
   return create(VirtualHostSchema, {
     name: vhost.fqdn,
     domains: vhostDomains(vhost.fqdn),
     // The store already emits routes in this order; sorting again (with the store's own, total
     // comparator, so the two can never disagree) keeps a hand-built or merged model correct too.
-    routes: sortRoutes(vhost.routes).map((r) => translateRoute(r, vhost, listener)),
+    routes: sortRoutes(vhost.routes).map((r) => translateRoute(r, vhost, listener, options)),
     typedPerFilterConfig: virtualHostFilterConfig(vhost),
   });
 }

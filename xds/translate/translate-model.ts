@@ -12,7 +12,7 @@ import { translateHttpListener, translateHttpsListener } from "./listeners.js";
 import type { TranslateOptions } from "./options.js";
 import { resolveOptions } from "./options.js";
 import { compareStrings } from "./proto.js";
-import { translateRouteConfigs, translateVhds } from "./routes.js";
+import { translateRouteConfigs, translateVhds, translateVirtualHost, vhdsVirtualHost } from "./routes.js";
 import { translateSecrets } from "./secrets.js";
 
 /** Translates a model and the cluster's EndpointSlices into Envoy resources, every list sorted by name. */
@@ -20,13 +20,14 @@ export function translateModel(model: Model, endpoints: readonly V1EndpointSlice
   const resolved = resolveOptions(options);
   const https = translateHttpsListener(model, resolved);
   const listeners: Listener[] = https === undefined ? [translateHttpListener(resolved)] : [translateHttpListener(resolved), https];
-  const routes = translateRouteConfigs(model);
+  const routes = translateRouteConfigs(model, (vhost, listener) => translateVirtualHost(vhost, listener, resolved));
+  const vhds = translateVhds(model, routes, (v) => vhdsVirtualHost(translateVirtualHost(v, "http", resolved)));
   return {
     listeners: listeners.sort((a, b) => compareStrings(a.name, b.name)),
     routes,
     clusters: translateClusters(model.clusters, (c) => translateCluster(c, resolved)),
     endpoints: translateEndpoints(edsNamesOf(model), endpoints),
     secrets: translateSecrets(model.secrets),
-    ...translateVhds(model, routes),
+    ...vhds,
   };
 }

@@ -108,6 +108,13 @@ describe("upstream config-file keys that take effect in Envoy", () => {
     ]);
   });
 
+  it("reads default-http-versions", () => {
+    assert.deepEqual(ok(load('default-http-versions: ["HTTP/2"]\n')).config.envoy.httpVersions, ["HTTP/2"]);
+    const bad = load('default-http-versions: ["HTTP/3"]\n');
+    if (!("errors" in bad)) assert.fail("expected errors");
+    assert.deepEqual(bad.errors, ['default-http-versions in /c.yaml: must be "HTTP/1.1" and/or "HTTP/2"; got ["HTTP/3"]']);
+  });
+
   it("reads the global header policies and applyToIngress", () => {
     const { config, warnings } = ok(
       load("policy:\n  request-headers:\n    set: { X-Env: prod }\n    remove: [X-Debug]\n  response-headers:\n    set: { X-Served-By: contour }\n  applyToIngress: true\n"),

@@ -157,6 +157,13 @@ export function buildEnvoyOptions(applied: AppliedValues): EnvoyOptionsResult {
         options[option] = policy;
         break;
       }
+      case "default-http-versions": {
+        const versions = [...new Set((value as unknown[]).map(String))];
+        const bad = versions.filter((v) => v !== "HTTP/1.1" && v !== "HTTP/2");
+        if (bad.length > 0) errors.push(`${source}: must be "HTTP/1.1" and/or "HTTP/2"; got ${JSON.stringify(bad)}`);
+        else if (versions.length > 0) options["httpVersions"] = versions;
+        break;
+      }
       case "policy.applyToIngress":
         options["globalHeadersApplyToIngress"] = value === true;
         break;

@@ -73,7 +73,7 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
   policy: obj({ "request-headers": headers, "response-headers": headers, applyToIngress: { t: "bool", default: false, applied: true } }),
   "envoy-service-namespace": str({ setting: "envoy-service-namespace" }),
   "envoy-service-name": str({ setting: "envoy-service-name" }),
-  "default-http-versions": list,
+  "default-http-versions": { t: "list", applied: true },
   cluster: obj({
     "dns-lookup-family": str({ values: ["auto", "v4", "v6", "all"], default: "auto" }),
     "max-requests-per-connection": int(applied),

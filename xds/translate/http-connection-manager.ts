@@ -38,7 +38,7 @@ export function translateHttpConnectionManager(params: HttpConnectionManagerPara
   const xfcc = params.forwardClientCertificate;
   const hcm = typed(HttpConnectionManagerSchema, {
     statPrefix: params.statPrefix,
-    codecType: HttpConnectionManager_CodecType.AUTO,
+    codecType: codecFor(options.httpVersions),
     routeSpecifier: {
       case: "rds",
       value: { configSource: adsConfigSource(), routeConfigName: params.routeConfigName },
@@ -76,6 +76,13 @@ export function translateHttpConnectionManager(params: HttpConnectionManagerPara
         }),
   });
   return create(FilterSchema, { name: EnvoyExtension.httpConnectionManager, configType: { case: "typedConfig", value: hcm } });
+}
+
+/** One version: that codec only; both: Envoy detects the protocol (upstream's CodecForVersions). */
+function codecFor(versions: ResolvedOptions["httpVersions"]): HttpConnectionManager_CodecType {
+  const set = new Set(versions);
+  if (set.size !== 1) return HttpConnectionManager_CodecType.AUTO;
+  return set.has("HTTP/2") ? HttpConnectionManager_CodecType.HTTP2 : HttpConnectionManager_CodecType.HTTP1;
 }
 
 const SERVER_HEADER: Readonly<Record<ServerHeaderTransformation, HttpConnectionManager_ServerHeaderTransformation>> = {

@@ -52,6 +52,11 @@ export function translateHttpListener(options: ResolvedOptions): Listener {
   });
 }
 
+// ALPN offers only the HTTP versions served, h2 first (upstream's ProtoNamesForVersions).
+function alpnFor(options: ResolvedOptions): readonly string[] {
+  return HTTP_ALPN.filter((p) => options.httpVersions.includes(p === "h2" ? "HTTP/2" : "HTTP/1.1"));
+}
+
 /** The TLS listener's filter chain of one secure host. */
 export function secureHostChain(vhost: SecureVirtualHost, options: ResolvedOptions): FilterChain {
   const forward = vhost.tls.clientValidation?.forwardClientCertificate;
@@ -61,7 +66,7 @@ export function secureHostChain(vhost: SecureVirtualHost, options: ResolvedOptio
   );
   return create(FilterChainSchema, {
     filterChainMatch: { serverNames: [vhost.fqdn] },
-    transportSocket: downstreamTlsSocket(vhost.tls, HTTP_ALPN, options),
+    transportSocket: downstreamTlsSocket(vhost.tls, alpnFor(options), options),
     filters: [hcm],
   });
 }

@@ -98,6 +98,8 @@ export interface TranslateOptions {
   readonly globalResponseHeaders?: GlobalHeadersPolicy | null;
   /** Apply the global policies to Ingress routes too (default false). */
   readonly globalHeadersApplyToIngress?: boolean;
+  /** HTTP versions served to clients (upstream's `default-http-versions`; default both: the codec detects, ALPN offers h2 then http/1.1). */
+  readonly httpVersions?: readonly ("HTTP/1.1" | "HTTP/2")[];
 }
 
 /** TranslateOptions with every default filled in. */
@@ -142,5 +144,6 @@ export function resolveOptions(options: TranslateOptions = {}): ResolvedOptions 
     globalRequestHeaders: options.globalRequestHeaders ?? null,
     globalResponseHeaders: options.globalResponseHeaders ?? null,
     globalHeadersApplyToIngress: options.globalHeadersApplyToIngress ?? false,
+    httpVersions: options.httpVersions === undefined || options.httpVersions.length === 0 ? ["HTTP/1.1", "HTTP/2"] : options.httpVersions,
   };
 }

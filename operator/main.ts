@@ -9,6 +9,8 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   serve: { summary: "run the controller and the xDS server", load: async () => (await import("./commands/serve.js")).serve },
   bootstrap: { summary: "write the Envoy bootstrap that points Envoy at contour", load: async () => (await import("./commands/bootstrap.js")).bootstrap },
   certgen: { summary: "generate the CA and certificates for xDS mTLS", load: async () => (await import("./commands/certgen.js")).certgen },
+  cli: { summary: "an xDS client: print what contour serves a node (lds, rds, cds, eds, sds)", load: async () => (await import("./commands/cli.js")).cli },
+  version: { summary: "print the branch, commit and version contour was built from", load: async () => (await import("./commands/version.js")).version },
 };
 
 function usage(): string {
@@ -36,7 +38,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`contour: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    // Errors that explain themselves (a missing kubeconfig) are one line; anything else is a bug: show its stack.
+    const userFacing = err instanceof Error && (err as { userFacing?: unknown }).userFacing === true;
+    process.stderr.write(`contour: ${err instanceof Error ? (userFacing ? err.message : (err.stack ?? err.message)) : String(err)}\n`);
     process.exitCode = 1;
   },
 );

@@ -53,6 +53,8 @@ export interface ServeConfig {
   readonly leaderElection: LeaderElectionConfig;
   /** The /healthz, /readyz and /metrics server. */
   readonly http: ListenAddress;
+  /** The /debug/dag and /debug/pprof server (upstream's debug listener). */
+  readonly debug: ListenAddress;
   /** Rate of status writes to the API server. */
   readonly kubernetesClient: { readonly qps: number; readonly burst: number };
   readonly log: { readonly level: LogLevelName; readonly format: "json" | "text" };
@@ -225,6 +227,7 @@ export function buildServeConfig(raw: RawSettings): { config: ServeConfig } | { 
     rootNamespaces,
     leaderElection,
     http,
+    debug: { address: r.address("debug-http-address"), port: r.port("debug-http-port") },
     log: { level: r.enumValue<LogLevelName>("log-level"), format: r.enumValue<"json" | "text">("log-format") },
   };
   const ingressClass = config.ingress.className;

@@ -46,6 +46,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: "kubernetes-client-burst", type: "count", default: "100", help: "status updates allowed back to back above the average" },
   { name: "http-address", type: "string", default: "0.0.0.0", help: "address of the /healthz, /readyz and /metrics server" },
   { name: "http-port", type: "port", default: "8000", help: "port of the /healthz, /readyz and /metrics server" },
+  { name: "debug-http-address", type: "string", default: "127.0.0.1", help: "address of the /debug/dag and /debug/pprof server (keep it on loopback: it shows every route)" },
+  { name: "debug-http-port", type: "port", default: "6060", help: "port of the /debug/dag and /debug/pprof server" },
   { name: "log-level", type: "enum", default: "info", values: ["trace", "debug", "info", "warn", "error", "fatal"], help: "least severe level logged" },
   { name: "log-format", type: "enum", default: "json", values: ["json", "text"], help: "json (one bunyan record per line) or text (for humans)" },
 ];

@@ -84,6 +84,8 @@ export function createInformerSet(options: InformerSetOptions): InformerSet {
   const objects = gauge(options.registry, "contour_objects", "Objects held by the informers.", ["kind"]);
 
   let stopped = false;
+  // Whether "cannot reach the API server" was said since the last list that worked.
+  let unreachableLogged = false;
   let resolveSynced: () => void = () => undefined;
   let rejectSynced: (err: Error) => void = () => undefined;
   const syncedPromise = new Promise<void>((resolve, reject) => {
@@ -158,6 +160,7 @@ export function createInformerSet(options: InformerSetOptions): InformerSet {
     if (unit.missingCrd) log.info({ kind: unit.kind }, "CRD is installed now; watching its objects");
     unit.missingCrd = false;
     log.debug({ kind: unit.kind, namespace: unit.namespace, objects: count }, "informer listed");
+    unreachableLogged = false;
     markSynced(unit);
   }
 
@@ -187,7 +190,14 @@ export function createInformerSet(options: InformerSetOptions): InformerSet {
     unit.failures++;
     restarts.inc({ kind: unit.kind });
     const delay = backoffDelay(unit.failures, backoff);
-    log.warn({ ...fields, err: e, statusCode: e.statusCode, failures: unit.failures, retryInMs: delay }, "informer list/watch failed; restarting");
+    if (e.statusCode === undefined) {
+      // No answer at all: one line for the whole set (every informer fails alike), none of them a stack trace.
+      if (!unreachableLogged) log.error({ server: kubeConfig.getCurrentCluster()?.server, error: e.message, retryInMs: delay }, "cannot reach the API server; retrying");
+      else log.debug({ ...fields, error: e.message, failures: unit.failures, retryInMs: delay }, "API server still unreachable");
+      unreachableLogged = true;
+    } else {
+      log.warn({ ...fields, error: e.message, statusCode: e.statusCode, failures: unit.failures, retryInMs: delay }, "informer list/watch failed; restarting");
+    }
     schedule(unit, delay);
   }
 

@@ -5,6 +5,7 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import { GROUP, HTTPPROXY_PLURAL } from "../../crds/index.js";
 import type { WatchedKind } from "../../controllers/source/object-cache.js";
 import type { ServeConfig } from "../config/index.js";
+import { createDebugServer } from "../debug/index.js";
 import { createApiServerHealthCheck, createMetricsRegistry, createOpsServer } from "../http/index.js";
 import { createIdentity, createKubeLeaseApi, createLeaderElector, createStaticLeader, type LeaderElector } from "../leader/index.js";
 import type { Logger } from "../log.js";
@@ -57,6 +58,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     registry,
   });
   const ops = createOpsServer({ ...config.http, healthCheck: createApiServerHealthCheck(kubeConfig), registry, log: log.child({ component: "http" }) });
+  const debug = createDebugServer({ ...config.debug, model: () => pipeline.model(), listeners: config.envoyListeners, log: log.child({ component: "debug" }) });
 
   let leader: LeaderElector | undefined;
   const writer = createStatusWriter({
@@ -154,6 +156,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
   let stopping = false;
   const started = (async () => {
     const httpPort = await ops.start();
+    await debug.start();
     informers.start();
     log.info("waiting for every informer to list its objects before serving xDS");
     await informers.synced();
@@ -180,6 +183,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
       await informers.stop();
       await xds.close();
       await ops.stop();
+      await debug.stop();
     },
   };
 }

@@ -95,6 +95,9 @@ export function createInformerSet(options: InformerSetOptions): InformerSet {
   syncedPromise.catch(() => undefined); // awaiting it is optional; a stop before sync is not an unhandled error
 
   const units = planUnits(options).map(({ kind, namespace, fieldSelector }) => makeUnit(kind, namespace, fieldSelector));
+  // One series per informer: 0 until its first list is done (or its CRD is known to be missing), then 1.
+  const syncedGauge = gauge(options.registry, "contour_informer_synced", "1 once an informer has listed its objects (an absent optional CRD counts as synced and empty), else 0.", ["kind", "namespace"]);
+  for (const unit of units) syncedGauge.set({ kind: unit.kind, namespace: unit.namespace ?? "" }, 0);
   for (const kind of new Set(units.map((u) => u.kind))) {
     restarts.inc({ kind }, 0);
     objects.set({ kind }, 0);
@@ -167,6 +170,7 @@ export function createInformerSet(options: InformerSetOptions): InformerSet {
   function markSynced(unit: Unit): void {
     if (unit.synced) return;
     unit.synced = true;
+    syncedGauge.set({ kind: unit.kind, namespace: unit.namespace ?? "" }, 1);
     if (units.every((u) => u.synced)) {
       log.info({ informers: units.length }, "all informers synced");
       resolveSynced();

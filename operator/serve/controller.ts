@@ -5,7 +5,9 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import { GROUP, HTTPPROXY_PLURAL } from "../../crds/index.js";
 import type { WatchedKind } from "../../controllers/source/object-cache.js";
 import type { ServeConfig } from "../config/index.js";
+import { readBuildInfo } from "../build/build-info.js";
 import { createDebugServer } from "../debug/index.js";
+import { createGrpcServerMetrics, createServeMetrics } from "../metrics/index.js";
 import { createApiServerHealthCheck, createMetricsRegistry, createOpsServer } from "../http/index.js";
 import { createIdentity, createKubeLeaseApi, createLeaderElector, createStaticLeader, type LeaderElector } from "../leader/index.js";
 import type { Logger } from "../log.js";
@@ -48,6 +50,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     },
   });
   const metrics = createPipelineMetrics(registry);
+  const upstreamMetrics = createServeMetrics(registry, readBuildInfo());
   const snapshots = createSnapshotCache();
   const xds = createXdsServer({
     cache: snapshots,
@@ -56,6 +59,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     ...(config.xds.tls !== undefined ? { tls: config.xds.tls } : { insecure: true }),
     logger: log.child({ component: "xds" }),
     registry,
+    interceptors: [createGrpcServerMetrics(registry)],
   });
   const ops = createOpsServer({ ...config.http, healthCheck: createApiServerHealthCheck(kubeConfig), registry, log: log.child({ component: "http" }) });
   const debug = createDebugServer({ ...config.debug, model: () => pipeline.model(), listeners: config.envoyListeners, log: log.child({ component: "debug" }) });
@@ -66,6 +70,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     isLeader: () => leader?.isLeader() ?? false,
     log: log.child({ component: "status" }),
     registry,
+    observe: upstreamMetrics.statusWritten,
     qps: config.kubernetesClient.qps,
     burst: config.kubernetesClient.burst,
     cached: (kind, namespace, name) => {
@@ -123,6 +128,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     const seconds = (performance.now() - start) / 1000;
     metrics.observeBuild(seconds, result.endpointsOnly);
     metrics.countSources(pipeline);
+    upstreamMetrics.afterBuild(pipeline, result, seconds);
     // HTTPProxies are logged by status change: an included proxy's problems are found by its roots' reconciles.
     logConditions(buildLog, result.reconciled.filter((r) => r.key.kind !== "HTTPProxy"));
     logProxyStatuses(buildLog, result.httpProxyStatuses);
@@ -143,6 +149,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     log: log.child({ component: "informers" }),
     registry,
     onEvent: (kind, event, obj) => {
+      upstreamMetrics.eventHandled(event, kind);
       const changed = pipeline.apply(kind, event, obj);
       if (!changed || !initialBuildDone) return;
       batcher.mark(REBUILD);

@@ -20,6 +20,7 @@ describe("createLogger", () => {
     assert.equal(record["level"], 30);
     assert.equal(record["v"], 0);
     assert.equal(typeof record["time"], "string");
+    assert.match(lines[0] ?? "", /"namespace":"ns","name":"a"/);
   });
 
   it("has no name field in a JSON record that is about no object", () => {

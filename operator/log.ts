@@ -47,7 +47,16 @@ export function createNullLogger(): Logger {
 /** A bunyan record with the logger's name moved to `logger` and `name` kept only when it names an object. */
 export function normalizeRecord(record: Record<string, unknown>): Record<string, unknown> {
   const { name, ...rest } = record;
-  return { logger: LOGGER_NAME, ...rest, ...(name === UNNAMED || name === undefined ? {} : { name }) };
+  const out: Record<string, unknown> = { logger: LOGGER_NAME };
+  const objectName = name === UNNAMED || name === undefined ? undefined : name;
+  // bunyan keeps `name` first; an object's name reads best right after its namespace (or kind).
+  const after = "namespace" in rest ? "namespace" : "kind" in rest ? "kind" : undefined;
+  for (const [key, value] of Object.entries(rest)) {
+    out[key] = value;
+    if (key === after && objectName !== undefined) out["name"] = objectName;
+  }
+  if (after === undefined && objectName !== undefined) out["name"] = objectName;
+  return out;
 }
 
 /** One record as a JSON line: bunyan's fields (hostname, pid, level, msg, time, v) plus `logger` and the record's own. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `contour` command: dispatches to its subcommands. */
 import process from "node:process";
+import { hoistGlobalFlags } from "./commands/global-flags.js";
 
 /** A subcommand: parses its own arguments and resolves to the process exit code. */
 export type Command = (args: readonly string[]) => Promise<number>;
@@ -9,6 +10,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   serve: { summary: "run the controller and the xDS server", load: async () => (await import("./commands/serve.js")).serve },
   bootstrap: { summary: "write the Envoy bootstrap that points Envoy at contour", load: async () => (await import("./commands/bootstrap.js")).bootstrap },
   certgen: { summary: "generate the CA and certificates for xDS mTLS", load: async () => (await import("./commands/certgen.js")).certgen },
+  envoy: { summary: "Envoy's shutdown manager: `envoy shutdown-manager` (sidecar) and `envoy shutdown` (preStop)", load: async () => (await import("./commands/envoy.js")).envoy },
   cli: { summary: "an xDS client: print what contour serves a node (lds, rds, cds, eds, sds)", load: async () => (await import("./commands/cli.js")).cli },
   version: { summary: "print the branch, commit and version contour was built from", load: async () => (await import("./commands/version.js")).version },
 };
@@ -33,7 +35,7 @@ async function main(argv: readonly string[]): Promise<number> {
   return command(rest);
 }
 
-main(process.argv.slice(2)).then(
+main(hoistGlobalFlags(process.argv.slice(2))).then(
   (code) => {
     process.exitCode = code;
   },

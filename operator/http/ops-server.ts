@@ -14,6 +14,8 @@ export interface OpsServerOptions {
   healthCheck: () => Promise<boolean>;
   registry: Registry;
   log: Logger;
+  /** Lines appended to a ready /readyz (e.g. kinds RBAC hides): ready, but not everything is seen. */
+  readyDetails?: () => readonly string[];
 }
 
 /** The running server. */
@@ -46,8 +48,10 @@ export function createOpsServer(options: OpsServerOptions): OpsServer {
         const ok = await checkHealth();
         return reply(res, ok ? 200 : 503, ok ? "ok\n" : "the API server is unreachable\n");
       }
-      case "/readyz":
-        return reply(res, ready ? 200 : 503, ready ? "ok\n" : "not ready: waiting for informers to sync and the first snapshot\n");
+      case "/readyz": {
+        const details = ready ? (options.readyDetails?.() ?? []) : [];
+        return reply(res, ready ? 200 : 503, ready ? `ok\n${details.map((d) => `${d}\n`).join("")}` : "not ready: waiting for informers to sync and the first snapshot\n");
+      }
       case "/metrics": {
         const body = await registry.metrics();
         return reply(res, 200, body, registry.contentType);

@@ -35,7 +35,11 @@ export type HTTPProxyCounts = Readonly<Record<ProxyStatusView["currentStatus"], 
 /** What one build did, for logs, metrics and status. */
 export interface BuildResult {
   readonly resources: EnvoyResources;
-  /** Source objects reconciled in this build, with their conditions (undefined: the object is gone). */
+  /**
+   * Source objects reconciled in this build, and those whose conditions merging changed without a
+   * reconcile of their own (an Ingress refused on a host whose owner just came), with their
+   * conditions (undefined: the object is gone).
+   */
   readonly reconciled: readonly { readonly key: ObjectKey; readonly conditions: readonly Condition[] | undefined }[];
   /** Whether only endpoints changed (routes, clusters and listeners were reused as they were). */
   readonly endpointsOnly: boolean;
@@ -149,7 +153,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     // Conditions are read after every put: merging decides some of them, and merging once is enough.
     const model = store.model();
     const reconciled = changed.map((key) => ({ key, conditions: store.conditions(key) }));
-    const httpProxyStatuses = updateProxyStatuses();
+    const changedByStore = store.takeChanged();
+    const seen = new Set(changed.map(formatKey));
+    for (const key of changedByStore) if (key.kind !== "HTTPProxy" && !seen.has(formatKey(key))) reconciled.push({ key, conditions: store.conditions(key) });
+    const httpProxyStatuses = updateProxyStatuses(changedByStore);
     const slices = cache.list<V1EndpointSlice>("EndpointSlice");
     let resources: EnvoyResources;
     let endpointsOnly = false;
@@ -170,10 +177,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
    * Recomputes the status of the HTTPProxies that may have changed: those with events, and those whose
    * conditions the store says may differ (a root reconciled, a proxy it includes, a host conflict).
    */
-  function updateProxyStatuses(): HTTPProxyStatusChange[] {
+  function updateProxyStatuses(changedByStore: readonly ObjectKey[]): HTTPProxyStatusChange[] {
     const candidates = new Map(proxyStatusDirty);
     proxyStatusDirty.clear();
-    for (const key of store.takeChanged()) if (key.kind === "HTTPProxy") candidates.set(formatKey(key), key);
+    for (const key of changedByStore) if (key.kind === "HTTPProxy") candidates.set(formatKey(key), key);
     const changes: HTTPProxyStatusChange[] = [];
     for (const key of [...candidates.values()].sort(compareKeys)) {
       const k = formatKey(key);

@@ -61,7 +61,14 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     registry,
     interceptors: [createGrpcServerMetrics(registry)],
   });
-  const ops = createOpsServer({ ...config.http, healthCheck: createApiServerHealthCheck(kubeConfig), registry, log: log.child({ component: "http" }) });
+  const ops = createOpsServer({
+    ...config.http,
+    healthCheck: createApiServerHealthCheck(kubeConfig),
+    registry,
+    log: log.child({ component: "http" }),
+    // Kinds RBAC keeps from us: served as if empty, and said so here (informers exists by the time anyone asks).
+    readyDetails: () => informers.forbidden().map((f) => `warning: ${f.kind}${f.namespace === undefined ? "" : ` in ${f.namespace}`}: forbidden by RBAC, treated as none`),
+  });
   const debug = createDebugServer({ ...config.debug, model: () => pipeline.model(), listeners: config.envoyListeners, log: log.child({ component: "debug" }) });
 
   let leader: LeaderElector | undefined;

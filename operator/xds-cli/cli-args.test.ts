@@ -29,6 +29,10 @@ describe("parseCliArgs", () => {
     assert.deepEqual(args.resources, ["a/b/80", "c/d/81"]);
   });
 
+  it("accepts upstream's program-wide --log-format", () => {
+    assert.ok("type" in parseCliArgs(["--log-format=json", "lds"]));
+  });
+
   it("refuses part of the TLS files, unknown flags and subcommands", () => {
     assert.deepEqual(parseCliArgs(["--cafile", "ca.pem", "cds"]), { error: "you must supply all three TLS parameters - --cafile, --cert-file, --key-file, or none of them" });
     assert.deepEqual(parseCliArgs(["--bogus", "cds"]), { error: "unknown flag --bogus" });

@@ -40,7 +40,9 @@ flags:
   --once                exit after the first response (not in upstream Contour)
 `;
 
-const VALUE_FLAGS = new Set(["contour", "cafile", "cert-file", "key-file", "node-id"]);
+// log-format is upstream's program-wide flag (`contour --log-format=json cli …`): accepted, and without
+// effect here, since the progress lines on stderr are plain text.
+const VALUE_FLAGS = new Set(["contour", "cafile", "cert-file", "key-file", "node-id", "log-format"]);
 const BOOLEAN_FLAGS = new Set(["delta", "nack", "once"]);
 
 /** Parses `contour cli` arguments; `help` for --help, `error` for a message to print with the usage. */

@@ -10,11 +10,16 @@ export interface PipelineMetrics {
   observeBuild(seconds: number, endpointsOnly: boolean): void;
   /** Records a snapshot refused by the consistency check. */
   observeRefusedSnapshot(): void;
-  /** Recounts valid and invalid sources. */
+  /** Recounts valid and invalid sources, and the quarantined ones. */
   countSources(pipeline: Pipeline): void;
+  /** Records a rebuild that failed as a whole (the previous snapshot stays served). */
+  observeFailedRebuild(): void;
 }
 
-/** Registers contour_rebuilds_total, contour_rebuild_duration_seconds, contour_snapshot_refused_total, contour_sources and contour_host_ownership_refusals. */
+/**
+ * Registers contour_rebuilds_total, contour_rebuild_duration_seconds, contour_snapshot_refused_total,
+ * contour_rebuild_failures_total, contour_sources, contour_quarantined_sources and contour_host_ownership_refusals.
+ */
 export function createPipelineMetrics(registry: Registry): PipelineMetrics {
   const rebuilds = new Counter({ name: "contour_rebuilds_total", help: "Model rebuilds, by scope (full or endpoints).", labelNames: ["scope"], registers: [registry] });
   const duration = new Histogram({
@@ -33,7 +38,15 @@ export function createPipelineMetrics(registry: Registry): PipelineMetrics {
     labelNames: ["kind"],
     registers: [registry],
   });
+  const failures = new Counter({ name: "contour_rebuild_failures_total", help: "Rebuilds that failed as a whole (the previous snapshot stays served); any increase is a bug.", registers: [registry] });
+  const quarantined = new Gauge({
+    name: "contour_quarantined_sources",
+    help: "Source objects whose contribution is left out because it could not be encoded (cause=encode) or Envoy rejected it (cause=nack), by kind.",
+    labelNames: ["kind", "cause"],
+    registers: [registry],
+  });
   return {
+    observeFailedRebuild: () => failures.inc(),
     observeBuild(seconds, endpointsOnly) {
       const scope = endpointsOnly ? "endpoints" : "full";
       rebuilds.inc({ scope });
@@ -55,6 +68,13 @@ export function createPipelineMetrics(registry: Registry): PipelineMetrics {
       sources.set({ kind: "Ingress", validity: "invalid" }, invalid);
       // Kept up to date incrementally by the pipeline: no walk over every HTTPProxy here.
       for (const [validity, count] of Object.entries(pipeline.httpProxyCounts())) sources.set({ kind: "HTTPProxy", validity }, count);
+      const held = new Map<string, { kind: string; cause: string; n: number }>();
+      for (const kind of ["Ingress", "HTTPProxy"]) for (const cause of ["encode", "nack"]) held.set(`${kind} ${cause}`, { kind, cause, n: 0 });
+      for (const q of pipeline.quarantined()) {
+        const entry = held.get(`${q.key.kind} ${q.cause}`);
+        if (entry !== undefined) entry.n++;
+      }
+      for (const { kind, cause, n } of held.values()) quarantined.set({ kind, cause }, n);
     },
   };
 }

@@ -5,7 +5,10 @@ import { readFileSync } from "node:fs";
 import { create, toJsonString, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { createClient, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
+import { fromBinary } from "@bufbuild/protobuf";
+import { RouteConfigurationSchema } from "../../xds/gen/envoy/config/route/v3/route_pb.js";
 import { ClusterDiscoveryService } from "../../xds/gen/envoy/service/cluster/v3/cds_pb.js";
+import { AggregatedDiscoveryService } from "../../xds/gen/envoy/service/discovery/v3/ads_pb.js";
 import {
   DeltaDiscoveryRequestSchema,
   DeltaDiscoveryResponseSchema,
@@ -22,6 +25,7 @@ import { RouteDiscoveryService } from "../../xds/gen/envoy/service/route/v3/rds_
 import { SecretDiscoveryService } from "../../xds/gen/envoy/service/secret/v3/sds_pb.js";
 import { envoyRegistry } from "../../xds/gen/registry.js";
 import { createAsyncQueue } from "../../xds/server/async-queue.js";
+import { TypeUrl } from "../../xds/resources.js";
 import { CLI_TYPES, type CliArgs, type CliType } from "./cli-args.js";
 
 type SotwMethod = (requests: AsyncIterable<DiscoveryRequest>, options: { signal: AbortSignal }) => AsyncIterable<DiscoveryResponse>;
@@ -90,7 +94,9 @@ export async function watchXds(args: CliArgs, io: WatchIo, signal: AbortSignal, 
   // No names: everything. RDS, EDS and SDS have no legacy "empty list" wildcard, so ask with the explicit one.
   const names = args.resources.length > 0 ? [...args.resources] : ["*"];
   try {
-    const { sotw, delta } = methods(args.type, transport ?? cliTransport(args));
+    const connection = transport ?? cliTransport(args);
+    const { sotw, delta } = methods(args.type, connection);
+    let virtualHostsShown = false;
     if (args.delta) {
       const requests = createAsyncQueue<DeltaDiscoveryRequest>();
       const send = (request: DeltaDiscoveryRequest): void => (io.out(json(DeltaDiscoveryRequestSchema, request)), requests.push(request));
@@ -98,6 +104,12 @@ export async function watchXds(args: CliArgs, io: WatchIo, signal: AbortSignal, 
       for await (const response of delta(requests, { signal })) {
         io.log(`received delta response: type ${response.typeUrl}, ${response.resources.length} resources, ${response.removedResources.length} removed, nonce ${response.nonce}`);
         io.out(json(DeltaDiscoveryResponseSchema, response));
+        // Delta streams get the plain-HTTP route configuration naming its hosts through VHDS: show those hosts
+        // too (once), so the output is the whole of what an Envoy on delta xDS routes with.
+        if (!virtualHostsShown && namesVhds(response)) {
+          virtualHostsShown = true;
+          await showVirtualHosts(connection, node, io, signal);
+        }
         if (args.once) break;
         send(create(DeltaDiscoveryRequestSchema, { typeUrl, node, responseNonce: response.nonce, ...(args.nack ? { errorDetail: nackDetail } : {}) }));
       }
@@ -122,6 +134,34 @@ export async function watchXds(args: CliArgs, io: WatchIo, signal: AbortSignal, 
     if (signal.aborted) return 0;
     io.log(`contour cli: ${err instanceof Error ? err.message : String(err)} (contour at ${args.contour})`);
     return 1;
+  }
+}
+
+function namesVhds(response: DeltaDiscoveryResponse): boolean {
+  if (response.typeUrl !== TypeUrl.route) return false;
+  return response.resources.some((r) => r.resource !== undefined && fromBinary(RouteConfigurationSchema, r.resource.value).vhds !== undefined);
+}
+
+// One VHDS request over ADS (Envoy asks for virtual hosts there, with a wildcard), its first answer printed.
+async function showVirtualHosts(transport: Transport, node: { id: string }, io: WatchIo, signal: AbortSignal): Promise<void> {
+  const ads = createClient(AggregatedDiscoveryService, transport);
+  const requests = createAsyncQueue<DeltaDiscoveryRequest>();
+  const request = create(DeltaDiscoveryRequestSchema, { typeUrl: TypeUrl.virtualHost, node, resourceNamesSubscribe: ["*"] });
+  io.out(json(DeltaDiscoveryRequestSchema, request));
+  requests.push(request);
+  const done = new AbortController();
+  const stop = (): void => done.abort();
+  signal.addEventListener("abort", stop, { once: true });
+  try {
+    for await (const response of ads.deltaAggregatedResources(requests, { signal: done.signal })) {
+      io.log(`received VHDS response: ${response.resources.length} virtual hosts, nonce ${response.nonce}`);
+      io.out(json(DeltaDiscoveryResponseSchema, response));
+      break;
+    }
+  } finally {
+    signal.removeEventListener("abort", stop);
+    requests.close();
+    done.abort();
   }
 }
 

@@ -24,14 +24,7 @@ function contourCommand(args: readonly string[], timeoutMs = 20_000): { status: 
 }
 
 describe("operating contour like upstream: version, cli, /debug/dag, metrics, logs", function () {
-  // The debug port is picked before the stack starts; useStack spreads contourArgs in its own before().
-  const contourArgs: string[] = [];
-  let debugPort = 0;
-  before(async () => {
-    debugPort = await freePort();
-    contourArgs.push("--debug-http-address=127.0.0.1", `--debug-http-port=${debugPort}`);
-  });
-  const ctx = useStack({ pods: ["web-1"], crds: true, contourArgs });
+  const ctx = useStack({ pods: ["web-1"], crds: true });
   const kc = () => ctx.stack.bed.apiserver.makeKubeConfig();
 
   before(async function () {
@@ -108,7 +101,7 @@ describe("operating contour like upstream: version, cli, /debug/dag, metrics, lo
   }
 
   it("curl /debug/dag | dot -Tsvg renders the model", async () => {
-    const res = await httpGet(`http://127.0.0.1:${debugPort}/debug/dag`);
+    const res = await httpGet(`http://127.0.0.1:${ctx.stack.contour.debugPort}/debug/dag`);
     assert.equal(res.status, 200);
     assert.match(res.body, /^digraph DAG \{/);
     assert.ok(res.body.includes("http://shop.example.com"), res.body);
@@ -123,7 +116,7 @@ describe("operating contour like upstream: version, cli, /debug/dag, metrics, lo
 
   it("the debug listener is on loopback and not on the metrics port", async () => {
     assert.equal((await httpGet(`http://127.0.0.1:${ctx.stack.contour.httpPort}/debug/dag`)).status, 404);
-    const res = await httpGet(`http://127.0.0.1:${debugPort}/debug/pprof/profile?seconds=0.2`);
+    const res = await httpGet(`http://127.0.0.1:${ctx.stack.contour.debugPort}/debug/pprof/profile?seconds=0.2`);
     assert.equal(res.status, 200);
     assert.ok((JSON.parse(res.body) as { nodes: unknown[] }).nodes.length > 0);
   });

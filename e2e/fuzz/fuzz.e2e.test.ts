@@ -1,7 +1,7 @@
 // The fuzzer against a running stack: a few thousand generated HTTPProxies and Ingresses (the
 // generators of controllers/fuzz, filtered by the real API server's admission) are applied while
 // request loops hit canary hosts, and a canary added in the middle must be served as usual. Bounded in
-// objects (FUZZ_E2E_OBJECTS, default 2000) and in time (FUZZ_E2E_SECONDS of applying, default 150).
+// objects (FUZZ_E2E_OBJECTS, default 3000) and in time (FUZZ_E2E_SECONDS of applying, default 150).
 // Reported and asserted: Envoy NACKs (contour_xds_nacks_total and Envoy's own update_rejected stats),
 // rebuild failures (snapshots refused, error logs of the pipeline), canary request failures, and
 // objects left without a status.
@@ -24,7 +24,7 @@ import { waitFor, type HttpResponse } from "../harness/index.js";
 
 const FUZZ = "fuzz";
 const CANARY = "canary";
-const OBJECTS = Number(process.env["FUZZ_E2E_OBJECTS"] ?? "2000");
+const OBJECTS = Number(process.env["FUZZ_E2E_OBJECTS"] ?? "3000");
 const APPLY_SECONDS = Number(process.env["FUZZ_E2E_SECONDS"] ?? "150");
 const SEED = Number(process.env["FUZZ_E2E_SEED"] ?? "20261201");
 const CONCURRENCY = 8;

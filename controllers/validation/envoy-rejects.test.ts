@@ -58,6 +58,20 @@ const proxyCases: readonly ProxyCase[] = [
   { name: "retry-per-try-edge", spec: { routes: [prefixRoute("/", [to("svc-a", 80)], { retryPolicy: { perTryTimeout: EDGE } })] }, field: "spec.routes[0].retryPolicy.perTryTimeout" },
 ];
 
+/**
+ * Header settings at the edge of what Envoy takes: each proxy may be valid or invalid, but Envoy must
+ * accept the resulting configuration (checked with the rest).
+ */
+const headerProbes: readonly HTTPProxySpec[] = [
+  { routes: [prefixRoute("/", [to("svc-a", 80)], { requestHeadersPolicy: { remove: ["host"] } })] },
+  { routes: [prefixRoute("/", [to("svc-a", 80)], { requestHeadersPolicy: { set: [{ name: "host", value: "a.test" }] } })] },
+  { routes: [prefixRoute("/", [to("svc-a", 80)], { responseHeadersPolicy: { remove: ["content-length", "transfer-encoding", "connection"] } })] },
+  { routes: [prefixRoute("/", [to("svc-a", 80)], { requestHeadersPolicy: { set: [{ name: "te", value: "trailers" }, { name: "x-odd", value: "\u2028 \u00e9 %REQ(:path)%" }] } })] },
+  { routes: [prefixRoute("/", [to("svc-a", 80, { requestHeadersPolicy: { remove: ["Host"] } })])] },
+  { routes: [{ conditions: [{ prefix: "/" }, { header: { name: "x_y", exact: "\u00e9" } }], services: [to("svc-a", 80)] }] },
+  { routes: [{ conditions: [{ prefix: "/" }, { header: { name: "host", contains: "a" } }], services: [to("svc-a", 80)] }] },
+];
+
 /** TCP proxies on TLS passthrough hosts. */
 const tcpCases: readonly ProxyCase[] = [
   { name: "tcp-weight-above-uint32", spec: { tcpproxy: { services: twoServices(4294967296, 1) } }, field: "spec.tcpproxy.services[0].weight" },
@@ -95,6 +109,7 @@ function allObjects(): KubernetesObject[] {
     const { vhost, ...rest } = c.spec as HTTPProxySpec & { vhost?: object };
     objects.push(rootProxy(c.name, host(c.name), { ...rest, ...(vhost !== undefined ? { vhost } : {}) }, { namespace: NS }));
   }
+  headerProbes.forEach((spec, i) => objects.push(rootProxy(`header-probe-${i}`, host(`header-probe-${i}`), spec, { namespace: NS })));
   for (const c of tcpCases) objects.push(rootProxy(c.name, host(c.name), { ...c.spec, vhost: { tls: { passthrough: true } } }, { namespace: NS }));
   for (const type of badKeys) {
     const name = `tls-${type}`;

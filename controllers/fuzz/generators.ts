@@ -131,6 +131,15 @@ function sparse<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([k], i) => k === "name" || k === "port" || k === "services" || k === "conditions" || (seed + i * 7) % 3 === 0 || keys.length <= 2)) as T;
 }
 
+/** IP filter rules: addresses and CIDRs, some out of range or of mixed families. */
+const ipFiltersArb = fc.array(
+  fc.record({
+    source: fc.constantFrom("Peer", "Remote"),
+    cidr: mostly(fc.constantFrom("10.0.0.0/8", "192.168.1.1", "::1/128", "2001:db8::/32"), fc.constantFrom("0.0.0.0/0", "10.0.0.0/33", "300.1.1.1/8", "::/0", "1.2.3.4/32", "fe80::1%eth0", "10.0.0.1/8")),
+  }),
+  { minLength: 1, maxLength: 3 },
+);
+
 const headersPolicyArb = fc.record(
   { set: fc.array(fc.record({ name: headerNameArb, value: headerValueArb }), { maxLength: 3 }), remove: fc.array(headerNameArb, { maxLength: 3 }) },
   { requiredKeys: [] },
@@ -173,6 +182,8 @@ const routeArb = fc.record(
     pathRewritePolicy: fc.record({ replacePrefix: fc.array(fc.record({ prefix: plainPathArb, replacement: plainPathArb }, { requiredKeys: ["replacement"] }), { minLength: 1, maxLength: 2 }) }),
     requestHeadersPolicy: headersPolicyArb,
     responseHeadersPolicy: headersPolicyArb,
+    ipAllowPolicy: ipFiltersArb,
+    ipDenyPolicy: ipFiltersArb,
     rateLimitPolicy: fc.record({
       local: fc.record(
         { requests: mostly(fc.constantFrom(1, 100), fc.constantFrom(2 ** 32 - 1, 2 ** 32)), unit: fc.constantFrom("second", "minute", "hour"), burst: mostly(fc.nat(100), edgeInt), responseStatusCode: fc.constantFrom(400, 429, 599) },
@@ -206,9 +217,13 @@ const corsArb = fc.record(
   { requiredKeys: ["allowOrigin", "allowMethods"] },
 );
 
-/** The parts of one root HTTPProxy; its name and fqdn are given by the batch (unique per object). */
+/** An include of another object of the batch (by index; it may be a root, an Ingress or itself). */
+const includeArb = fc.record({ target: fc.nat(40), conditions: fc.array(fc.oneof(plainPathArb.map((prefix) => ({ prefix })), otherConditionArb), { maxLength: 2 }) });
+
+/** The parts of one HTTPProxy; its name and fqdn are given by the batch (unique per object, some shared or wildcard on purpose). */
 const proxySpecArb = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("http" as const), tls: fc.option(mostly(fc.constantFrom("cert-rsa2048", "cert-p256"), fc.constantFrom(...SECRET_NAMES)), { nil: undefined }), minimumProtocolVersion: fc.constantFrom(undefined, "1.2", "1.3"), cors: fc.option(corsArb, { nil: undefined }), routes: fc.array(fc.oneof({ weight: 4, arbitrary: routeArb }, { weight: 1, arbitrary: actionRouteArb }), { minLength: 1, maxLength: 3 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("child" as const), routes: fc.array(routeArb, { minLength: 1, maxLength: 2 }), includes: fc.array(includeArb, { maxLength: 1 }) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant("http" as const), tls: fc.option(mostly(fc.constantFrom("cert-rsa2048", "cert-p256"), fc.constantFrom(...SECRET_NAMES)), { nil: undefined }), minimumProtocolVersion: fc.constantFrom(undefined, "1.2", "1.3"), cors: fc.option(corsArb, { nil: undefined }), includes: fc.array(includeArb, { maxLength: 2 }), host: fc.constantFrom("own", "own", "own", "own", "own", "own", "shared", "wildcard"), routes: fc.array(fc.oneof({ weight: 4, arbitrary: routeArb }, { weight: 1, arbitrary: actionRouteArb }), { minLength: 1, maxLength: 3 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("tcp" as const), services: fc.array(serviceArb.map(({ name, port, weight }) => ({ name, port, ...(weight !== undefined ? { weight } : {}) })), { minLength: 1, maxLength: 3 }) }) },
 );
 
@@ -216,14 +231,21 @@ const proxySpecArb = fc.oneof(
 export type ProxyParts = typeof proxySpecArb extends fc.Arbitrary<infer T> ? T : never;
 
 /** An HTTPProxy root from generated parts. */
-export function toHttpProxy(parts: ProxyParts, name: string, namespace: string, fqdn: string): HTTPProxy {
+export function toHttpProxy(parts: ProxyParts, name: string, namespace: string, fqdn: string, count = 1): HTTPProxy {
   const meta = { name, namespace };
+  // Includes name other objects of the batch by index: children, roots (an error), Ingresses (missing) or itself (a cycle).
+  const includes = (list: readonly { target: number; conditions: readonly object[] }[]) => list.map((i) => ({ name: `${name.replace(/-\d+$/u, "")}-${i.target % Math.max(count, 1)}`, conditions: i.conditions }));
+  if (parts.kind === "child") {
+    return { apiVersion: "projectcontour.io/v1", kind: "HTTPProxy", metadata: meta, spec: { routes: parts.routes, ...(parts.includes.length > 0 ? { includes: includes(parts.includes) } : {}) } } as HTTPProxy;
+  }
   if (parts.kind === "tcp") {
     return { apiVersion: "projectcontour.io/v1", kind: "HTTPProxy", metadata: meta, spec: { virtualhost: { fqdn, tls: { passthrough: true } }, tcpproxy: { services: parts.services } } } as HTTPProxy;
   }
   const tls = parts.tls !== undefined ? { tls: { secretName: parts.tls, ...(parts.minimumProtocolVersion !== undefined ? { minimumProtocolVersion: parts.minimumProtocolVersion } : {}) } } : {};
   const cors = parts.cors !== undefined ? { corsPolicy: parts.cors } : {};
-  return { apiVersion: "projectcontour.io/v1", kind: "HTTPProxy", metadata: meta, spec: { virtualhost: { fqdn, ...tls, ...cors }, routes: parts.routes } } as HTTPProxy;
+  const host = parts.host === "shared" ? "shared.fuzz.test" : parts.host === "wildcard" ? `*.${fqdn}` : fqdn;
+  const spec = { virtualhost: { fqdn: host, ...tls, ...cors }, routes: parts.routes, ...(parts.includes.length > 0 ? { includes: includes(parts.includes) } : {}) };
+  return { apiVersion: "projectcontour.io/v1", kind: "HTTPProxy", metadata: meta, spec } as HTTPProxy;
 }
 
 /** Ingress paths: plain, regex-marked (ImplementationSpecific), with the three path types. */
@@ -288,6 +310,6 @@ export function toObjects(parts: readonly ObjectParts[], namespace: string, pref
   return parts.map((p, i) => {
     const name = `${prefix}-${i}`;
     const host = `${name}.fuzz.test`;
-    return p.kind === "HTTPProxy" ? toHttpProxy(p.parts, name, namespace, host) : toIngress(p.parts, name, namespace, host);
+    return p.kind === "HTTPProxy" ? toHttpProxy(p.parts, name, namespace, host, parts.length) : toIngress(p.parts, name, namespace, host);
   });
 }

@@ -12,7 +12,7 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import { repoRoot } from "../../xds/translate/test-support.js";
 import { admitted } from "./admission.js";
 import { checkBatch } from "./fuzz-check.js";
-import { fuzzServices, fuzzTlsSecret, objectPartsArb, SECRET_NAMES, toObjects } from "./generators.js";
+import { fuzzCaSecret, fuzzServices, fuzzTlsSecret, objectPartsArb, SECRET_NAMES, toObjects } from "./generators.js";
 import { makeTestCert, type TestKeyType } from "./test-certs.js";
 
 const NAMESPACE = "fuzz";
@@ -32,7 +32,8 @@ function fixtures(): KubernetesObject[] {
     const cert = makeTestCert(type, "*.fuzz.test");
     return [fuzzTlsSecret(name, NAMESPACE, cert.cert, cert.key)];
   });
-  return [...fuzzServices(NAMESPACE), ...secrets];
+  const ca = makeTestCert("rsa-2048", "ca.fuzz.test");
+  return [...fuzzServices(NAMESPACE), ...secrets, fuzzCaSecret("ca-bundle", NAMESPACE, ca.cert)];
 }
 
 const regressionDir = join(repoRoot(), "controllers", "fuzz", "testdata", "regressions");

@@ -11,10 +11,13 @@ import type { KubernetesObject, V1Ingress, V1Secret, V1Service } from "@kubernet
 import type { HTTPProxy } from "../../crds/types/httpproxy.js";
 
 /** Names of the Services every generated batch may reference ("missing" never exists). */
-export const SERVICE_NAMES = ["svc-a", "svc-b", "missing"] as const;
+export const SERVICE_NAMES = ["svc-a", "svc-b", "svc-c", "missing"] as const;
 
 /** Names of the TLS Secrets a batch may reference (made by the caller; "missing-cert" never exists). */
 export const SECRET_NAMES = ["cert-rsa2048", "cert-p256", "cert-rsa1024", "cert-secp256k1", "missing-cert"] as const;
+
+/** Secrets a batch may name as a CA bundle: an Opaque one with ca.crt, a TLS one without, a missing one. */
+export const CA_SECRET_NAMES = ["ca-bundle", "cert-rsa2048", "missing-ca"] as const;
 
 /** The Services of a fuzz namespace: svc-a on ports 80 and 443, svc-b on 80 with upstream annotations. */
 export function fuzzServices(namespace: string): V1Service[] {
@@ -24,7 +27,17 @@ export function fuzzServices(namespace: string): V1Service[] {
     metadata: { name, namespace, annotations },
     spec: { type: "ClusterIP", ports: ports.map((p) => ({ name: `p${p}`, port: p, protocol: "TCP", targetPort: p as never })) },
   });
-  return [svc("svc-a", [80, 443]), svc("svc-b", [80], { "projectcontour.io/max-connections": "4294967295", "projectcontour.io/max-requests": "1024" })];
+  return [
+    svc("svc-a", [80, 443]),
+    svc("svc-b", [80], { "projectcontour.io/max-connections": "4294967295", "projectcontour.io/max-requests": "1024" }),
+    // Upstream protocols by port name and number, and circuit breakers out of range (ignored with a warning).
+    svc("svc-c", [80, 443], { "projectcontour.io/upstream-protocol.tls": "443,p80", "projectcontour.io/upstream-protocol.h2c": "80", "projectcontour.io/max-pending-requests": "4294967296", "projectcontour.io/max-retries": "-1" }),
+  ];
+}
+
+/** An Opaque Secret holding only a CA bundle (ca.crt), for upstream and client certificate validation. */
+export function fuzzCaSecret(name: string, namespace: string, caPem: string): V1Secret {
+  return { apiVersion: "v1", kind: "Secret", metadata: { name, namespace }, type: "Opaque", data: { "ca.crt": Buffer.from(caPem, "utf8").toString("base64") } };
 }
 
 /** A kubernetes.io/tls Secret from PEM text. */
@@ -36,6 +49,11 @@ export function fuzzTlsSecret(name: string, namespace: string, cert: string, key
 /** Mostly an ordinary value, sometimes an edge one: batches must have valid objects for the translator to meet. */
 function mostly<T>(ordinary: fc.Arbitrary<T>, edge: fc.Arbitrary<T>): fc.Arbitrary<T> {
   return fc.oneof({ weight: 4, arbitrary: ordinary }, { weight: 1, arbitrary: edge });
+}
+
+/** Undefined `1 - 1/oneIn` of the time, else a value (fc.option is the other way round: undefined 1 in freq). */
+function sometimes<T>(arb: fc.Arbitrary<T>, oneIn: number): fc.Arbitrary<T | undefined> {
+  return fc.oneof({ weight: oneIn - 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
 }
 
 /** Integers around the bounds of Envoy's fields (uint32, int32, percent, HTTP status). */
@@ -112,8 +130,9 @@ const conditionsArb = fc
 
 const serviceArb = fc.record(
   {
-    name: mostly(fc.constantFrom("svc-a", "svc-b"), fc.constantFrom(...SERVICE_NAMES)),
+    name: mostly(fc.constantFrom("svc-a", "svc-b", "svc-c"), fc.constantFrom(...SERVICE_NAMES)),
     port: mostly(fc.constant(80), fc.constantFrom(443, 8080, 1, 65535)),
+    validation: mostly(fc.record({ caSecret: fc.constant("ca-bundle"), subjectName: fc.constant("a.test") }), fc.record({ caSecret: fc.constantFrom(...CA_SECRET_NAMES), subjectName: fc.constantFrom("a.test", "*.fuzz.test") })),
     weight: mostly(fc.nat(100), edgeInt),
     mirror: fc.boolean(),
     protocol: fc.constantFrom("h2", "h2c", "tls"),
@@ -223,7 +242,7 @@ const includeArb = fc.record({ target: fc.nat(40), conditions: fc.array(fc.oneof
 /** The parts of one HTTPProxy; its name and fqdn are given by the batch (unique per object, some shared or wildcard on purpose). */
 const proxySpecArb = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("child" as const), routes: fc.array(routeArb, { minLength: 1, maxLength: 2 }), includes: fc.array(includeArb, { maxLength: 1 }) }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("http" as const), tls: fc.option(mostly(fc.constantFrom("cert-rsa2048", "cert-p256"), fc.constantFrom(...SECRET_NAMES)), { nil: undefined }), minimumProtocolVersion: fc.constantFrom(undefined, "1.2", "1.3"), cors: fc.option(corsArb, { nil: undefined }), includes: fc.array(includeArb, { maxLength: 2 }), host: fc.constantFrom("own", "own", "own", "own", "own", "own", "shared", "wildcard"), routes: fc.array(fc.oneof({ weight: 4, arbitrary: routeArb }, { weight: 1, arbitrary: actionRouteArb }), { minLength: 1, maxLength: 3 }) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant("http" as const), tls: sometimes(mostly(fc.constantFrom("cert-rsa2048", "cert-p256"), fc.constantFrom(...SECRET_NAMES)), 3), minimumProtocolVersion: fc.constantFrom(undefined, "1.2", "1.3"), cors: sometimes(corsArb, 4), clientCa: sometimes(fc.constantFrom(...CA_SECRET_NAMES), 6), includes: fc.array(includeArb, { maxLength: 2 }), host: fc.constantFrom("own", "own", "own", "own", "own", "own", "shared", "wildcard"), routes: fc.array(fc.oneof({ weight: 4, arbitrary: routeArb }, { weight: 1, arbitrary: actionRouteArb }), { minLength: 1, maxLength: 3 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("tcp" as const), services: fc.array(serviceArb.map(({ name, port, weight }) => ({ name, port, ...(weight !== undefined ? { weight } : {}) })), { minLength: 1, maxLength: 3 }) }) },
 );
 
@@ -241,7 +260,8 @@ export function toHttpProxy(parts: ProxyParts, name: string, namespace: string, 
   if (parts.kind === "tcp") {
     return { apiVersion: "projectcontour.io/v1", kind: "HTTPProxy", metadata: meta, spec: { virtualhost: { fqdn, tls: { passthrough: true } }, tcpproxy: { services: parts.services } } } as HTTPProxy;
   }
-  const tls = parts.tls !== undefined ? { tls: { secretName: parts.tls, ...(parts.minimumProtocolVersion !== undefined ? { minimumProtocolVersion: parts.minimumProtocolVersion } : {}) } } : {};
+  const clientValidation = parts.clientCa !== undefined ? { clientValidation: { caSecret: parts.clientCa } } : {};
+  const tls = parts.tls !== undefined ? { tls: { secretName: parts.tls, ...(parts.minimumProtocolVersion !== undefined ? { minimumProtocolVersion: parts.minimumProtocolVersion } : {}), ...clientValidation } } : {};
   const cors = parts.cors !== undefined ? { corsPolicy: parts.cors } : {};
   const host = parts.host === "shared" ? "shared.fuzz.test" : parts.host === "wildcard" ? `*.${fqdn}` : fqdn;
   const spec = { virtualhost: { fqdn: host, ...tls, ...cors }, routes: parts.routes, ...(parts.includes.length > 0 ? { includes: includes(parts.includes) } : {}) };
@@ -252,7 +272,7 @@ export function toHttpProxy(parts: ProxyParts, name: string, namespace: string, 
 const ingressPathArb = fc.record({
   path: mostly(plainPathArb, fc.oneof(pathRegexArb, fc.constantFrom("/\\cA*", "/[\\b]*", "/a+", "/%", "/["))),
   pathType: fc.constantFrom("Prefix", "Exact", "ImplementationSpecific"),
-  service: mostly(fc.constantFrom("svc-a", "svc-b"), fc.constantFrom(...SERVICE_NAMES)),
+  service: mostly(fc.constantFrom("svc-a", "svc-b", "svc-c"), fc.constantFrom(...SERVICE_NAMES)),
   port: mostly(fc.constant(80), fc.constantFrom(443, 8080)),
 });
 
@@ -271,25 +291,31 @@ const ingressAnnotationsArb = fc.record(
 
 const ingressPartsArb = fc.record({
   annotations: ingressAnnotationsArb,
+  host: fc.constantFrom("own", "own", "own", "own", "own", "shared", "wildcard", "none"),
+  defaultBackend: sometimes(fc.constantFrom(...SERVICE_NAMES), 8),
   paths: fc.array(ingressPathArb, { minLength: 1, maxLength: 4 }),
-  tls: fc.option(mostly(fc.constantFrom("cert-rsa2048", "cert-p256"), fc.constantFrom(...SECRET_NAMES)), { nil: undefined }),
+  tls: sometimes(mostly(fc.constantFrom("cert-rsa2048", "cert-p256"), fc.constantFrom(...SECRET_NAMES)), 3),
 });
 
 /** Generated parts of one Ingress. */
 export type IngressParts = typeof ingressPartsArb extends fc.Arbitrary<infer T> ? T : never;
 
 /** An Ingress (class contour) from generated parts. */
-export function toIngress(parts: IngressParts, name: string, namespace: string, host: string): V1Ingress {
+export function toIngress(parts: IngressParts, name: string, namespace: string, ownHost: string): V1Ingress {
+  // Some share a host with HTTPProxies ("shared.fuzz.test"), are wildcards, or have no host at all (every host).
+  const host = parts.host === "shared" ? "shared.fuzz.test" : parts.host === "wildcard" ? `*.${ownHost}` : ownHost;
+  const backend = (service: string, port: number) => ({ service: { name: service, port: { number: port } } });
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
     metadata: { name, namespace, annotations: { "kubernetes.io/ingress.class": "contour", ...(parts.annotations as Record<string, string>) } },
     spec: {
       ...(parts.tls !== undefined ? { tls: [{ hosts: [host], secretName: parts.tls }] } : {}),
+      ...(parts.defaultBackend !== undefined ? { defaultBackend: backend(parts.defaultBackend, 80) } : {}),
       rules: [
         {
-          host,
-          http: { paths: parts.paths.map((p) => ({ path: p.path, pathType: p.pathType, backend: { service: { name: p.service, port: { number: p.port } } } })) },
+          ...(parts.host !== "none" ? { host } : {}),
+          http: { paths: parts.paths.map((p) => ({ path: p.path, pathType: p.pathType, backend: backend(p.service, p.port) })) },
         },
       ],
     },

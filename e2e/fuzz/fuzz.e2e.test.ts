@@ -13,7 +13,7 @@ import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { GROUP, HTTPPROXY_PLURAL, VERSION, type HTTPProxy } from "../../crds/index.js";
 import { kubeRequest } from "../../operator/runtime/kube-request.js";
 import { KubeError } from "../../operator/runtime/kube-error.js";
-import { fuzzServices, fuzzTlsSecret, objectPartsArb, toObjects } from "../../controllers/fuzz/generators.js";
+import { fuzzCaSecret, fuzzServices, fuzzTlsSecret, objectPartsArb, toObjects } from "../../controllers/fuzz/generators.js";
 import { makeTestCert, type TestKeyType } from "../../controllers/fuzz/test-certs.js";
 import { createHTTPProxy, waitForProxyStatus } from "../fixtures/contour-objects.js";
 import { applyEndpointSlice, createIngress, createService, ensureNamespace, simpleIngressSpec } from "../fixtures/kube-objects.js";
@@ -66,6 +66,7 @@ describe("fuzz: thousands of generated objects on a running stack", function () 
       const secret = fuzzTlsSecret(name, FUZZ, cert.cert, cert.key);
       await kube.core.createNamespacedSecret({ namespace: FUZZ, body: secret });
     }
+    await kube.core.createNamespacedSecret({ namespace: FUZZ, body: fuzzCaSecret("ca-bundle", FUZZ, makeTestCert("rsa-2048", "ca.fuzz.test").cert) });
 
     // Canaries: one HTTPProxy and one Ingress, under request loops for the whole run.
     await createHTTPProxy(kc(), CANARY, "canary", { virtualhost: { fqdn: "canary.test" }, routes: [{ services: [{ name: "canary", port: 80 }] }] });

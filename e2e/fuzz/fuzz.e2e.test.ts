@@ -17,6 +17,7 @@ import { fuzzCaSecret, fuzzServices, fuzzTlsSecret, objectPartsArb, toObjects } 
 import { makeTestCert, type TestKeyType } from "../../controllers/fuzz/test-certs.js";
 import { createHTTPProxy, waitForProxyStatus } from "../fixtures/contour-objects.js";
 import { applyEndpointSlice, createIngress, createService, ensureNamespace, simpleIngressSpec } from "../fixtures/kube-objects.js";
+import { assertNoRejectedUpdates } from "../fixtures/envoy-updates.js";
 import { metricValue } from "../fixtures/metrics.js";
 import { startRequestLoop } from "../fixtures/request-loop.js";
 import { useStack } from "../fixtures/stack.js";
@@ -147,6 +148,7 @@ describe("fuzz: thousands of generated objects on a running stack", function () 
     );
     assert.equal(nackTotal, 0, `contour_xds_nacks_total: ${nackLines.join(", ")}`);
     assert.deepEqual(rejected, [], "Envoy rejected no update");
+    await assertNoRejectedUpdates(envoy);
     assert.equal(snapshotRefused, 0, "no snapshot refused");
     assert.deepEqual(errorLogs.slice(0, 5), [], "contour logged no error (a rebuild that throws is one)");
     assert.deepEqual(canaryFailures.slice(0, 10), [], "no canary request failed");

@@ -40,21 +40,18 @@ export function envoyBinary(): string {
 
 /** Encodes every resource to binary as the xDS server does; the first failure, or undefined. */
 export function encodingProblem(resources: EnvoyResources): string | undefined {
-  const lists = [
-    [ListenerSchema, resources.listeners],
-    [RouteConfigurationSchema, resources.routes],
-    [ClusterSchema, resources.clusters],
-    [ClusterLoadAssignmentSchema, resources.endpoints],
-    [SecretSchema, resources.secrets],
-  ] as const;
-  for (const [schema, items] of lists) {
-    for (const item of items) {
-      try {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one loop over five schemas
-        toBinary(schema as any, item as any);
-      } catch (e) {
-        return `${schema.typeName} ${(item as { name?: string; clusterName?: string }).name ?? (item as { clusterName?: string }).clusterName ?? ""}: ${e instanceof Error ? e.message : String(e)}`;
-      }
+  const attempts: (readonly [string, () => unknown])[] = [
+    ...resources.listeners.map((r) => [`listener ${r.name}`, () => toBinary(ListenerSchema, r)] as const),
+    ...resources.routes.map((r) => [`route configuration ${r.name}`, () => toBinary(RouteConfigurationSchema, r)] as const),
+    ...resources.clusters.map((r) => [`cluster ${r.name}`, () => toBinary(ClusterSchema, r)] as const),
+    ...resources.endpoints.map((r) => [`endpoints ${r.clusterName}`, () => toBinary(ClusterLoadAssignmentSchema, r)] as const),
+    ...resources.secrets.map((r) => [`secret ${r.name}`, () => toBinary(SecretSchema, r)] as const),
+  ];
+  for (const [what, encode] of attempts) {
+    try {
+      encode();
+    } catch (e) {
+      return `${what}: ${e instanceof Error ? e.message : String(e)}`;
     }
   }
   return undefined;

@@ -63,3 +63,20 @@ distclean: clean
 .PHONY: bench-upstream
 bench-upstream: tools build
 	node dist/bench/side-by-side/main.js
+
+## image: build the container image (IMAGE, default contour:latest) with docker, podman or buildah
+##   This needs an image builder; the development machines have none, so it stops with a message there.
+IMAGE ?= contour:latest
+.PHONY: image
+image:
+	@builder=""; \
+	for b in docker podman buildah; do \
+	  if command -v $$b >/dev/null 2>&1 && $$b info >/dev/null 2>&1; then builder=$$b; break; fi; \
+	done; \
+	if [ -z "$$builder" ]; then echo "make image: no working image builder (docker or podman with a running daemon, or buildah) on this machine; build the Dockerfile elsewhere" >&2; exit 1; fi; \
+	if [ "$$builder" = buildah ]; then buildah bud -t $(IMAGE) .; else $$builder build -t $(IMAGE) .; fi
+
+## install-manifests: render config/install/contour.yaml from crds/*.yaml and config/install/parts/*.yaml
+.PHONY: install-manifests
+install-manifests: build
+	node dist/config/install/render.js .

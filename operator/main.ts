@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `contour` command: dispatches to its subcommands. */
 import process from "node:process";
+import { hoistGlobalFlags } from "./commands/global-flags.js";
 
 /** A subcommand: parses its own arguments and resolves to the process exit code. */
 export type Command = (args: readonly string[]) => Promise<number>;
@@ -9,6 +10,8 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   serve: { summary: "run the controller and the xDS server", load: async () => (await import("./commands/serve.js")).serve },
   bootstrap: { summary: "write the Envoy bootstrap that points Envoy at contour", load: async () => (await import("./commands/bootstrap.js")).bootstrap },
   certgen: { summary: "generate the CA and certificates for xDS mTLS", load: async () => (await import("./commands/certgen.js")).certgen },
+  envoy: { summary: "Envoy's shutdown manager: `envoy shutdown-manager` (sidecar) and `envoy shutdown` (preStop)", load: async () => (await import("./commands/envoy.js")).envoy },
+  version: { summary: "print the version", load: async () => (await import("./commands/version.js")).version },
 };
 
 function usage(): string {
@@ -31,7 +34,7 @@ async function main(argv: readonly string[]): Promise<number> {
   return command(rest);
 }
 
-main(process.argv.slice(2)).then(
+main(hoistGlobalFlags(process.argv.slice(2))).then(
   (code) => {
     process.exitCode = code;
   },

@@ -15,6 +15,17 @@ export const HTTPS_LISTENER_NAME = "ingress_https";
 /** Name of the route configuration every plain-HTTP virtual host lives in. */
 export const HTTP_ROUTE_CONFIG_NAME = "ingress_http";
 
+/** VHDS: the resource name (and Envoy virtual host name) of a plain-HTTP host, `ingress_http/<fqdn>`. */
+export function vhdsVirtualHostName(fqdn: string): string {
+  return `${HTTP_ROUTE_CONFIG_NAME}/${fqdn}`;
+}
+
+/** VHDS: the fqdn of a virtual host resource name, or undefined for a name that is not one. */
+export function fqdnOfVhdsName(name: string): string | undefined {
+  const prefix = `${HTTP_ROUTE_CONFIG_NAME}/`;
+  return name.startsWith(prefix) ? name.slice(prefix.length) : undefined;
+}
+
 /** Name of the route configuration of one secure virtual host (each SNI name gets its own). */
 export function httpsRouteConfigName(fqdn: string): string {
   return `https/${fqdn}`;

@@ -2,6 +2,7 @@ import type { Cluster } from "./gen/envoy/config/cluster/v3/cluster_pb.js";
 import type { ClusterLoadAssignment } from "./gen/envoy/config/endpoint/v3/endpoint_pb.js";
 import type { Listener } from "./gen/envoy/config/listener/v3/listener_pb.js";
 import type { RouteConfiguration } from "./gen/envoy/config/route/v3/route_pb.js";
+import type { VirtualHost } from "./gen/envoy/config/route/v3/route_components_pb.js";
 import type { Secret } from "./gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
 
 /** The xDS type URLs this control plane serves, in the order adds must reach Envoy. */
@@ -11,6 +12,7 @@ export const TypeUrl = {
   endpoint: "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment",
   listener: "type.googleapis.com/envoy.config.listener.v3.Listener",
   route: "type.googleapis.com/envoy.config.route.v3.RouteConfiguration",
+  virtualHost: "type.googleapis.com/envoy.config.route.v3.VirtualHost",
 } as const;
 
 /** One of the served xDS type URLs. */
@@ -26,4 +28,15 @@ export interface EnvoyResources {
   readonly clusters: readonly Cluster[];
   readonly endpoints: readonly ClusterLoadAssignment[];
   readonly secrets: readonly Secret[];
+  /**
+   * VHDS: the plain-HTTP virtual hosts as resources of their own (`ingress_http/<fqdn>`), served to
+   * delta streams only (Envoy supports VHDS over delta xDS alone).
+   */
+  readonly virtualHosts?: readonly VirtualHost[];
+  /**
+   * The route configurations delta streams get instead of `routes`, by the same names: the
+   * plain-HTTP one names its virtual hosts through VHDS instead of holding them, so one tenant's
+   * change sends one virtual host and one rejected host leaves the others' updates alone.
+   */
+  readonly deltaRoutes?: readonly RouteConfiguration[];
 }

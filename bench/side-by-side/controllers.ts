@@ -191,7 +191,7 @@ export function ourController(): ControllerUnderTest {
       const path = bed.runDir.file("ours-bootstrap.json");
       // BENCH_OURS_XDS_MODE=sotw compares like with like against upstream's state-of-the-world xDS.
       const mode = process.env["BENCH_OURS_XDS_MODE"];
-      execFileSync(process.execPath, [main, "bootstrap", path, "--insecure", "--xds-address=127.0.0.1", `--xds-port=${xdsPort}`, ...(mode !== undefined ? [`--xds-mode=${mode}`] : [])], { stdio: "ignore" });
+      execFileSync(process.execPath, [main, "bootstrap", path, "--insecure", "--stats-port=0", "--xds-address=127.0.0.1", `--xds-port=${xdsPort}`, ...(mode !== undefined ? [`--xds-mode=${mode}`] : [])], { stdio: "ignore" });
       return readBootstrap(path);
     },
   };

@@ -48,18 +48,24 @@ export interface RetryPolicy {
   /** Milliseconds; 0 means Envoy's default. */
   readonly perTryTimeoutMs: number;
   readonly retriableStatusCodes: readonly number[];
+  /** Base interval of the retry back-off in milliseconds (Gateway API retry.backoff); undefined: Envoy's 25 ms. */
+  readonly backoffBaseMs?: number;
 }
 
 /** Timeouts of a forwarded request, in milliseconds; null leaves Envoy's default, 0 disables. */
 export interface TimeoutPolicy {
   readonly responseMs: number | null;
   readonly idleMs: number | null;
+  /** Timeout of each request to a backend (Gateway API timeouts.backendRequest: Envoy's per-try timeout). */
+  readonly backendRequestMs?: number;
 }
 
 /** Header additions and removals. */
 export interface HeadersPolicy {
   readonly set: readonly { readonly name: string; readonly value: string }[];
   readonly remove: readonly string[];
+  /** Values appended to a header, keeping those already there (Gateway API header filters' add). */
+  readonly add?: readonly { readonly name: string; readonly value: string }[];
 }
 
 /** One weighted destination of a forwarded route. */
@@ -76,11 +82,20 @@ export type RouteAction =
   | {
       readonly kind: "forward";
       readonly clusters: readonly WeightedCluster[];
+      /**
+       * Weight of backends that could not be resolved (Gateway API): that share of requests must
+       * be answered with 500, beside the clusters' shares. Absent or 0: none.
+       */
+      readonly invalidWeight?: number;
       readonly mirror?: readonly { readonly cluster: string; readonly percent: number }[];
       readonly timeout?: TimeoutPolicy;
       readonly retry?: RetryPolicy;
       readonly websocket: boolean;
       readonly prefixRewrite?: string;
+      /** Replaces the whole path before forwarding (Gateway API URLRewrite ReplaceFullPath). */
+      readonly fullPathRewrite?: string;
+      /** Replaces the Host header before forwarding (Gateway API URLRewrite hostname). */
+      readonly hostRewrite?: string;
       readonly hashPolicy?: readonly HashPolicy[];
     }
   | {
@@ -159,6 +174,16 @@ export type HealthCheck =
 /** A route inside a virtual host. */
 export interface Route {
   readonly source: SourceRef;
+  /** Envoy route name pointing back to its source, e.g. `httproute/<ns>/<name>/rule/<i>/match/<j>`. */
+  readonly name?: string;
+  /**
+   * A sort key whose code-unit order is the route's precedence within its virtual host; set by
+   * reconcilers whose API defines precedence across objects (Gateway API). Routes with a rank sort
+   * by it; of two routes with one match the lower rank is served.
+   */
+  readonly rank?: string;
+  /** CORS for this route alone (Gateway API CORS filter), overriding the virtual host's. */
+  readonly cors?: CorsPolicy;
   readonly match: RouteMatch;
   readonly action: RouteAction;
   /** On the plain-HTTP listener of a TLS host: answer with a redirect to HTTPS instead. */
@@ -223,6 +248,20 @@ export interface Cluster {
   };
   readonly connectTimeoutMs: number;
   readonly upstreamValidation?: { readonly caSecret: string; readonly subjectName: string };
+  /**
+   * TLS to the backend from a Gateway API BackendTLSPolicy: SNI, the CA (a CA secret, or the
+   * system trust store), the names the certificate must hold (the SNI when empty), and the
+   * Gateway's client certificate, if any.
+   */
+  readonly backendTls?: {
+    readonly sni: string;
+    /** Name of a CA secret in Model.secrets; absent with systemCa. */
+    readonly caSecret?: string;
+    readonly systemCa: boolean;
+    readonly subjectAltNames: readonly { readonly type: "Hostname" | "URI"; readonly value: string }[];
+    /** Name of a TlsSecret in Model.secrets (Gateway spec.tls.backend.clientCertificateRef). */
+    readonly clientCertificate?: string;
+  };
   readonly sni?: string;
   readonly healthCheck?: HealthCheck;
   /** Milliseconds an idle upstream connection is kept; undefined leaves Envoy's default (1 h). */

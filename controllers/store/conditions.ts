@@ -50,6 +50,17 @@ export function uniqueConditions(conditions: readonly Condition[]): Condition[] 
   });
 }
 
+/** Whether two condition lists say the same, an absent list being an empty one. */
+export function sameConditions(a: readonly Condition[] | undefined, b: readonly Condition[] | undefined): boolean {
+  const x = a ?? [];
+  const y = b ?? [];
+  if (x.length !== y.length) return false;
+  return x.every((c, i) => {
+    const d = y[i];
+    return d !== undefined && c.type === d.type && c.status === d.status && c.reason === d.reason && c.message === d.message && c.category === d.category;
+  });
+}
+
 /** Shows an untrusted value in a message: quoted, and cut short when long. */
 export function quote(value: string, max = 64): string {
   return JSON.stringify(clip(value, max));

@@ -21,11 +21,12 @@ export interface Merged<T> {
 export type MatchKeyOf = (route: Route) => string;
 
 /**
- * Merges the virtual hosts several sources declare for one fqdn. Contributions must come sorted by
- * source key: the first source to claim a route match or a TLS setting keeps it, and every later
- * source claiming the same one differently is told why its claim is not served (upstream tells the
- * losers of duplicate includes and conflicting roots the same way). Routes of all sources are
- * served, on the TLS settings of the first source that has any; when an `owner` holds an exclusive
+ * Merges the virtual hosts several sources declare for one fqdn. Contributions come in merge order
+ * (the host's owners first, then by source key; see host-ownership.ts): the first source to claim a
+ * route match or a TLS setting keeps it, and every later source claiming the same one differently is
+ * told why its claim is not served (upstream tells the losers of duplicate includes and conflicting
+ * roots the same way). Routes of all sources are served, on the TLS settings of the first source
+ * that has any; when an `owner` holds an exclusive
  * claim on the host (an HTTPProxy root), only the owner's TLS settings count, so that another source
  * can neither replace its certificate nor turn its TCP proxy host into an HTTPS one.
  */

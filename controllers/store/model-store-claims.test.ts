@@ -1,27 +1,10 @@
 import assert from "node:assert/strict";
 import { createModelStore } from "./model-store.js";
-import { cluster, ingressFragment, ingressKey, route, tlsSecret } from "./testdata/fragments.js";
-import type { Fragment } from "./fragment.js";
+import { ingressFragment, ingressKey, proxyKey, rootFragment, tlsSecret } from "./testdata/fragments.js";
 import type { ObjectKey } from "../source/object-cache.js";
 
-const proxyKey = (name: string, namespace = "roots"): ObjectKey => ({ kind: "HTTPProxy", namespace, name });
 const childKey = (name: string): ObjectKey => ({ kind: "HTTPProxy", namespace: "team", name });
 
-/** A root HTTPProxy's fragment: one host claimed exclusively, routes to one Service, a child visited. */
-function rootFragment(key: ObjectKey, fqdn: string, o: { prefixes?: string[]; secret?: ReturnType<typeof tlsSecret>; child?: ObjectKey; tcp?: boolean } = {}): Fragment {
-  const c = cluster(`svc-${key.name}`, 80, key.namespace);
-  return {
-    source: { kind: key.kind, namespace: key.namespace, name: key.name },
-    virtualHosts: (o.prefixes ?? ["/"]).length > 0 ? [{ fqdn, routes: (o.prefixes ?? ["/"]).map((p) => route(key, p, c)), ...(o.secret !== undefined ? { tls: { secret: o.secret.name, minimumProtocolVersion: "1.2" as const, maximumProtocolVersion: "1.3" as const } } : {}) }] : [],
-    tcpProxies: o.tcp === true ? [{ fqdn, source: { kind: key.kind, namespace: key.namespace, name: key.name }, clusters: [{ cluster: c.name, weight: 1 }] }] : [],
-    clusters: [c],
-    secrets: o.secret !== undefined ? [o.secret] : [],
-    conditions: [{ type: "Valid", status: "True", reason: "Valid", message: "Valid HTTPProxy" }],
-    dependencies: o.child !== undefined ? [o.child] : [],
-    exclusiveFqdn: fqdn,
-    related: o.child !== undefined ? [{ key: o.child, conditions: [{ type: "Valid", status: "True", reason: "Valid", message: "Valid HTTPProxy" }] }] : [],
-  };
-}
 
 describe("createModelStore: exclusive host claims", () => {
   it("serves neither of two roots claiming one fqdn (case-insensitively) and tells both", () => {
@@ -53,24 +36,23 @@ describe("createModelStore: exclusive host claims", () => {
     assert.deepEqual(store.model().tcpProxies.map((t) => t.source.name), ["b"]);
   });
 
-  it("lets Ingresses add routes to a claimed host but not replace its TLS", () => {
+  it("lets an Ingress of the owner's namespace add routes to a claimed host but not replace its TLS", () => {
     const store = createModelStore();
     const own = tlsSecret("own", "1111111111", "roots");
-    const other = tlsSecret("other", "2222222222", "default");
+    const other = tlsSecret("other", "2222222222", "roots");
     store.put(proxyKey("root"), rootFragment(proxyKey("root"), "www.example.com", { secret: own }));
-    // "Ingress/..." would sort after "HTTPProxy/..." anyway; the owner wins even where it would not.
-    store.put(ingressKey("acme"), ingressFragment(ingressKey("acme"), { "www.example.com": ["/.well-known/acme-challenge/x"] }, { secret: other }));
+    store.put(ingressKey("acme", "roots"), ingressFragment(ingressKey("acme", "roots"), { "www.example.com": ["/.well-known/acme-challenge/x"] }, { secret: other }));
     const v = store.model().virtualHosts[0];
     assert.equal(v?.tls?.secret, own.name);
     assert.deepEqual(v?.routes.map((r) => r.match.path.value), ["/.well-known/acme-challenge/x", "/"]);
-    assert.deepEqual(store.conditions(ingressKey("acme"))?.map((c) => c.reason), ["TLSConflict"]);
+    assert.deepEqual(store.conditions(ingressKey("acme", "roots"))?.map((c) => c.reason), ["TLSConflict"]);
     assert.deepEqual(store.model().secrets.map((s) => s.name), [own.name]);
   });
 
   it("keeps the owner's TCP proxy host off the HTTPS virtual hosts an Ingress would add", () => {
     const store = createModelStore();
     store.put(proxyKey("tcp"), rootFragment(proxyKey("tcp"), "pass.example.com", { prefixes: [], tcp: true }));
-    store.put(ingressKey("sneaky"), ingressFragment(ingressKey("sneaky"), { "pass.example.com": ["/"] }, { secret: tlsSecret("s") }));
+    store.put(ingressKey("sneaky", "roots"), ingressFragment(ingressKey("sneaky", "roots"), { "pass.example.com": ["/"] }, { secret: tlsSecret("s", "1111111111", "roots") }));
     const m = store.model();
     assert.equal(m.virtualHosts[0]?.tls, undefined, "no secure virtual host competes with the TCP proxy for the SNI name");
     assert.equal(m.tcpProxies.length, 1);
@@ -99,10 +81,13 @@ describe("createModelStore: related conditions and changes", () => {
     // A second claimant changes the first one's status (and its child's) without the first being put again.
     store.put(proxyKey("b"), rootFragment(proxyKey("b"), "a.com"));
     assert.deepEqual(store.takeChanged().map((k) => k.name), ["a", "b", "c"]);
-    // An Ingress merging into a host: every contributor of that host may have a new conflict.
+    // An Ingress merging into a host: only the contributors whose conflicts changed are reported.
     store.put(ingressKey("i"), ingressFragment(ingressKey("i"), { "x.com": ["/"] }));
+    store.put(ingressKey("k"), ingressFragment(ingressKey("k"), { "x.com": ["/k"] }));
     store.takeChanged();
     store.put(ingressKey("j"), ingressFragment(ingressKey("j"), { "x.com": ["/"] }));
-    assert.deepEqual(store.takeChanged().map((k) => k.name), ["i", "j"]);
+    assert.deepEqual(store.takeChanged().map((k) => k.name), ["j"], "i keeps its route, k is untouched: neither is looked at again");
+    store.delete(ingressKey("i"));
+    assert.deepEqual(store.takeChanged().map((k) => k.name), ["i", "j"], "j wins the route now");
   });
 });

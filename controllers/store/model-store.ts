@@ -1,9 +1,20 @@
 import type { Cluster, Model, Route, TcpProxyHost, TlsSecret, VirtualHost } from "../model/model.js";
 import type { Condition, Fragment, RelatedConditions } from "./fragment.js";
 import { ANY_NAME, compareKeys, compareStrings, formatKey, type ObjectKey } from "../source/object-cache.js";
-import { errorCondition, finishConditions, quote, uniqueConditions } from "./conditions.js";
+import { errorCondition, finishConditions, quote, sameConditions, uniqueConditions } from "./conditions.js";
 import { mergeTcpProxy, mergeVirtualHost, type Contribution, type Merged } from "./merge-virtual-host.js";
+import { settleHostOwnership, type HostParty } from "./host-ownership.js";
 import { routeMatchKey } from "./route-order.js";
+import { createHeldResources } from "./held-resources.js";
+import { createSortedView, type ChangeSet, type SortedView } from "./sorted-view.js";
+
+/** What the merged model's lists gained, lost and changed, by name (fqdn for hosts), between two calls. */
+export interface ModelChanges {
+  readonly virtualHosts: ChangeSet;
+  readonly tcpProxies: ChangeSet;
+  readonly clusters: ChangeSet;
+  readonly secrets: ChangeSet;
+}
 
 /** The shared snapshot store: one fragment per source object, merged into one model on demand. */
 export interface ModelStore {
@@ -11,8 +22,14 @@ export interface ModelStore {
   put(key: ObjectKey, fragment: Fragment): void;
   /** Forgets a source object; returns whether it had a fragment. */
   delete(key: ObjectKey): boolean;
-  /** The merged model. The same object is returned until a put or delete changes something. */
+  /** The merged model. The same object is returned until a put or delete changes something in it. */
   model(): Model;
+  /**
+   * The names of the model's virtual hosts, TCP proxies, clusters and secrets that were added,
+   * replaced by another object, or removed since the last call, so that a translator can redo only
+   * those. Settles the model first.
+   */
+  takeModelChanges(): ModelChanges;
   /** A source's conditions: its reconcile's plus what merging told it; undefined for an unknown source. */
   conditions(key: ObjectKey): readonly Condition[] | undefined;
   /** The sources whose last reconcile read an object (by its key or by its namespace's "*" key), sorted. */
@@ -51,19 +68,24 @@ interface Layer<T> {
   readonly contributors: Map<string, Set<string>>;
   readonly merged: Map<string, Merged<T>>;
   readonly dirty: Set<string>;
+  /** The merged values that are served, sorted by fqdn. */
+  readonly view: SortedView<T>;
 }
 
 /**
  * Creates an empty store. Work is incremental: a put marks the fqdns, clusters and secrets the old and
- * new fragments touch, and model() re-merges only those before assembling the sorted lists.
- * The result depends only on the set of (key, fragment) pairs, never on the order of calls.
+ * new fragments touch, and model() re-merges and re-decides only those, splicing them into sorted
+ * lists kept from one model to the next. The result depends only on the set of (key, fragment)
+ * pairs, never on the order of calls.
  */
 export function createModelStore(): ModelStore {
   const entries = new Map<string, Entry>();
   const vhosts = layer<VirtualHost>();
   const tcp = layer<TcpProxyHost>();
-  const clusters = new Map<string, Map<string, Cluster>>();
-  const secrets = new Map<string, Map<string, TlsSecret>>();
+  const clusters = createHeldResources<Cluster>();
+  const secrets = createHeldResources<TlsSecret>();
+  // How many served hosts and clusters refer to each secret: only referenced secrets are served.
+  const secretRefs = new Map<string, number>();
   const dependencyIndex = new Map<string, Set<string>>();
   // Exclusive host claims (lower-cased fqdn → claimants) and who visited which related object.
   const claims = new Map<string, Set<string>>();
@@ -80,6 +102,8 @@ export function createModelStore(): ModelStore {
     return k;
   };
   let cached: Model | undefined;
+  // The last model handed out: returned again when a change left every list as it was.
+  let previous: Model | undefined;
 
   /** A source that lost its exclusive claim to another: it contributes nothing at all. */
   function rejected(entry: Entry): boolean {
@@ -91,7 +115,10 @@ export function createModelStore(): ModelStore {
     for (const r of entry.related.values()) changed.set(formatKey(r.key), r.key);
   }
 
-  /** A claim on `fqdn` came or went: every claimant's hosts are merged again and its status may change. */
+  /**
+   * A claim on `fqdn` came or went: every claimant's hosts are merged again, its clusters and secrets
+   * decided again (it may have been refused or restored), and its status may change.
+   */
   function claimChanged(fqdn: string): void {
     vhosts.dirty.add(fqdn);
     tcp.dirty.add(fqdn);
@@ -100,7 +127,19 @@ export function createModelStore(): ModelStore {
       if (entry === undefined) continue;
       for (const h of entry.vhosts.keys()) vhosts.dirty.add(h);
       for (const h of entry.tcpProxies.keys()) tcp.dirty.add(h);
+      for (const c of entry.fragment.clusters) clusters.touch(c.name);
+      for (const x of entry.fragment.secrets) secrets.touch(x.name);
       markChanged(entry);
+    }
+  }
+
+  /** Counts the secrets a served host or cluster refers to, up (it came) or down (it went). */
+  function refer(names: readonly string[], delta: 1 | -1): void {
+    for (const name of names) {
+      const n = (secretRefs.get(name) ?? 0) + delta;
+      if (n === 0) secretRefs.delete(name);
+      else secretRefs.set(name, n);
+      secrets.touch(name);
     }
   }
 
@@ -109,8 +148,8 @@ export function createModelStore(): ModelStore {
     entries.set(src, entry);
     for (const fqdn of entry.vhosts.keys()) contribute(vhosts, fqdn, src);
     for (const fqdn of entry.tcpProxies.keys()) contribute(tcp, fqdn, src);
-    for (const c of entry.fragment.clusters) mapIn(clusters, c.name).set(src, c);
-    for (const s of entry.fragment.secrets) mapIn(secrets, s.name).set(src, s);
+    for (const c of entry.fragment.clusters) clusters.hold(c.name, src, c);
+    for (const s of entry.fragment.secrets) secrets.hold(s.name, src, s);
     for (const d of entry.dependencyKeys) setIn(dependencyIndex, d).add(src);
     for (const r of entry.related.keys()) setIn(relatedIndex, r).add(src);
     if (entry.exclusive !== undefined) {
@@ -128,8 +167,8 @@ export function createModelStore(): ModelStore {
     entries.delete(src);
     for (const fqdn of entry.vhosts.keys()) withdraw(vhosts, fqdn, src);
     for (const fqdn of entry.tcpProxies.keys()) withdraw(tcp, fqdn, src);
-    for (const c of entry.fragment.clusters) deleteFrom(clusters, c.name, src);
-    for (const s of entry.fragment.secrets) deleteFrom(secrets, s.name, src);
+    for (const c of entry.fragment.clusters) clusters.release(c.name, src);
+    for (const s of entry.fragment.secrets) secrets.release(s.name, src);
     for (const d of entry.dependencyKeys) deleteFrom(dependencyIndex, d, src);
     for (const r of entry.related.keys()) deleteFrom(relatedIndex, r, src);
     if (entry.exclusive !== undefined) {
@@ -142,14 +181,20 @@ export function createModelStore(): ModelStore {
 
   function flush(): Model {
     if (cached !== undefined) return cached;
-    refresh(vhosts, (fqdn, srcs) => mergeVirtualHost(fqdn, contributionsOf(srcs, (e) => e.vhosts.get(fqdn)), matchKey, ownerOf(fqdn)));
-    refresh(tcp, (fqdn, srcs) => mergeTcpProxy(fqdn, contributionsOf(srcs, (e) => e.tcpProxies.get(fqdn))));
-    const virtualHosts = mergedValues(vhosts);
-    const tcpProxies = mergedValues(tcp);
-    const clusterList = firstBySource(clusters, served);
-    const referenced = referencedSecrets(virtualHosts, tcpProxies, clusterList);
-    const secretList = firstBySource(secrets, served).filter((s) => referenced.has(s.name));
-    cached = { virtualHosts, tcpProxies, clusters: clusterList, secrets: secretList };
+    refresh(vhosts, (fqdn, srcs) => mergeOwned(fqdn, srcs, (e) => e.vhosts.get(fqdn), (c) => mergeVirtualHost(fqdn, c, matchKey, ownerOf(fqdn))), (v) => tlsSecrets(v.tls));
+    refresh(tcp, (fqdn, srcs) => mergeOwned(fqdn, srcs, (e) => e.tcpProxies.get(fqdn), (c) => mergeTcpProxy(fqdn, c)), (t) => tlsSecrets(t.tls));
+    // A source that lost its exclusive host claim serves nothing, its clusters included.
+    clusters.settle(served, undefined, (old, now) => {
+      if (old?.upstreamValidation !== undefined) refer([old.upstreamValidation.caSecret], -1);
+      if (now?.upstreamValidation !== undefined) refer([now.upstreamValidation.caSecret], 1);
+    });
+    // A TLS Secret whose host lost its TLS claim, or has no routes left, is not pushed to Envoy: it
+    // would be a key in memory with no purpose.
+    secrets.settle(served, (name) => secretRefs.has(name));
+    const next: Model = { virtualHosts: vhosts.view.values(), tcpProxies: tcp.view.values(), clusters: clusters.view.values(), secrets: secrets.view.values() };
+    const same = previous !== undefined && (Object.keys(next) as (keyof Model)[]).every((k) => next[k] === previous?.[k]);
+    cached = same && previous !== undefined ? previous : next;
+    previous = cached;
     return cached;
   }
 
@@ -164,31 +209,67 @@ export function createModelStore(): ModelStore {
     return entry !== undefined && !rejected(entry);
   }
 
-  /** Re-merges the dirty hosts of a layer; every source of a re-merged host may see its conflicts change. */
-  function refresh<T>(l: Layer<T>, merge: (id: string, srcs: ReadonlySet<string>) => Merged<T>): void {
+  /**
+   * Re-merges the dirty hosts of a layer. Only the sources whose conflicts on a host changed are
+   * reported as changed (a put or delete reports its own source anyway): one Ingress joining a host
+   * of thousands must not make the status of every other one be looked at again.
+   */
+  function refresh<T>(l: Layer<T>, merge: (id: string, srcs: ReadonlySet<string>) => Merged<T>, secretsOf: (value: T) => string[]): void {
     for (const id of l.dirty) {
+      const before = l.merged.get(id)?.conflicts;
       const srcs = l.contributors.get(id);
-      if (srcs === undefined) {
-        l.merged.delete(id);
-        continue;
-      }
-      l.merged.set(id, merge(id, srcs));
-      for (const src of srcs) {
-        const entry = entries.get(src);
-        if (entry !== undefined) changed.set(src, entry.key);
+      const after = srcs === undefined ? undefined : merge(id, srcs);
+      if (after === undefined) l.merged.delete(id);
+      else l.merged.set(id, after);
+      markConflictChanges(before, after?.conflicts);
+      const old = l.view.get(id);
+      if (old !== after?.value) {
+        if (old !== undefined) refer(secretsOf(old), -1);
+        if (after?.value !== undefined) refer(secretsOf(after.value), 1);
+        l.view.set(id, after?.value);
       }
     }
     l.dirty.clear();
   }
 
-  function contributionsOf<T>(srcs: ReadonlySet<string>, pick: (e: Entry) => T | undefined): Contribution<T>[] {
-    const out: Contribution<T>[] = [];
-    for (const sourceKey of [...srcs].sort(compareStrings)) {
+  function markConflictChanges(before: Merged<unknown>["conflicts"] | undefined, after: Merged<unknown>["conflicts"] | undefined): void {
+    const mark = (src: string): void => {
+      const entry = entries.get(src);
+      if (entry !== undefined) changed.set(src, entry.key);
+    };
+    for (const [src, list] of after ?? []) if (!sameConditions(list, before?.get(src))) mark(src);
+    for (const [src, list] of before ?? []) if (after?.has(src) !== true && list.length > 0) mark(src);
+  }
+
+  /**
+   * Merges one host of a layer from the sources its owners admit (see host-ownership.ts), in their
+   * order; the refused sources and the owners get the ownership conditions next to merging's own.
+   */
+  function mergeOwned<T>(fqdn: string, srcs: ReadonlySet<string>, pick: (e: Entry) => T | undefined, merge: (c: Contribution<T>[]) => Merged<T>): Merged<T> {
+    const ownership = settleHostOwnership(fqdn, partiesOf(fqdn, srcs));
+    const contributions: Contribution<T>[] = [];
+    for (const sourceKey of ownership.admitted) {
       const entry = entries.get(sourceKey);
-      const value = entry === undefined || rejected(entry) ? undefined : pick(entry);
-      if (value !== undefined) out.push({ sourceKey, value });
+      const value = entry === undefined ? undefined : pick(entry);
+      if (value !== undefined) contributions.push({ sourceKey, value });
     }
-    return out;
+    const merged = merge(contributions);
+    if (ownership.conditions.size === 0) return merged;
+    const conflicts = new Map<string, readonly Condition[]>(ownership.conditions);
+    for (const [src, list] of merged.conflicts) conflicts.set(src, [...(conflicts.get(src) ?? []), ...list]);
+    return { value: merged.value, conflicts };
+  }
+
+  /** A host's contributors and exclusive claimants; a refused claimant still owns the host. */
+  function partiesOf(fqdn: string, srcs: ReadonlySet<string>): HostParty[] {
+    const keys = new Set(srcs);
+    for (const src of claims.get(fqdn.toLowerCase()) ?? []) keys.add(src);
+    const parties: HostParty[] = [];
+    for (const sourceKey of keys) {
+      const entry = entries.get(sourceKey);
+      if (entry !== undefined) parties.push({ sourceKey, key: entry.key, served: !rejected(entry) });
+    }
+    return parties;
   }
 
   function duplicateClaim(entry: Entry, fqdn: string): Condition[] {
@@ -214,6 +295,11 @@ export function createModelStore(): ModelStore {
 
     model: flush,
 
+    takeModelChanges() {
+      flush();
+      return { virtualHosts: vhosts.view.takeChanges(), tcpProxies: tcp.view.takeChanges(), clusters: clusters.view.takeChanges(), secrets: secrets.view.takeChanges() };
+    },
+
     conditions(key) {
       const src = formatKey(key);
       const entry = entries.get(src);
@@ -221,7 +307,10 @@ export function createModelStore(): ModelStore {
       flush();
       if (entry.exclusive !== undefined && rejected(entry)) return duplicateClaim(entry, entry.exclusive);
       const extra: Condition[] = [];
-      for (const fqdn of entry.vhosts.keys()) extra.push(...(vhosts.merged.get(fqdn)?.conflicts.get(src) ?? []));
+      // The claimed host too: an owner with no routes of its own there is still told of refused intruders.
+      const hosts = new Set(entry.vhosts.keys());
+      if (entry.exclusive !== undefined) hosts.add(entry.exclusive);
+      for (const fqdn of hosts) extra.push(...(vhosts.merged.get(fqdn)?.conflicts.get(src) ?? []));
       for (const fqdn of entry.tcpProxies.keys()) extra.push(...(tcp.merged.get(fqdn)?.conflicts.get(src) ?? []));
       if (extra.length === 0) return entry.fragment.conditions;
       return finishConditions([...entry.fragment.conditions, ...extra], entry.key.kind);
@@ -281,7 +370,7 @@ function indexEntry(key: ObjectKey, fragment: Fragment): Entry {
 }
 
 function layer<T>(): Layer<T> {
-  return { contributors: new Map(), merged: new Map(), dirty: new Set() };
+  return { contributors: new Map(), merged: new Map(), dirty: new Set(), view: createSortedView<T>() };
 }
 
 function contribute<T>(l: Layer<T>, id: string, src: string): void {
@@ -294,63 +383,16 @@ function withdraw<T>(l: Layer<T>, id: string, src: string): void {
   l.dirty.add(id);
 }
 
-function mergedValues<T>(l: Layer<T>): T[] {
-  const out: T[] = [];
-  for (const id of [...l.merged.keys()].sort(compareStrings)) {
-    const value = l.merged.get(id)?.value;
-    if (value !== undefined) out.push(value);
-  }
-  return out;
-}
-
-/**
- * Clusters and secrets are named after their content, so every source holding a name holds the same
- * value; the first served source's copy is taken all the same, to stay deterministic should that ever
- * break. A source that lost its exclusive host claim serves nothing, its clusters included.
- */
-function firstBySource<T>(byName: ReadonlyMap<string, ReadonlyMap<string, T>>, served: (src: string) => boolean): T[] {
-  const out: T[] = [];
-  for (const name of [...byName.keys()].sort(compareStrings)) {
-    const holders = byName.get(name);
-    if (holders === undefined || holders.size === 0) continue;
-    let first: string | undefined;
-    for (const src of holders.keys()) if (served(src) && (first === undefined || src < first)) first = src;
-    const value = first === undefined ? undefined : holders.get(first);
-    if (value !== undefined) out.push(value);
-  }
-  return out;
-}
-
-/**
- * Secrets actually used by what is served: a TLS Secret whose host lost its TLS claim, or has no
- * routes left, must not be pushed to Envoy (it would be a key in memory with no purpose).
- */
-function referencedSecrets(vhosts: readonly VirtualHost[], tcpProxies: readonly TcpProxyHost[], clusters: readonly Cluster[]): Set<string> {
-  const names = new Set<string>();
-  const addTls = (tls: VirtualHost["tls"]): void => {
-    if (tls === undefined) return;
-    names.add(tls.secret);
-    if (tls.clientValidation?.caSecret !== undefined) names.add(tls.clientValidation.caSecret);
-  };
-  for (const v of vhosts) addTls(v.tls);
-  for (const t of tcpProxies) addTls(t.tls);
-  for (const c of clusters) if (c.upstreamValidation !== undefined) names.add(c.upstreamValidation.caSecret);
-  return names;
+/** The secrets a host's TLS settings refer to. */
+function tlsSecrets(tls: VirtualHost["tls"]): string[] {
+  if (tls === undefined) return [];
+  return tls.clientValidation?.caSecret !== undefined ? [tls.secret, tls.clientValidation.caSecret] : [tls.secret];
 }
 
 function setIn(m: Map<string, Set<string>>, id: string): Set<string> {
   let v = m.get(id);
   if (v === undefined) {
     v = new Set();
-    m.set(id, v);
-  }
-  return v;
-}
-
-function mapIn<T>(m: Map<string, Map<string, T>>, id: string): Map<string, T> {
-  let v = m.get(id);
-  if (v === undefined) {
-    v = new Map();
     m.set(id, v);
   }
   return v;

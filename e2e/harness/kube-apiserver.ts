@@ -21,6 +21,13 @@ export interface KubeApiserverOptions {
   binary?: string;
   /** Extra flags appended last (so they override ours), e.g. ["--feature-gates=..."]. */
   extraArgs?: readonly string[];
+  /**
+   * The address in the serving certificate besides 127.0.0.1, which in-cluster clients dial (the bed's
+   * node address); default 127.0.0.1. The API server still listens on 127.0.0.1 only.
+   */
+  advertiseAddress?: string;
+  /** Turn on ServiceAccount admission (pods get a token volume); needs kube-controller-manager. Default off. */
+  serviceAccountAdmission?: boolean;
   /** Default 90 s: the post-start hooks (RBAC bootstrap roles etc.) run before /readyz says ok. */
   startTimeoutMs?: number;
 }
@@ -75,7 +82,7 @@ export async function startKubeApiserver(options: KubeApiserverOptions): Promise
       args: [
         `--etcd-servers=${options.etcdUrl}`,
         "--bind-address=127.0.0.1",
-        "--advertise-address=127.0.0.1",
+        `--advertise-address=${options.advertiseAddress ?? "127.0.0.1"}`,
         `--secure-port=${port}`,
         `--cert-dir=${certDir}`,
         `--token-auth-file=${tokenFile}`,
@@ -84,8 +91,8 @@ export async function startKubeApiserver(options: KubeApiserverOptions): Promise
         "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
         `--service-account-key-file=${saPublicKey}`,
         `--service-account-signing-key-file=${saPrivateKey}`,
-        // No kube-controller-manager creates "default" ServiceAccounts, so this plugin would reject Pods.
-        "--disable-admission-plugins=ServiceAccount",
+        // Without kube-controller-manager nothing creates "default" ServiceAccounts, and this plugin would reject Pods.
+        ...(options.serviceAccountAdmission === true ? [] : ["--disable-admission-plugins=ServiceAccount"]),
         // Nothing else in the bed would reconcile the "kubernetes" Service's endpoints; skip the writes.
         "--endpoint-reconciler-type=none",
         "--profiling=false",

@@ -14,6 +14,8 @@ export interface SpawnOptions {
   logPath: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Receives stdout and stderr instead of logPath (the caller writes the log, e.g. with timestamps). */
+  output?: (stream: "stdout" | "stderr", chunk: Buffer) => void;
 }
 
 /** How a process ended: an exit code, a signal, or a spawn error. */
@@ -53,7 +55,7 @@ const SETPRIV = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => existsSync(p));
 /** Starts a tracked process whose output goes to `options.logPath`. */
 export function spawnProcess(options: SpawnOptions): ManagedProcess {
   installHandlers();
-  const logFd = openSync(options.logPath, "a");
+  const logFd = options.output === undefined ? openSync(options.logPath, "a") : undefined;
   const [command, args] =
     SETPRIV === undefined
       ? [options.command, [...options.args]]
@@ -61,13 +63,18 @@ export function spawnProcess(options: SpawnOptions): ManagedProcess {
   let child: ChildProcess;
   try {
     child = spawn(command, args, {
-      stdio: ["ignore", logFd, logFd],
+      stdio: logFd === undefined ? ["ignore", "pipe", "pipe"] : ["ignore", logFd, logFd],
       env: options.env ?? process.env,
       cwd: options.cwd,
     });
   } finally {
     // The child holds its own copy of the descriptor.
-    closeSync(logFd);
+    if (logFd !== undefined) closeSync(logFd);
+  }
+  const output = options.output;
+  if (output !== undefined) {
+    child.stdout?.on("data", (chunk: Buffer) => output("stdout", chunk));
+    child.stderr?.on("data", (chunk: Buffer) => output("stderr", chunk));
   }
   live.add(child);
   let status: ProcessExit | undefined;

@@ -8,6 +8,11 @@ import { spawnProcess, type ManagedProcess, type SpawnOptions } from "./processe
 import { startPodBackends, type PodBackend, type PodBackends } from "./pod-backends.js";
 import { createRunDir, type RunDir } from "./run-dir.js";
 import { errorMessage } from "./wait-for.js";
+import { startCluster, type Cluster, type ClusterOptions } from "./cluster.js";
+import { createKubeletCa, type KubeletCa } from "./kubelet/certs.js";
+import { checkClusterPrerequisites } from "./cluster.js";
+import { createHostAddresses, type HostAddresses } from "./host-addresses.js";
+import { removeStalePodNetworks } from "./pod-network.js";
 
 /** Options of createTestBed. */
 export interface TestBedOptions {
@@ -21,6 +26,11 @@ export interface TestBedOptions {
   backends?: number | readonly string[];
   /** Backends to start in the pod network namespace, for EndpointSlices to point at (see pod-backends.ts). */
   pods?: readonly string[];
+  /**
+   * Run Pods: the bed's kubelet (pods as local processes, see kubelet/), kube-controller-manager and the
+   * LoadBalancer Service implementation. Needs root, `ip`, `nft` and `unshare`; fails naming what is missing.
+   */
+  cluster?: boolean | ClusterOptions;
   /** An Envoy to start once the rest is up; a function gets the bed so far (e.g. for backend ports). */
   envoy?: BedEnvoyOptions | ((bed: TestBed) => BedEnvoyOptions | Promise<BedEnvoyOptions>);
 }
@@ -47,6 +57,8 @@ export interface TestBed {
   readonly apiserver: KubeApiserver;
   /** The first Envoy started (throws if none). */
   readonly envoy: Envoy;
+  /** The kubelet, controller manager and load balancer (throws if the bed was created without `cluster`). */
+  readonly cluster: Cluster;
   /** Every Envoy started, in order. */
   readonly envoys: readonly Envoy[];
   /** Every backend started, in order. */
@@ -79,6 +91,8 @@ export async function createTestBed(options: TestBedOptions): Promise<TestBed> {
   let etcd: Etcd | undefined;
   let apiserver: KubeApiserver | undefined;
   let pods: PodBackends | undefined;
+  let cluster: Cluster | undefined;
+  let hostAddresses: HostAddresses | undefined;
   let stopped: Promise<{ keptLogs?: string }> | undefined;
 
   const bed: TestBed = {
@@ -91,6 +105,10 @@ export async function createTestBed(options: TestBedOptions): Promise<TestBed> {
     get apiserver() {
       if (apiserver === undefined) throw new Error("this test bed has no kube-apiserver (created with kubernetes: false)");
       return apiserver;
+    },
+    get cluster() {
+      if (cluster === undefined) throw new Error("this test bed runs no pods: pass `cluster: true` to createTestBed");
+      return cluster;
     },
     get envoy() {
       const first = envoys[0];
@@ -133,7 +151,7 @@ export async function createTestBed(options: TestBedOptions): Promise<TestBed> {
     const problems: string[] = [];
     // A process that died before we stopped it (other than a one-shot command exiting 0) is worth
     // keeping the logs for, even if every test passed.
-    const all = [etcd?.process, apiserver?.process, ...envoys.map((e) => e.process), ...processes, pods?.process];
+    const all = [etcd?.process, apiserver?.process, cluster?.controllerManager.process, ...envoys.map((e) => e.process), ...processes, pods?.process];
     for (const proc of all) {
       const status = proc?.exitStatus();
       if (proc === undefined || status === undefined || status.code === 0 || status.intended === true) continue;
@@ -151,6 +169,12 @@ export async function createTestBed(options: TestBedOptions): Promise<TestBed> {
     await Promise.all(backends.map((b) => b.close()));
     await pods?.stop();
     await Promise.all(processes.map((p) => p.stop()));
+    try {
+      await cluster?.stop();
+    } catch (err) {
+      problems.push(`stopping the cluster failed: ${errorMessage(err)}`);
+    }
+    hostAddresses?.remove();
     await apiserver?.stop();
     await etcd?.stop();
     for (const p of problems) console.error(`e2e test bed "${options.name}": ${p}`);
@@ -165,11 +189,34 @@ export async function createTestBed(options: TestBedOptions): Promise<TestBed> {
   }
 
   try {
+    const clusterOptions = options.cluster === true ? {} : options.cluster === false ? undefined : options.cluster;
+    let kubeletCa: KubeletCa | undefined;
+    let nodeIp: string | undefined;
+    if (clusterOptions !== undefined) {
+      if (options.kubernetes === false) throw new Error("`cluster` needs `kubernetes`");
+      checkClusterPrerequisites();
+      // The API server needs, at start, the kubelet CA and its client certificate, and the node address
+      // in its serving certificate (in-cluster clients in pods dial it).
+      kubeletCa = await createKubeletCa(runDir);
+      removeStalePodNetworks();
+      hostAddresses = createHostAddresses();
+      nodeIp = hostAddresses.addNodeAddress();
+    }
     if (options.kubernetes ?? true) {
       etcd = await startEtcd({ runDir });
       startupMs["etcd"] = etcd.startupMs;
-      apiserver = await startKubeApiserver({ runDir, etcdUrl: etcd.clientUrl, extraArgs: options.apiserverArgs ?? [] });
+      apiserver = await startKubeApiserver({
+        runDir,
+        etcdUrl: etcd.clientUrl,
+        extraArgs: [...(kubeletCa?.apiserverArgs ?? []), ...(options.apiserverArgs ?? [])],
+        ...(nodeIp !== undefined ? { advertiseAddress: nodeIp, serviceAccountAdmission: true } : {}),
+      });
       startupMs["kube-apiserver"] = apiserver.startupMs;
+    }
+    if (clusterOptions !== undefined && apiserver !== undefined && kubeletCa !== undefined && hostAddresses !== undefined && nodeIp !== undefined) {
+      const clusterStarted = Date.now();
+      cluster = await startCluster({ ...clusterOptions, runDir, apiserver, ca: kubeletCa, addresses: hostAddresses, nodeIp });
+      startupMs["cluster"] = Date.now() - clusterStarted;
     }
     if (options.backends !== undefined) await bed.startBackends(options.backends);
     if (options.pods !== undefined && options.pods.length > 0) pods = await startPodBackends(runDir, options.pods);

@@ -10,7 +10,40 @@ export const TOOL_VARS = {
   "kube-apiserver": "KUBE_APISERVER_BIN",
   "kube-controller-manager": "KUBE_CONTROLLER_MANAGER_BIN",
   kubectl: "KUBECTL_BIN",
+  "echo-basic": "ECHO_BASIC_BIN",
+  "gateway-api-conformance": "GATEWAY_API_CONFORMANCE_BIN",
 } as const;
+
+/** Files (not executables) that `make tools` puts in .tools/, keyed by the env var that overrides each. */
+export const TOOL_FILE_VARS = {
+  "gateway-api-crds": "GATEWAY_API_CRDS",
+  "gateway-api-base-manifests": "GATEWAY_API_BASE_MANIFESTS",
+} as const;
+
+/** A file the test bed knows how to find. */
+export type ToolFileName = keyof typeof TOOL_FILE_VARS;
+
+/** The absolute path of a tool file (e.g. the Gateway API CRDs); throws naming the file and `make tools`. */
+export function resolveToolFile(file: ToolFileName, env: NodeJS.ProcessEnv = process.env): string {
+  const varName = TOOL_FILE_VARS[file];
+  const path = lookUp(file, varName, env);
+  if (!existsSync(path.path)) throw new Error(`e2e harness: ${file} not found at ${path.path} (from ${path.source}); run \`make tools\` or set ${varName}`);
+  return path.path;
+}
+
+function lookUp(tool: string, varName: string, env: NodeJS.ProcessEnv): { path: string; source: string } {
+  const fromEnv = env[varName];
+  if (fromEnv !== undefined && fromEnv !== "") return { path: resolve(fromEnv), source: `$${varName}` };
+  const toolsEnv = join(findRepoRoot(), ".tools", "tools.env");
+  if (!existsSync(toolsEnv)) {
+    throw new Error(`e2e harness: ${tool} not found: $${varName} is unset and ${toolsEnv} does not exist; run \`make tools\``);
+  }
+  const listed = parseEnvFile(readFileSync(toolsEnv, "utf8")).get(varName);
+  if (listed === undefined || listed === "") {
+    throw new Error(`e2e harness: ${tool} not found: ${toolsEnv} has no ${varName}; run \`make tools\``);
+  }
+  return { path: listed, source: toolsEnv };
+}
 
 /** A tool the test bed knows how to find. */
 export type ToolName = keyof typeof TOOL_VARS;
@@ -52,24 +85,7 @@ export function parseEnvFile(text: string): Map<string, string> {
  */
 export function resolveTool(tool: ToolName, env: NodeJS.ProcessEnv = process.env): string {
   const varName = TOOL_VARS[tool];
-  const fromEnv = env[varName];
-  let path: string;
-  let source: string;
-  if (fromEnv !== undefined && fromEnv !== "") {
-    path = resolve(fromEnv);
-    source = `$${varName}`;
-  } else {
-    const toolsEnv = join(findRepoRoot(), ".tools", "tools.env");
-    if (!existsSync(toolsEnv)) {
-      throw new Error(`e2e harness: ${tool} not found: $${varName} is unset and ${toolsEnv} does not exist; run \`make tools\``);
-    }
-    const listed = parseEnvFile(readFileSync(toolsEnv, "utf8")).get(varName);
-    if (listed === undefined || listed === "") {
-      throw new Error(`e2e harness: ${tool} not found: ${toolsEnv} has no ${varName}; run \`make tools\``);
-    }
-    path = listed;
-    source = toolsEnv;
-  }
+  const { path, source } = lookUp(tool, varName, env);
   checkExecutable(tool, path, source, varName);
   return path;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the test-bed tools (Envoy, etcd, kube-apiserver, kube-controller-manager) pinned
-# and cached under .tools/ so that a second run costs nothing. Usage: install.sh [envoy|etcd|kubernetes]...
+# Installs the test-bed tools (Envoy, etcd, kube-apiserver, kube-controller-manager, kubectl, the Gateway
+# API conformance suite with its echo-basic backend and CRDs, iproute2, nftables) pinned and cached under
+# .tools/ so that a second run costs nothing. Usage: install.sh [iproute2|nftables|envoy|etcd|kubernetes|gateway-api]...
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -162,15 +163,67 @@ install_iproute2() {
   { apt-get update -qq && apt-get install -y -qq iproute2 >/dev/null; } || fail "iproute2" "apt-get install iproute2 failed (are you root?)"
 }
 
+# The bed's LoadBalancer Services (e2e/harness/load-balancer.ts) forward with nftables DNAT.
+install_nftables() {
+  command -v nft >/dev/null 2>&1 && return 0
+  command -v apt-get >/dev/null 2>&1 || fail "nftables" "'nft' is missing and apt-get is not available to install it"
+  echo "installing nftables (the e2e LoadBalancer Services need 'nft')"
+  { apt-get update -qq && apt-get install -y -qq nftables >/dev/null; } || fail "nftables" "apt-get install nftables failed (are you root?)"
+}
+
+# The Gateway API conformance suite, from the published modules: echo-basic (the image the suite's
+# backends run; the bed's kubelet maps that image to this binary), the suite's test binary, and the
+# experimental-channel CRDs and base manifests copied out of the module (never a hand-kept copy).
+install_gateway_api() {
+  local dir="$tools/gateway-api-$GATEWAY_API_VERSION"
+  if [ -x "$dir/bin/echo-basic" ] && [ -x "$dir/bin/conformance.test" ] && [ -s "$dir/experimental-install.yaml" ] \
+    && [ -s "$dir/base-manifests.yaml" ]; then
+    return 0
+  fi
+  need go "gateway-api $GATEWAY_API_VERSION"
+  go_env_for_tools
+  echo "building echo-basic and the Gateway API $GATEWAY_API_VERSION conformance suite with $(go version) into $dir"
+  local src="$dir.src"
+  rm -rf "$src" "$dir.tmp" && mkdir -p "$src" "$dir.tmp/bin"
+  cat >"$src/go.mod" <<MOD
+module contour.local/gateway-api-build
+
+go 1.26.0
+MOD
+  (
+    cd "$src"
+    go get "sigs.k8s.io/gateway-api@v$GATEWAY_API_VERSION" "sigs.k8s.io/gateway-api/conformance@v$GATEWAY_API_VERSION" >/dev/null
+    go build -trimpath -ldflags "-s -w" -o "$dir.tmp/bin/echo-basic" sigs.k8s.io/gateway-api/conformance/echo-basic
+    go test -c -trimpath -ldflags "-s -w" -o "$dir.tmp/bin/conformance.test" sigs.k8s.io/gateway-api/conformance
+  ) || fail "gateway-api $GATEWAY_API_VERSION" "go build failed (see the output above)"
+  local module conformance
+  module=$(cd "$src" && go list -m -f '{{.Dir}}' "sigs.k8s.io/gateway-api")
+  conformance=$(cd "$src" && go list -m -f '{{.Dir}}' "sigs.k8s.io/gateway-api/conformance")
+  [ -d "$module/config/crd/experimental" ] || fail "gateway-api $GATEWAY_API_VERSION" "no config/crd/experimental in $module"
+  # The experimental channel as the module's kustomization lists it, one multi-document YAML.
+  local crd
+  for crd in $(sed -n 's/^- \(.*\.yaml\)$/\1/p' "$module/config/crd/experimental/kustomization.yaml"); do
+    echo "---"
+    cat "$module/config/crd/experimental/$crd"
+  done >"$dir.tmp/experimental-install.yaml"
+  grep -q 'kind: CustomResourceDefinition' "$dir.tmp/experimental-install.yaml" \
+    || fail "gateway-api $GATEWAY_API_VERSION" "no CRDs found in $module/config/crd/experimental"
+  cp "$conformance/base/manifests.yaml" "$dir.tmp/base-manifests.yaml"
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  rm -rf "$src"
+}
+
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(iproute2 envoy etcd kubernetes)
+[ ${#targets[@]} -gt 0 ] || targets=(iproute2 nftables envoy etcd kubernetes gateway-api)
 for t in "${targets[@]}"; do
   case "$t" in
     envoy) install_envoy ;;
     etcd) install_etcd ;;
     kubernetes) install_kubernetes ;;
     iproute2) install_iproute2 ;;
-    *) fail "$t" "unknown tool (known: iproute2, envoy, etcd, kubernetes)" ;;
+    nftables) install_nftables ;;
+    gateway-api) install_gateway_api ;;
+    *) fail "$t" "unknown tool (known: iproute2, nftables, envoy, etcd, kubernetes, gateway-api)" ;;
   esac
 done
 
@@ -181,4 +234,8 @@ ETCD_BIN=$tools/etcd-$ETCD_VERSION/bin/etcd
 KUBE_APISERVER_BIN=$tools/kubernetes-$KUBERNETES_VERSION/bin/kube-apiserver
 KUBE_CONTROLLER_MANAGER_BIN=$tools/kubernetes-$KUBERNETES_VERSION/bin/kube-controller-manager
 KUBECTL_BIN=$tools/kubernetes-$KUBERNETES_VERSION/bin/kubectl
+ECHO_BASIC_BIN=$tools/gateway-api-$GATEWAY_API_VERSION/bin/echo-basic
+GATEWAY_API_CONFORMANCE_BIN=$tools/gateway-api-$GATEWAY_API_VERSION/bin/conformance.test
+GATEWAY_API_CRDS=$tools/gateway-api-$GATEWAY_API_VERSION/experimental-install.yaml
+GATEWAY_API_BASE_MANIFESTS=$tools/gateway-api-$GATEWAY_API_VERSION/base-manifests.yaml
 ENV

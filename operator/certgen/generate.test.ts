@@ -1,11 +1,10 @@
 import { strict as assert } from "node:assert";
 import { X509Certificate, createPrivateKey } from "node:crypto";
-import { parseAllDocuments } from "yaml";
 import {
   contourSans,
   generateCertificates,
   pemFiles,
-  renderSecretsYaml,
+  buildSecrets,
   validateCertgenOptions,
   type CertgenOptions,
   type GeneratedCertificates,
@@ -121,20 +120,19 @@ describe("operator/certgen", () => {
     );
   });
 
-  it("renders the three Secrets", () => {
-    const docs = parseAllDocuments(renderSecretsYaml(certs, "team-a")).map((d) => d.toJS() as Record<string, any>);
+  it("builds upstream's compact Secrets", () => {
+    const docs = buildSecrets(certs, { namespace: "team-a", format: "compact" });
     assert.deepEqual(
-      docs.map((d) => [d["metadata"].name, d["metadata"].namespace, d["type"], Object.keys(d["data"])]),
+      docs.map((d) => [d.metadata.name, d.metadata.namespace, d.type, Object.keys(d.data)]),
       [
-        ["cacert", "team-a", "Opaque", ["cacert.pem"]],
         ["contourcert", "team-a", "kubernetes.io/tls", ["ca.crt", "tls.crt", "tls.key"]],
         ["envoycert", "team-a", "kubernetes.io/tls", ["ca.crt", "tls.crt", "tls.key"]],
       ],
     );
-    const decode = (b64: string) => Buffer.from(b64, "base64").toString("utf8");
-    assert.equal(decode(docs[1]?.["data"]["tls.key"]), certs.contourKey);
-    assert.equal(decode(docs[2]?.["data"]["tls.crt"]), certs.envoyCert);
-    assert.equal(decode(docs[2]?.["data"]["ca.crt"]), certs.caCert);
+    const decode = (b64: string | undefined) => Buffer.from(b64 ?? "", "base64").toString("utf8");
+    assert.equal(decode(docs[0]?.data["tls.key"]), certs.contourKey);
+    assert.equal(decode(docs[1]?.data["tls.crt"]), certs.envoyCert);
+    assert.equal(decode(docs[1]?.data["ca.crt"]), certs.caCert);
   });
 
   describe("validateCertgenOptions", () => {

@@ -9,5 +9,6 @@ export {
   type CertgenOptions,
   type GeneratedCertificates,
 } from "./generate.js";
-export { PEM_FILE_NAMES, SECRET_NAMES, pemFiles, renderSecretsYaml, type PemFile } from "./outputs.js";
+export { PEM_FILE_NAMES, SECRETS_FORMATS, SECRET_NAMES, buildSecrets, pemFiles, secretYaml, type CertSecret, type PemFile, type SecretsFormat } from "./outputs.js";
+export { writeSecretsToApi, type SecretWriteOutcome } from "./kube-secrets.js";
 export { isDnsLabel, isDnsSan, isIpAddress, serviceDnsNames } from "./names.js";

@@ -1,4 +1,5 @@
-// How generated certificates are laid out on disk (PEM files) and in Kubernetes (Secret YAML).
+// How generated certificates are laid out on disk (PEM files) and in Kubernetes (Secrets), in upstream
+// Contour's two Secret formats, so existing Deployments mount them unchanged.
 import { stringify } from "yaml";
 import type { GeneratedCertificates } from "./generate.js";
 
@@ -20,34 +21,57 @@ const PEM_LAYOUT = [
 /** Names of the files `pemFiles` lays out, in order. */
 export const PEM_FILE_NAMES: readonly string[] = PEM_LAYOUT.map((f) => f.name);
 
-/** The PEM files `contour certgen --output-dir` writes; keys are readable by their owner only. */
+/** The PEM files `contour certgen --pem` writes; keys are readable by their owner only. */
 export function pemFiles(certs: GeneratedCertificates): PemFile[] {
   return PEM_LAYOUT.map(({ name, field, mode }) => ({ name, contents: certs[field], mode }));
 }
 
-/** Names of the Secrets `renderSecretsYaml` emits. */
+/** Base names of the Secrets (upstream's), before `--secrets-name-suffix`. */
 export const SECRET_NAMES = { ca: "cacert", contour: "contourcert", envoy: "envoycert" } as const;
 
 /**
- * Three Secrets as one multi-document YAML stream for `kubectl apply -f -`: `cacert` (Opaque, key
- * `cacert.pem`, as upstream Contour names it) and the kubernetes.io/tls Secrets `contourcert` and
- * `envoycert`, each carrying `ca.crt` so a pod can verify its peer from its own Secret alone.
+ * upstream's `--secrets-format`: "legacy" (default) is contourcert and envoycert (tls.crt, tls.key) plus
+ * cacert (Opaque, cacert.pem); "compact" is contourcert and envoycert each carrying ca.crt as well,
+ * which is what the quickstart's Job writes and its pods mount.
  */
-export function renderSecretsYaml(certs: GeneratedCertificates, namespace: string): string {
-  const secret = (name: string, type: string, data: Record<string, string>) => ({
+export type SecretsFormat = "legacy" | "compact";
+
+/** The accepted `--secrets-format` values. */
+export const SECRETS_FORMATS: readonly SecretsFormat[] = ["legacy", "compact"];
+
+/** A Secret as the API server takes it (data base64-encoded). */
+export interface CertSecret {
+  readonly apiVersion: "v1";
+  readonly kind: "Secret";
+  readonly metadata: { readonly name: string; readonly namespace: string; readonly labels: Readonly<Record<string, string>> };
+  readonly type: "kubernetes.io/tls" | "Opaque";
+  readonly data: Readonly<Record<string, string>>;
+}
+
+/** The Secrets of `format` in `namespace`, named with `nameSuffix`; labelled `app: contour` as upstream labels them. */
+export function buildSecrets(certs: GeneratedCertificates, options: { namespace: string; format: SecretsFormat; nameSuffix?: string }): CertSecret[] {
+  const suffix = options.nameSuffix ?? "";
+  const secret = (name: string, type: CertSecret["type"], data: Record<string, string>): CertSecret => ({
     apiVersion: "v1",
     kind: "Secret",
-    metadata: { name, namespace, labels: { "app.kubernetes.io/managed-by": "contour-certgen" } },
+    metadata: { name: `${name}${suffix}`, namespace: options.namespace, labels: { app: "contour" } },
     type,
     data: Object.fromEntries(Object.entries(data).map(([key, value]) => [key, Buffer.from(value).toString("base64")])),
   });
-  const tls = (name: string, cert: string, key: string) =>
-    secret(name, "kubernetes.io/tls", { "ca.crt": certs.caCert, "tls.crt": cert, "tls.key": key });
-  const documents = [
+  if (options.format === "compact") {
+    return [
+      secret(SECRET_NAMES.contour, "kubernetes.io/tls", { "ca.crt": certs.caCert, "tls.crt": certs.contourCert, "tls.key": certs.contourKey }),
+      secret(SECRET_NAMES.envoy, "kubernetes.io/tls", { "ca.crt": certs.caCert, "tls.crt": certs.envoyCert, "tls.key": certs.envoyKey }),
+    ];
+  }
+  return [
+    secret(SECRET_NAMES.contour, "kubernetes.io/tls", { "tls.crt": certs.contourCert, "tls.key": certs.contourKey }),
+    secret(SECRET_NAMES.envoy, "kubernetes.io/tls", { "tls.crt": certs.envoyCert, "tls.key": certs.envoyKey }),
     secret(SECRET_NAMES.ca, "Opaque", { "cacert.pem": certs.caCert }),
-    tls(SECRET_NAMES.contour, certs.contourCert, certs.contourKey),
-    tls(SECRET_NAMES.envoy, certs.envoyCert, certs.envoyKey),
   ];
-  // lineWidth 0: base64 stays on one line, as kubectl prints it.
-  return documents.map((doc) => stringify(doc, { lineWidth: 0 })).join("---\n");
+}
+
+/** One Secret as a YAML document (base64 on one line, as kubectl prints it). */
+export function secretYaml(secret: CertSecret): string {
+  return stringify(secret, { lineWidth: 0 });
 }

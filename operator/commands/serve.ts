@@ -7,7 +7,7 @@ import { startController } from "../serve/controller.js";
 
 /** Runs until SIGINT or SIGTERM; exit code 2 for invalid settings. */
 export async function serve(args: readonly string[]): Promise<number> {
-  const loaded = loadServeConfig(args, (path) => readFileSync(path, "utf8"));
+  const loaded = loadServeConfig(args, (path) => readFileSync(path, "utf8"), process.env);
   if ("help" in loaded) {
     process.stdout.write(loaded.help);
     return 0;
@@ -19,6 +19,8 @@ export async function serve(args: readonly string[]): Promise<number> {
   }
   const { config } = loaded;
   const log = createLogger(config.log);
+  // Upstream's flags and config keys that we accept but do not act on yet: said once, at startup, never silently dropped.
+  for (const warning of loaded.warnings) log.warn({ setting: warning.split(":")[0] }, warning);
   const controller = startController(config, log);
 
   const signalled = new Promise<string>((resolve) => {

@@ -100,7 +100,7 @@ describe("loadServeConfig", () => {
   });
 
   const invalid: { name: string; args: string[]; file?: string; want: RegExp[] }[] = [
-    { name: "unknown flag", args: ["--nope"], want: [/Unknown option '--nope'/] },
+    { name: "unknown flag", args: ["--nope"], want: [/unknown flag '--nope'/] },
     { name: "positional argument", args: ["--insecure", "extra"], want: [/unexpected argument "extra"/] },
     { name: "no TLS and no --insecure", args: [], want: [/xDS needs TLS: set --contour-cafile, --contour-cert-file and --contour-key-file, or --insecure/] },
     { name: "partial TLS", args: ["--contour-cafile", "/ca"], want: [/also set --contour-cert-file, --contour-key-file/] },

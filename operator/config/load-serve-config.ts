@@ -1,53 +1,89 @@
-// Entry point of the config module: flags over config file over defaults.
+// Entry point of the config module: flags over config file over environment over defaults.
 import { parseConfigFile } from "./parse-config-file.js";
 import { parseFlags } from "./parse-flags.js";
 import { buildServeConfig, type ServeConfig } from "./serve-config.js";
-import { SETTINGS, type RawSettings } from "./settings.js";
+import { SETTINGS, findSetting, type RawSettings } from "./settings.js";
 
 /** Reads a file as UTF-8 text (node:fs readFileSync in production, a map in tests). */
 export type ReadFile = (path: string) => string;
 
-/** What loadServeConfig found: a config, the usage text (for --help), or messages for the user. */
-export type LoadServeConfigResult = { config: ServeConfig } | { help: string } | { errors: string[] };
+/**
+ * What loadServeConfig found: a config (with warnings for settings accepted but not implemented), the
+ * usage text (for --help), or messages for the user.
+ */
+export type LoadServeConfigResult = { config: ServeConfig; warnings: string[] } | { help: string } | { errors: string[] };
 
 /**
- * Loads the settings of `contour serve` from its arguments and the optional --config-file.
- * On errors the caller prints each message and exits 2.
+ * Loads the settings of `contour serve` from its arguments, the optional --config-path file and the
+ * environment (CONTOUR_NAMESPACE, CONTOUR_CAFILE, ...). On errors the caller prints each message and exits 2.
  */
-export function loadServeConfig(args: readonly string[], readFile: ReadFile): LoadServeConfigResult {
+export function loadServeConfig(args: readonly string[], readFile: ReadFile, env: Readonly<Record<string, string | undefined>> = {}): LoadServeConfigResult {
   const flags = parseFlags(args);
   if (flags.help) return { help: serveUsage() };
-  if (flags.errors.length > 0) return { errors: [...flags.errors, "run 'contour serve --help' for the flags"] };
-
-  const errors: string[] = [];
+  // Flag errors do not stop the reading: the file and the values are checked too, so that one run shows every problem.
+  const errors: string[] = [...flags.errors];
+  const warnings: string[] = [];
   const merged: RawSettings = new Map();
-  const configFile = flags.raw.get("config-file")?.value;
-  if (typeof configFile === "string" && configFile !== "") {
+  for (const s of SETTINGS) {
+    const value = s.env === undefined ? undefined : env[s.env];
+    if (value !== undefined && value !== "") merged.set(s.name, { value, source: `$${s.env}` });
+  }
+  const configFile = flags.raw.get("config-file");
+  if (typeof configFile?.value === "string" && configFile.value !== "") {
+    const path = configFile.value;
     let text: string | undefined;
     try {
-      text = readFile(configFile);
+      text = readFile(path);
     } catch (err) {
-      errors.push(`--config-file: cannot read ${configFile}: ${err instanceof Error ? err.message : String(err)}`);
+      errors.push(`${configFile.source}: cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`);
     }
     if (text !== undefined) {
-      const file = parseConfigFile(text, configFile);
+      const file = parseConfigFile(text, path);
       errors.push(...file.errors);
+      warnings.push(...file.warnings);
       for (const [name, value] of file.raw) merged.set(name, value);
     }
   }
   for (const [name, value] of flags.raw) merged.set(name, value);
 
+  const contourConfig = merged.get("contour-config-name");
+  if (contourConfig !== undefined && contourConfig.value !== "") {
+    errors.push(`${contourConfig.source}: reading settings from a ContourConfiguration is not supported yet; put them in a file given with --config-path`);
+  }
+  const inCluster = merged.get("incluster");
+  if (inCluster?.value === true && (env["KUBERNETES_SERVICE_HOST"] ?? "") === "") {
+    // Upstream fails here too; quietly using ~/.kube/config instead could point contour at another cluster.
+    errors.push(`${inCluster.source}: not running in a pod: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set`);
+  }
+  warnings.push(...notImplementedWarnings(merged));
+
   const built = buildServeConfig(merged);
   if ("errors" in built) errors.push(...built.errors);
-  return errors.length > 0 ? { errors } : built;
+  if (errors.length > 0 || "errors" in built) return { errors };
+  return { config: built.config, warnings };
+}
+
+/** One warning per setting accepted for compatibility but without effect, set to other than its default. */
+function notImplementedWarnings(raw: RawSettings): string[] {
+  const warnings: string[] = [];
+  for (const [name, { value, source }] of raw) {
+    const spec = findSetting(name);
+    if (spec?.notImplemented === undefined) continue;
+    const isDefault = Array.isArray(value) ? value.length === 0 : String(value) === String(spec.default ?? "");
+    if (!isDefault) warnings.push(`${source}: accepted but not implemented yet (${spec.notImplemented}); ignored`);
+  }
+  return warnings;
 }
 
 /** The --help text of `contour serve`, generated from the settings table. */
 export function serveUsage(): string {
   const lines = SETTINGS.map((s) => {
-    const arg = s.type === "boolean" ? "" : s.type === "list" ? " <a,b>" : s.type === "port" ? " <port>" : s.type === "duration" ? " <duration>" : s.type === "count" ? " <n>" : " <value>";
+    const arg = s.type === "boolean" ? "" : s.type === "list" ? " <a,b>" : s.type === "port" ? " <port>" : s.type === "duration" ? " <duration>" : s.type === "count" || s.type === "number" ? " <n>" : " <value>";
     const def = s.default === undefined || s.default === false ? "" : ` (default ${String(s.default)})`;
-    return `  --${s.name}${arg}\n      ${s.help}${def}`;
+    const names = [`--${s.name}${arg}`, ...(s.short === undefined ? [] : [`-${s.short}`]), ...(s.aliases ?? []).map((a) => `--${a}`)].join(", ");
+    const env = s.env === undefined ? "" : ` [$${s.env}]`;
+    const todo = s.notImplemented === undefined ? "" : ` (accepted, not implemented yet: ${s.notImplemented})`;
+    return `  ${names}${env}\n      ${s.help}${def}${todo}`;
   });
-  return `usage: contour serve [flags]\n\nRuns the controller and the xDS server. Every flag can also be set in --config-file under the same name.\n\nflags:\n${lines.join("\n")}\n`;
+  return `usage: contour serve [flags]\n\nRuns the controller and the xDS server. Settings come from flags, then the --config-path file, then the\nenvironment, then the defaults.\n\nflags:\n${lines.join("\n")}\n`;
 }

@@ -1,11 +1,22 @@
-// The YAML config file of `contour serve`: a flat map whose keys are the flag names.
+// The YAML config file of `contour serve`. Two formats share one key space at the top level:
+// upstream Contour's nested file (pkg/config/parameters.go, so an existing ConfigMap works as is) and
+// our flat one whose keys are the flag names. Unknown keys are errors, each with the closest name.
 import { parse } from "yaml";
-import { findSetting, splitList, type RawSettings } from "./settings.js";
+import { SETTINGS, findSetting, splitList, type RawSettings, type SettingSpec } from "./settings.js";
+import { didYouMean } from "./suggest.js";
+import { UPSTREAM_FILE_KEYS, type UpstreamKey } from "./upstream-schema.js";
 
-/** Raw values from the file and messages for anything unreadable. */
+/** Raw values from the file, messages for anything unreadable, and keys accepted without effect. */
 export interface ParsedConfigFile {
   readonly raw: RawSettings;
   readonly errors: readonly string[];
+  /** Keys set to something other than upstream's default that this controller does not implement yet. */
+  readonly warnings: readonly string[];
+}
+
+/** Every top-level key the file may hold. */
+export function configFileKeys(): string[] {
+  return [...new Set([...SETTINGS.filter((s) => s.name !== "config-file").map((s) => s.name), ...Object.keys(UPSTREAM_FILE_KEYS)])];
 }
 
 /** Reads the text of a config file; `path` only labels messages. */
@@ -14,41 +25,114 @@ export function parseConfigFile(text: string, path: string): ParsedConfigFile {
   try {
     doc = parse(text);
   } catch (err) {
-    return { raw: new Map(), errors: [`${path}: not valid YAML: ${err instanceof Error ? err.message : String(err)}`] };
+    return { raw: new Map(), errors: [`${path}: not valid YAML: ${err instanceof Error ? err.message : String(err)}`], warnings: [] };
   }
-  if (doc === null || doc === undefined) return { raw: new Map(), errors: [] };
-  if (typeof doc !== "object" || Array.isArray(doc)) {
-    return { raw: new Map(), errors: [`${path}: must be a map of settings (flag names as keys)`] };
-  }
-  const raw: RawSettings = new Map();
-  const errors: string[] = [];
+  if (doc === null || doc === undefined) return { raw: new Map(), errors: [], warnings: [] };
+  if (!isMap(doc)) return { raw: new Map(), errors: [`${path}: must be a map of settings`], warnings: [] };
+  const out = { raw: new Map() as RawSettings, errors: [] as string[], warnings: [] as string[] };
   for (const [key, value] of Object.entries(doc)) {
-    const spec = findSetting(key);
-    const source = `${key} in ${path}`;
-    if (spec === undefined) {
-      // Unknown keys are errors, not warnings: a typo would otherwise silently fall back to a default.
-      errors.push(`${path}: unknown setting "${key}"`);
-      continue;
-    }
     if (key === "config-file") {
-      errors.push(`${path}: "config-file" cannot be set inside a config file`);
+      out.errors.push(`${path}: "config-file" cannot be set inside a config file`);
       continue;
     }
-    if (value === null || value === undefined) continue;
-    if (spec.type === "boolean") {
-      if (typeof value !== "boolean") errors.push(`${source}: must be true or false, got ${JSON.stringify(value)}`);
-      else raw.set(key, { value, source });
-    } else if (spec.type === "list") {
-      if (typeof value === "string") raw.set(key, { value: splitList(value), source });
-      else if (Array.isArray(value) && value.every((v) => typeof v === "string")) raw.set(key, { value: value.map((v: string) => v.trim()), source });
-      else errors.push(`${source}: must be a list of strings or a comma-separated string`);
-    } else if (spec.type === "duration" && typeof value === "number") {
-      errors.push(`${source}: a duration needs a unit, e.g. "${value}s"`);
-    } else if (typeof value === "string" || typeof value === "number") {
-      raw.set(key, { value: String(value), source });
-    } else {
-      errors.push(`${source}: must be a ${spec.type === "port" ? "port number" : spec.type === "count" ? "whole number" : "string"}, got ${JSON.stringify(value)}`);
+    const spec = findSetting(key);
+    if (spec !== undefined) {
+      readFlatValue(spec, value, `${key} in ${path}`, out);
+      continue;
     }
+    const upstream = UPSTREAM_FILE_KEYS[key];
+    if (upstream !== undefined) {
+      readUpstreamValue(upstream, value, key, path, out);
+      continue;
+    }
+    // Unknown keys are errors, not warnings: a typo would otherwise silently fall back to a default.
+    out.errors.push(`${path}: unknown setting "${key}"${didYouMean(key, configFileKeys())}`);
   }
-  return { raw, errors };
+  return out;
+}
+
+type Out = { raw: RawSettings; errors: string[]; warnings: string[] };
+
+function readFlatValue(spec: SettingSpec, value: unknown, source: string, out: Out): void {
+  const key = spec.name;
+  if (value === null || value === undefined) return;
+  if (spec.type === "boolean") {
+    if (typeof value !== "boolean") out.errors.push(`${source}: must be true or false, got ${JSON.stringify(value)}`);
+    else out.raw.set(key, { value, source });
+  } else if (spec.type === "list") {
+    if (typeof value === "string") out.raw.set(key, { value: splitList(value), source });
+    else if (Array.isArray(value) && value.every((v) => typeof v === "string")) out.raw.set(key, { value: value.map((v: string) => v.trim()), source });
+    else out.errors.push(`${source}: must be a list of strings or a comma-separated string`);
+  } else if (spec.type === "duration" && typeof value === "number") {
+    out.errors.push(`${source}: a duration needs a unit, e.g. "${value}s"`);
+  } else if (typeof value === "string" || typeof value === "number") {
+    out.raw.set(key, { value: String(value), source });
+  } else {
+    out.errors.push(`${source}: must be a ${spec.type === "port" ? "port number" : spec.type === "count" ? "whole number" : "string"}, got ${JSON.stringify(value)}`);
+  }
+}
+
+function readUpstreamValue(node: UpstreamKey, value: unknown, keyPath: string, file: string, out: Out): void {
+  if (value === null || value === undefined) return; // `key:` with nothing after it: unset, as in Go
+  const source = `${keyPath} in ${file}`;
+  if (node.t === "object") {
+    if (!isMap(value)) {
+      out.errors.push(`${source}: must be a map`);
+      return;
+    }
+    for (const [key, child] of Object.entries(value)) {
+      const childNode = node.children[key];
+      if (childNode === undefined) {
+        out.errors.push(`${file}: unknown setting "${keyPath}.${key}"${didYouMean(key, Object.keys(node.children), `${keyPath}.`)}`);
+        continue;
+      }
+      readUpstreamValue(childNode, child, `${keyPath}.${key}`, file, out);
+    }
+    return;
+  }
+  const problem = typeProblem(node, value);
+  if (problem !== undefined) {
+    out.errors.push(`${source}: ${problem}`);
+    return;
+  }
+  if (node.setting !== undefined) {
+    const spec = findSetting(node.setting);
+    if (spec === undefined) throw new Error(`BUG: no setting "${node.setting}"`);
+    readFlatValue(spec, typeof value === "number" ? String(value) : value, source, out);
+    return;
+  }
+  if (!isUnsetOrDefault(value, node.default)) out.warnings.push(`${source}: accepted but not implemented yet; ignored`);
+}
+
+function typeProblem(node: Exclude<UpstreamKey, { t: "object" }>, value: unknown): string | undefined {
+  switch (node.t) {
+    case "bool":
+      return typeof value === "boolean" ? undefined : `must be true or false, got ${JSON.stringify(value)}`;
+    case "int":
+      return Number.isInteger(value) && (value as number) >= 0 ? undefined : `must be a whole number, got ${JSON.stringify(value)}`;
+    case "number":
+      return typeof value === "number" && Number.isFinite(value) && value >= 0 ? undefined : `must be a number, got ${JSON.stringify(value)}`;
+    case "string": {
+      if (typeof value !== "string" && typeof value !== "number") return `must be a string, got ${JSON.stringify(value)}`;
+      const text = String(value);
+      if (node.values !== undefined && text !== "" && !node.values.includes(text)) return `must be one of ${node.values.filter((v) => v !== "").join(", ")}; got "${text}"`;
+      return undefined;
+    }
+    case "list":
+      return Array.isArray(value) && value.every((v) => typeof v === "string" || typeof v === "number") ? undefined : "must be a list of strings";
+    case "map":
+      return isMap(value) ? undefined : "must be a map";
+    case "any":
+      return undefined;
+  }
+}
+
+function isUnsetOrDefault(value: unknown, defaultValue: unknown): boolean {
+  // Empty is unset in Go's YAML decoding: the default applies. `false` is the zero value of every switch.
+  if (value === "" || value === false || (Array.isArray(value) && value.length === 0) || (isMap(value) && Object.keys(value).length === 0)) return true;
+  return defaultValue !== undefined && String(defaultValue) === String(value);
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -2,7 +2,7 @@
 // user sees every problem at once rather than one per restart.
 import { parseDuration } from "./duration.js";
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain, isHostname, isIpAddress, isWildcardAddress } from "./names.js";
-import { SETTINGS, type RawSettings, type SettingSpec } from "./settings.js";
+import { SETTINGS, findSetting, type RawSettings, type SettingSpec } from "./settings.js";
 
 /** A listen address and port. */
 export interface ListenAddress {
@@ -61,12 +61,12 @@ export interface ServeConfig {
 // Converts raw text per setting, collecting messages instead of throwing.
 class Reader {
   readonly errors: string[] = [];
-  constructor(private readonly raw: RawSettings) {}
+  constructor(private readonly rawSettings: RawSettings) {}
 
   private entry(name: string): { spec: SettingSpec; value: string | boolean | readonly string[] | undefined; source: string } {
     const spec = SETTINGS.find((s) => s.name === name);
     if (spec === undefined) throw new Error(`BUG: no setting "${name}"`);
-    const got = this.raw.get(name);
+    const got = this.rawSettings.get(name);
     return { spec, value: got?.value ?? spec.default, source: got?.source ?? `default of --${name}` };
   }
 
@@ -110,6 +110,15 @@ class Reader {
     return value;
   }
 
+  positiveNumber(name: string, max: number): number {
+    const text = this.string(name);
+    const value = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : NaN;
+    if (!(value > 0 && value <= max)) {
+      this.errors.push(`${this.entry(name).source}: must be a number above 0 and at most ${max}, got "${text}"`);
+      return 0;
+    }
+    return value;
+  }
   port(name: string): number {
     const text = this.string(name);
     const port = /^[0-9]+$/.test(text) ? Number(text) : NaN;
@@ -153,6 +162,8 @@ class Reader {
 /** Builds the typed config from merged raw values: the config, or every problem found. */
 export function buildServeConfig(raw: RawSettings): { config: ServeConfig } | { errors: string[] } {
   const r = new Reader(raw);
+  const inCluster = r.boolean("incluster");
+  const kubeconfig = r.optionalString("kubeconfig");
 
   const insecure = r.boolean("insecure");
   const caFile = r.optionalString("contour-cafile");
@@ -212,8 +223,9 @@ export function buildServeConfig(raw: RawSettings): { config: ServeConfig } | { 
   }
 
   const config: ServeConfig = {
-    kubernetesClient: { qps: r.count("kubernetes-client-qps", 10_000), burst: r.count("kubernetes-client-burst", 10_000) },
-    kubeconfig: r.optionalString("kubeconfig"),
+    kubernetesClient: { qps: r.positiveNumber("kubernetes-client-qps", 10_000), burst: r.count("kubernetes-client-burst", 10_000) },
+    // --incluster: the pod's service account, as upstream does, whatever --kubeconfig says.
+    kubeconfig: inCluster ? undefined : kubeconfig,
     xds: { ...xds, tls, insecure },
     ingress: { className: r.optionalString("ingress-class-name"), statusAddresses },
     envoyService: { name: envoyServiceName, namespace: envoyServiceNamespace },
@@ -225,11 +237,25 @@ export function buildServeConfig(raw: RawSettings): { config: ServeConfig } | { 
     rootNamespaces,
     leaderElection,
     http,
-    log: { level: r.enumValue<LogLevelName>("log-level"), format: r.enumValue<"json" | "text">("log-format") },
+    log: { level: logLevel(r), format: r.enumValue<"json" | "text">("log-format") },
   };
+  r.enumValue<string>("accesslog-format");
+  const disabled = r.list("disable-feature");
+  const features = findSetting("disable-feature")?.values ?? [];
+  for (const f of disabled) r.check(features.includes(f), "disable-feature", `"${f}" is not one of ${features.join(", ")}`);
+  r.check(/^[0-9]+$/.test(r.string("kubernetes-debug")), "kubernetes-debug", "must be a whole number");
+  for (const port of ["health-port", "debug-http-port", "stats-port"]) r.port(port);
   const ingressClass = config.ingress.className;
+  // Upstream accepts several comma-separated classes; one class per controller is all the Ingress reconciler knows.
+  r.check(ingressClass === undefined || !ingressClass.includes(","), "ingress-class-name", "several IngressClass names are not supported yet: give one");
   r.check(ingressClass === undefined || isDns1123Subdomain(ingressClass), "ingress-class-name", `"${ingressClass ?? ""}" is not a valid IngressClass name`);
   return r.errors.length > 0 ? { errors: r.errors } : { config };
+}
+
+// --debug is upstream's switch for debug logs; an explicit, more verbose --log-level still wins.
+function logLevel(r: Reader): LogLevelName {
+  const level = r.enumValue<LogLevelName>("log-level");
+  return r.boolean("debug") && level !== "trace" ? "debug" : level;
 }
 
 function namespace(r: Reader, name: string): string {

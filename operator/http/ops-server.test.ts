@@ -49,6 +49,16 @@ describe("createOpsServer", () => {
     assert.equal((await fetchText(port, "/readyz")).status, 200);
   });
 
+  it("/readyz reports details without changing its status", async () => {
+    server.setReady(true);
+    server.setDetail("rebuild", "failing since 12:00:00\nboom");
+    const res = await fetchText(port, "/readyz");
+    assert.equal(res.status, 200);
+    assert.equal(res.body, "ok\nrebuild: failing since 12:00:00 boom\n");
+    server.setDetail("rebuild", undefined);
+    assert.equal((await fetchText(port, "/readyz")).body, "ok\n");
+  });
+
   it("/metrics serves the registry in Prometheus text format, process metrics prefixed contour_", async () => {
     const res = await fetchText(port, "/metrics");
     assert.equal(res.status, 200);

@@ -14,6 +14,8 @@ export interface OpsServerOptions {
   healthCheck: () => Promise<boolean>;
   registry: Registry;
   log: Logger;
+  /** Lines appended to a ready /readyz (e.g. kinds RBAC hides): ready, but not everything is seen. */
+  readyDetails?: () => readonly string[];
 }
 
 /** The running server. */
@@ -22,6 +24,11 @@ export interface OpsServer {
   start(): Promise<number>;
   /** Marks the process ready (informers synced and first snapshot built) or not (shutting down). */
   setReady(ready: boolean): void;
+  /**
+   * Sets (or, with undefined, clears) a line /readyz reports under `name` without changing its
+   * status code: a degradation worth seeing (a failing rebuild) that is no reason to stop serving.
+   */
+  setDetail(name: string, detail: string | undefined): void;
   stop(): Promise<void>;
 }
 
@@ -29,6 +36,7 @@ export interface OpsServer {
 export function createOpsServer(options: OpsServerOptions): OpsServer {
   const { registry, log } = options;
   let ready = false;
+  const details = new Map<string, string>();
   let running: Promise<boolean> | undefined;
   let server: Server | undefined;
 
@@ -46,8 +54,13 @@ export function createOpsServer(options: OpsServerOptions): OpsServer {
         const ok = await checkHealth();
         return reply(res, ok ? 200 : 503, ok ? "ok\n" : "the API server is unreachable\n");
       }
-      case "/readyz":
-        return reply(res, ready ? 200 : 503, ready ? "ok\n" : "not ready: waiting for informers to sync and the first snapshot\n");
+      case "/readyz": {
+        // Lines of the readyDetails provider (ready only), then the details set by name.
+        const provided = ready ? (options.readyDetails?.() ?? []) : [];
+        const named = [...details].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, detail]) => `${name}: ${detail}`);
+        const extra = [...provided, ...named].map((line) => `${line}\n`).join("");
+        return reply(res, ready ? 200 : 503, (ready ? "ok\n" : "not ready: waiting for informers to sync and the first snapshot\n") + extra);
+      }
       case "/metrics": {
         const body = await registry.metrics();
         return reply(res, 200, body, registry.contentType);
@@ -75,6 +88,10 @@ export function createOpsServer(options: OpsServerOptions): OpsServer {
           resolve(port);
         });
       });
+    },
+    setDetail(name, detail) {
+      if (detail === undefined) details.delete(name);
+      else details.set(name, detail.replace(/\s+/g, " ").slice(0, 1024));
     },
     setReady(value) {
       if (value !== ready) log.info({ ready: value }, "readiness changed");

@@ -9,11 +9,13 @@ import { canonicalJson } from "../../controllers/model/names.js";
 import { createTlsSecretValidator } from "../../controllers/secrets/index.js";
 import { createObjectCache, type MemoryObjectCache } from "../../controllers/source/memory-object-cache.js";
 import { compareKeys, formatKey, type ObjectKey, type WatchedKind } from "../../controllers/source/object-cache.js";
-import type { Condition } from "../../controllers/store/fragment.js";
+import type { Condition, Fragment } from "../../controllers/store/fragment.js";
 import { createModelStore, type ModelStore } from "../../controllers/store/index.js";
 import type { Model } from "../../controllers/model/model.js";
 import type { EnvoyResources } from "../../xds/resources.js";
-import { createTranslator, type TranslateOptions } from "../../xds/translate/index.js";
+import { createTranslator, type TestFaults, type TranslateOptions, type TranslationFailure } from "../../xds/translate/index.js";
+import { attributePieces, type Piece, type SourceFragment } from "./attribution.js";
+import { fingerprint, heldFragment, quarantineCondition, type Hold, type QuarantineCause } from "./holds.js";
 
 /** Options of createPipeline: what reconcilers and translation need from the configuration. */
 export interface PipelineOptions {
@@ -21,7 +23,19 @@ export interface PipelineOptions {
   /** Namespaces where root HTTPProxies may live (--root-namespaces); empty or unset: everywhere. */
   readonly rootNamespaces?: readonly string[];
   readonly translate: TranslateOptions;
+  /** Test only: faults planted below validation (CONTOUR_TEST_FAULTS in contour serve); see xds/translate/test-faults.ts. */
+  readonly testFaults?: TestFaults | undefined;
 }
+
+/** A source the pipeline quarantined: its contribution is left out until it changes. */
+export interface QuarantinedSource {
+  readonly key: ObjectKey;
+  readonly cause: QuarantineCause;
+  readonly message: string;
+}
+
+/** How many translations a build tries before publishing what it has: each quarantines at least one source. */
+const MAX_TRANSLATE_ROUNDS = 4;
 
 /** The computed status of one HTTPProxy; undefined when it is gone or of another ingress class. */
 export interface HTTPProxyStatusChange {
@@ -35,12 +49,22 @@ export type HTTPProxyCounts = Readonly<Record<ProxyStatusView["currentStatus"], 
 /** What one build did, for logs, metrics and status. */
 export interface BuildResult {
   readonly resources: EnvoyResources;
-  /** Source objects reconciled in this build, with their conditions (undefined: the object is gone). */
+  /**
+   * Source objects reconciled in this build, and those whose conditions merging changed without a
+   * reconcile of their own (an Ingress refused on a host whose owner just came), with their
+   * conditions (undefined: the object is gone).
+   */
   readonly reconciled: readonly { readonly key: ObjectKey; readonly conditions: readonly Condition[] | undefined }[];
   /** Whether only endpoints changed (routes, clusters and listeners were reused as they were). */
   readonly endpointsOnly: boolean;
   /** HTTPProxies whose computed status changed in this build (roots, included proxies and orphans). */
   readonly httpProxyStatuses: readonly HTTPProxyStatusChange[];
+  /** Sources quarantined in this build because a piece of theirs could not be encoded. */
+  readonly quarantined: readonly QuarantinedSource[];
+  /** Quarantines lifted in this build because the source changed (it is tried again). */
+  readonly released: readonly ObjectKey[];
+  /** Pieces left out that no source could be blamed for (a bug in translation, never a tenant's). */
+  readonly unattributed: readonly TranslationFailure[];
 }
 
 /** The pipeline from watched objects to Envoy resources. */
@@ -63,6 +87,21 @@ export interface Pipeline {
   readonly cache: MemoryObjectCache;
   /** The current model, for debugging. */
   model(): Model;
+  /** The sources (roots) that contributed these pieces of Envoy configuration, sorted. */
+  sourcesOf(pieces: readonly Piece[]): ObjectKey[];
+  /**
+   * Leaves these sources' contributions out from the next build on, with an error condition
+   * carrying `message`, until they change. Returns the keys newly quarantined.
+   */
+  quarantine(keys: readonly ObjectKey[], cause: QuarantineCause, message: string): ObjectKey[];
+  /** Replaces these sources' contributions by their previous ones (or nothing) until restoreWithdrawn(). */
+  withdraw(keys: readonly ObjectKey[]): void;
+  /** Puts every withdrawn source back; returns how many there were. */
+  restoreWithdrawn(): number;
+  /** The quarantined sources, sorted by key. */
+  quarantined(): QuarantinedSource[];
+  /** The withdrawn sources, sorted by key. */
+  withdrawn(): ObjectKey[];
 }
 
 /** Creates an empty pipeline. */
@@ -70,7 +109,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const cache = createObjectCache();
   const store: ModelStore = createModelStore();
   const validateTlsSecret = createTlsSecretValidator();
-  const translator = createTranslator(options.translate);
+  const translator = createTranslator(options.translate, { testFaults: options.testFaults });
+  // Every source's fragment as reconciled, with the one before it (what a withdrawal puts back).
+  const fragments = new Map<string, { key: ObjectKey; fragment: Fragment; previous: Fragment | undefined }>();
+  const holds = new Map<string, Hold>();
+  // Holds set or lifted since the last build: their fragments go to the store again, unreconciled.
+  const holdsDirty = new Map<string, ObjectKey>();
   const dirtySources = new Map<string, ObjectKey>();
   let endpointsDirty = false;
   let everBuilt = false;
@@ -131,49 +175,129 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     return true;
   }
 
+  /** Gives the store a source's fragment, or what stands in for it while the source is held. */
+  function putSource(key: ObjectKey, fragment: Fragment, released: ObjectKey[]): void {
+    const k = formatKey(key);
+    const entry = fragments.get(k);
+    if (entry === undefined || entry.fragment !== fragment) fragments.set(k, { key, fragment, previous: entry?.fragment ?? undefined });
+    let hold = holds.get(k);
+    // A held source that changed is tried again (a withdrawn one stays out until the bisection ends).
+    if (hold?.kind === "quarantined" && entry !== undefined && entry.fragment !== fragment && fingerprint(fragment) !== hold.fingerprint) {
+      holds.delete(k);
+      released.push(key);
+      hold = undefined;
+    }
+    store.put(key, hold === undefined ? fragment : heldFragment(fragment, hold, fragments.get(k)?.previous));
+  }
+
+  function deleteSource(key: ObjectKey): void {
+    const k = formatKey(key);
+    fragments.delete(k);
+    holds.delete(k);
+    store.delete(key);
+  }
+
   function build(): BuildResult {
     const changed = [...dirtySources.values()];
     dirtySources.clear();
+    const released: ObjectKey[] = [];
     for (const key of changed) {
       if (key.kind === "HTTPProxy") {
         const proxy = cache.get<HTTPProxy>("HTTPProxy", key.namespace, key.name);
         // Only roots of this controller's class are sources; others are served through the roots including them.
-        if (proxy === undefined || !isRootProxy(proxy) || !httpProxyMatchesClass(proxy, options.ingressClassName)) store.delete(key);
-        else store.put(key, reconcileHTTPProxy(cache, proxy, httpProxyOptions));
+        if (proxy === undefined || !isRootProxy(proxy) || !httpProxyMatchesClass(proxy, options.ingressClassName)) deleteSource(key);
+        else putSource(key, reconcileHTTPProxy(cache, proxy, httpProxyOptions), released);
         continue;
       }
       const ingress = cache.get<V1Ingress>(key.kind, key.namespace, key.name);
-      if (ingress === undefined) store.delete(key);
-      else store.put(key, reconcileIngress(cache, ingress, { ingressClassName: options.ingressClassName, validateTlsSecret }));
+      if (ingress === undefined) deleteSource(key);
+      else putSource(key, reconcileIngress(cache, ingress, { ingressClassName: options.ingressClassName, validateTlsSecret }), released);
     }
-    // Conditions are read after every put: merging decides some of them, and merging once is enough.
-    const model = store.model();
-    const reconciled = changed.map((key) => ({ key, conditions: store.conditions(key) }));
-    const httpProxyStatuses = updateProxyStatuses();
+    const reconciledKeys = new Map(changed.map((k) => [formatKey(k), k] as const));
+    for (const [k, key] of holdsDirty) {
+      const entry = fragments.get(k);
+      if (entry !== undefined && !reconciledKeys.has(k)) putSource(key, entry.fragment, released);
+      reconciledKeys.set(k, key);
+    }
+    holdsDirty.clear();
     const slices = cache.list<V1EndpointSlice>("EndpointSlice");
+    let model = store.model();
     let resources: EnvoyResources;
     let endpointsOnly = false;
+    const quarantinedNow: QuarantinedSource[] = [];
+    let unattributed: readonly TranslationFailure[] = [];
     if (lastResources !== undefined && model === lastModel) {
       endpointsOnly = true;
       resources = endpointsDirty ? { ...lastResources, endpoints: translator.translateEndpoints(model, slices) } : lastResources;
     } else {
-      resources = translator.translate(model, slices);
+      let checked = translator.translateChecked(model, slices);
+      // A piece that cannot be encoded was left out already; quarantining its sources makes the
+      // model (and their status) say so, and translating again serves everyone else's as it is.
+      for (let round = 1; checked.failures.length > 0 && round < MAX_TRANSLATE_ROUNDS; round++) {
+        const fresh = quarantineFailures(checked.failures, released);
+        if (fresh.length === 0) break;
+        quarantinedNow.push(...fresh);
+        for (const q of fresh) reconciledKeys.set(formatKey(q.key), q.key);
+        model = store.model();
+        checked = translator.translateChecked(model, slices);
+      }
+      resources = checked.resources;
+      unattributed = checked.failures;
     }
+    // Conditions are read after every put: merging decides some of them, and merging once is enough.
+    // Sources whose conflicts merging changed (an Ingress refused on a host) are reported too.
+    const changedByStore = store.takeChanged();
+    for (const key of changedByStore) if (key.kind !== "HTTPProxy" && !reconciledKeys.has(formatKey(key))) reconciledKeys.set(formatKey(key), key);
+    const reconciled = [...reconciledKeys.values()].map((key) => ({ key, conditions: store.conditions(key) }));
+    const httpProxyStatuses = updateProxyStatuses(changedByStore);
     endpointsDirty = false;
     everBuilt = true;
     lastModel = model;
     lastResources = resources;
-    return { resources, reconciled, endpointsOnly, httpProxyStatuses };
+    return { resources, reconciled, endpointsOnly, httpProxyStatuses, quarantined: quarantinedNow, released, unattributed };
+  }
+
+  /** Quarantines the sources of pieces that failed to encode; returns those newly quarantined. */
+  function quarantineFailures(failures: readonly TranslationFailure[], released: ObjectKey[]): QuarantinedSource[] {
+    const fresh: QuarantinedSource[] = [];
+    for (const failure of failures) {
+      const message = `the Envoy ${failure.piece} ${JSON.stringify(failure.name)} could not be encoded: ${failure.message}`;
+      for (const key of quarantine(sourcesOf([failure]), "encode", message)) fresh.push({ key, cause: "encode", message });
+    }
+    for (const q of fresh) {
+      const entry = fragments.get(formatKey(q.key));
+      holdsDirty.delete(formatKey(q.key));
+      if (entry !== undefined) putSource(q.key, entry.fragment, released);
+    }
+    return fresh;
+  }
+
+  function sourcesOf(pieces: readonly Piece[]): ObjectKey[] {
+    const entries: SourceFragment[] = [...fragments.values()];
+    return attributePieces(pieces, entries);
+  }
+
+  function quarantine(keys: readonly ObjectKey[], cause: QuarantineCause, message: string): ObjectKey[] {
+    const fresh: ObjectKey[] = [];
+    for (const key of keys) {
+      const k = formatKey(key);
+      const entry = fragments.get(k);
+      if (entry === undefined || holds.get(k)?.kind === "quarantined") continue;
+      holds.set(k, { kind: "quarantined", cause, condition: quarantineCondition(key, cause, message), fingerprint: fingerprint(entry.fragment) });
+      holdsDirty.set(k, key);
+      fresh.push(key);
+    }
+    return fresh;
   }
 
   /**
    * Recomputes the status of the HTTPProxies that may have changed: those with events, and those whose
    * conditions the store says may differ (a root reconciled, a proxy it includes, a host conflict).
    */
-  function updateProxyStatuses(): HTTPProxyStatusChange[] {
+  function updateProxyStatuses(changedByStore: readonly ObjectKey[]): HTTPProxyStatusChange[] {
     const candidates = new Map(proxyStatusDirty);
     proxyStatusDirty.clear();
-    for (const key of store.takeChanged()) if (key.kind === "HTTPProxy") candidates.set(formatKey(key), key);
+    for (const key of changedByStore) if (key.kind === "HTTPProxy") candidates.set(formatKey(key), key);
     const changes: HTTPProxyStatusChange[] = [];
     for (const key of [...candidates.values()].sort(compareKeys)) {
       const k = formatKey(key);
@@ -201,7 +325,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
   return {
     apply,
-    pending: () => !everBuilt || dirtySources.size > 0 || endpointsDirty,
+    pending: () => !everBuilt || dirtySources.size > 0 || endpointsDirty || holdsDirty.size > 0,
     build,
     servedIngresses: () => store.sources().filter((k) => k.kind === "Ingress" && (store.conditions(k)?.length ?? 0) > 0),
     conditions: (key) => store.conditions(key),
@@ -209,6 +333,42 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     httpProxyCounts: () => ({ ...counts }),
     cache,
     model: () => store.model(),
+    sourcesOf,
+    quarantine,
+    withdraw(keys) {
+      for (const key of keys) {
+        const k = formatKey(key);
+        const entry = fragments.get(k);
+        if (entry === undefined || holds.has(k)) continue;
+        holds.set(k, { kind: "withdrawn", fingerprint: fingerprint(entry.fragment) });
+        holdsDirty.set(k, key);
+      }
+    },
+    restoreWithdrawn() {
+      let n = 0;
+      for (const [k, hold] of holds) {
+        if (hold.kind !== "withdrawn") continue;
+        holds.delete(k);
+        const entry = fragments.get(k);
+        if (entry !== undefined) holdsDirty.set(k, entry.key);
+        n++;
+      }
+      return n;
+    },
+    quarantined: () =>
+      [...holds.entries()]
+        .flatMap(([k, h]): QuarantinedSource[] => {
+          const key = fragments.get(k)?.key;
+          return h.kind === "quarantined" && key !== undefined ? [{ key, cause: h.cause, message: h.condition.message }] : [];
+        })
+        .sort((a, b) => compareKeys(a.key, b.key)),
+    withdrawn: () =>
+      [...holds.entries()]
+        .flatMap(([k, h]) => {
+          const key = fragments.get(k)?.key;
+          return h.kind === "withdrawn" && key !== undefined ? [key] : [];
+        })
+        .sort(compareKeys),
   };
 }
 

@@ -49,6 +49,11 @@ export interface InformerSet {
   /** Resolves once every informer has delivered its first list (a missing CRD counts as an empty list). Rejects if stopped first. */
   synced(): Promise<void>;
   isSynced(): boolean;
+  /**
+   * Kinds the API server refuses to list (403: RBAC), each with the namespace refused (undefined: all).
+   * They count as synced and empty, and are looked at again every `crdRecheckMs`.
+   */
+  forbidden(): { kind: WatchedKind; namespace: string | undefined }[];
   /** Stops every informer and pending restart. */
   stop(): Promise<void>;
 }
@@ -64,6 +69,7 @@ interface Unit {
   failures: number;
   errors: number;
   missingCrd: boolean;
+  forbidden: boolean;
   timer: TimerHandle | undefined;
 }
 
@@ -82,6 +88,7 @@ export function createInformerSet(options: InformerSetOptions): InformerSet {
   const pageSize = options.listPageSize ?? 500;
   const restarts = counter(options.registry, "contour_informer_restarts_total", "Informer restarts after a failed list or watch.", ["kind"]);
   const objects = gauge(options.registry, "contour_objects", "Objects held by the informers.", ["kind"]);
+  const forbiddenGauge = gauge(options.registry, "contour_informer_forbidden", "1 while the API server refuses (RBAC) to let contour list the kind, which is then treated as having no objects.", ["kind"]);
 
   let stopped = false;
   let resolveSynced: () => void = () => undefined;
@@ -96,6 +103,7 @@ export function createInformerSet(options: InformerSetOptions): InformerSet {
   for (const kind of new Set(units.map((u) => u.kind))) {
     restarts.inc({ kind }, 0);
     objects.set({ kind }, 0);
+    forbiddenGauge.set({ kind }, 0);
   }
 
   function makeUnit(kind: WatchedKind, namespace: string | undefined, fieldSelector: string | undefined): Unit {
@@ -119,7 +127,7 @@ export function createInformerSet(options: InformerSetOptions): InformerSet {
       return list;
     };
     const informer: ListWatch<KubernetesObject> = new ListWatch<KubernetesObject>(path, watch, listFn, false, undefined, fieldSelector);
-    const unit: Unit = { kind, resource, namespace, fieldSelector, informer, synced: false, failures: 0, errors: 0, missingCrd: false, timer: undefined };
+    const unit: Unit = { kind, resource, namespace, fieldSelector, informer, synced: false, failures: 0, errors: 0, missingCrd: false, forbidden: false, timer: undefined };
     unit.informer.on("add", (obj) => deliver(unit, "add", obj));
     unit.informer.on("update", (obj) => deliver(unit, "update", obj));
     unit.informer.on("delete", (obj) => deliver(unit, "delete", obj));
@@ -157,6 +165,11 @@ export function createInformerSet(options: InformerSetOptions): InformerSet {
     unit.failures = 0;
     if (unit.missingCrd) log.info({ kind: unit.kind }, "CRD is installed now; watching its objects");
     unit.missingCrd = false;
+    if (unit.forbidden) {
+      log.info({ kind: unit.kind, namespace: unit.namespace }, "listing is allowed now; watching its objects");
+      unit.forbidden = false;
+      updateForbiddenGauge(unit.kind);
+    }
     log.debug({ kind: unit.kind, namespace: unit.namespace, objects: count }, "informer listed");
     markSynced(unit);
   }
@@ -184,11 +197,30 @@ export function createInformerSet(options: InformerSetOptions): InformerSet {
       schedule(unit, crdRecheckMs);
       return;
     }
+    if (e.statusCode === 403) {
+      // RBAC without this kind (upstream's ClusterRole has no ingressclasses rule): reported once and treated
+      // as no objects of the kind, never a reason to serve nothing; a later grant is picked up on the recheck.
+      if (!unit.forbidden) {
+        log.warn(
+          { ...fields, statusCode: 403, recheckInMs: crdRecheckMs, err: e },
+          `not allowed to list ${unit.resource.plural}${unit.resource.group === "" ? "" : `.${unit.resource.group}`}: treating ${unit.kind} as having no objects${unit.kind === "IngressClass" ? " (Ingress classes are then matched by name, as upstream Contour does)" : ""}`,
+        );
+        unit.forbidden = true;
+        updateForbiddenGauge(unit.kind);
+      }
+      markSynced(unit);
+      schedule(unit, crdRecheckMs);
+      return;
+    }
     unit.failures++;
     restarts.inc({ kind: unit.kind });
     const delay = backoffDelay(unit.failures, backoff);
     log.warn({ ...fields, err: e, statusCode: e.statusCode, failures: unit.failures, retryInMs: delay }, "informer list/watch failed; restarting");
     schedule(unit, delay);
+  }
+
+  function updateForbiddenGauge(kind: WatchedKind): void {
+    forbiddenGauge.set({ kind }, units.some((u) => u.kind === kind && u.forbidden) ? 1 : 0);
   }
 
   function schedule(unit: Unit, delayMs: number): void {
@@ -219,6 +251,7 @@ export function createInformerSet(options: InformerSetOptions): InformerSet {
     },
     synced: () => syncedPromise,
     isSynced: () => units.every((u) => u.synced),
+    forbidden: () => units.filter((u) => u.forbidden).map((u) => ({ kind: u.kind, namespace: u.namespace })),
     async stop() {
       stopped = true;
       for (const unit of units) if (unit.timer !== undefined) clock.clearTimeout(unit.timer);

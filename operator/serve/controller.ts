@@ -10,6 +10,7 @@ import { createIdentity, createKubeLeaseApi, createLeaderElector, createStaticLe
 import type { Logger } from "../log.js";
 import { createPipeline } from "../pipeline/pipeline.js";
 import { createPipelineMetrics } from "../pipeline/metrics.js";
+import { createNackQuarantine } from "../pipeline/nack-quarantine.js";
 import { createBatcher, createInformerSet, loadKubeConfig } from "../runtime/index.js";
 import { createStatusWriter } from "../status/index.js";
 import { createSnapshotCache, InconsistentSnapshotError } from "../../xds/cache/index.js";
@@ -17,6 +18,7 @@ import { createXdsServer } from "../../xds/server/index.js";
 import { createHTTPProxyStatusSync } from "./httpproxy-status.js";
 import { createIngressStatusSync } from "./ingress-status.js";
 import { logConditions, logProxyStatuses } from "./log-conditions.js";
+import { readTestFaults, TEST_FAULTS_ENV } from "./test-faults.js";
 
 /** A running controller. */
 export interface Controller {
@@ -36,7 +38,10 @@ const REBUILD = "rebuild";
 export function startController(config: ServeConfig, log: Logger): Controller {
   const registry = createMetricsRegistry();
   const kubeConfig = loadKubeConfig(config.kubeconfig);
+  const testFaults = readTestFaults();
+  if (testFaults !== undefined) log.warn({ testFaults }, `${TEST_FAULTS_ENV} is set: planting test faults below validation (never do this in production)`);
   const pipeline = createPipeline({
+    testFaults,
     ingressClassName: config.ingress.className,
     rootNamespaces: config.rootNamespaces,
     translate: {
@@ -48,7 +53,17 @@ export function startController(config: ServeConfig, log: Logger): Controller {
   });
   const metrics = createPipelineMetrics(registry);
   const snapshots = createSnapshotCache();
+  const buildLog = log.child({ component: "pipeline" });
+  // The batcher exists further down; a NACK arrives only once xDS serves, long after.
+  let requestRebuild = (): void => undefined;
+  const nackQuarantine = createNackQuarantine({
+    pipeline,
+    current: () => snapshots.current(),
+    rebuild: () => requestRebuild(),
+    log: buildLog.child({ part: "nack-quarantine" }),
+  });
   const xds = createXdsServer({
+    onOutcome: (outcome) => nackQuarantine.onOutcome(outcome),
     cache: snapshots,
     address: config.xds.address,
     port: config.xds.port,
@@ -56,7 +71,14 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     logger: log.child({ component: "xds" }),
     registry,
   });
-  const ops = createOpsServer({ ...config.http, healthCheck: createApiServerHealthCheck(kubeConfig), registry, log: log.child({ component: "http" }) });
+  const ops = createOpsServer({
+    ...config.http,
+    healthCheck: createApiServerHealthCheck(kubeConfig),
+    registry,
+    log: log.child({ component: "http" }),
+    // Kinds RBAC keeps from us: served as if empty, and said so here (informers exists by the time anyone asks).
+    readyDetails: () => informers.forbidden().map((f) => `warning: ${f.kind}${f.namespace === undefined ? "" : ` in ${f.namespace}`}: forbidden by RBAC, treated as none`),
+  });
 
   let leader: LeaderElector | undefined;
   const writer = createStatusWriter({
@@ -105,19 +127,42 @@ export function startController(config: ServeConfig, log: Logger): Controller {
       })
     : createStaticLeader(leaderCallbacks);
 
-  const buildLog = log.child({ component: "pipeline" });
+  let failingSince: string | undefined;
+  let xdsListening = false;
   function rebuild(): void {
     const start = performance.now();
-    const result = pipeline.build();
+    let result: ReturnType<typeof pipeline.build>;
     try {
-      snapshots.publish(result.resources);
+      result = pipeline.build();
+      const snapshot = snapshots.publish(result.resources);
+      nackQuarantine.onPublished(snapshot);
+      if (failingSince !== undefined) buildLog.info({ failingSince }, "rebuilds succeed again");
+      failingSince = undefined;
+      ops.setDetail("rebuild", undefined);
+      if (xdsListening && !stopping) ops.setReady(true);
     } catch (err) {
+      // Translation isolates what one object breaks, so this is a bug, never a tenant's doing: keep
+      // serving the last good snapshot, and say so in the log, a metric and /readyz (which stays 200:
+      // every replica computes the same and would fail alike, and the last good snapshot is still
+      // the best thing to hand a (re)connecting Envoy).
       const inconsistent = InconsistentSnapshotError.from(err);
-      if (inconsistent === undefined) throw err;
-      // A bug in translation, never a user's fault: keep serving the last good snapshot.
-      metrics.observeRefusedSnapshot();
-      buildLog.error({ problems: inconsistent.problems.slice(0, 20) }, "snapshot refused by the consistency check; the previous one stays served");
+      if (inconsistent !== undefined) {
+        metrics.observeRefusedSnapshot();
+        buildLog.error({ problems: inconsistent.problems.slice(0, 20) }, "snapshot refused by the consistency check; the previous one stays served");
+      } else {
+        metrics.observeFailedRebuild();
+        buildLog.error({ err }, "rebuild failed; the previous snapshot stays served");
+      }
+      failingSince ??= new Date().toISOString();
+      const served = snapshots.current()?.version ?? "none";
+      ops.setDetail("rebuild", `failing since ${failingSince} (${err instanceof Error ? err.message : String(err)}); serving the last good snapshot ${served}`);
+      return;
     }
+    for (const q of result.quarantined) {
+      buildLog.warn({ kind: q.key.kind, namespace: q.key.namespace, name: q.key.name, reason: "EnvoyEncodeFailed" }, `quarantined: ${q.message}`);
+    }
+    for (const key of result.released) buildLog.info({ kind: key.kind, namespace: key.namespace, name: key.name }, "quarantined object changed: trying it again");
+    for (const f of result.unattributed) buildLog.error({ piece: f.piece, name: f.name, error: f.message }, "left out a piece no source object can be blamed for");
     const seconds = (performance.now() - start) / 1000;
     metrics.observeBuild(seconds, result.endpointsOnly);
     metrics.countSources(pipeline);
@@ -130,6 +175,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
   }
 
   const batcher = createBatcher<string>({ holdoffMs: 100, maxDelayMs: 500, log: buildLog, onBatch: rebuild });
+  requestRebuild = () => batcher.mark(REBUILD);
   let initialBuildDone = false;
   const isEnvoyService = (obj: KubernetesObject): boolean =>
     obj.metadata?.namespace === config.envoyService.namespace && obj.metadata?.name === config.envoyService.name;
@@ -161,7 +207,9 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     rebuild();
     initialBuildDone = true;
     const { port: xdsPort } = await xds.listen();
-    ops.setReady(true);
+    // Ready means a snapshot is served; a failed first build (a bug) leaves that to the next one.
+    xdsListening = true;
+    if (snapshots.current() !== undefined) ops.setReady(true);
     leader?.start();
     log.info({ xdsPort, httpPort, sources: pipeline.servedIngresses().length }, "caches synced, first snapshot published, serving xDS");
     return { xdsPort, httpPort };
@@ -173,6 +221,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     started,
     async stop() {
       stopping = true;
+      nackQuarantine.stop();
       ops.setReady(false);
       await leader?.stop();
       writer.stop();

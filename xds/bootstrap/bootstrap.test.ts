@@ -32,6 +32,18 @@ const cases: Array<{ golden: string; options: BootstrapOptions }> = [
     }),
   },
   {
+    // What upstream's quickstart init container asks for: admin on a socket, stats-health on 8002, SDS files.
+    golden: "stats-sds-unix-admin.json",
+    options: bootstrapOptions({
+      admin: { kind: "unix", path: "/admin/admin.sock" },
+      xdsAddress: "contour",
+      xdsTls: { caFile: "/certs/ca.crt", certFile: "/certs/tls.crt", keyFile: "/certs/tls.key", serverName: "contour" },
+      statsListener: { address: "0.0.0.0", port: 8002 },
+      resourcesDir: "/config/resources",
+      namespace: "projectcontour",
+    }),
+  },
+  {
     golden: "sotw-insecure.json",
     options: bootstrapOptions({ xdsMode: "sotw", admin: { kind: "unix", path: "/admin/admin.sock" }, xdsTls: "insecure" }),
   },

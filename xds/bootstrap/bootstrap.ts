@@ -2,6 +2,7 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { AdminListener, BootstrapOptions } from "./options.js";
 import { buildLayeredRuntime, buildOverloadManager } from "./runtime.js";
+import { buildAdminCluster, buildStatsListener } from "./stats-listener.js";
 import { XDS_CLUSTER_NAME, buildXdsCluster } from "./xds-cluster.js";
 
 /**
@@ -13,7 +14,10 @@ export function buildBootstrap(options: BootstrapOptions): JsonObject {
   return {
     node: { id: options.nodeId, cluster: options.nodeCluster },
     admin: buildAdmin(options.admin),
-    static_resources: { clusters: [buildXdsCluster(options)] },
+    static_resources:
+      options.statsListener === undefined
+        ? { clusters: [buildXdsCluster(options)] }
+        : { clusters: [buildXdsCluster(options), buildAdminCluster(options.admin)], listeners: [buildStatsListener(options.statsListener)] },
     dynamic_resources: {
       ads_config: {
         api_type: options.xdsMode === "delta" ? "DELTA_GRPC" : "GRPC",
@@ -26,7 +30,7 @@ export function buildBootstrap(options: BootstrapOptions): JsonObject {
       cds_config: viaAds,
     },
     layered_runtime: buildLayeredRuntime(),
-    overload_manager: buildOverloadManager(),
+    overload_manager: buildOverloadManager(options.maxDownstreamConnections, options.maxHeapBytes),
   };
 }
 

@@ -5,6 +5,7 @@ export {
   bootstrapOptions,
   validateBootstrapOptions,
   type AdminListener,
+  type DnsLookupFamily,
   type BootstrapOptions,
   type XdsMode,
   type XdsTlsFiles,
@@ -19,3 +20,6 @@ export {
   buildLayeredRuntime,
   buildOverloadManager,
 } from "./runtime.js";
+export { ADMIN_CLUSTER_NAME, STATS_LISTENER_NAME, STATS_LISTENER_PATHS, buildAdminCluster, buildStatsListener } from "./stats-listener.js";
+export { SDS_SUBDIRECTORY, SDS_TLS_CERTIFICATE, SDS_VALIDATION_CONTEXT, buildSdsFiles, sdsFilePaths } from "./sds-files.js";
+export { FIXED_HEAP_CONFIG_TYPE } from "./runtime.js";

@@ -32,7 +32,25 @@ export interface BootstrapOptions {
   readonly xdsMode: XdsMode;
   /** mTLS files, or "insecure" for plaintext: required so plaintext is always a visible choice. */
   readonly xdsTls: XdsTlsFiles | "insecure";
+  /** Where the static `stats-health` listener (/ready, /stats, /stats/prometheus) listens; none when undefined. */
+  readonly statsListener?: { readonly address: string; readonly port: number } | undefined;
+  /**
+   * Directory (as Envoy sees it) holding the SDS files of the xDS client certificate and CA; when set,
+   * the xDS cluster reads its TLS identity from there and Envoy reloads rotated certificates.
+   */
+  readonly resourcesDir?: string | undefined;
+  /** DNS lookup family of the xDS cluster when `xdsAddress` is a name; undefined: IPv4 preferred. */
+  readonly dnsLookupFamily?: DnsLookupFamily | undefined;
+  /** Global cap on downstream connections; undefined: MAX_DOWNSTREAM_CONNECTIONS. */
+  readonly maxDownstreamConnections?: number | undefined;
+  /** Heap size at which the overload manager shrinks the heap and then stops accepting requests; none when undefined. */
+  readonly maxHeapBytes?: number | undefined;
+  /** Namespace contour runs in: part of the xDS cluster's alt_stat_name, as upstream names it. */
+  readonly namespace?: string | undefined;
 }
+
+/** Upstream's `--dns-lookup-family` values. */
+export type DnsLookupFamily = "auto" | "v4" | "v6" | "all";
 
 /** Defaults of every option but `xdsTls`, matching the CLI flag defaults. */
 export const BOOTSTRAP_DEFAULTS = {
@@ -71,6 +89,15 @@ export function validateBootstrapOptions(options: BootstrapOptions): string[] {
   } else if (Buffer.byteLength(options.admin.path) > MAX_UNIX_SOCKET_PATH_BYTES) {
     problems.push(`admin socket path is longer than ${MAX_UNIX_SOCKET_PATH_BYTES} bytes`);
   }
+  if (options.statsListener !== undefined) {
+    if (isIP(options.statsListener.address) === 0) problems.push(`stats address "${options.statsListener.address}" must be an IP address`);
+    checkPort(problems, "stats port", options.statsListener.port);
+  }
+  if (options.resourcesDir !== undefined && options.xdsTls === "insecure") problems.push("a resources dir holds TLS files: it needs xDS TLS");
+  if (options.maxDownstreamConnections !== undefined && !(Number.isInteger(options.maxDownstreamConnections) && options.maxDownstreamConnections >= 0)) {
+    problems.push(`downstream connection limit ${options.maxDownstreamConnections} must be a whole number >= 0`);
+  }
+  if (options.maxHeapBytes !== undefined && !(Number.isInteger(options.maxHeapBytes) && options.maxHeapBytes > 0)) problems.push(`max heap ${options.maxHeapBytes} must be a whole number of bytes`);
   if (options.xdsTls !== "insecure") {
     const tls = options.xdsTls;
     for (const [what, path] of [["CA file", tls.caFile], ["certificate file", tls.certFile], ["key file", tls.keyFile]] as const) {

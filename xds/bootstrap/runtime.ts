@@ -41,13 +41,25 @@ export function buildLayeredRuntime(): JsonObject {
  * The `overload_manager` section: caps downstream connections. Envoy 1.40 deprecates the runtime key
  * `overload.global_downstream_max_connections` in favour of this resource monitor.
  */
-export function buildOverloadManager(): JsonObject {
+export function buildOverloadManager(maxConnections: number = MAX_DOWNSTREAM_CONNECTIONS, maxHeapBytes?: number): JsonObject {
+  const monitors: JsonObject[] = [];
+  if (maxConnections > 0) {
+    monitors.push({
+      name: "envoy.resource_monitors.global_downstream_max_connections",
+      typed_config: { "@type": DOWNSTREAM_CONNECTIONS_CONFIG_TYPE, max_active_downstream_connections: maxConnections },
+    });
+  }
+  if (maxHeapBytes === undefined) return { resource_monitors: monitors };
+  const heapMonitor = "envoy.resource_monitors.fixed_heap";
+  monitors.push({ name: heapMonitor, typed_config: { "@type": FIXED_HEAP_CONFIG_TYPE, max_heap_size_bytes: maxHeapBytes } });
+  // Upstream's thresholds: release free memory first, refuse new requests only when nearly full.
+  const action = (name: string, value: number) => ({ name, triggers: [{ name: heapMonitor, threshold: { value } }] });
   return {
-    resource_monitors: [
-      {
-        name: "envoy.resource_monitors.global_downstream_max_connections",
-        typed_config: { "@type": DOWNSTREAM_CONNECTIONS_CONFIG_TYPE, max_active_downstream_connections: MAX_DOWNSTREAM_CONNECTIONS },
-      },
-    ],
+    refresh_interval: "0.250s",
+    resource_monitors: monitors,
+    actions: [action("envoy.overload_actions.shrink_heap", 0.95), action("envoy.overload_actions.stop_accepting_requests", 0.98)],
   };
 }
+
+/** Type URL of the overload manager's fixed-heap monitor config. */
+export const FIXED_HEAP_CONFIG_TYPE = "type.googleapis.com/envoy.extensions.resource_monitors.fixed_heap.v3.FixedHeapConfig";

@@ -4,11 +4,12 @@ import { ClusterSchema } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
 import { ClusterLoadAssignmentSchema } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
 import { ListenerSchema } from "../gen/envoy/config/listener/v3/listener_pb.js";
 import { RouteConfigurationSchema } from "../gen/envoy/config/route/v3/route_pb.js";
+import { VirtualHostSchema } from "../gen/envoy/config/route/v3/route_components_pb.js";
 import { SecretSchema } from "../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
 import { TypeUrl, type EnvoyResources } from "../resources.js";
 
 /** The short name of a served type: metric label and log field. */
-export type TypeName = "secret" | "cluster" | "endpoint" | "listener" | "route";
+export type TypeName = "secret" | "cluster" | "endpoint" | "listener" | "route" | "virtualHost";
 
 /** Static facts about one served resource type. */
 export interface ResourceType {
@@ -16,10 +17,15 @@ export interface ResourceType {
   readonly name: TypeName;
   readonly schema: DescMessage;
   /**
-   * Whether an empty subscription means "everything" (the legacy wildcard). Only listeners and
-   * clusters: Envoy learns every other name from them.
+   * Whether an empty subscription means "everything" (the legacy wildcard): listeners, clusters
+   * and VHDS virtual hosts; Envoy learns every other name from them.
    */
   readonly wildcard: boolean;
+  /**
+   * Whether a subscribed name is a namespace: VHDS subscribes to a route configuration's name and
+   * means every resource named `<that name>/<host>`.
+   */
+  readonly namespaced: boolean;
   /**
    * Whether listeners and routes point at this type (secrets, clusters, endpoints). For make
    * before break, upstream changes are sent and ACKed before listeners and routes are sent, and
@@ -39,19 +45,32 @@ const named = (resource: Message): string => (resource as unknown as { name: str
  * to it (secrets and clusters before the listeners and routes that use them).
  */
 export const RESOURCE_TYPES: readonly ResourceType[] = [
-  { typeUrl: TypeUrl.secret, name: "secret", schema: SecretSchema, wildcard: false, upstream: true, list: (r) => r.secrets, nameOf: named },
-  { typeUrl: TypeUrl.cluster, name: "cluster", schema: ClusterSchema, wildcard: true, upstream: true, list: (r) => r.clusters, nameOf: named },
+  { typeUrl: TypeUrl.secret, name: "secret", schema: SecretSchema, wildcard: false, namespaced: false, upstream: true, list: (r) => r.secrets, nameOf: named },
+  { typeUrl: TypeUrl.cluster, name: "cluster", schema: ClusterSchema, wildcard: true, namespaced: false, upstream: true, list: (r) => r.clusters, nameOf: named },
   {
     typeUrl: TypeUrl.endpoint,
     name: "endpoint",
     schema: ClusterLoadAssignmentSchema,
     wildcard: false,
+    namespaced: false,
     upstream: true,
     list: (r) => r.endpoints,
     nameOf: (resource) => (resource as unknown as { clusterName: string }).clusterName,
   },
-  { typeUrl: TypeUrl.listener, name: "listener", schema: ListenerSchema, wildcard: true, upstream: false, list: (r) => r.listeners, nameOf: named },
-  { typeUrl: TypeUrl.route, name: "route", schema: RouteConfigurationSchema, wildcard: false, upstream: false, list: (r) => r.routes, nameOf: named },
+  { typeUrl: TypeUrl.listener, name: "listener", schema: ListenerSchema, wildcard: true, namespaced: false, upstream: false, list: (r) => r.listeners, nameOf: named },
+  { typeUrl: TypeUrl.route, name: "route", schema: RouteConfigurationSchema, wildcard: false, namespaced: false, upstream: false, list: (r) => r.routes, nameOf: named },
+  // After the route configurations that name them through VHDS.
+  {
+    typeUrl: TypeUrl.virtualHost,
+    name: "virtualHost",
+    schema: VirtualHostSchema,
+    // Envoy's VHDS subscription over ADS names nothing (it filters by namespace itself): wildcard.
+    wildcard: true,
+    namespaced: true,
+    upstream: false,
+    list: (r) => r.virtualHosts ?? [],
+    nameOf: named,
+  },
 ];
 
 const byUrl = new Map<string, ResourceType>(RESOURCE_TYPES.map((t) => [t.typeUrl, t]));

@@ -1,7 +1,7 @@
 // An immutable, consistent set of Envoy resources with content-hash versions: what one publish serves.
 import { create, toBinary, type Message } from "@bufbuild/protobuf";
 import { AnySchema, type Any } from "@bufbuild/protobuf/wkt";
-import type { EnvoyResources, TypeUrl } from "../resources.js";
+import { TypeUrl, type EnvoyResources } from "../resources.js";
 import { checkConsistency, resourceReferences } from "./consistency.js";
 import type { Reference, References } from "./references.js";
 import { hashBytes, hashPairs } from "./hash.js";
@@ -40,6 +40,8 @@ export interface Snapshot {
   /** Hash over the type versions: equal snapshots have equal versions. */
   readonly version: string;
   readonly types: Readonly<Record<TypeUrl, TypeSnapshot>>;
+  /** What delta streams serve instead of `types` for some types (route configurations naming VHDS). */
+  readonly deltaTypes: Readonly<Partial<Record<TypeUrl, TypeSnapshot>>>;
   /** The resources the snapshot was built from. */
   readonly resources: EnvoyResources;
 }
@@ -70,13 +72,26 @@ export function createSnapshot(resources: EnvoyResources, options: CreateSnapsho
   if (misplaced.length > 0) throw new InconsistentSnapshotError(misplaced);
   const types = {} as Record<TypeUrl, TypeSnapshot>;
   const found = new Map<Message, References>();
-  for (const type of RESOURCE_TYPES) types[type.typeUrl] = buildType(type, resources, options.previous?.types[type.typeUrl], found);
+  for (const type of RESOURCE_TYPES) types[type.typeUrl] = buildType(type, type.list(resources), options.previous?.types[type.typeUrl], found);
+  const deltaTypes: Partial<Record<TypeUrl, TypeSnapshot>> = {};
+  const routeType = RESOURCE_TYPES.find((t) => t.typeUrl === TypeUrl.route);
+  if (resources.deltaRoutes !== undefined && routeType !== undefined) {
+    deltaTypes[TypeUrl.route] = buildType(routeType, resources.deltaRoutes, options.previous?.deltaTypes[TypeUrl.route], found);
+  }
   // References were computed once while building (or carried over with unchanged messages).
   const problems = checkConsistency(resources, (typeName, message) => found.get(message) ?? resourceReferences(typeName, message));
+  // Delta streams get the same listeners: their route configurations must carry the same names.
+  if (resources.deltaRoutes !== undefined) {
+    const names = (list: readonly { readonly name: string }[]): string => list.map((r) => r.name).sort().join("\n");
+    if (names(resources.deltaRoutes) !== names(resources.routes)) problems.push("the delta route configurations do not have the names of the others");
+  }
   if (problems.length > 0) throw new InconsistentSnapshotError(problems);
+  const versions = RESOURCE_TYPES.map((t) => [t.name, types[t.typeUrl].version] as const);
+  const deltaVersions = Object.entries(deltaTypes).map(([url, t]) => [`delta ${url}`, t.version] as const);
   return {
-    version: hashPairs(RESOURCE_TYPES.map((t) => [t.name, types[t.typeUrl].version] as const)),
+    version: hashPairs([...versions, ...deltaVersions]),
     types,
+    deltaTypes,
     resources,
   };
 }
@@ -86,9 +101,9 @@ export function emptySnapshot(): Snapshot {
   return createSnapshot({ listeners: [], routes: [], clusters: [], endpoints: [], secrets: [] });
 }
 
-function buildType(type: ResourceType, resources: EnvoyResources, previous: TypeSnapshot | undefined, found: Map<Message, References>): TypeSnapshot {
+function buildType(type: ResourceType, list: readonly Message[], previous: TypeSnapshot | undefined, found: Map<Message, References>): TypeSnapshot {
   const built: SnapshotResource[] = [];
-  for (const message of type.list(resources)) {
+  for (const message of list) {
     const name = type.nameOf(message);
     const before = previous?.resources.get(name);
     if (before !== undefined && before.message === message) {

@@ -97,6 +97,28 @@ describe("delta stream", () => {
     assert.deepEqual(stream.handleRequest(deltaAck(good!)).events.map((e) => e.kind), ["ack"]);
   });
 
+  it("after a NACK, resends the other resources of the rejected response with the next snapshot", () => {
+    const stream = createDeltaStream();
+    stream.handleSnapshot(world({ clusters: ["a", "b"] }));
+    const [cds] = stream.handleRequest(deltaRequest(TypeUrl.cluster)).responses;
+    stream.handleRequest(deltaAck(cds!));
+    // a and b change together; Envoy rejects the response (because of a, say): it holds neither change.
+    const [bad] = stream.handleSnapshot(world({ clusters: ["a", "b"], timeouts: { a: 3, b: 3 } })).responses;
+    assert.deepEqual(names(bad), ["a", "b"]);
+    const nack = stream.handleRequest(deltaRequest(TypeUrl.cluster, { nonce: bad!.nonce, error: "a is bad" }));
+    assert.deepEqual(nack.responses, [], "the same content is not offered again at once");
+    const event = nack.events[0];
+    assert.ok(event?.kind === "nack");
+    assert.deepEqual(event.rejected.map((r) => r.name), ["a", "b"]);
+    assert.deepEqual([...event.accepted.keys()], ["a", "b"]);
+    // a is withdrawn (back to what Envoy runs); b, unchanged since the NACK, must still reach Envoy.
+    const [retry] = stream.handleSnapshot(world({ clusters: ["a", "b"], timeouts: { b: 3 } })).responses;
+    assert.deepEqual(names(retry), ["b"]);
+    const ack = stream.handleRequest(deltaAck(retry!)).events[0];
+    assert.ok(ack?.kind === "ack");
+    assert.deepEqual(ack.resources.map((r) => r.name), ["b"]);
+  });
+
   it("ignores the ACK meaning of a stale nonce", () => {
     const stream = createDeltaStream();
     stream.handleSnapshot(world({ clusters: ["a"] }));

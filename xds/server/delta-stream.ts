@@ -1,7 +1,7 @@
 // The incremental (delta) protocol of one stream, without I/O: requests and snapshots in,
 // responses carrying only added/changed resources and removals out.
 import { create } from "@bufbuild/protobuf";
-import { lookupResourceType } from "../cache/resource-types.js";
+import { RESOURCE_TYPES, lookupResourceType } from "../cache/resource-types.js";
 import type { Snapshot } from "../cache/snapshot.js";
 import {
   type DeltaDiscoveryRequest,
@@ -21,6 +21,8 @@ interface DeltaTypeState extends TypeStateBase {
   /** A wildcard subscription is answered once even when empty, so Envoy's initialisation completes. */
   answered: boolean;
   pending: { version: string; added: readonly ServedVersion[]; removed: readonly string[] } | undefined;
+  /** Name → version Envoy rejected: not sent again before the next snapshot (the NACK would only repeat). */
+  refused: Map<string, string>;
 }
 
 interface DeltaPlan {
@@ -50,23 +52,28 @@ export interface DeltaStream {
 export function createDeltaStream(options: DeltaStreamOptions = {}): DeltaStream {
   let nodeId = "";
   const core = createStreamCore<DeltaTypeState, DeltaPlan, DeltaDiscoveryResponse>({
-    newState: (type) => ({ ...initialTypeState(type), known: new Map(), cleanView: undefined, answered: false, pending: undefined }),
+    newState: (type) => ({ ...initialTypeState(type), known: new Map(), cleanView: undefined, answered: false, pending: undefined, refused: new Map() }),
     diff(state, view) {
       if (state.cleanView === view) return undefined;
       const added: ServedVersion[] = [];
       const removed: string[] = [];
       for (const [name, resource] of view.resources) {
         // A resource known only by version (from initial_resource_versions) cannot be resent, and need not be.
-        if (state.known.get(name) !== resource.version && resource.any !== undefined) added.push(resource);
+        if (state.known.get(name) !== resource.version && resource.any !== undefined && state.refused.get(name) !== resource.version) added.push(resource);
       }
       for (const name of state.known.keys()) if (!view.resources.has(name)) removed.push(name);
-      if (added.length > 0 || removed.length > 0 || (!state.answered && state.subscription.wildcard)) return { added, removed };
+      // A wildcard or VHDS namespace subscription is answered even when empty: Envoy waits for it.
+      const mustAnswer = !state.answered && (state.subscription.wildcard || (state.type.namespaced && state.subscription.names.size > 0));
+      if (added.length > 0 || removed.length > 0 || mustAnswer) return { added, removed };
       // Only a cache: the next diff against this same view object (and unchanged `known`) is empty too.
       state.cleanView = view;
       return undefined;
     },
     send(state, plan, nonce, view) {
-      for (const r of plan.added) state.known.set(r.name, r.version);
+      for (const r of plan.added) {
+        state.known.set(r.name, r.version);
+        state.refused.delete(r.name);
+      }
       for (const name of plan.removed) state.known.delete(name);
       state.cleanView = undefined;
       state.answered = true;
@@ -89,6 +96,8 @@ export function createDeltaStream(options: DeltaStreamOptions = {}): DeltaStream
       for (const name of names) state.known.delete(name);
       state.cleanView = undefined;
     },
+    // Route configurations that name their virtual hosts through VHDS, where the snapshot has them.
+    typeSnapshot: (snapshot, type) => snapshot.deltaTypes[type.typeUrl] ?? snapshot.types[type.typeUrl],
   });
 
   return {
@@ -134,12 +143,15 @@ export function createDeltaStream(options: DeltaStreamOptions = {}): DeltaStream
               acceptedVersion: "",
               nonce: request.responseNonce,
               message: request.errorDetail.message,
+              rejected: pending?.added ?? [],
+              accepted: s.acked,
             });
+            if (pending !== undefined) revertRejected(s, pending.added, pending.removed);
           } else {
             s.rejected = false;
             if (pending !== undefined) s.acked = applyAck(s.acked, pending.added, pending.removed);
             core.recordAck();
-            events.push({ kind: "ack", typeUrl, version: pending?.version ?? "", nonce: request.responseNonce });
+            events.push({ kind: "ack", typeUrl, version: pending?.version ?? "", nonce: request.responseNonce, resources: pending?.added ?? [] });
           }
           s.pendingNonce = undefined;
           s.pending = undefined;
@@ -150,6 +162,8 @@ export function createDeltaStream(options: DeltaStreamOptions = {}): DeltaStream
       return core.evaluate(events);
     },
     handleSnapshot(snapshot) {
+      // A new snapshot may be what fixes a rejection (the culprit withdrawn): offer everything again.
+      if (snapshot !== core.snapshot()) for (const type of RESOURCE_TYPES) core.state(type).refused.clear();
       core.setSnapshot(snapshot);
       return core.evaluate([]);
     },
@@ -164,9 +178,29 @@ export function createDeltaStream(options: DeltaStreamOptions = {}): DeltaStream
 // Envoy drops what it unsubscribes from without being told, so neither known nor acked keeps it.
 function forgetUnsubscribed(s: DeltaTypeState): void {
   let ackedChanged = false;
-  for (const name of [...s.known.keys()]) if (!subscribes(s.subscription, name)) s.known.delete(name);
-  for (const name of s.acked.keys()) if (!subscribes(s.subscription, name)) ackedChanged = true;
-  if (ackedChanged) s.acked = new Map([...s.acked].filter(([name]) => subscribes(s.subscription, name)));
+  const ns = s.type.namespaced;
+  for (const name of [...s.known.keys()]) if (!subscribes(s.subscription, name, ns)) s.known.delete(name);
+  for (const name of s.acked.keys()) if (!subscribes(s.subscription, name, ns)) ackedChanged = true;
+  if (ackedChanged) s.acked = new Map([...s.acked].filter(([name]) => subscribes(s.subscription, name, ns)));
+  s.cleanView = undefined;
+}
+
+/**
+ * Envoy rejected the whole response and holds what it accepted before: `known` goes back to that,
+ * so the other resources of the response are sent again with the next snapshot, and the rejected
+ * versions are remembered so the same rejection is not provoked again before then.
+ */
+function revertRejected(s: DeltaTypeState, added: readonly ServedVersion[], removed: readonly string[]): void {
+  for (const r of added) {
+    s.refused.set(r.name, r.version);
+    const before = s.acked.get(r.name);
+    if (before === undefined) s.known.delete(r.name);
+    else s.known.set(r.name, before.version);
+  }
+  for (const name of removed) {
+    const before = s.acked.get(name);
+    if (before !== undefined) s.known.set(name, before.version);
+  }
   s.cleanView = undefined;
 }
 

@@ -129,6 +129,7 @@ export function createSotwStream(options: SotwStreamOptions = {}): SotwStream {
       } else if (s.pendingNonce !== undefined) {
         if (request.errorDetail !== undefined) {
           s.rejected = true;
+          const acked = s.acked;
           events.push({
             kind: "nack",
             typeUrl,
@@ -136,13 +137,15 @@ export function createSotwStream(options: SotwStreamOptions = {}): SotwStream {
             acceptedVersion: request.versionInfo,
             nonce: request.responseNonce,
             message: request.errorDetail.message,
+            rejected: [...s.pendingContent.values()].filter((r) => acked.get(r.name)?.version !== r.version),
+            accepted: acked,
           });
         } else {
           s.rejected = false;
           s.acked = s.pendingContent;
           s.ackedUnknown = false;
           core.recordAck();
-          events.push({ kind: "ack", typeUrl, version: request.versionInfo, nonce: request.responseNonce });
+          events.push({ kind: "ack", typeUrl, version: request.versionInfo, nonce: request.responseNonce, resources: [...s.pendingContent.values()] });
         }
         s.acceptedVersion = request.versionInfo;
         s.pendingNonce = undefined;

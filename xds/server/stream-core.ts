@@ -15,7 +15,7 @@
 // At most one response per type is in flight: a change that arrives meanwhile goes out with the ACK.
 import type { ResourceType } from "../cache/resource-types.js";
 import { RESOURCE_TYPES } from "../cache/resource-types.js";
-import type { Snapshot } from "../cache/snapshot.js";
+import type { Snapshot, TypeSnapshot } from "../cache/snapshot.js";
 import type { PushEvent, StreamEvent, StreamStep } from "./stream-events.js";
 import { createViewMemo, type ServedVersion, type TypeView } from "./stream-view.js";
 import { NO_SUBSCRIPTION, type Subscription } from "./subscription.js";
@@ -48,6 +48,8 @@ export interface ProtocolOps<State extends TypeStateBase, Plan, Response> {
   send(state: State, plan: Plan, nonce: string, view: TypeView): { response: Response; event: PushEvent; changed: readonly ServedVersion[] };
   /** Makes the next response of the type carry these names again, even if unchanged. */
   force(state: State, names: ReadonlySet<string>): void;
+  /** The resources of a type this protocol serves from a snapshot; default `snapshot.types`. */
+  typeSnapshot?(snapshot: Snapshot, type: ResourceType): TypeSnapshot;
 }
 
 /** The shared stream machinery a protocol builds on. */
@@ -80,15 +82,16 @@ export function createStreamCore<State extends TypeStateBase, Plan, Response>(op
     if (s === undefined) {
       s = ops.newState(type);
       states.set(type, s);
-      memos.set(type, createViewMemo());
+      memos.set(type, createViewMemo(type.namespaced));
     }
     return s;
   };
 
   const view = (s: State): TypeView => {
-    const memo = memos.get(s.type) ?? createViewMemo();
+    const memo = memos.get(s.type) ?? createViewMemo(s.type.namespaced);
     const retained = breakPending && s.type.upstream ? s.acked : undefined;
-    return memo(snapshot?.types[s.type.typeUrl], s.subscription, retained);
+    const typeSnapshot = snapshot === undefined ? undefined : (ops.typeSnapshot?.(snapshot, s.type) ?? snapshot.types[s.type.typeUrl]);
+    return memo(typeSnapshot, s.subscription, retained);
   };
 
   const upstreamInFlight = (): boolean => RESOURCE_TYPES.some((t) => t.upstream && states.get(t)?.pendingNonce !== undefined);

@@ -1,4 +1,5 @@
 // What a stream state machine reports besides its responses: the server turns these into logs and metrics.
+import type { ServedVersion } from "./stream-view.js";
 
 /** A response was produced for a type. */
 export interface PushEvent {
@@ -18,6 +19,8 @@ export interface AckEvent {
   readonly typeUrl: string;
   readonly version: string;
   readonly nonce: string;
+  /** The resources the accepted response carried (SotW: all of the subscription; delta: added or changed). */
+  readonly resources: readonly ServedVersion[];
 }
 
 /** Envoy rejected a response; it keeps running `acceptedVersion`. */
@@ -31,6 +34,10 @@ export interface NackEvent {
   readonly nonce: string;
   /** Envoy's error_detail.message. */
   readonly message: string;
+  /** The resources of the rejected response that were new or changed: where the fault must be. */
+  readonly rejected: readonly ServedVersion[];
+  /** What Envoy held of the type before (and still holds), by name: the base to diff the rejected against. */
+  readonly accepted: ReadonlyMap<string, ServedVersion>;
 }
 
 /** A request answered a response that is no longer the latest; ignored as the protocol says. */

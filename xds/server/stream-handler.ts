@@ -6,13 +6,22 @@ import type { Snapshot } from "../cache/snapshot.js";
 import { typeNameOf } from "../cache/resource-types.js";
 import { createAsyncQueue } from "./async-queue.js";
 import type { XdsMetrics } from "./metrics.js";
-import type { StreamEvent, StreamStep } from "./stream-events.js";
+import type { AckEvent, NackEvent, StreamEvent, StreamStep } from "./stream-events.js";
+
+/** An ACK or NACK as a stream saw it, with the Envoy that sent it. */
+export interface XdsOutcome {
+  readonly node: string;
+  readonly streamId: number;
+  readonly event: AckEvent | NackEvent;
+}
 
 /** What every stream of a server shares. */
 export interface StreamDeps {
   readonly cache: SnapshotCache;
   readonly metrics: XdsMetrics;
   readonly logger: Logger;
+  /** Told of every ACK and NACK (e.g. to quarantine what Envoy rejected); must not throw. */
+  readonly onOutcome?: ((outcome: XdsOutcome) => void) | undefined;
 }
 
 /** A protocol state machine as the handler drives it. */
@@ -68,9 +77,11 @@ export async function* runStream<Request, Response>(options: RunStreamOptions<Re
       }
       case "ack":
         log.debug({ type, version: event.version, nonce: event.nonce }, "xDS response accepted");
+        deps.onOutcome?.({ node, streamId: options.id, event });
         return;
       case "nack":
         deps.metrics.nacks.inc({ type });
+        deps.onOutcome?.({ node, streamId: options.id, event });
         log.error(
           { type, version: event.version, acceptedVersion: event.acceptedVersion, nonce: event.nonce, envoyError: event.message },
           `Envoy rejected ${type} version ${event.version}: ${event.message}`,
@@ -122,6 +133,7 @@ export async function* runStream<Request, Response>(options: RunStreamOptions<Re
     try {
       for await (const request of options.requests) {
         if (queue.closed) break;
+        if (log.debug()) log.debug({ request: describeRequest(request) }, "xDS request");
         guarded(() => emit(machine.handleRequest(request)));
       }
     } catch (err) {
@@ -140,4 +152,11 @@ export async function* runStream<Request, Response>(options: RunStreamOptions<Re
     log.info("xDS stream closed");
     options.onClose?.();
   }
+}
+
+/** A request's type and (the first few) names, for debug logs. */
+function describeRequest(request: unknown): Record<string, unknown> {
+  const r = request as { typeUrl?: string; resourceNames?: string[]; resourceNamesSubscribe?: string[]; resourceNamesUnsubscribe?: string[]; responseNonce?: string };
+  const few = (names: string[] | undefined) => (names === undefined || names.length === 0 ? undefined : names.slice(0, 5));
+  return { type: typeNameOf(r.typeUrl ?? ""), nonce: r.responseNonce, names: few(r.resourceNames), subscribe: few(r.resourceNamesSubscribe), unsubscribe: few(r.resourceNamesUnsubscribe) };
 }

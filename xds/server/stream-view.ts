@@ -32,18 +32,21 @@ export function computeView(
   snapshot: TypeSnapshot | undefined,
   subscription: Subscription,
   retained: ReadonlyMap<string, ServedVersion> | undefined,
+  namespaced = false,
 ): TypeView {
   if (snapshot === undefined) return EMPTY_VIEW;
   const extra: ServedVersion[] = [];
   if (retained !== undefined) {
     for (const held of retained.values()) {
-      if (!snapshot.resources.has(held.name) && subscribes(subscription, held.name)) extra.push(held);
+      if (!snapshot.resources.has(held.name) && subscribes(subscription, held.name, namespaced)) extra.push(held);
     }
   }
   if (subscription.wildcard && extra.length === 0) return snapshot;
   const selected: ServedVersion[] = [...extra];
   if (subscription.wildcard) {
     for (const resource of snapshot.resources.values()) selected.push(resource);
+  } else if (namespaced) {
+    for (const resource of snapshot.resources.values()) if (subscribes(subscription, resource.name, true)) selected.push(resource);
   } else {
     for (const name of subscription.names) {
       const resource = snapshot.resources.get(name);
@@ -60,11 +63,13 @@ export function computeView(
  * Memoises computeView per type on the identity of its inputs (snapshots, subscriptions and
  * retained maps are immutable), so an ACK that changes nothing costs no recomputation.
  */
-export function createViewMemo(): (snapshot: TypeSnapshot | undefined, subscription: Subscription, retained: ReadonlyMap<string, ServedVersion> | undefined) => TypeView {
+export function createViewMemo(
+  namespaced = false,
+): (snapshot: TypeSnapshot | undefined, subscription: Subscription, retained: ReadonlyMap<string, ServedVersion> | undefined) => TypeView {
   let last: { snapshot: TypeSnapshot | undefined; subscription: Subscription; retained: unknown; view: TypeView } | undefined;
   return (snapshot, subscription, retained) => {
     if (last !== undefined && last.snapshot === snapshot && last.subscription === subscription && last.retained === retained) return last.view;
-    const view = computeView(snapshot, subscription, retained);
+    const view = computeView(snapshot, subscription, retained, namespaced);
     last = { snapshot, subscription, retained, view };
     return view;
   };

@@ -52,9 +52,15 @@ export function deltaSubscription(type: ResourceType, previous: Subscription, ch
   return sameSubscription(previous, wildcard, names) ? previous : { wildcard, names };
 }
 
-/** Whether the subscription covers a resource name. */
-export function subscribes(subscription: Subscription, name: string): boolean {
-  return subscription.wildcard || subscription.names.has(name);
+/**
+ * Whether the subscription covers a resource name. For a namespaced type (VHDS) a subscribed name
+ * is a namespace: it covers `<name>/<anything without a slash>`.
+ */
+export function subscribes(subscription: Subscription, name: string, namespaced = false): boolean {
+  if (subscription.wildcard || subscription.names.has(name)) return true;
+  if (!namespaced) return false;
+  const slash = name.lastIndexOf("/");
+  return slash > 0 && subscription.names.has(name.slice(0, slash));
 }
 
 function sameSubscription(previous: Subscription, wildcard: boolean, names: ReadonlySet<string>): boolean {

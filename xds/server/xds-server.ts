@@ -9,7 +9,7 @@ import type { SnapshotCache } from "../cache/snapshot-cache.js";
 import { createCertificateReloader, type CertificateReloader, type TlsFiles } from "./certificate-reloader.js";
 import { createXdsMetrics } from "./metrics.js";
 import { registerXdsRoutes, type OpenStream } from "./routes.js";
-import type { XdsStreamInfo } from "./stream-handler.js";
+import type { XdsOutcome, XdsStreamInfo } from "./stream-handler.js";
 
 /** Options of createXdsServer. Exactly one of `tls` and `insecure: true` is required. */
 export interface XdsServerOptions {
@@ -27,6 +27,8 @@ export interface XdsServerOptions {
   readonly registry?: Registry;
   /** How long close() lets streams end gracefully before cutting connections; default 2 s. */
   readonly closeGraceMs?: number;
+  /** Told of every ACK and NACK of every stream (contour serve quarantines what Envoy rejects). */
+  readonly onOutcome?: (outcome: XdsOutcome) => void;
 }
 
 /** A running (or ready to run) xDS server. */
@@ -60,7 +62,7 @@ export function createXdsServer(options: XdsServerOptions): XdsServer {
   const open = new Map<number, OpenStream>();
   let lastId = 0;
   const handler = connectNodeAdapter({
-    routes: (router) => registerXdsRoutes(router, { cache: options.cache, metrics, logger }, { open, nextId: () => ++lastId }),
+    routes: (router) => registerXdsRoutes(router, { cache: options.cache, metrics, logger, onOutcome: options.onOutcome }, { open, nextId: () => ++lastId }),
     // Envoy and every xDS client speak gRPC; the Connect and gRPC-web protocols are not offered.
     grpc: true,
     grpcWeb: false,

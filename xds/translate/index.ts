@@ -1,6 +1,8 @@
 /** Public surface of xds/translate: routing model (and EndpointSlices) → Envoy xDS resources. */
 export { translateModel } from "./translate-model.js";
-export { createTranslator, type Translator } from "./translator.js";
+export { createTranslator, type CheckedTranslation, type Translator, type TranslatorOptions } from "./translator.js";
+export type { TranslationFailure } from "./encode-check.js";
+export type { TestFaults } from "./test-faults.js";
 export { edsNamesOf, translateEndpoints } from "./endpoints.js";
 export type { AccessLogFormat, TranslateOptions } from "./options.js";
 export { escapeHeaderValue } from "./headers.js";

@@ -11,7 +11,7 @@ import type { Listener } from "../gen/envoy/config/listener/v3/listener_pb.js";
 import { ListenerSchema } from "../gen/envoy/config/listener/v3/listener_pb.js";
 import { ProxyProtocolSchema } from "../gen/envoy/extensions/filters/listener/proxy_protocol/v3/proxy_protocol_pb.js";
 import { TlsInspectorSchema } from "../gen/envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector_pb.js";
-import type { Model } from "../../controllers/model/model.js";
+import type { Model, TcpProxyHost } from "../../controllers/model/model.js";
 import { EnvoyExtension, HTTP_LISTENER_NAME, HTTP_ROUTE_CONFIG_NAME, HTTPS_LISTENER_NAME, httpsRouteConfigName } from "../names.js";
 import type { SecureVirtualHost } from "./hosts.js";
 import { tlsListenerHosts } from "./hosts.js";
@@ -64,11 +64,12 @@ export function translateHttpsListener(
   model: Model,
   options: ResolvedOptions,
   chainOf: (vhost: SecureVirtualHost, options: ResolvedOptions) => FilterChain = secureHostChain,
+  tcpChainOf: (host: TcpProxyHost, options: ResolvedOptions) => FilterChain | undefined = translateTcpProxyChain,
 ): Listener | undefined {
   const { secure, tcp } = tlsListenerHosts(model);
   const chains: [string, FilterChain][] = secure.map((vhost) => [vhost.fqdn, chainOf(vhost, options)]);
   for (const host of tcp) {
-    const chain = translateTcpProxyChain(host, options);
+    const chain = tcpChainOf(host, options);
     if (chain !== undefined) chains.push([host.fqdn, chain]);
   }
   if (chains.length === 0) return undefined;

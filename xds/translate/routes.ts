@@ -1,7 +1,8 @@
 /**
  * Route configurations: `ingress_http` with every virtual host (TLS hosts answering with a
  * redirect where the model asks for one), and one `https/<fqdn>` per secure host, so each SNI
- * filter chain sees only its own host's routes.
+ * filter chain sees only its own host's routes. For delta streams, also each plain-HTTP host as a
+ * VHDS resource and an `ingress_http` that names them (translateVhds).
  */
 import { create } from "@bufbuild/protobuf";
 import type { MessageInitShape } from "@bufbuild/protobuf";
@@ -12,11 +13,11 @@ import type { RouteConfiguration } from "../gen/envoy/config/route/v3/route_pb.j
 import { RouteConfigurationSchema } from "../gen/envoy/config/route/v3/route_pb.js";
 import type { Model, Route, VirtualHost } from "../../controllers/model/model.js";
 import { sortRoutes } from "../../controllers/store/route-order.js";
-import { HTTP_ROUTE_CONFIG_NAME, httpsRouteConfigName } from "../names.js";
+import { HTTP_ROUTE_CONFIG_NAME, httpsRouteConfigName, vhdsVirtualHostName } from "../names.js";
 import { translateHeaderPolicies } from "./headers.js";
 import { isSecureHost, routableVirtualHosts } from "./hosts.js";
 import { routeFilterConfig, virtualHostFilterConfig } from "./per-filter-config.js";
-import { compareStrings } from "./proto.js";
+import { adsConfigSource, compareStrings } from "./proto.js";
 import { httpsUpgradeAction, translateRouteAction } from "./route-action.js";
 import { translateRouteMatch } from "./route-match.js";
 
@@ -70,15 +71,39 @@ export function translateVirtualHost(vhost: VirtualHost, listener: "http" | "htt
 /** Translates one host for one listener; a translator passes a memoising one. */
 export type VirtualHostTranslation = (vhost: VirtualHost, listener: "http" | "https") => EnvoyVirtualHost;
 
-function routeConfiguration(name: string, vhosts: EnvoyVirtualHost[]): RouteConfiguration {
+function routeConfiguration(name: string, vhosts: EnvoyVirtualHost[], vhds = false): RouteConfiguration {
   return create(RouteConfigurationSchema, {
     name,
     virtualHosts: vhosts,
+    ...(vhds ? { vhds: { configSource: adsConfigSource() } } : {}),
     // Lets upstreams measure queueing time in the proxy (upstream Contour sets it too).
     requestHeadersToAdd: [
       { header: { key: "x-request-start", value: "t=%START_TIME(%s.%3f)%" }, appendAction: HeaderValueOption_HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD },
     ],
   });
+}
+
+/** VHDS: a plain-HTTP virtual host as a resource of its own, named `ingress_http/<fqdn>` (Envoy keys VHDS hosts by name). */
+export function vhdsVirtualHost(vhost: EnvoyVirtualHost): EnvoyVirtualHost {
+  return create(VirtualHostSchema, { ...vhost, name: vhdsVirtualHostName(vhost.name) });
+}
+
+/** VHDS: the plain-HTTP route configuration delta streams get, naming its hosts through VHDS (one message, so its encoding is reused). */
+export const VHDS_HTTP_ROUTE_CONFIG: RouteConfiguration = routeConfiguration(HTTP_ROUTE_CONFIG_NAME, [], true);
+
+/**
+ * What delta streams get: every plain-HTTP host as a VHDS resource, and the route configurations
+ * with `ingress_http` naming them instead of holding them. Envoy serves VHDS only over delta xDS;
+ * SotW streams keep the route configurations of translateRouteConfigs.
+ */
+export function translateVhds(
+  model: Model,
+  routes: readonly RouteConfiguration[],
+  vhdsHost: (vhost: VirtualHost) => EnvoyVirtualHost = (v) => vhdsVirtualHost(translateVirtualHost(v, "http")),
+): { virtualHosts: EnvoyVirtualHost[]; deltaRoutes: RouteConfiguration[] } {
+  const virtualHosts = routableVirtualHosts(model).map(vhdsHost).sort((a, b) => compareStrings(a.name, b.name));
+  const deltaRoutes = routes.map((r) => (r.name === HTTP_ROUTE_CONFIG_NAME ? VHDS_HTTP_ROUTE_CONFIG : r));
+  return { virtualHosts, deltaRoutes };
 }
 
 /** Every route configuration the listeners refer to, sorted by name. */

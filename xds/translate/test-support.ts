@@ -13,6 +13,7 @@ import { ClusterSchema } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
 import { ClusterLoadAssignmentSchema } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
 import { ListenerSchema } from "../gen/envoy/config/listener/v3/listener_pb.js";
 import { RouteConfigurationSchema } from "../gen/envoy/config/route/v3/route_pb.js";
+import { VirtualHostSchema } from "../gen/envoy/config/route/v3/route_components_pb.js";
 import { SecretSchema } from "../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
 import { envoyRegistry } from "../gen/registry.js";
 import type { Model } from "../../controllers/model/model.js";
@@ -87,6 +88,9 @@ export function resourcesToJson(resources: EnvoyResources): JsonObject {
     clusters: resources.clusters.map((r) => toJson(ClusterSchema, r, JSON_OPTIONS)),
     endpoints: resources.endpoints.map((r) => toJson(ClusterLoadAssignmentSchema, r, JSON_OPTIONS)),
     secrets: resources.secrets.map((r) => toJson(SecretSchema, r, JSON_OPTIONS)),
+    // VHDS, for delta streams: the plain-HTTP hosts as resources, and the route configurations naming them.
+    vhds_virtual_hosts: (resources.virtualHosts ?? []).map((r) => toJson(VirtualHostSchema, r, JSON_OPTIONS)),
+    delta_routes: (resources.deltaRoutes ?? []).filter((r) => !resources.routes.includes(r)).map((r) => toJson(RouteConfigurationSchema, r, JSON_OPTIONS)),
   }) as JsonObject;
 }
 

@@ -12,7 +12,7 @@ import { translateHttpListener, translateHttpsListener } from "./listeners.js";
 import type { TranslateOptions } from "./options.js";
 import { resolveOptions } from "./options.js";
 import { compareStrings } from "./proto.js";
-import { translateRouteConfigs } from "./routes.js";
+import { translateRouteConfigs, translateVhds } from "./routes.js";
 import { translateSecrets } from "./secrets.js";
 
 /** Translates a model and the cluster's EndpointSlices into Envoy resources, every list sorted by name. */
@@ -20,11 +20,13 @@ export function translateModel(model: Model, endpoints: readonly V1EndpointSlice
   const resolved = resolveOptions(options);
   const https = translateHttpsListener(model, resolved);
   const listeners: Listener[] = https === undefined ? [translateHttpListener(resolved)] : [translateHttpListener(resolved), https];
+  const routes = translateRouteConfigs(model);
   return {
     listeners: listeners.sort((a, b) => compareStrings(a.name, b.name)),
-    routes: translateRouteConfigs(model),
+    routes,
     clusters: translateClusters(model.clusters),
     endpoints: translateEndpoints(edsNamesOf(model), endpoints),
     secrets: translateSecrets(model.secrets),
+    ...translateVhds(model, routes),
   };
 }

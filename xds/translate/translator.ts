@@ -6,27 +6,52 @@
  * exactly translateModel's: the memo changes the cost, never the result.
  */
 import type { V1EndpointSlice } from "@kubernetes/client-node";
-import type { Cluster as EnvoyCluster } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
+import type { DescMessage, Message } from "@bufbuild/protobuf";
+import { ClusterSchema, type Cluster as EnvoyCluster } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
 import type { ClusterLoadAssignment } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
-import type { FilterChain } from "../gen/envoy/config/listener/v3/listener_components_pb.js";
+import { FilterChainSchema, type FilterChain } from "../gen/envoy/config/listener/v3/listener_components_pb.js";
 import type { Listener } from "../gen/envoy/config/listener/v3/listener_pb.js";
-import type { VirtualHost as EnvoyVirtualHost } from "../gen/envoy/config/route/v3/route_components_pb.js";
-import type { Secret } from "../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
-import type { Cluster, Model, TlsSecret, VirtualHost } from "../../controllers/model/model.js";
+import { VirtualHostSchema, type VirtualHost as EnvoyVirtualHost } from "../gen/envoy/config/route/v3/route_components_pb.js";
+import { SecretSchema, type Secret } from "../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
+import type { Cluster, Model, TcpProxyHost, TlsSecret, VirtualHost, VirtualHostTls } from "../../controllers/model/model.js";
+import { sortRoutes } from "../../controllers/store/route-order.js";
 import type { EnvoyResources } from "../resources.js";
 import { translateCluster, translateClusters } from "./clusters.js";
 import { edsNamesOf, translateEndpoints, type EndpointsMemo } from "./endpoints.js";
-import type { SecureVirtualHost } from "./hosts.js";
+import { isSecureHost, type SecureVirtualHost } from "./hosts.js";
 import { secureHostChain, translateHttpListener, translateHttpsListener } from "./listeners.js";
 import { resolveOptions, type TranslateOptions } from "./options.js";
 import { compareStrings } from "./proto.js";
-import { translateRouteConfigs, translateVirtualHost } from "./routes.js";
+import { translateRouteConfigs, translateVhds, translateVirtualHost, vhdsVirtualHost } from "./routes.js";
 import { translateSecret, translateSecrets } from "./secrets.js";
+import { translateTcpProxyChain } from "./tcp-proxy.js";
+import { encodeError, uniqueSources, type TranslationFailure } from "./encode-check.js";
+import { failRebuildIfAsked, plantFaults, type TestFaults } from "./test-faults.js";
+
+/** A translation and the pieces it had to leave out because they cannot be encoded. */
+export interface CheckedTranslation {
+  /** Every resource, less the failed pieces: always encodable. */
+  readonly resources: EnvoyResources;
+  /** The pieces left out, each naming its sources where the model says; empty for a sound model. */
+  readonly failures: readonly TranslationFailure[];
+}
+
+/** Options of createTranslator besides the translation settings. */
+export interface TranslatorOptions {
+  /** Test only: faults to plant below validation (see test-faults.ts). */
+  readonly testFaults?: TestFaults | undefined;
+}
 
 /** Translation with memory of the previous run. */
 export interface Translator {
-  /** Everything: the same result as translateModel(model, endpoints, options). */
+  /** Everything: the same result as translateModel(model, endpoints, options) when every piece encodes. */
   translate(model: Model, endpoints: readonly V1EndpointSlice[]): EnvoyResources;
+  /**
+   * Everything, with each virtual host, filter chain, cluster and secret checked to encode as it is
+   * built: one that does not is left out (with what needs it: a TLS host's chain goes with its
+   * routes) and reported, so one object's bad value never fails the resources others share.
+   */
+  translateChecked(model: Model, endpoints: readonly V1EndpointSlice[]): CheckedTranslation;
   /** Only the ClusterLoadAssignments, for a change that touched nothing but EndpointSlices. */
   translateEndpoints(model: Model, endpoints: readonly V1EndpointSlice[]): ClusterLoadAssignment[];
 }
@@ -45,14 +70,72 @@ function memoize<K extends object, V>(fn: (key: K) => V): (key: K) => V {
   };
 }
 
+/** A translated piece, or why it could not be encoded. */
+type Checked<T> = { readonly value: T; readonly failure?: undefined } | { readonly value?: undefined; readonly failure: TranslationFailure };
+
+/** Builds a piece and checks that it encodes; typed configs (Any) are encoded while building, so both can fail. */
+function attempt<T extends Message>(schema: DescMessage, build: () => T, failure: (message: string) => TranslationFailure): Checked<T> {
+  let value: T;
+  try {
+    value = build();
+  } catch (err) {
+    return { failure: failure(err instanceof Error ? err.message : String(err)) };
+  }
+  const error = encodeError(schema, value as never);
+  return error === undefined ? { value } : { failure: failure(error) };
+}
+
+/** The routes of a host that fail to encode alone name the sources to blame; else every route's source is. */
+function hostFailure(vhost: VirtualHost, listener: "http" | "https", error: string): TranslationFailure {
+  const routes = sortRoutes(vhost.routes);
+  // Each route alone (as its own host) is built and encoded again: only a failure tells which.
+  const failing = routes.filter((route) => {
+    try {
+      return encodeError(VirtualHostSchema, translateVirtualHost({ ...vhost, routes: [route] }, listener)) !== undefined;
+    } catch {
+      return true;
+    }
+  });
+  const blamed = failing.length > 0 ? failing : routes;
+  return { piece: "virtualHost", name: vhost.fqdn, sources: uniqueSources(blamed.map((r) => r.source)), message: error };
+}
+
 /** Creates a translator for fixed options. */
-export function createTranslator(options: TranslateOptions = {}): Translator {
+export function createTranslator(options: TranslateOptions = {}, extra: TranslatorOptions = {}): Translator {
   const resolved = resolveOptions(options);
-  const cluster = memoize<Cluster, EnvoyCluster>(translateCluster);
-  const secret = memoize<TlsSecret, Secret>(translateSecret);
-  const httpHost = memoize<VirtualHost, EnvoyVirtualHost>((vhost) => translateVirtualHost(vhost, "http"));
-  const httpsHost = memoize<VirtualHost, EnvoyVirtualHost>((vhost) => translateVirtualHost(vhost, "https"));
-  const chain = memoize<SecureVirtualHost, FilterChain>((vhost) => secureHostChain(vhost, resolved));
+  const faults = extra.testFaults;
+  const checkedHost = (vhost: VirtualHost, listener: "http" | "https"): Checked<EnvoyVirtualHost> =>
+    attempt(VirtualHostSchema, () => plantFaults(translateVirtualHost(vhost, listener), faults), (error) => hostFailure(vhost, listener, error));
+  const cluster = memoize<Cluster, Checked<EnvoyCluster>>((c) =>
+    attempt(ClusterSchema, () => translateCluster(c), (message) => ({ piece: "cluster", name: c.name, sources: [], message })),
+  );
+  const secret = memoize<TlsSecret, Checked<Secret>>((s) =>
+    attempt(SecretSchema, () => translateSecret(s), (message) => ({ piece: "secret", name: s.name, sources: [], message })),
+  );
+  const httpHost = memoize<VirtualHost, Checked<EnvoyVirtualHost>>((vhost) => checkedHost(vhost, "http"));
+  const httpsHost = memoize<VirtualHost, Checked<EnvoyVirtualHost>>((vhost) => checkedHost(vhost, "https"));
+  // Only hosts whose plain-HTTP translation encoded reach this.
+  const vhdsHost = memoize<VirtualHost, EnvoyVirtualHost>((vhost) => vhdsVirtualHost(httpHost(vhost).value as EnvoyVirtualHost));
+  const chain = memoize<SecureVirtualHost, Checked<FilterChain>>((vhost) =>
+    attempt(
+      FilterChainSchema,
+      () => secureHostChain(vhost, resolved),
+      (message) => ({ piece: "filterChain", name: vhost.fqdn, sources: uniqueSources(vhost.routes.map((r) => r.source)), message }),
+    ),
+  );
+  // A TCP proxy without a destination has no chain at all (undefined), which is not a failure.
+  const tcpChain = memoize<TcpProxyHost, Checked<FilterChain | undefined>>((host) => {
+    const failure = (message: string): TranslationFailure => ({ piece: "filterChain", name: host.fqdn, sources: [host.source], message });
+    let built: FilterChain | undefined;
+    try {
+      built = translateTcpProxyChain(host, resolved);
+    } catch (err) {
+      return { failure: failure(err instanceof Error ? err.message : String(err)) };
+    }
+    if (built === undefined) return { value: undefined };
+    const error = encodeError(FilterChainSchema, built);
+    return error === undefined ? { value: built } : { failure: failure(error) };
+  });
   const endpointsMemo: EndpointsMemo = new Map();
   const httpListener = translateHttpListener(resolved);
 
@@ -64,18 +147,72 @@ export function createTranslator(options: TranslateOptions = {}): Translator {
     return translateEndpoints(names, slices, endpointsMemo);
   }
 
+  function translateChecked(model: Model, slices: readonly V1EndpointSlice[]): CheckedTranslation {
+    if (faults !== undefined) failRebuildIfAsked(model.virtualHosts.map((v) => v.fqdn), faults);
+    const failures: TranslationFailure[] = [];
+    const ok = <T>(checked: Checked<T>): checked is { readonly value: T } => {
+      if (checked.failure === undefined) return true;
+      failures.push(checked.failure);
+      return false;
+    };
+    // A secure host whose HTTPS routes or chain fail loses both (a chain naming absent routes would
+    // leave the listener warming); its plain-HTTP host stands or falls by itself.
+    // Secrets first: what names a secret that was left out must go too, or SDS would wait for it.
+    const secrets: TlsSecret[] = [];
+    const badSecret = new Set<string>();
+    for (const s of model.secrets) {
+      if (ok(secret(s))) secrets.push(s);
+      else badSecret.add(s.name);
+    }
+    const tlsBroken = (tls: VirtualHostTls | undefined): boolean =>
+      tls !== undefined && (badSecret.has(tls.secret) || (tls.clientValidation?.caSecret !== undefined && badSecret.has(tls.clientValidation.caSecret)));
+    const broken = new Set<string>();
+    for (const vhost of model.virtualHosts) {
+      if (!isSecureHost(vhost) || vhost.routes.length === 0) continue;
+      if (tlsBroken(vhost.tls)) {
+        broken.add(vhost.fqdn);
+        continue;
+      }
+      const routes = httpsHost(vhost);
+      if (!ok(routes) || !ok(chain(vhost))) broken.add(vhost.fqdn);
+    }
+    const badHttp = new Set<VirtualHost>();
+    for (const vhost of model.virtualHosts) if (vhost.routes.length > 0 && !ok(httpHost(vhost))) badHttp.add(vhost);
+    const badTcp = new Set<TcpProxyHost>();
+    for (const host of model.tcpProxies) if (tlsBroken(host.tls) || !ok(tcpChain(host))) badTcp.add(host);
+    const clusters = model.clusters.filter((c) => (c.upstreamValidation === undefined || !badSecret.has(c.upstreamValidation.caSecret)) && ok(cluster(c)));
+    const served: Model =
+      failures.length === 0
+        ? model
+        : {
+            virtualHosts: model.virtualHosts.flatMap((v): VirtualHost[] => {
+              if (badHttp.has(v)) return [];
+              if (!broken.has(v.fqdn) || v.tls === undefined) return [v];
+              const { tls: _dropped, ...plain } = v;
+              return [plain];
+            }),
+            tcpProxies: model.tcpProxies.filter((h) => !badTcp.has(h)),
+            clusters,
+            secrets,
+          };
+    const value = <T>(checked: Checked<T>): T => checked.value as T;
+    const https = translateHttpsListener(served, resolved, (vhost) => value(chain(vhost)), (host) => value(tcpChain(host)));
+    const listeners: Listener[] = https === undefined ? [httpListener] : [httpListener, https];
+    const routes = translateRouteConfigs(served, (vhost, listener) => value(listener === "http" ? httpHost(vhost) : httpsHost(vhost)));
+    const resources: EnvoyResources = {
+      listeners: listeners.sort((a, b) => compareStrings(a.name, b.name)),
+      routes,
+      clusters: translateClusters(served.clusters, (c) => value(cluster(c))),
+      endpoints: endpoints(served, slices),
+      secrets: translateSecrets(served.secrets, (s) => value(secret(s))),
+      ...translateVhds(served, routes, vhdsHost),
+    };
+    return { resources, failures };
+  }
+
   return {
-    translate(model, slices) {
-      const https = translateHttpsListener(model, resolved, (vhost) => chain(vhost));
-      const listeners: Listener[] = https === undefined ? [httpListener] : [httpListener, https];
-      return {
-        listeners: listeners.sort((a, b) => compareStrings(a.name, b.name)),
-        routes: translateRouteConfigs(model, (vhost, listener) => (listener === "http" ? httpHost(vhost) : httpsHost(vhost))),
-        clusters: translateClusters(model.clusters, cluster),
-        endpoints: endpoints(model, slices),
-        secrets: translateSecrets(model.secrets, secret),
-      };
-    },
+    translate: (model, slices) => translateChecked(model, slices).resources,
+    translateChecked,
     translateEndpoints: endpoints,
   };
 }

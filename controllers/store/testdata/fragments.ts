@@ -53,3 +53,27 @@ export function ingressFragment(key: ObjectKey, hosts: Record<string, string[]>,
     dependencies: [{ kind: "Service", namespace: key.namespace, name: o.service ?? "web" }],
   };
 }
+
+/** The key of an HTTPProxy (a root, unless told otherwise by the test). */
+export function proxyKey(name: string, namespace = "roots"): ObjectKey {
+  return { kind: "HTTPProxy", namespace, name };
+}
+
+/** A root HTTPProxy's fragment: one host claimed exclusively, routes to one Service, a child visited. */
+export function rootFragment(key: ObjectKey, fqdn: string, o: { prefixes?: string[]; secret?: TlsSecret; child?: ObjectKey; tcp?: boolean } = {}): Fragment {
+  const c = cluster(`svc-${key.name}`, 80, key.namespace);
+  const prefixes = o.prefixes ?? ["/"];
+  const tls = o.secret !== undefined ? { tls: { secret: o.secret.name, minimumProtocolVersion: "1.2" as const, maximumProtocolVersion: "1.3" as const } } : {};
+  const valid = [{ type: "Valid", status: "True" as const, reason: "Valid", message: "Valid HTTPProxy" }];
+  return {
+    source: { kind: key.kind, namespace: key.namespace, name: key.name },
+    virtualHosts: prefixes.length > 0 ? [{ fqdn, routes: prefixes.map((p) => route(key, p, c)), ...tls }] : [],
+    tcpProxies: o.tcp === true ? [{ fqdn, source: { kind: key.kind, namespace: key.namespace, name: key.name }, clusters: [{ cluster: c.name, weight: 1 }] }] : [],
+    clusters: [c],
+    secrets: o.secret !== undefined ? [o.secret] : [],
+    conditions: valid,
+    dependencies: o.child !== undefined ? [o.child] : [],
+    exclusiveFqdn: fqdn,
+    related: o.child !== undefined ? [{ key: o.child, conditions: valid }] : [],
+  };
+}

@@ -1,0 +1,17 @@
+// Names the Gateway API core gives to what it produces, pointing back to the source objects so that an
+// Envoy config dump explains itself (as Envoy Gateway's `httproute/<ns>/<name>/rule/<i>/match/<j>`).
+
+/** The Envoy listener serving one port of one Gateway: `gateway/<namespace>/<name>/<port>`. */
+export function gatewayListenerName(namespace: string, name: string, port: number): string {
+  return `gateway/${namespace}/${name}/${port}`;
+}
+
+/** A route built from one match of one HTTPRoute rule: `httproute/<namespace>/<name>/rule/<i>/match/<j>`. */
+export function httpRouteRouteName(namespace: string, name: string, rule: number, match: number): string {
+  return `httproute/${namespace}/${name}/rule/${rule}/match/${match}`;
+}
+
+/** The owned LoadBalancer Service of a Gateway (upstream Contour's provisioner names it `envoy-<gateway>`). */
+export function gatewayServiceName(gatewayName: string): string {
+  return `envoy-${gatewayName}`;
+}

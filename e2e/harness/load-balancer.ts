@@ -1,0 +1,213 @@
+// The bed's cloud load balancer (what MetalLB and kube-proxy do in a cluster): every Service of type
+// LoadBalancer gets an address of 198.19.255.0/24 on the bed's host link, its status.loadBalancer.ingress,
+// and nftables DNAT from that address's ports to the Service's ready endpoints (output hook for host
+// processes, prerouting for pods). The rules live in one table named after the test process, rewritten
+// whole on every change and deleted with the bed; a killed run's table is deleted by the next run.
+import { execFileSync } from "node:child_process";
+import type { HostAddresses } from "./host-addresses.js";
+import { createApiClient, type ApiClient, type ApiTarget, type KubeObject } from "./kubelet/api.js";
+import { isAlive } from "./run-dir.js";
+import { errorMessage } from "./wait-for.js";
+
+const TABLE_PREFIX = "contour_e2e_lb_";
+const NFT = ["/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft"];
+
+/** A running load balancer. */
+export interface LoadBalancer {
+  /** The address given to a Service, if any. */
+  addressOf(namespace: string, name: string): string | undefined;
+  stop(): Promise<void>;
+}
+
+interface ServicePort {
+  name?: string;
+  port: number;
+  protocol?: string;
+  targetPort?: number | string;
+}
+
+interface Service extends KubeObject {
+  spec?: { type?: string; ports?: ServicePort[]; loadBalancerIP?: string; loadBalancerClass?: string };
+  status?: { loadBalancer?: { ingress?: Array<{ ip?: string }> } };
+}
+
+interface EndpointSlice extends KubeObject {
+  addressType?: string;
+  ports?: Array<{ name?: string; port?: number; protocol?: string }>;
+  endpoints?: Array<{ addresses: string[]; conditions?: { ready?: boolean } }>;
+}
+
+/** The path of `nft`, or an error naming the package and the cause. */
+export function nftBinary(candidates: readonly string[] = NFT): string {
+  for (const candidate of candidates) {
+    try {
+      execFileSync(candidate, ["--version"], { stdio: "ignore" });
+      return candidate;
+    } catch {
+      // try the next one
+    }
+  }
+  throw new Error("the e2e LoadBalancer Services need the `nft` command (Debian package nftables) and root; run `make tools`");
+}
+
+/** A Service port's DNAT targets: (address, port) of each ready endpoint. */
+export interface ForwardRule {
+  readonly address: string;
+  readonly port: number;
+  readonly protocol: "tcp" | "udp";
+  readonly targets: ReadonlyArray<{ address: string; port: number }>;
+}
+
+/** The nft script that replaces the table with these rules (pure, for unit tests). */
+export function nftScript(table: string, rules: readonly ForwardRule[]): string {
+  const lines = [
+    `table ip ${table}`,
+    `delete table ip ${table}`,
+    `table ip ${table} {`,
+    "  chain prerouting { type nat hook prerouting priority dstnat; policy accept; jump services; }",
+    "  chain output { type nat hook output priority -100; policy accept; jump services; }",
+    // Replies must come back through the host to be un-DNATed: a pod reaching itself through its
+    // Service address, or a host process whose source is the LoadBalancer address, is masqueraded.
+    "  chain postrouting { type nat hook postrouting priority srcnat; policy accept; ct status dnat ct original ip daddr 198.19.255.0/24 masquerade; }",
+    "  chain services {",
+  ];
+  for (const r of rules) {
+    if (r.targets.length === 0) continue;
+    const map = r.targets.map((t, i) => `${i} : ${t.address} . ${t.port}`).join(", ");
+    lines.push(`    ip daddr ${r.address} ${r.protocol} dport ${r.port} dnat ip to numgen random mod ${r.targets.length} map { ${map} }`);
+  }
+  lines.push("  }", "}");
+  return lines.join("\n") + "\n";
+}
+
+/** The forwarding rules of one Service at `address`, from its EndpointSlices (pure). */
+export function serviceRules(service: Service, address: string, slices: readonly EndpointSlice[]): ForwardRule[] {
+  return (service.spec?.ports ?? []).map((p) => {
+    const protocol = (p.protocol ?? "TCP").toLowerCase() === "udp" ? "udp" : "tcp";
+    const targets: Array<{ address: string; port: number }> = [];
+    for (const slice of slices) {
+      if (slice.addressType !== "IPv4") continue;
+      const port = slice.ports?.find((sp) => (sp.name ?? "") === (p.name ?? "") && (sp.protocol ?? "TCP") === (p.protocol ?? "TCP"))?.port;
+      if (port === undefined) continue;
+      for (const e of slice.endpoints ?? []) {
+        const ip = e.addresses[0];
+        if (ip !== undefined && e.conditions?.ready !== false && !targets.some((t) => t.address === ip && t.port === port)) targets.push({ address: ip, port });
+      }
+    }
+    targets.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port));
+    return { address, port: p.port, protocol, targets };
+  });
+}
+
+/** Starts watching Services and EndpointSlices. */
+export function startLoadBalancer(apiserver: ApiTarget, addresses: HostAddresses, log: (line: string) => void): LoadBalancer {
+  const nft = nftBinary();
+  removeStaleTables(nft);
+  const table = `${TABLE_PREFIX}${process.pid}_${Math.floor(Math.random() * 1e6)}`;
+  const api: ApiClient = createApiClient(apiserver);
+  const services = new Map<string, Service>();
+  const slices = new Map<string, EndpointSlice>();
+  const assigned = new Map<string, string>();
+  let timer: NodeJS.Timeout | undefined;
+  let lastScript = "";
+  let stopped = false;
+
+  const key = (o: KubeObject): string => `${o.metadata?.namespace}/${o.metadata?.name}`;
+  const isLb = (s: Service): boolean => s.spec?.type === "LoadBalancer" && s.spec.loadBalancerClass === undefined;
+
+  const sync = (): void => {
+    timer = undefined;
+    if (stopped) return;
+    const rules: ForwardRule[] = [];
+    for (const [k, address] of assigned) {
+      const svc = services.get(k);
+      if (svc === undefined || !isLb(svc)) {
+        addresses.removeAddress(address);
+        assigned.delete(k);
+      }
+    }
+    for (const [k, svc] of services) {
+      if (!isLb(svc)) continue;
+      let address = assigned.get(k);
+      if (address === undefined) {
+        try {
+          address = addresses.addLoadBalancerAddress();
+        } catch (err) {
+          log(`load balancer: no address for ${k}: ${errorMessage(err)}`);
+          continue;
+        }
+        assigned.set(k, address);
+      }
+      const own = [...slices.values()].filter((s) => s.metadata?.namespace === svc.metadata?.namespace && (s.metadata?.["labels"] as Record<string, string> | undefined)?.["kubernetes.io/service-name"] === svc.metadata?.name);
+      rules.push(...serviceRules(svc, address, own));
+      const ingress = svc.status?.loadBalancer?.ingress ?? [];
+      if (ingress.length !== 1 || ingress[0]?.ip !== address) {
+        void api
+          .request("PATCH", `/api/v1/namespaces/${svc.metadata?.namespace}/services/${svc.metadata?.name}/status`, { status: { loadBalancer: { ingress: [{ ip: address, ipMode: "VIP" }] } } })
+          .catch((err: unknown) => log(`load balancer: status of ${k}: ${errorMessage(err)}`));
+      }
+    }
+    const script = nftScript(table, rules);
+    if (script === lastScript) return;
+    try {
+      execFileSync(nft, ["-f", "-"], { input: script, stdio: ["pipe", "ignore", "pipe"] });
+      lastScript = script;
+      log(`load balancer: ${rules.filter((r) => r.targets.length > 0).length} forwarding rules`);
+    } catch (err) {
+      log(`load balancer: nft failed: ${(err as { stderr?: Buffer }).stderr?.toString() ?? errorMessage(err)}\n${script}`);
+    }
+  };
+  const schedule = (): void => {
+    timer ??= setTimeout(sync, 20);
+  };
+
+  const watches = [
+    api.watch<Service>("/api/v1/services", (e) => {
+      if (e.type === "DELETED") services.delete(key(e.object));
+      else services.set(key(e.object), e.object);
+      schedule();
+    }),
+    api.watch<EndpointSlice>("/apis/discovery.k8s.io/v1/endpointslices", (e) => {
+      if (e.type === "DELETED") slices.delete(key(e.object));
+      else slices.set(key(e.object), e.object);
+      schedule();
+    }),
+  ];
+
+  return {
+    addressOf: (namespace, name) => assigned.get(`${namespace}/${name}`),
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      for (const w of watches) w.close();
+      api.close();
+      try {
+        execFileSync(nft, ["delete", "table", "ip", table], { stdio: "ignore" });
+      } catch {
+        // never created
+      }
+      for (const address of assigned.values()) addresses.removeAddress(address);
+      assigned.clear();
+    },
+  };
+}
+
+// Tables of test processes that no longer exist.
+function removeStaleTables(nft: string): void {
+  let text: string;
+  try {
+    text = execFileSync(nft, ["list", "tables"], { encoding: "utf8" });
+  } catch (err) {
+    throw new Error(`the e2e LoadBalancer Services need nftables: \`nft list tables\` failed (are you root?): ${errorMessage(err)}`);
+  }
+  for (const line of text.split("\n")) {
+    const match = new RegExp(`^table ip (${TABLE_PREFIX}(\\d+)_\\d+)$`).exec(line.trim());
+    if (match?.[1] !== undefined && !isAlive(Number(match[2]))) {
+      try {
+        execFileSync(nft, ["delete", "table", "ip", match[1]], { stdio: "ignore" });
+      } catch {
+        // another run removed it
+      }
+    }
+  }
+}

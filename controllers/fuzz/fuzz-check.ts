@@ -1,12 +1,12 @@
 /**
  * Test support: the fuzzer's property. A batch of objects goes through the real pipeline (the
  * reconcilers, the store and the translator, as `contour serve` runs them); the batch passes when
- * the build does not throw, every generated object has a status, every resource encodes, and Envoy
+ * the build does not throw and quarantines nothing (the validators, not the pipeline's isolation, must
+ * refuse bad input), every generated object has a status, every resource encodes, and Envoy
  * accepts the whole configuration (`envoy --mode validate`, one run per batch).
  */
 import type { KubernetesObject } from "@kubernetes/client-node";
-import { createPipeline, type Pipeline } from "../../operator/pipeline/pipeline.js";
-import type { EnvoyResources } from "../../xds/resources.js";
+import { createPipeline, type BuildResult, type Pipeline } from "../../operator/pipeline/pipeline.js";
 import { envoyValidate } from "./envoy-check.js";
 
 /** What went wrong with one batch (empty: nothing). */
@@ -22,13 +22,17 @@ type Kind = Parameters<Pipeline["apply"]>[0];
 export async function checkBatch(fixtures: readonly KubernetesObject[], objects: readonly KubernetesObject[]): Promise<BatchVerdict> {
   const pipeline = createPipeline({ translate: {} });
   for (const o of [...fixtures, ...objects]) pipeline.apply(o.kind as Kind, "add", o);
-  let resources: EnvoyResources;
+  let result: BuildResult;
   try {
-    resources = pipeline.build().resources;
+    result = pipeline.build();
   } catch (e) {
     return { problems: [`the build threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`], valid: 0 };
   }
+  const resources = result.resources;
   const problems: string[] = [];
+  // The pipeline isolates what cannot be encoded; that is a safety net, and the validators must have refused it first.
+  for (const q of result.quarantined) problems.push(`quarantined at encoding (a validator let it through): ${JSON.stringify(q)}`);
+  for (const f of result.unattributed) problems.push(`left out at encoding, no source to blame: ${JSON.stringify(f)}`);
   let valid = 0;
   const proxyStatus = new Map(pipeline.httpProxyStatuses().map((s) => [`${s.key.namespace}/${s.key.name}`, s.view]));
   for (const o of objects) {

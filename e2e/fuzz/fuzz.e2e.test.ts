@@ -3,7 +3,8 @@
 // request loops hit canary hosts, and a canary added in the middle must be served as usual. Bounded in
 // objects (FUZZ_E2E_OBJECTS, default 3000) and in time (FUZZ_E2E_SECONDS of applying, default 150).
 // Reported and asserted: Envoy NACKs (contour_xds_nacks_total and Envoy's own update_rejected stats),
-// rebuild failures (snapshots refused, error logs of the pipeline), canary request failures, and
+// rebuild failures (contour_rebuild_failures_total, snapshots refused, error logs), sources quarantined
+// after a NACK, canary request failures, and
 // objects left without a status.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -132,6 +133,12 @@ describe("fuzz: thousands of generated objects on a running stack", function () 
     assert.match(metrics, /^# TYPE contour_xds_nacks_total counter$/mu, "contour exports contour_xds_nacks_total");
     const nackLines = metrics.split("\n").filter((l) => l.startsWith("contour_xds_nacks_total"));
     const nackTotal = nackLines.reduce((sum, l) => sum + Number(l.split(" ").pop() ?? 0), 0);
+    const total = (name: string): number => {
+      assert.match(metrics, new RegExp(`^# TYPE ${name} `, "mu"), `contour exports ${name}`);
+      return metrics.split("\n").filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`)).reduce((sum, l) => sum + Number(l.split(" ").pop() ?? 0), 0);
+    };
+    const rebuildFailures = total("contour_rebuild_failures_total");
+    const quarantined = total("contour_quarantined_sources");
     const snapshotRefused = metricValue(metrics, "contour_snapshot_refused_total") ?? 0;
     const rejected = [...(await envoy.admin.stats("\\.update_rejected$"))].filter(([, v]) => v > 0);
     const errorLogs = readFileSync(contour.process.logPath, "utf8").split("\n").filter((l) => /"level":(50|60)/u.test(l));
@@ -143,13 +150,15 @@ describe("fuzz: thousands of generated objects on a running stack", function () 
         `      fuzz e2e (seed ${SEED}): ${applied.length} objects applied (${proxies} HTTPProxies, ${ingresses} Ingresses; ${refused} refused by admission) in ${applySeconds.toFixed(1)} s`,
         `      HTTPProxy statuses: ${JSON.stringify(counts)}; full rebuilds: ${fullRebuilds}; late canary served after ${lateCanaryMs ?? "?"} ms`,
         `      canary requests: ${results.map((r) => r.total).reduce((a, b) => a + b, 0)}, failed: ${canaryFailures.length}`,
-        `      NACKs: ${nackTotal} (contour_xds_nacks_total), Envoy update_rejected > 0: ${rejected.length}, snapshots refused: ${snapshotRefused}, contour error logs: ${errorLogs.length}`,
+        `      NACKs: ${nackTotal} (contour_xds_nacks_total), Envoy update_rejected > 0: ${rejected.length}, snapshots refused: ${snapshotRefused}, rebuild failures: ${rebuildFailures}, quarantined sources: ${quarantined}, contour error logs: ${errorLogs.length}`,
       ].join("\n"),
     );
     assert.equal(nackTotal, 0, `contour_xds_nacks_total: ${nackLines.join(", ")}`);
     assert.deepEqual(rejected, [], "Envoy rejected no update");
     await assertNoRejectedUpdates(envoy);
     assert.equal(snapshotRefused, 0, "no snapshot refused");
+    assert.equal(rebuildFailures, 0, "no rebuild failed (contour_rebuild_failures_total)");
+    assert.equal(quarantined, 0, "no source quarantined after a NACK (contour_quarantined_sources)");
     assert.deepEqual(errorLogs.slice(0, 5), [], "contour logged no error (a rebuild that throws is one)");
     assert.deepEqual(canaryFailures.slice(0, 10), [], "no canary request failed");
     assert.ok(applied.length >= Math.min(OBJECTS, 500) * 0.5, `enough objects applied (${applied.length})`);

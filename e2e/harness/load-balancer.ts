@@ -58,8 +58,23 @@ export interface ForwardRule {
   readonly targets: ReadonlyArray<{ address: string; port: number }>;
 }
 
+/**
+ * A service CIDR for one cluster bed: a random /24 of 198.19.0.0/17 (the bed's own range, never 10.x),
+ * random so that beds running side by side rarely allocate the same ClusterIP.
+ */
+export function pickServiceRange(random: () => number = Math.random): string {
+  return `198.19.${Math.floor(random() * 128)}.0/24`;
+}
+
+/** Whether `ip` is inside the /24 `range` (a pickServiceRange value). */
+export function inServiceRange(ip: string, range: string | undefined): boolean {
+  if (range === undefined || !range.endsWith(".0/24")) return false;
+  return ip.startsWith(range.slice(0, -"0/24".length));
+}
+
 /** The nft script that replaces the table with these rules (pure, for unit tests). */
-export function nftScript(table: string, rules: readonly ForwardRule[]): string {
+export function nftScript(table: string, rules: readonly ForwardRule[], serviceRange?: string): string {
+  const natted = serviceRange === undefined ? "198.19.255.0/24" : `{ 198.19.255.0/24, ${serviceRange} }`;
   const lines = [
     `table ip ${table}`,
     `delete table ip ${table}`,
@@ -68,7 +83,7 @@ export function nftScript(table: string, rules: readonly ForwardRule[]): string 
     "  chain output { type nat hook output priority -100; policy accept; jump services; }",
     // Replies must come back through the host to be un-DNATed: a pod reaching itself through its
     // Service address, or a host process whose source is the LoadBalancer address, is masqueraded.
-    "  chain postrouting { type nat hook postrouting priority srcnat; policy accept; ct status dnat ct original ip daddr 198.19.255.0/24 masquerade; }",
+    `  chain postrouting { type nat hook postrouting priority srcnat; policy accept; ct status dnat ct original ip daddr ${natted} masquerade; }`,
     "  chain services {",
   ];
   for (const r of rules) {
@@ -99,8 +114,12 @@ export function serviceRules(service: Service, address: string, slices: readonly
   });
 }
 
-/** Starts watching Services and EndpointSlices. */
-export function startLoadBalancer(apiserver: ApiTarget, addresses: HostAddresses, log: (line: string) => void): LoadBalancer {
+/**
+ * Starts watching Services and EndpointSlices. With `serviceRange` (the API server's service CIDR) every
+ * ClusterIP of it is DNATed to its ready endpoints too, as kube-proxy does; default/kubernetes's :443
+ * goes to `apiserverFromPods` (the relay on the node address that KUBERNETES_SERVICE_HOST names).
+ */
+export function startLoadBalancer(apiserver: ApiTarget, addresses: HostAddresses, log: (line: string) => void, serviceRange?: string, apiserverFromPods?: { host: string; port: number }): LoadBalancer {
   const nft = nftBinary();
   removeStaleTables(nft);
   const table = `${TABLE_PREFIX}${process.pid}_${Math.floor(Math.random() * 1e6)}`;
@@ -126,6 +145,18 @@ export function startLoadBalancer(apiserver: ApiTarget, addresses: HostAddresses
         assigned.delete(k);
       }
     }
+    const sliceOf = (svc: Service): EndpointSlice[] =>
+      [...slices.values()].filter((s) => s.metadata?.namespace === svc.metadata?.namespace && (s.metadata?.["labels"] as Record<string, string> | undefined)?.["kubernetes.io/service-name"] === svc.metadata?.name);
+    for (const [k, svc] of services) {
+      const clusterIp = (svc.spec as { clusterIP?: string } | undefined)?.clusterIP;
+      if (clusterIp === undefined || !inServiceRange(clusterIp, serviceRange)) continue;
+      // The API server's own endpoints name its 127.0.0.1 port; pods reach it through the relay on the node address.
+      if (k === "default/kubernetes") {
+        if (apiserverFromPods !== undefined) rules.push({ address: clusterIp, port: 443, protocol: "tcp", targets: [{ address: apiserverFromPods.host, port: apiserverFromPods.port }] });
+        continue;
+      }
+      rules.push(...serviceRules(svc, clusterIp, sliceOf(svc)));
+    }
     for (const [k, svc] of services) {
       if (!isLb(svc)) continue;
       let address = assigned.get(k);
@@ -138,8 +169,7 @@ export function startLoadBalancer(apiserver: ApiTarget, addresses: HostAddresses
         }
         assigned.set(k, address);
       }
-      const own = [...slices.values()].filter((s) => s.metadata?.namespace === svc.metadata?.namespace && (s.metadata?.["labels"] as Record<string, string> | undefined)?.["kubernetes.io/service-name"] === svc.metadata?.name);
-      rules.push(...serviceRules(svc, address, own));
+      rules.push(...serviceRules(svc, address, sliceOf(svc)));
       const ingress = svc.status?.loadBalancer?.ingress ?? [];
       if (ingress.length !== 1 || ingress[0]?.ip !== address) {
         void api
@@ -147,7 +177,7 @@ export function startLoadBalancer(apiserver: ApiTarget, addresses: HostAddresses
           .catch((err: unknown) => log(`load balancer: status of ${k}: ${errorMessage(err)}`));
       }
     }
-    const script = nftScript(table, rules);
+    const script = nftScript(table, rules, serviceRange);
     if (script === lastScript) return;
     try {
       execFileSync(nft, ["-f", "-"], { input: script, stdio: ["pipe", "ignore", "pipe"] });

@@ -213,8 +213,27 @@ MOD
   rm -rf "$src"
 }
 
+# Upstream Contour's published module in the Go module cache: its examples/render/contour.yaml is what
+# e2e/cluster/quickstart.e2e.test.ts applies to the bed unchanged (read there, never copied here).
+# The source of upstream Contour's module (quickstart manifest, CRDs): e2e specs compare against it.
+# Only the source is downloaded, never built; its folder is written to tools.env as UPSTREAM_CONTOUR_SRC.
+upstream_contour_src() {
+  echo "$(go env GOMODCACHE)/github.com/projectcontour/contour@v$UPSTREAM_CONTOUR_VERSION"
+}
+
+install_upstream_manifests() {
+  need go "upstream contour $UPSTREAM_CONTOUR_VERSION source"
+  local dir
+  dir=$(upstream_contour_src)
+  [ -f "$dir/examples/render/contour.yaml" ] && [ -f "$dir/examples/contour/01-crds.yaml" ] && return 0
+  echo "downloading the github.com/projectcontour/contour@v$UPSTREAM_CONTOUR_VERSION module (its quickstart manifest and CRDs)"
+  GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod download "github.com/projectcontour/contour@v$UPSTREAM_CONTOUR_VERSION" \
+    || fail "upstream contour $UPSTREAM_CONTOUR_VERSION source" "go mod download failed"
+  [ -f "$dir/examples/render/contour.yaml" ] || fail "upstream contour $UPSTREAM_CONTOUR_VERSION source" "$dir/examples/render/contour.yaml is missing from the module"
+}
+
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(iproute2 nftables envoy etcd kubernetes gateway-api)
+[ ${#targets[@]} -gt 0 ] || targets=(iproute2 nftables envoy etcd kubernetes gateway-api upstream-manifests)
 for t in "${targets[@]}"; do
   case "$t" in
     envoy) install_envoy ;;
@@ -223,7 +242,8 @@ for t in "${targets[@]}"; do
     iproute2) install_iproute2 ;;
     nftables) install_nftables ;;
     gateway-api) install_gateway_api ;;
-    *) fail "$t" "unknown tool (known: iproute2, nftables, envoy, etcd, kubernetes, gateway-api)" ;;
+    upstream-manifests) install_upstream_manifests ;;
+    *) fail "$t" "unknown tool (known: iproute2, nftables, envoy, etcd, kubernetes, gateway-api, upstream-manifests)" ;;
   esac
 done
 
@@ -238,4 +258,5 @@ ECHO_BASIC_BIN=$tools/gateway-api-$GATEWAY_API_VERSION/bin/echo-basic
 GATEWAY_API_CONFORMANCE_BIN=$tools/gateway-api-$GATEWAY_API_VERSION/bin/conformance.test
 GATEWAY_API_CRDS=$tools/gateway-api-$GATEWAY_API_VERSION/experimental-install.yaml
 GATEWAY_API_BASE_MANIFESTS=$tools/gateway-api-$GATEWAY_API_VERSION/base-manifests.yaml
+UPSTREAM_CONTOUR_SRC=$(upstream_contour_src)
 ENV

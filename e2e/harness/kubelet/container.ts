@@ -25,6 +25,8 @@ export interface ContainerOptions {
   readonly restartPolicy: string;
   /** Called whenever what status() reports may have changed. */
   readonly onChange: () => void;
+  /** The preStop hook, run by stop() before SIGTERM within the grace period. */
+  readonly preStop?: (deadlineMs: number) => Promise<void>;
 }
 
 /** A running container. */
@@ -175,7 +177,12 @@ export function startContainer(options: ContainerOptions): Container {
       clearTimeout(timer);
       clearTimeout(probeTimer);
       ready = false;
-      if (proc !== undefined && proc.exitStatus() === undefined) await proc.stop(graceMs);
+      if (proc !== undefined && proc.exitStatus() === undefined) {
+        const began = Date.now();
+        // The hook shares the grace period with SIGTERM; the process gets at least 2 s after it, as a kubelet gives.
+        if (options.preStop !== undefined) await options.preStop(graceMs);
+        if (proc.exitStatus() === undefined) await proc.stop(Math.max(graceMs - (Date.now() - began), 2_000));
+      }
       done = true;
     },
   };

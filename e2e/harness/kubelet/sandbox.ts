@@ -27,9 +27,15 @@ const LEDGER_PREFIX = "contour-e2e-mountpoints-";
 const ledger = join(tmpdir(), `${LEDGER_PREFIX}${process.pid}`);
 const created = new Set<string>();
 
-/** Writes the mount script for one container into `scriptDir` and returns the command that runs it. */
-export function sandboxCommand(ip: string, netns: string, scriptDir: string, mounts: readonly Mount[], command: string, args: readonly string[]): SandboxCommand {
+/**
+ * Writes the mount script for one container into `scriptDir` and returns the command that runs it.
+ * The container also gets a UTS namespace whose hostname is the pod's name (leader-election identities
+ * are built from it), and stdout/stderr that are pipes as under a container runtime: Node gives a child
+ * socketpairs, and opening /dev/stdout on a socket fails with ENXIO (Envoy's access log does that).
+ */
+export function sandboxCommand(ip: string, netns: string, scriptDir: string, mounts: readonly Mount[], command: string, args: readonly string[], hostname?: string): SandboxCommand {
   const lines = ["set -eu", "mount -t tmpfs -o size=64m,mode=1777 shm /dev/shm"];
+  if (hostname !== undefined) lines.push(`echo ${q(hostname.slice(0, 63))} > /proc/sys/kernel/hostname`);
   let overlay = 0;
   for (const m of mounts) {
     const isFile = existsSync(m.source) && !readdirSafe(m.source);
@@ -57,11 +63,11 @@ export function sandboxCommand(ip: string, netns: string, scriptDir: string, mou
     lines.push(`mount --bind ${q(m.source)} ${q(m.target)}`);
     if (m.readOnly) lines.push(`mount -o remount,bind,ro ${q(m.target)}`);
   }
-  lines.push('exec "$@"');
+  lines.push('exec "$@" > >(exec cat) 2> >(exec cat >&2)');
   const script = join(scriptDir, "mounts.sh");
   mkdirSync(scriptDir, { recursive: true });
   writeFileSync(script, lines.join("\n") + "\n");
-  return { command: ip, args: ["netns", "exec", netns, "unshare", "--mount", "--propagation", "private", "/bin/sh", script, command, ...args] };
+  return { command: ip, args: ["netns", "exec", netns, "unshare", "--mount", "--uts", "--propagation", "private", "/bin/bash", script, command, ...args] };
 }
 
 /** Removes the top-level folders this run created (if empty) and those of dead runs. */

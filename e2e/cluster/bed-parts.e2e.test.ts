@@ -73,6 +73,15 @@ describe("cluster parts: load balancer rules", function () {
       { address: "198.19.255.7", port: 53, protocol: "udp", targets: [{ address: "198.18.0.2", port: 5353 }] },
     ]);
   });
+  it("leaves a terminating pod while another is ready, and keeps the last one's traffic while it drains (kube-proxy's terminating endpoints)", function () {
+    const terminating = { addresses: ["198.18.0.14"], conditions: { ready: false, serving: true, terminating: true } };
+    const gone = { addresses: ["198.18.0.18"], conditions: { ready: false, serving: false, terminating: true } };
+    const slice = (endpoints: Array<{ addresses: string[]; conditions?: Record<string, boolean> }>) => [{ addressType: "IPv4", ports: [{ name: "http", port: 3000, protocol: "TCP" }], endpoints }];
+    const http = { ...service, spec: { ...service.spec, ports: [{ name: "http", port: 80 }] } };
+    assert.deepEqual(serviceRules(http, "198.19.255.7", slice([terminating, gone, { addresses: ["198.18.0.6"], conditions: { ready: true } }]))[0]?.targets, [{ address: "198.18.0.6", port: 3000 }]);
+    assert.deepEqual(serviceRules(http, "198.19.255.7", slice([terminating, gone]))[0]?.targets, [{ address: "198.18.0.14", port: 3000 }]);
+    assert.deepEqual(serviceRules(http, "198.19.255.7", slice([gone]))[0]?.targets, []);
+  });
   it("writes a script nft accepts (checked with nft -c, nothing applied)", function () {
     const script = nftScript("contour_e2e_lb_check", serviceRules(service, "198.19.255.7", slices));
     execFileSync("nft", ["-c", "-f", "-"], { input: script });

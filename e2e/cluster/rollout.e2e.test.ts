@@ -16,7 +16,8 @@
 // balancer has dropped it (its endpoint turns not-ready as soon as the pod is terminating).
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { startRequestLoop, type LoopResult } from "../fixtures/request-loop.js";
 import { useTestBed, waitFor } from "../harness/index.js";
 import type { ApiClient } from "../harness/kubelet/api.js";
@@ -25,6 +26,25 @@ import { adminClient, applyManifests, getOrUndefined, kubectl, listPods, waitFor
 
 const APP_NS = "rollout";
 const HOST = `proxy.${APP_NS}.example.com`;
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+/** Waits until the Contour namespace, every pod of it, the HTTPProxy CRD and `clusterPaths` are gone. */
+async function waitUninstalled(api: ApiClient, clusterPaths: readonly string[]): Promise<void> {
+  let left = "";
+  await waitFor(
+    async () => {
+      const ns = await getOrUndefined(api, `/api/v1/namespaces/${NS}`);
+      const pods = (await api.request<{ items: PodView[] }>("GET", `/api/v1/pods`)).items.filter((p) => p.metadata.namespace === NS);
+      left = `namespace ${ns === undefined ? "gone" : "present"}, pods [${pods.map((p) => p.metadata.name).join(", ")}]`;
+      return ns === undefined && pods.length === 0;
+    },
+    { timeoutMs: 300_000, intervalMs: 500, description: () => `namespace ${NS} and its pods to be gone; ${left}` },
+  );
+  for (const path of ["/apis/apiextensions.k8s.io/v1/customresourcedefinitions/httpproxies.projectcontour.io", ...clusterPaths]) {
+    await waitFor(async () => (await getOrUndefined(api, path)) === undefined, { timeoutMs: 60_000, intervalMs: 250, description: `${path} to be deleted` });
+  }
+}
 
 const uidOf = (p: PodView): string => (p.metadata as { uid?: string }).uid ?? "";
 const terminating = (p: PodView): boolean => (p.metadata as { deletionTimestamp?: string }).deletionTimestamp !== undefined;
@@ -142,19 +162,32 @@ describe(`rollout: upstream v${UPSTREAM_VERSION} manifests, restarts, leader los
   it("uninstalls with `kubectl delete -f` the manifest: the namespace, its pods, the CRDs and cluster-wide RBAC are gone", async () => {
     const began = Date.now();
     await kubectl(ctx.bed, ["delete", "--wait=false", "-f", upstreamManifestPath("contour-deployment.yaml")]);
-    let left = "";
-    await waitFor(
-      async () => {
-        const ns = await getOrUndefined(api, `/api/v1/namespaces/${NS}`);
-        const pods = (await api.request<{ items: PodView[] }>("GET", `/api/v1/pods`)).items.filter((p) => (p.metadata as { namespace?: string }).namespace === NS);
-        left = `namespace ${ns === undefined ? "gone" : "present"}, pods ${pods.map((p) => p.metadata.name).join(",")}`;
-        return ns === undefined && pods.length === 0;
-      },
-      { timeoutMs: 300_000, intervalMs: 500, description: () => `namespace ${NS} and its pods to be gone; ${left}` },
-    );
+    await waitUninstalled(api, ["/apis/rbac.authorization.k8s.io/v1/clusterroles/contour", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/contour"]);
     figures["uninstall seconds"] = seconds(Date.now() - began);
-    for (const path of ["/apis/apiextensions.k8s.io/v1/customresourcedefinitions/httpproxies.projectcontour.io", "/apis/rbac.authorization.k8s.io/v1/clusterroles/contour", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/contour"]) {
-      await waitFor(async () => (await getOrUndefined(api, path)) === undefined, { timeoutMs: 60_000, intervalMs: 250, description: `${path} to be deleted` });
-    }
+  });
+});
+
+// Our own install, removed with the README's uninstall command as written there.
+describe("uninstall: config/install/contour.yaml with the README's command", function () {
+  this.timeout(600_000);
+  const ctx = useTestBed({ cluster: true });
+  let api: ApiClient;
+  before(() => {
+    api = adminClient(ctx.bed);
+  });
+  after(() => api?.close());
+
+  it("deletes the namespace, its pods, the CRDs and the cluster-wide RBAC", async () => {
+    const readme = readFileSync(join(REPO, "README.md"), "utf8");
+    const command = /\*\*Uninstall:\*\* `kubectl ([^`]+)`/.exec(readme)?.[1];
+    assert.ok(command !== undefined, "README.md names the uninstall command as **Uninstall:** `kubectl ...`");
+    await applyManifests(api, readFileSync(join(REPO, "config/install/contour.yaml"), "utf8"));
+    await waitForReadyPods(api, NS, "app=contour", 2, 180_000);
+    await waitForReadyPods(api, NS, "app=envoy", 1, 180_000);
+    // The README's paths are relative to the repository; kubectl runs there. `--wait=false` only so the 60 s
+    // kubectl timeout does not race the drain; the namespace's end is waited for below.
+    const args = command.split(/\s+/).map((a) => (a.startsWith("config/") ? join(REPO, a) : a));
+    await kubectl(ctx.bed, [...args, "--wait=false"]);
+    await waitUninstalled(api, ["/apis/rbac.authorization.k8s.io/v1/clusterroles/contour", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/contour"]);
   });
 });

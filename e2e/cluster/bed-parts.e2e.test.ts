@@ -2,10 +2,14 @@
 // script of the load balancer (checked by `nft -c`, the real parser, without touching the ruleset).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, rmdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { V1Pod } from "@kubernetes/client-node";
 import { checkClusterPrerequisites, DEFAULT_IMAGES, findImage, imageRepository, nftScript, serviceRules } from "../harness/index.js";
 import { formatLines, parseLog, selectLines } from "../harness/kubelet/container-log.js";
 import { expandVars, fieldValue } from "../harness/kubelet/pod-config.js";
+import { removeMountpoints, sandboxCommand } from "../harness/kubelet/sandbox.js";
 
 describe("cluster parts: image map", function () {
   it("strips tags and digests, keeps registry ports", function () {
@@ -86,6 +90,23 @@ describe("cluster parts: load balancer rules", function () {
     const script = nftScript("contour_e2e_lb_check", serviceRules(service, "198.19.255.7", slices));
     execFileSync("nft", ["-c", "-f", "-"], { input: script });
     assert.match(script, /dnat ip to numgen random mod 2 map \{ 0 : 198\.18\.0\.2 \. 3000, 1 : 198\.18\.0\.6 \. 3000 \}/);
+  });
+});
+
+describe("cluster parts: top-level mount folders", function () {
+  it("holds a marker in a folder it made, so another run's rmdir cannot detach its mounts, and removes both at the end", function () {
+    const top = `/contour-e2e-sandbox-check-${process.pid}`;
+    const scratch = mkdtempSync(join(tmpdir(), "contour-e2e-sandbox-check-"));
+    try {
+      sandboxCommand("ip", "ctr-none", scratch, [{ source: scratch, target: `${top}/volume`, readOnly: false }], "true", []);
+      assert.ok(existsSync(join(top, `.contour-e2e-${process.pid}`)), "the marker of this run");
+      assert.throws(() => rmdirSync(top), /ENOTEMPTY/);
+      removeMountpoints();
+      assert.equal(existsSync(top), false, `${top} is removed once no run holds it`);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });
 

@@ -6,10 +6,13 @@
 // quickstart's Envoy is a DaemonSet with `maxUnavailable: 10%` and no maxSurge. 10% of one node rounds up
 // to 1 and maxSurge is 0, so the DaemonSet controller deletes the node's only Envoy pod first and creates
 // its successor only once the old pod is gone (a DaemonSet runs at most one pod per node without surge).
-// The shutdown manager drains the old pod (health checks failed, connections closed), the load balancer
-// stops sending it new connections, and then, until the new pod's init container has written the
-// bootstrap and its Envoy is Ready on :8002/ready, the Service has no endpoint at all: every request of
-// that gap fails. The spec shows the drain and counts those failures. The zero-failure case is upstream's
+// The shutdown manager drains the old pod (health checks failed, open connections polled down to
+// --min-open-connections) while the load balancer still sends it traffic (its only endpoint: serving and
+// terminating, which kube-proxy falls back to when none is ready), then Envoy exits, and until the new
+// pod's init container has written the bootstrap and its Envoy is Ready on :8002/ready the Service has no
+// endpoint at all: every request of that gap fails (measured: ~3.5 s, ~95% of the loop's requests of the
+// restart). A longer drain (--drain-delay, --check-delay) only moves the gap, it cannot close it. The spec
+// shows the drain and counts those failures. The zero-failure case is upstream's
 // other rendering, examples/render/contour-deployment.yaml: Envoy as a Deployment of 2 replicas with
 // `maxSurge: 10%` (rounds up to 1) and the default maxUnavailable 25% (rounds down to 0), so a new pod is
 // Ready before an old one is deleted, and each old pod is drained by its shutdown manager after the load

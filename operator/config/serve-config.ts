@@ -54,6 +54,8 @@ export interface ServeConfig {
   readonly leaderElection: LeaderElectionConfig;
   /** The /healthz, /readyz and /metrics server. */
   readonly http: ListenAddress;
+  /** The /debug/dag and /debug/pprof server (upstream's debug listener). */
+  readonly debug: ListenAddress;
   /** Rate of status writes to the API server. */
   readonly kubernetesClient: { readonly qps: number; readonly burst: number };
   readonly log: { readonly level: LogLevelName; readonly format: "json" | "text" };
@@ -240,6 +242,7 @@ export function buildServeConfig(raw: RawSettings): { config: ServeConfig } | { 
     rootNamespaces,
     leaderElection,
     http,
+    debug: { address: r.address("debug-http-address"), port: r.port("debug-http-port") },
     log: { level: logLevel(r), format: r.enumValue<"json" | "text">("log-format") },
     envoy: { accessLog: r.enumValue<"envoy" | "json">("accesslog-format"), useProxyProtocol: r.boolean("use-proxy-protocol") },
   };
@@ -247,7 +250,7 @@ export function buildServeConfig(raw: RawSettings): { config: ServeConfig } | { 
   const features = findSetting("disable-feature")?.values ?? [];
   for (const f of disabled) r.check(features.includes(f), "disable-feature", `"${f}" is not one of ${features.join(", ")}`);
   r.check(/^[0-9]+$/.test(r.string("kubernetes-debug")), "kubernetes-debug", "must be a whole number");
-  for (const port of ["health-port", "debug-http-port", "stats-port"]) r.port(port);
+  for (const port of ["health-port", "stats-port"]) r.port(port);
   const ingressClass = config.ingress.className;
   // Upstream accepts several comma-separated classes; one class per controller is all the Ingress reconciler knows.
   r.check(ingressClass === undefined || !ingressClass.includes(","), "ingress-class-name", "several IngressClass names are not supported yet: give one");

@@ -32,3 +32,20 @@ export const TLS_CERTIFICATE_DELEGATION_SINGULAR = "tlscertificatedelegation";
 export const TLS_CERTIFICATE_DELEGATION_SHORT_NAMES = ["tlscerts"] as const;
 /** Name of the TLSCertificateDelegation CRD. */
 export const TLS_CERTIFICATE_DELEGATION_CRD_NAME = `${TLS_CERTIFICATE_DELEGATION_PLURAL}.${GROUP}`;
+
+/** The version of the ExtensionService API (upstream keeps it in v1alpha1). */
+export const VERSION_V1ALPHA1 = "v1alpha1";
+/** apiVersion of ExtensionService objects. */
+export const API_VERSION_V1ALPHA1 = `${GROUP}/${VERSION_V1ALPHA1}`;
+/** Kind of an ExtensionService. */
+export const EXTENSION_SERVICE_KIND = "ExtensionService";
+/** Kind of a list of ExtensionServices. */
+export const EXTENSION_SERVICE_LIST_KIND = "ExtensionServiceList";
+/** Resource name of ExtensionServices. */
+export const EXTENSION_SERVICE_PLURAL = "extensionservices";
+/** Singular resource name. */
+export const EXTENSION_SERVICE_SINGULAR = "extensionservice";
+/** kubectl short names of ExtensionService (upstream's, odd as they are). */
+export const EXTENSION_SERVICE_SHORT_NAMES = ["extensionservice", "extensionservices"] as const;
+/** Name of the ExtensionService CRD. */
+export const EXTENSION_SERVICE_CRD_NAME = `${EXTENSION_SERVICE_PLURAL}.${GROUP}`;

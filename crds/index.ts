@@ -3,6 +3,7 @@
 export * from "./constants.js";
 export * from "./types/httpproxy.js";
 export * from "./types/tlscertificatedelegation.js";
+export * from "./types/extensionservice.js";
 export * from "./types/detailed-condition.js";
-export { CRD_FILES, crdPath, loadCrd, loadCrdManifests, loadHTTPProxyCrd, loadTLSCertificateDelegationCrd, repoRoot, type CrdName } from "./manifests.js";
+export { CRD_FILES, crdPath, loadCrd, loadCrdManifests, loadExtensionServiceCrd, loadHTTPProxyCrd, loadTLSCertificateDelegationCrd, repoRoot, type CrdName } from "./manifests.js";
 export type { CustomResourceDefinition, JSONSchemaProps, PrinterColumn } from "./schema/openapi.js";

@@ -8,13 +8,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
-import { HTTPPROXY_CRD_NAME, TLS_CERTIFICATE_DELEGATION_CRD_NAME } from "./constants.js";
+import { EXTENSION_SERVICE_CRD_NAME, HTTPPROXY_CRD_NAME, TLS_CERTIFICATE_DELEGATION_CRD_NAME } from "./constants.js";
 import type { CustomResourceDefinition } from "./schema/openapi.js";
 
 /** The CRD files, relative to the repository root, by CRD name. */
 export const CRD_FILES = {
   [HTTPPROXY_CRD_NAME]: "crds/projectcontour.io_httpproxies.yaml",
   [TLS_CERTIFICATE_DELEGATION_CRD_NAME]: "crds/projectcontour.io_tlscertificatedelegations.yaml",
+  [EXTENSION_SERVICE_CRD_NAME]: "crds/projectcontour.io_extensionservices.yaml",
 } as const;
 
 /** The name of one of our CRDs. */
@@ -62,9 +63,14 @@ export function loadTLSCertificateDelegationCrd(): CustomResourceDefinition {
   return loadCrd(TLS_CERTIFICATE_DELEGATION_CRD_NAME);
 }
 
+/** The ExtensionService CRD manifest. */
+export function loadExtensionServiceCrd(): CustomResourceDefinition {
+  return loadCrd(EXTENSION_SERVICE_CRD_NAME);
+}
+
 /** Every CRD manifest of the project, in install order. */
 export function loadCrdManifests(): CustomResourceDefinition[] {
-  return [loadHTTPProxyCrd(), loadTLSCertificateDelegationCrd()];
+  return [loadHTTPProxyCrd(), loadTLSCertificateDelegationCrd(), loadExtensionServiceCrd()];
 }
 
 function isCrd(value: unknown): value is CustomResourceDefinition {

@@ -1,6 +1,6 @@
 import type { TimeoutPolicy } from "../model/model.js";
 import { CONTOUR_PREFIX, invalidAnnotation, readAnnotation, type Annotations, type Parsed } from "./annotation-value.js";
-import { parseTimeoutSetting } from "./timeout-setting.js";
+import { asError, parseTimeoutSetting } from "./timeout-setting.js";
 
 /** The route timeout annotation of an Ingress. */
 export const RESPONSE_TIMEOUT = `${CONTOUR_PREFIX}response-timeout`;
@@ -22,7 +22,11 @@ export function parseResponseTimeout(annotations: Annotations): Parsed<TimeoutPo
   }
   if (read.value === undefined || read.value === "") return { value: undefined, warnings: read.warnings };
   const setting = parseTimeoutSetting(read.value);
-  if (!setting.ok) return { value: undefined, warnings: [invalidAnnotation("InvalidResponseTimeout", key, read.value, setting.error)] };
+  if (!setting.ok) {
+    // A duration Envoy cannot take is an error (upstream would push it and have the route configuration rejected).
+    const condition = invalidAnnotation("InvalidResponseTimeout", key, read.value, setting.error);
+    return { value: undefined, warnings: [setting.outOfRange ? asError(condition) : condition] };
+  }
   if (setting.ms === null) return { value: undefined, warnings: [] };
   return { value: { responseMs: setting.ms, idleMs: null }, warnings: [] };
 }

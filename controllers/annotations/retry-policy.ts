@@ -2,7 +2,7 @@ import type { Condition } from "../store/fragment.js";
 import type { RetryPolicy } from "../model/model.js";
 import { warningCondition } from "../store/conditions.js";
 import { CONTOUR_PREFIX, invalidAnnotation, readAnnotation, splitList, type Annotations, type Parsed } from "./annotation-value.js";
-import { parseTimeoutSetting } from "./timeout-setting.js";
+import { asError, parseTimeoutSetting } from "./timeout-setting.js";
 import { RETRY_ON_VALUES as CRD_RETRY_ON_VALUES } from "../../crds/types/httpproxy.js";
 
 /** The conditions under which a request is retried: Envoy's retry_on, comma-separated. */
@@ -45,7 +45,10 @@ export function parseRetryPolicy(annotations: Annotations): Parsed<RetryPolicy |
   let perTryTimeoutMs = 0;
   if (perTryRead.value !== undefined) {
     const setting = parseTimeoutSetting(perTryRead.value);
-    if (!setting.ok) warnings.push(invalidAnnotation("InvalidPerTryTimeout", PER_TRY_TIMEOUT, perTryRead.value, setting.error));
+    if (!setting.ok) {
+      const condition = invalidAnnotation("InvalidPerTryTimeout", PER_TRY_TIMEOUT, perTryRead.value, setting.error);
+      warnings.push(setting.outOfRange ? asError(condition) : condition);
+    }
     // "infinity" and zero both leave the per-try timeout to Envoy (0 in the model).
     else perTryTimeoutMs = setting.ms ?? 0;
   }

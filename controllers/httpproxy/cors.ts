@@ -21,14 +21,14 @@ export function corsPolicy(raw: CORSPolicy | undefined | unknown, field: string)
   const origins = list<unknown>(p.allowOrigin);
   if (origins.length === 0) return fail("invalid allowed origin configuration with length 0");
   const allowOrigin: { value: string; regex: boolean }[] = [];
-  for (const o of origins) {
+  for (const [i, o] of origins.entries()) {
     const origin = str(o) ?? "";
     if (origin === "*" || isExactOrigin(origin)) {
       allowOrigin.push({ value: origin, regex: false });
       continue;
     }
     const why = origin === "" ? "is empty" : regexProblem(origin);
-    if (why !== undefined) return fail(`invalid allowed origin ${quote(origin)}: allowed origin is invalid exact match and invalid regex match`);
+    if (why !== undefined) return { ok: false, problem: `${field}.allowOrigin[${i}]: invalid allowed origin ${quote(origin)}: allowed origin is invalid exact match and invalid regex match (as a regex it ${why})` };
     allowOrigin.push({ value: origin, regex: true });
   }
   const tokens = (name: "allowMethods" | "allowHeaders" | "exposeHeaders"): PolicyResult<string[]> => {

@@ -5,6 +5,7 @@
  * unresolved service drops only itself (a route left without any answers 503) and a missing include
  * only its subtree (answered with 502 under the include's conditions).
  */
+import { uint32Problem, weightSumProblem } from "../validation/envoy-ranges.js";
 import type { HTTPProxy, Include, MatchCondition, Route as SpecRoute } from "../../crds/types/httpproxy.js";
 import type { Route, RouteAction, RouteMatch, SourceRef, WeightedCluster } from "../model/model.js";
 import type { Condition } from "../store/fragment.js";
@@ -141,7 +142,9 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
   const rateLimit = localRateLimit(r.rateLimitPolicy, `${field}.rateLimitPolicy`, Area.Route, warnings);
   if (!rateLimit.ok) return fail(Area.Route, "RateLimitPolicyNotValid", `: route.rateLimitPolicy is invalid: ${rateLimit.problem}`);
   const balancing = loadBalancing(r.loadBalancerPolicy, `${field}.loadBalancerPolicy`, warnings);
-  const retry = retryPolicy(r.retryPolicy, `${field}.retryPolicy`, warnings);
+  const retryResult = retryPolicy(r.retryPolicy, `${field}.retryPolicy`, warnings);
+  if (!retryResult.ok) return fail(Area.Route, "RetryPolicyNotValid", `: route.retryPolicy is invalid: ${retryResult.problem}`);
+  const retry = retryResult.value;
   const redirect = requestRedirect(r.requestRedirectPolicy, `${field}.requestRedirectPolicy`);
   if (!redirect.ok) return fail(Area.Route, "RequestRedirectPolicy", `: route.requestRedirectPolicy is invalid: ${redirect.problem}`);
   const direct = directResponse(r.directResponsePolicy, `${field}.directResponsePolicy`);
@@ -194,6 +197,8 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
     for (const s of resolved.secrets) ctx.secrets.set(s.name, s);
     const entry = obj<{ weight?: unknown; mirror?: unknown }>(services[k]);
     const weight = typeof entry?.weight === "number" && Number.isFinite(entry.weight) && entry.weight > 0 ? Math.floor(entry.weight) : 0;
+    const weightProblem = uint32Problem(weight);
+    if (weightProblem !== undefined) return fail(Area.Service, "WeightOutOfRange", `.services[${k}].weight: ${weightProblem}`);
     if (flag(entry?.mirror)) {
       if (mirror !== undefined) return fail(Area.Service, "OnlyOneMirror", ": only one service per route may be nominated as mirror");
       // Upstream: an omitted (zero) weight mirrors everything.
@@ -207,6 +212,9 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
       ...(resolved.responseHeaders !== undefined ? { responseHeaders: resolved.responseHeaders } : {}),
     });
   }
+
+  const sumProblem = weightSumProblem(clusters.map((c) => c.weight));
+  if (sumProblem !== undefined) return fail(Area.Service, "WeightOutOfRange", `.services: ${sumProblem}`);
 
   let action: RouteAction;
   if (redirect.value !== undefined) action = redirect.value;

@@ -65,11 +65,12 @@ const RETRY_ON: ReadonlySet<string> = new Set(RETRY_ON_VALUES);
 /**
  * Upstream's retryPolicy: retryOn defaults to "5xx"; count -1 means no retries, 0 and 1 mean one;
  * a per-try timeout that does not parse leaves Envoy's default. Unknown retryOn values and status
- * codes outside 100-599 are dropped with a warning rather than handed to Envoy.
+ * codes outside 100-599 are dropped with a warning rather than handed to Envoy; a per-try timeout
+ * longer than Envoy takes fails the route.
  */
-export function retryPolicy(raw: SpecRetryPolicy | undefined | unknown, field: string, warnings: Condition[]): RetryPolicy | undefined {
+export function retryPolicy(raw: SpecRetryPolicy | undefined | unknown, field: string, warnings: Condition[]): PolicyResult<RetryPolicy | undefined> {
   const rp = obj<SpecRetryPolicy>(raw);
-  if (rp === undefined) return undefined;
+  if (rp === undefined) return ok(undefined);
   const retryOn: string[] = [];
   for (const v of list<unknown>(rp.retryOn)) {
     if (typeof v === "string" && RETRY_ON.has(v)) {
@@ -85,6 +86,8 @@ export function retryPolicy(raw: SpecRetryPolicy | undefined | unknown, field: s
   let perTryTimeoutMs = 0;
   if (rp.perTryTimeout !== undefined) {
     const setting = parseTimeoutSetting(String(rp.perTryTimeout));
+    // Upstream ignores a per-try timeout it cannot parse; one Envoy cannot take would get the route configuration rejected.
+    if (!setting.ok && setting.outOfRange) return fail(`${field}.perTryTimeout: ${quote(String(rp.perTryTimeout))} ${setting.error}`);
     if (!setting.ok) warnings.push(proxyWarning(Area.Route, "IgnoredField", `${field}.perTryTimeout: ${quote(String(rp.perTryTimeout))} ${setting.error}; Envoy's default used`));
     else perTryTimeoutMs = setting.ms ?? 0;
   }
@@ -95,7 +98,7 @@ export function retryPolicy(raw: SpecRetryPolicy | undefined | unknown, field: s
       if (!retriableStatusCodes.includes(code)) retriableStatusCodes.push(code);
     } else warnings.push(proxyWarning(Area.Route, "IgnoredField", `${field}.retriableStatusCodes: ${quote(String(v))} is not an HTTP status code; ignored`));
   }
-  return { retryOn: retryOn.length > 0 ? retryOn.join(",") : "5xx", numRetries, perTryTimeoutMs, retriableStatusCodes };
+  return ok({ retryOn: retryOn.length > 0 ? retryOn.join(",") : "5xx", numRetries, perTryTimeoutMs, retriableStatusCodes });
 }
 
 /** How a route's clusters balance load, and what a hash-based strategy hashes. */

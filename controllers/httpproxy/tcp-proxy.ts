@@ -2,6 +2,7 @@
  * spec.tcpproxy of a root, as upstream's processHTTPProxyTCPProxy reads it: weighted services, or an
  * include of another (non-root) HTTPProxy holding the tcpproxy, followed with cycle detection.
  */
+import { uint32Problem, weightSumProblem } from "../validation/envoy-ranges.js";
 import type { HTTPProxy, TCPHealthCheckPolicy, TCPProxy, TCPProxyInclude } from "../../crds/types/httpproxy.js";
 import type { HealthCheck, WeightedCluster } from "../model/model.js";
 import type { ObjectKey } from "../source/object-cache.js";
@@ -60,9 +61,14 @@ export function tcpProxyClusters(ctx: WalkContext, proxy: HTTPProxy, chain: read
       for (const w of resolved.warnings) ctx.reports.add(key, w);
       ctx.clusters.set(resolved.cluster.name, resolved.cluster);
       for (const s of resolved.secrets) ctx.secrets.set(s.name, s);
-      const weight = obj<{ weight?: unknown }>(services[i])?.weight;
-      clusters.push({ cluster: resolved.cluster.name, weight: typeof weight === "number" && Number.isFinite(weight) && weight > 0 ? Math.floor(weight) : 0 });
+      const raw = obj<{ weight?: unknown }>(services[i])?.weight;
+      const weight = typeof raw === "number" && Number.isFinite(raw) && raw > 0 ? Math.floor(raw) : 0;
+      const weightProblem = uint32Problem(weight);
+      if (weightProblem !== undefined) return error(Area.TCPProxy, "WeightOutOfRange", `.services[${i}].weight: ${weightProblem}`);
+      clusters.push({ cluster: resolved.cluster.name, weight });
     }
+    const sumProblem = weightSumProblem(clusters.map((c) => c.weight));
+    if (sumProblem !== undefined) return error(Area.TCPProxy, "WeightOutOfRange", `.services: ${sumProblem}`);
     return clusters;
   }
 

@@ -245,9 +245,16 @@ export interface Cluster {
     readonly maxPendingRequests?: number;
     readonly maxRequests?: number;
     readonly maxRetries?: number;
+    /** Connections to each endpoint at most (ExtensionService circuitBreakerPolicy). */
+    readonly perHostMaxConnections?: number;
   };
   readonly connectTimeoutMs: number;
-  readonly upstreamValidation?: { readonly caSecret: string; readonly subjectName: string };
+  readonly upstreamValidation?: {
+    readonly caSecret: string;
+    readonly subjectName: string;
+    /** Names of which the certificate must hold one (the first is subjectName); absent: subjectName alone. */
+    readonly subjectNames?: readonly string[];
+  };
   /**
    * TLS to the backend from a Gateway API BackendTLSPolicy: SNI, the CA (a CA secret, or the
    * system trust store), the names the certificate must hold (the SNI when empty), and the
@@ -266,6 +273,33 @@ export interface Cluster {
   readonly healthCheck?: HealthCheck;
   /** Milliseconds an idle upstream connection is kept; undefined leaves Envoy's default (1 h). */
   readonly idleConnectionTimeoutMs?: number;
+  /**
+   * Set on the cluster of an ExtensionService (`extension/<namespace>/<name>`): its EDS resource
+   * (`endpoints`, named like the cluster) joins the endpoints of several weighted Service ports,
+   * and `service` is only the first of them.
+   */
+  readonly extension?: ExtensionClusterSettings;
+}
+
+/** One weighted Service port of an ExtensionService cluster. */
+export interface ExtensionClusterMember {
+  readonly service: { readonly namespace: string; readonly name: string; readonly port: number; readonly portName: string };
+  /** The EDS name of this Service port's own endpoints (edsName), read to fill the cluster's. */
+  readonly endpoints: string;
+  /** Relative share: Envoy's locality load-balancing weight; 0 means equal shares (upstream's default). */
+  readonly weight: number;
+}
+
+/** What an ExtensionService adds to its cluster, for xds/translate and the filters that call it. */
+export interface ExtensionClusterSettings {
+  readonly source: SourceRef;
+  /** The Service ports whose endpoints make up the cluster, in the order of spec.services. */
+  readonly members: readonly ExtensionClusterMember[];
+  /**
+   * timeoutPolicy.response in milliseconds: the timeout of each call from ext_authz or the rate
+   * limit filter; null leaves the caller's default, 0 disables it ("infinity").
+   */
+  readonly responseTimeoutMs: number | null;
 }
 
 /** A Kubernetes TLS Secret (certificate and key) or a CA bundle, served to Envoy through SDS. */

@@ -4,7 +4,7 @@
  * whose program exceeds `re2.max_program_size.error_level` (xds/bootstrap/runtime.ts). Both must be
  * caught here, so a bad regex costs only its own object.
  */
-import { unsafeRegexReason } from "./safe-regex.js";
+import { compileRe2, unsafeRegexReason } from "./safe-regex.js";
 
 /**
  * Estimated RE2 program size allowed for one regex: under the error level contour's Envoys run with
@@ -19,8 +19,12 @@ const MAX_REPEAT = 1000;
 export function regexProblem(pattern: string): string | undefined {
   const unsafe = unsafeRegexReason(pattern);
   if (unsafe !== undefined) return unsafe;
-  const size = estimateProgramSize(pattern);
-  if (size === undefined) return `uses a repetition count above ${MAX_REPEAT}`;
+  const estimate = estimateProgramSize(pattern);
+  if (estimate === undefined) return `uses a repetition count above ${MAX_REPEAT}`;
+  // re2js counts its own (Go-style) program, which runs a little under C++ RE2's for Unicode classes
+  // and over it for anchors; the larger of the two stays an upper bound in both directions.
+  const compiled = compileRe2(pattern);
+  const size = Math.max(estimate, compiled.ok ? compiled.programSize : 0);
   if (size > RE2_PROGRAM_BUDGET) return `is too complex (about ${size} RE2 instructions, at most ${RE2_PROGRAM_BUDGET})`;
   return undefined;
 }

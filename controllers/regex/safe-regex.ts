@@ -1,10 +1,13 @@
 /**
  * Validation of user-written path regexes before they reach Envoy (RE2). A bad regex must stop
  * here as a condition: Envoy would reject the whole route configuration with it, for everyone.
- * Checked: a length cap; constructs RE2 lacks (backreferences, lookaround, atomic groups);
- * nested unbounded quantifiers such as (a+)+, which RE2 runs in linear time but which blow up
- * its program size and are almost always a mistake; and finally that the pattern compiles.
+ * Checked: a length cap; constructs RE2 lacks (backreferences, lookaround, atomic groups), named
+ * for a clearer message; nested unbounded quantifiers such as (a+)+, which RE2 runs in linear time
+ * but which blow up its program size and are almost always a mistake; and finally that RE2's own
+ * grammar accepts the pattern (re2js, a port of RE2; JavaScript's RegExp accepts `\cA`, `\u0041`,
+ * `[\b]` or `\p{Letter}`, which RE2 refuses).
  */
+import { RE2JS } from "re2js";
 
 /** Longest regex accepted. */
 export const MAX_REGEX_LENGTH = 1024;
@@ -21,14 +24,18 @@ export function unsafeRegexReason(pattern: string): string | undefined {
   if (pattern.length > MAX_REGEX_LENGTH) return `is longer than ${MAX_REGEX_LENGTH} characters`;
   for (const [construct, why] of UNSUPPORTED) if (construct.test(pattern)) return why;
   if (hasNestedQuantifier(pattern)) return "nests unbounded quantifiers, as in (a+)+";
-  // RE2 spellings JavaScript lacks: leading inline flags and Python-style named groups.
-  const jsPattern = pattern.replace(/^\(\?[imsU]+\)/u, "").replace(/\(\?P</gu, "(?<");
-  try {
-    new RegExp(jsPattern, "u");
-  } catch (e) {
-    return `does not compile (${e instanceof Error ? e.message.replace(/^Invalid regular expression: /u, "") : "invalid"})`;
-  }
+  const compiled = compileRe2(pattern);
+  if (!compiled.ok) return `does not compile (${compiled.error})`;
   return undefined;
+}
+
+/** The pattern compiled by RE2's grammar, or RE2's error. Never throws. */
+export function compileRe2(pattern: string): { readonly ok: true; readonly programSize: number } | { readonly ok: false; readonly error: string } {
+  try {
+    return { ok: true, programSize: RE2JS.compile(pattern).programSize() };
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message.replace(/^error parsing regexp: /u, "") : "invalid" };
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ import { lookupTlsSecret } from "./lookup-tls-secret.js";
 import { parsePem } from "./pem.js";
 import { cacheOf, secret, tlsDelegation, tlsSecret } from "../source/testdata/fixtures.js";
 import { A_CRT, A_KEY, B_CRT, B_KEY, CA_CRT, RSA_CRT, RSA_KEY } from "../source/testdata/certs.js";
+import { makeTestCert, type TestKeyType } from "../fuzz/test-certs.js";
 
 describe("validateTlsSecret", () => {
   const table: { name: string; secret: ReturnType<typeof secret>; error?: RegExp }[] = [
@@ -97,5 +98,34 @@ describe("lookupTlsSecret", () => {
     assert.ok(got.ok);
     assert.match(got.secret.name, /^certs\/cert\/[0-9a-f]{10}$/u);
     assert.deepEqual(got.secret.source, { kind: "Secret", namespace: "certs", name: "cert" });
+  });
+});
+
+describe("validateTlsSecret: only keys Envoy serves (found by trying Envoy 1.40)", function () {
+  this.timeout(30_000);
+  const cases: { type: TestKeyType; error?: RegExp }[] = [
+    { type: "rsa-2048" },
+    { type: "p256" },
+    { type: "p384" },
+    { type: "p521" },
+    { type: "ed25519" },
+    { type: "rsa-1024", error: /1024-bit RSA key; Envoy serves only RSA keys of 2048 bits or more/u },
+    { type: "rsa-512", error: /512-bit RSA key/u },
+    { type: "dsa", error: /DSA key/u },
+    { type: "secp256k1", error: /curve secp256k1; Envoy serves only P-256, P-384 and P-521/u },
+  ];
+  for (const c of cases) {
+    it(`${c.type}: ${c.error === undefined ? "accepted" : "refused"}`, () => {
+      const cert = makeTestCert(c.type, "k.test");
+      const got = validateTlsSecret(tlsSecret("s", cert.cert, cert.key));
+      if (c.error === undefined) assert.equal(got.ok, true, got.ok ? "" : got.error);
+      else assert.match(got.ok ? "valid" : got.error, c.error);
+    });
+  }
+  it("refuses a key that is not the certificate's, whatever its type", () => {
+    const a = makeTestCert("rsa-2048", "k.test");
+    const b = makeTestCert("rsa-2048", "k.test");
+    const got = validateTlsSecret(tlsSecret("s", a.cert, b.key));
+    assert.match(got.ok ? "valid" : got.error, /does not match/u);
   });
 });

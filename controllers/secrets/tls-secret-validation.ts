@@ -21,7 +21,8 @@ const KEY_LABELS: ReadonlySet<string> = new Set(["PRIVATE KEY", "RSA PRIVATE KEY
  * Whether a Secret can serve TLS, checked as upstream's validTLSSecret does and then some:
  * type kubernetes.io/tls; tls.crt holds one or more certificates, each with a common name or a
  * subject alternative name; tls.key holds exactly one unencrypted private key; the key belongs to
- * the first (leaf) certificate; a non-empty ca.crt holds certificates. Never throws.
+ * the first (leaf) certificate, whose key is of a type and size Envoy serves (leafKeyProblem); a
+ * non-empty ca.crt holds certificates. Never throws.
  */
 export function validateTlsSecret(secret: V1Secret): TlsSecretValidation {
   if ((secret.type ?? "") !== TLS_SECRET_TYPE) return fail(`is of type ${JSON.stringify(secret.type ?? "")}, not ${TLS_SECRET_TYPE}`);
@@ -36,6 +37,8 @@ export function validateTlsSecret(secret: V1Secret): TlsSecretValidation {
   if (!key.ok) return fail(`tls.key: ${key.error}`);
   const leaf = chain.certificates[0];
   if (leaf === undefined || !safely(() => leaf.checkPrivateKey(key.key))) return fail("tls.key does not match the certificate in tls.crt");
+  const keyProblem = leafKeyProblem(leaf);
+  if (keyProblem !== undefined) return fail(`tls.crt: ${keyProblem}`);
 
   const ca = secret.data?.[CA_CERTIFICATE_KEY];
   // An empty ca.crt on a TLS Secret is tolerated, as upstream does (projectcontour/contour#1644).
@@ -100,6 +103,37 @@ function parsePrivateKey(text: string): { readonly ok: true; readonly key: KeyOb
   const key = safely(() => createPrivateKey(only.text));
   if (key === undefined) return { ok: false, error: "the private key does not parse" };
   return { ok: true, key, pem: only.text };
+}
+
+/** EC curves Envoy (BoringSSL) serves certificates with, by their OpenSSL names. */
+const ENVOY_CURVES: ReadonlyMap<string, string> = new Map([
+  ["prime256v1", "P-256"],
+  ["secp384r1", "P-384"],
+  ["secp521r1", "P-521"],
+]);
+
+/** Smallest RSA key Envoy serves a certificate with. */
+export const MIN_RSA_BITS = 2048;
+
+/**
+ * Why Envoy would refuse to serve this leaf certificate's key ("Failed to load certificate chain"),
+ * or undefined. Found by trying Envoy 1.40: RSA of 2048 bits or more, ECDSA on P-256, P-384 or
+ * P-521, and Ed25519 load; RSA-1024, RSA-512, DSA, secp256k1 (and anything else) do not.
+ */
+export function leafKeyProblem(leaf: X509Certificate): string | undefined {
+  const publicKey = leaf.publicKey;
+  const type = publicKey.asymmetricKeyType ?? "unknown";
+  const details = publicKey.asymmetricKeyDetails ?? {};
+  if (type === "rsa") {
+    const bits = details.modulusLength ?? 0;
+    return bits < MIN_RSA_BITS ? `the certificate has a ${bits}-bit RSA key; Envoy serves only RSA keys of ${MIN_RSA_BITS} bits or more` : undefined;
+  }
+  if (type === "ec") {
+    const curve = details.namedCurve ?? "unknown";
+    return ENVOY_CURVES.has(curve) ? undefined : `the certificate's ECDSA key is on curve ${curve}; Envoy serves only P-256, P-384 and P-521`;
+  }
+  if (type === "ed25519") return undefined;
+  return `the certificate has a ${type.toUpperCase()} key; Envoy serves only RSA (${MIN_RSA_BITS} bits or more), ECDSA (P-256, P-384, P-521) and Ed25519 keys`;
 }
 
 function hasCommonName(cert: X509Certificate): boolean {

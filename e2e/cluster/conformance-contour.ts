@@ -5,6 +5,7 @@
 // allocated to the Gateway. Usage: node dist/e2e/cluster/conformance-contour.js [--report FILE] [--features a,b] [-- suite flags...]
 // The supported features default to what GatewayClass status claims (CLAIMED_FEATURES).
 import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { freePort, httpGet, waitFor, type TestBed } from "../harness/index.js";
@@ -26,6 +27,8 @@ export async function startContourOnBed(bed: TestBed): Promise<void> {
   const xdsPort = await freePort();
   const httpPort = await freePort();
   const main = join(repoRoot(), "dist", "operator", "main.js");
+  const configFile = join(bed.runDir.path, "contour-conformance.yaml");
+  writeFileSync(configFile, "accesslog-level: disabled\n");
   const proc = bed.spawn({
     name: "contour",
     command: process.execPath,
@@ -41,7 +44,7 @@ export async function startContourOnBed(bed: TestBed): Promise<void> {
       `--http-port=${httpPort}`,
       "--disable-leader-election",
       // The bed's container stdout is a socket, which Envoy cannot open as an access log file.
-      "--accesslog-level=disabled",
+      `--config-path=${configFile}`,
       "--log-format=json",
     ],
   });

@@ -64,7 +64,8 @@ export async function kubectl(bed: TestBed, args: readonly string[]): Promise<st
 export async function applyManifests(api: ApiClient, text: string): Promise<number> {
   let count = 0;
   const pathOf = resourcePaths(api);
-  for (const doc of parseAllDocuments(text)) {
+  // YAML 1.1, as kubectl reads manifests: `defaultMode: 0644` is octal there (420), decimal 644 in YAML 1.2.
+  for (const doc of parseAllDocuments(text, { version: "1.1" })) {
     const obj = doc.toJS() as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } } | null;
     if (obj === null || obj.kind === undefined || obj.apiVersion === undefined) continue;
     // CRDs applied just before are served a moment later.

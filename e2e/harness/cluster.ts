@@ -9,6 +9,7 @@ import { startApiProxy, type ApiProxy } from "./kubelet/api-proxy.js";
 import type { KubeApiserver } from "./kube-apiserver.js";
 import type { KubeletCa } from "./kubelet/certs.js";
 import type { ImageEntry } from "./kubelet/images.js";
+import { startClusterDns, type ClusterDns } from "./kubelet/cluster-dns.js";
 import { startKubelet, type Kubelet } from "./kubelet/kubelet.js";
 import { nftBinary, startLoadBalancer, type LoadBalancer } from "./load-balancer.js";
 import { ipBinary } from "./pod-network.js";
@@ -68,7 +69,11 @@ export async function startCluster(options: ClusterOptions & { runDir: RunDir; a
   let controllerManager: ControllerManager | undefined;
   let kubelet: Kubelet | undefined;
   let proxy: ApiProxy | undefined;
+  let dns: ClusterDns | undefined;
   try {
+    const dnsLog = runDir.file("cluster-dns.log");
+    dns = await startClusterDns(apiserver, nodeIp, (line) => appendFileSync(dnsLog, `${new Date().toISOString()} ${line}\n`));
+    const resolvConf = dns.resolvConf;
     controllerManager = await startControllerManager(runDir, apiserver, runDir.file("sa.key"), writeApiserverCa(runDir, apiserver));
     proxy = await startApiProxy(nodeIp, 443, new URL(apiserver.url));
     kubelet = await startKubelet({
@@ -77,12 +82,16 @@ export async function startCluster(options: ClusterOptions & { runDir: RunDir; a
       ca: options.ca,
       nodeIp,
       apiserverFromPods: { host: nodeIp, port: proxy.port },
+      resolvConf,
       ...(options.nodeName !== undefined ? { nodeName: options.nodeName } : {}),
       ...(options.images !== undefined ? { images: options.images } : {}),
     });
     const lbLog = runDir.file("load-balancer.log");
-    const loadBalancer = startLoadBalancer(apiserver, addresses, (line) => appendFileSync(lbLog, `${new Date().toISOString()} ${line}\n`));
-    const started = { kubelet, controllerManager, proxy };
+    const loadBalancer = startLoadBalancer(apiserver, addresses, (line) => appendFileSync(lbLog, `${new Date().toISOString()} ${line}\n`), apiserver.serviceClusterIpRange, {
+      host: nodeIp,
+      port: proxy.port,
+    });
+    const started = { kubelet, controllerManager, proxy, dns };
     return {
       kubelet,
       controllerManager,
@@ -94,6 +103,7 @@ export async function startCluster(options: ClusterOptions & { runDir: RunDir; a
         await started.kubelet.stop();
         await started.controllerManager.stop();
         started.proxy.close();
+        await started.dns.stop();
         addresses.remove();
       },
     };
@@ -101,6 +111,7 @@ export async function startCluster(options: ClusterOptions & { runDir: RunDir; a
     await kubelet?.stop().catch(() => undefined);
     await controllerManager?.stop().catch(() => undefined);
     proxy?.close();
+    await dns?.stop().catch(() => undefined);
     addresses.remove();
     throw err;
   }

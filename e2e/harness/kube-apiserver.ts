@@ -28,6 +28,8 @@ export interface KubeApiserverOptions {
   advertiseAddress?: string;
   /** Turn on ServiceAccount admission (pods get a token volume); needs kube-controller-manager. Default off. */
   serviceAccountAdmission?: boolean;
+  /** --service-cluster-ip-range; default SERVICE_CLUSTER_IP_RANGE (cluster beds pass a routed /24 of 198.19.0.0/17). */
+  serviceClusterIpRange?: string;
   /** Default 90 s: the post-start hooks (RBAC bootstrap roles etc.) run before /readyz says ok. */
   startTimeoutMs?: number;
 }
@@ -43,6 +45,8 @@ export interface KubeApiserver {
   /** PEM of the CA that signed the serving certificate. */
   readonly caPem: string;
   readonly process: ManagedProcess;
+  /** The range ClusterIPs are allocated from. */
+  readonly serviceClusterIpRange: string;
   /** Milliseconds from spawn to /readyz ok. */
   readonly startupMs: number;
   /** A fresh client-node KubeConfig loaded from kubeconfigPath. */
@@ -87,7 +91,7 @@ export async function startKubeApiserver(options: KubeApiserverOptions): Promise
         `--cert-dir=${certDir}`,
         `--token-auth-file=${tokenFile}`,
         "--authorization-mode=Node,RBAC",
-        `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
+        `--service-cluster-ip-range=${options.serviceClusterIpRange ?? SERVICE_CLUSTER_IP_RANGE}`,
         "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
         `--service-account-key-file=${saPublicKey}`,
         `--service-account-signing-key-file=${saPrivateKey}`,
@@ -129,6 +133,7 @@ export async function startKubeApiserver(options: KubeApiserverOptions): Promise
         kubeconfigPath,
         caPem,
         process: proc,
+        serviceClusterIpRange: options.serviceClusterIpRange ?? SERVICE_CLUSTER_IP_RANGE,
         startupMs,
         makeKubeConfig: () => loadKubeConfig(kubeconfigPath),
         async stop() {

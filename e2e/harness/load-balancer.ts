@@ -34,7 +34,7 @@ interface Service extends KubeObject {
 interface EndpointSlice extends KubeObject {
   addressType?: string;
   ports?: Array<{ name?: string; port?: number; protocol?: string }>;
-  endpoints?: Array<{ addresses: string[]; conditions?: { ready?: boolean } }>;
+  endpoints?: Array<{ addresses: string[]; conditions?: { ready?: boolean; serving?: boolean; terminating?: boolean } }>;
 }
 
 /** The path of `nft`, or an error naming the package and the cause. */
@@ -58,8 +58,23 @@ export interface ForwardRule {
   readonly targets: ReadonlyArray<{ address: string; port: number }>;
 }
 
+/**
+ * A service CIDR for one cluster bed: a random /24 of 198.19.0.0/17 (the bed's own range, never 10.x),
+ * random so that beds running side by side rarely allocate the same ClusterIP.
+ */
+export function pickServiceRange(random: () => number = Math.random): string {
+  return `198.19.${Math.floor(random() * 128)}.0/24`;
+}
+
+/** Whether `ip` is inside the /24 `range` (a pickServiceRange value). */
+export function inServiceRange(ip: string, range: string | undefined): boolean {
+  if (range === undefined || !range.endsWith(".0/24")) return false;
+  return ip.startsWith(range.slice(0, -"0/24".length));
+}
+
 /** The nft script that replaces the table with these rules (pure, for unit tests). */
-export function nftScript(table: string, rules: readonly ForwardRule[]): string {
+export function nftScript(table: string, rules: readonly ForwardRule[], serviceRange?: string): string {
+  const natted = serviceRange === undefined ? "198.19.255.0/24" : `{ 198.19.255.0/24, ${serviceRange} }`;
   const lines = [
     `table ip ${table}`,
     `delete table ip ${table}`,
@@ -68,7 +83,7 @@ export function nftScript(table: string, rules: readonly ForwardRule[]): string 
     "  chain output { type nat hook output priority -100; policy accept; jump services; }",
     // Replies must come back through the host to be un-DNATed: a pod reaching itself through its
     // Service address, or a host process whose source is the LoadBalancer address, is masqueraded.
-    "  chain postrouting { type nat hook postrouting priority srcnat; policy accept; ct status dnat ct original ip daddr 198.19.255.0/24 masquerade; }",
+    `  chain postrouting { type nat hook postrouting priority srcnat; policy accept; ct status dnat ct original ip daddr ${natted} masquerade; }`,
     "  chain services {",
   ];
   for (const r of rules) {
@@ -80,27 +95,41 @@ export function nftScript(table: string, rules: readonly ForwardRule[]): string 
   return lines.join("\n") + "\n";
 }
 
-/** The forwarding rules of one Service at `address`, from its EndpointSlices (pure). */
+/**
+ * The forwarding rules of one Service at `address`, from its EndpointSlices (pure): the ready endpoints
+ * of each port; when a port has none, its serving endpoints of terminating pods, as kube-proxy does
+ * (ProxyTerminatingEndpoints, GA in 1.28): a terminating pod's endpoint turns not-ready at once, so new
+ * connections leave it as soon as another pod is ready, yet the last pod of a Service keeps its traffic
+ * while it drains instead of the address refusing connections.
+ */
 export function serviceRules(service: Service, address: string, slices: readonly EndpointSlice[]): ForwardRule[] {
   return (service.spec?.ports ?? []).map((p) => {
     const protocol = (p.protocol ?? "TCP").toLowerCase() === "udp" ? "udp" : "tcp";
-    const targets: Array<{ address: string; port: number }> = [];
-    for (const slice of slices) {
-      if (slice.addressType !== "IPv4") continue;
-      const port = slice.ports?.find((sp) => (sp.name ?? "") === (p.name ?? "") && (sp.protocol ?? "TCP") === (p.protocol ?? "TCP"))?.port;
-      if (port === undefined) continue;
-      for (const e of slice.endpoints ?? []) {
-        const ip = e.addresses[0];
-        if (ip !== undefined && e.conditions?.ready !== false && !targets.some((t) => t.address === ip && t.port === port)) targets.push({ address: ip, port });
+    const collect = (usable: (c: { ready?: boolean; serving?: boolean; terminating?: boolean }) => boolean): Array<{ address: string; port: number }> => {
+      const targets: Array<{ address: string; port: number }> = [];
+      for (const slice of slices) {
+        if (slice.addressType !== "IPv4") continue;
+        const port = slice.ports?.find((sp) => (sp.name ?? "") === (p.name ?? "") && (sp.protocol ?? "TCP") === (p.protocol ?? "TCP"))?.port;
+        if (port === undefined) continue;
+        for (const e of slice.endpoints ?? []) {
+          const ip = e.addresses[0];
+          if (ip !== undefined && usable(e.conditions ?? {}) && !targets.some((t) => t.address === ip && t.port === port)) targets.push({ address: ip, port });
+        }
       }
-    }
-    targets.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port));
+      return targets.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port));
+    };
+    const ready = collect((c) => c.ready !== false);
+    const targets = ready.length > 0 ? ready : collect((c) => c.terminating === true && c.serving === true);
     return { address, port: p.port, protocol, targets };
   });
 }
 
-/** Starts watching Services and EndpointSlices. */
-export function startLoadBalancer(apiserver: ApiTarget, addresses: HostAddresses, log: (line: string) => void): LoadBalancer {
+/**
+ * Starts watching Services and EndpointSlices. With `serviceRange` (the API server's service CIDR) every
+ * ClusterIP of it is DNATed to its ready endpoints too, as kube-proxy does; default/kubernetes's :443
+ * goes to `apiserverFromPods` (the relay on the node address that KUBERNETES_SERVICE_HOST names).
+ */
+export function startLoadBalancer(apiserver: ApiTarget, addresses: HostAddresses, log: (line: string) => void, serviceRange?: string, apiserverFromPods?: { host: string; port: number }): LoadBalancer {
   const nft = nftBinary();
   removeStaleTables(nft);
   const table = `${TABLE_PREFIX}${process.pid}_${Math.floor(Math.random() * 1e6)}`;
@@ -126,6 +155,18 @@ export function startLoadBalancer(apiserver: ApiTarget, addresses: HostAddresses
         assigned.delete(k);
       }
     }
+    const sliceOf = (svc: Service): EndpointSlice[] =>
+      [...slices.values()].filter((s) => s.metadata?.namespace === svc.metadata?.namespace && (s.metadata?.["labels"] as Record<string, string> | undefined)?.["kubernetes.io/service-name"] === svc.metadata?.name);
+    for (const [k, svc] of services) {
+      const clusterIp = (svc.spec as { clusterIP?: string } | undefined)?.clusterIP;
+      if (clusterIp === undefined || !inServiceRange(clusterIp, serviceRange)) continue;
+      // The API server's own endpoints name its 127.0.0.1 port; pods reach it through the relay on the node address.
+      if (k === "default/kubernetes") {
+        if (apiserverFromPods !== undefined) rules.push({ address: clusterIp, port: 443, protocol: "tcp", targets: [{ address: apiserverFromPods.host, port: apiserverFromPods.port }] });
+        continue;
+      }
+      rules.push(...serviceRules(svc, clusterIp, sliceOf(svc)));
+    }
     for (const [k, svc] of services) {
       if (!isLb(svc)) continue;
       let address = assigned.get(k);
@@ -138,8 +179,7 @@ export function startLoadBalancer(apiserver: ApiTarget, addresses: HostAddresses
         }
         assigned.set(k, address);
       }
-      const own = [...slices.values()].filter((s) => s.metadata?.namespace === svc.metadata?.namespace && (s.metadata?.["labels"] as Record<string, string> | undefined)?.["kubernetes.io/service-name"] === svc.metadata?.name);
-      rules.push(...serviceRules(svc, address, own));
+      rules.push(...serviceRules(svc, address, sliceOf(svc)));
       const ingress = svc.status?.loadBalancer?.ingress ?? [];
       if (ingress.length !== 1 || ingress[0]?.ip !== address) {
         void api
@@ -147,7 +187,7 @@ export function startLoadBalancer(apiserver: ApiTarget, addresses: HostAddresses
           .catch((err: unknown) => log(`load balancer: status of ${k}: ${errorMessage(err)}`));
       }
     }
-    const script = nftScript(table, rules);
+    const script = nftScript(table, rules, serviceRange);
     if (script === lastScript) return;
     try {
       execFileSync(nft, ["-f", "-"], { input: script, stdio: ["pipe", "ignore", "pipe"] });

@@ -1,6 +1,6 @@
 // One fresh temp dir per test-bed run: config, logs and data of every process. Kept under
 // e2e-logs/ when a test fails (without the bulky data dirs), removed when everything passed.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { findRepoRoot } from "./tools.js";
@@ -47,7 +47,8 @@ export function createRunDir(label: string): RunDir {
       mkdirSync(dest, { recursive: true });
       cpSync(path, dest, {
         recursive: true,
-        filter: (src) => ![...scratch].some((dir) => src === dir || src.startsWith(dir + sep)),
+        // Sockets (e.g. Envoy's admin.sock in a pod's emptyDir) cannot be copied and mean nothing afterwards.
+        filter: (src) => !isSocketOrFifo(src) && ![...scratch].some((dir) => src === dir || src.startsWith(dir + sep)),
       });
       return relative(process.cwd(), dest) || dest;
     },
@@ -110,4 +111,13 @@ function timestamp(): string {
   const d = new Date();
   const pad = (n: number): string => String(n).padStart(2, "0");
   return `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
+}
+
+function isSocketOrFifo(path: string): boolean {
+  try {
+    const st = lstatSync(path);
+    return st.isSocket() || st.isFIFO();
+  } catch {
+    return false;
+  }
 }

@@ -9,6 +9,7 @@ import { startPodBackends, type PodBackend, type PodBackends } from "./pod-backe
 import { createRunDir, type RunDir } from "./run-dir.js";
 import { errorMessage } from "./wait-for.js";
 import { startCluster, type Cluster, type ClusterOptions } from "./cluster.js";
+import { pickServiceRange } from "./load-balancer.js";
 import { createKubeletCa, type KubeletCa } from "./kubelet/certs.js";
 import { checkClusterPrerequisites } from "./cluster.js";
 import { createHostAddresses, type HostAddresses } from "./host-addresses.js";
@@ -209,7 +210,7 @@ export async function createTestBed(options: TestBedOptions): Promise<TestBed> {
         runDir,
         etcdUrl: etcd.clientUrl,
         extraArgs: [...(kubeletCa?.apiserverArgs ?? []), ...(options.apiserverArgs ?? [])],
-        ...(nodeIp !== undefined ? { advertiseAddress: nodeIp, serviceAccountAdmission: true } : {}),
+        ...(nodeIp !== undefined ? { advertiseAddress: nodeIp, serviceAccountAdmission: true, serviceClusterIpRange: pickServiceRange() } : {}),
       });
       startupMs["kube-apiserver"] = apiserver.startupMs;
     }

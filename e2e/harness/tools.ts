@@ -18,6 +18,8 @@ export const TOOL_VARS = {
 export const TOOL_FILE_VARS = {
   "gateway-api-crds": "GATEWAY_API_CRDS",
   "gateway-api-base-manifests": "GATEWAY_API_BASE_MANIFESTS",
+  /** The source folder of upstream Contour's Go module (its quickstart manifest and CRDs). */
+  "upstream-contour-src": "UPSTREAM_CONTOUR_SRC",
 } as const;
 
 /** A file the test bed knows how to find. */

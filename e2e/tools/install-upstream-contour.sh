@@ -5,8 +5,10 @@
 # Prints two lines: CONTOUR_UPSTREAM_BIN=<path> and CONTOUR_UPSTREAM_CRDS=<path>.
 set -euo pipefail
 
-version=${CONTOUR_UPSTREAM_VERSION:-1.33.6}
 root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=versions.env
+source "$root/e2e/tools/versions.env"
+version=${CONTOUR_UPSTREAM_VERSION:-$UPSTREAM_CONTOUR_VERSION}
 dir="$root/.tools/contour-upstream-$version"
 
 fail() {

@@ -1,5 +1,6 @@
 // The typed settings of `contour serve`, built from merged raw values and validated in one pass so the
 // user sees every problem at once rather than one per restart.
+import type { TranslateOptions } from "../../xds/translate/index.js";
 import { parseDuration } from "./duration.js";
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain, isHostname, isIpAddress, isWildcardAddress } from "./names.js";
 import { SETTINGS, findSetting, type RawSettings, type SettingSpec } from "./settings.js";
@@ -45,8 +46,6 @@ export interface ServeConfig {
     readonly statusAddresses: readonly string[];
   };
   readonly envoyService: { readonly name: string; readonly namespace: string };
-  /** Whether Envoy writes access logs (--accesslog-level disabled: no). */
-  readonly accessLog: boolean;
   /** Gateway API: the controllerName we answer to, and the Envoy ports Gateway listeners get. */
   readonly gateway: { readonly controllerName: string; readonly portRange: { readonly min: number; readonly max: number } };
   readonly envoyListeners: { readonly http: ListenAddress; readonly https: ListenAddress };
@@ -57,9 +56,13 @@ export interface ServeConfig {
   readonly leaderElection: LeaderElectionConfig;
   /** The /healthz, /readyz and /metrics server. */
   readonly http: ListenAddress;
+  /** The /debug/dag and /debug/pprof server (upstream's debug listener). */
+  readonly debug: ListenAddress;
   /** Rate of status writes to the API server. */
   readonly kubernetesClient: { readonly qps: number; readonly burst: number };
   readonly log: { readonly level: LogLevelName; readonly format: "json" | "text" };
+  /** What Envoy is sent beyond the listener addresses: flags here, upstream file keys added by loadServeConfig. */
+  readonly envoy: TranslateOptions;
 }
 
 // Converts raw text per setting, collecting messages instead of throwing.
@@ -233,7 +236,6 @@ export function buildServeConfig(raw: RawSettings): { config: ServeConfig } | { 
     xds: { ...xds, tls, insecure },
     ingress: { className: r.optionalString("ingress-class-name"), statusAddresses },
     envoyService: { name: envoyServiceName, namespace: envoyServiceNamespace },
-    accessLog: r.enumValue<string>("accesslog-level") !== "disabled",
     gateway: { controllerName: r.string("gateway-controller-name"), portRange: portRange(r.string("gateway-port-range"), r.errors) },
     envoyListeners: {
       http: { address: r.address("envoy-http-address"), port: r.port("envoy-http-port") },
@@ -243,14 +245,15 @@ export function buildServeConfig(raw: RawSettings): { config: ServeConfig } | { 
     rootNamespaces,
     leaderElection,
     http,
+    debug: { address: r.address("debug-http-address"), port: r.port("debug-http-port") },
     log: { level: logLevel(r), format: r.enumValue<"json" | "text">("log-format") },
+    envoy: { accessLog: r.enumValue<"envoy" | "json">("accesslog-format"), useProxyProtocol: r.boolean("use-proxy-protocol") },
   };
-  r.enumValue<string>("accesslog-format");
   const disabled = r.list("disable-feature");
   const features = findSetting("disable-feature")?.values ?? [];
   for (const f of disabled) r.check(features.includes(f), "disable-feature", `"${f}" is not one of ${features.join(", ")}`);
   r.check(/^[0-9]+$/.test(r.string("kubernetes-debug")), "kubernetes-debug", "must be a whole number");
-  for (const port of ["health-port", "debug-http-port", "stats-port"]) r.port(port);
+  for (const port of ["health-port", "stats-port"]) r.port(port);
   const ingressClass = config.ingress.className;
   // Upstream accepts several comma-separated classes; one class per controller is all the Ingress reconciler knows.
   r.check(ingressClass === undefined || !ingressClass.includes(","), "ingress-class-name", "several IngressClass names are not supported yet: give one");

@@ -26,7 +26,10 @@ export interface ImageEntry {
   launch(container: ContainerLaunch): ImageCommand;
 }
 
-const STUB = join(dirname(fileURLToPath(import.meta.url)), "coredns-stub.js");
+const HERE = dirname(fileURLToPath(import.meta.url));
+const STUB = join(HERE, "coredns-stub.js");
+/** The compiled CLI (dist/operator/main.js), from dist/e2e/harness/kubelet/. */
+export const CONTOUR_CLI = join(HERE, "..", "..", "..", "operator", "main.js");
 
 /** The images the bed can run. */
 export const DEFAULT_IMAGES: readonly ImageEntry[] = [
@@ -52,7 +55,20 @@ export const DEFAULT_IMAGES: readonly ImageEntry[] = [
       return { command: resolveTool("envoy"), args: [...command.slice(1), ...(c.args ?? ["-c", "/etc/envoy/envoy.yaml"])] };
     },
   },
+  {
+    // Upstream's image and ours: `contour <args>` (command contour or /bin/contour, or none) runs the compiled CLI.
+    repositories: ["ghcr.io/projectcontour/contour", "docker.io/projectcontour/contour", "projectcontour/contour", "contour", "docker.io/library/contour"],
+    launch: (c) => contourCommand(c),
+  },
 ];
+
+/** The compiled CLI with a contour container's arguments (its command, if any, must be contour). */
+export function contourCommand(c: ContainerLaunch): ImageCommand {
+  const command = c.command ?? [];
+  const program = command[0];
+  if (program !== undefined && !/(^|\/)contour$/.test(program)) throw new Error(`image ${c.image}: only the contour command runs here, not ${program}`);
+  return { command: process.execPath, args: ["--enable-source-maps", CONTOUR_CLI, ...command.slice(1), ...(c.args ?? [])] };
+}
 
 /** The repository of an image reference: without tag or digest, e.g. "envoyproxy/envoy". */
 export function imageRepository(image: string): string {

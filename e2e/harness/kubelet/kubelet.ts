@@ -28,6 +28,8 @@ export interface KubeletOptions {
   readonly apiserverFromPods?: { host: string; port: number };
   /** Default DEFAULT_IMAGES; entries listed first win. */
   readonly images?: readonly ImageEntry[];
+  /** The resolv.conf of a pod in a namespace (the cluster DNS); without it pods see the host's. */
+  readonly resolvConf?: (namespace: string) => string;
 }
 
 /** A running kubelet. */
@@ -126,7 +128,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       const dir = join(podsDir, `${pod.metadata?.namespace}_${pod.metadata?.name}_${uid.slice(0, 8)}`);
       mkdirSync(dir, { recursive: true });
       log(`starting pod ${key}`);
-      worker = startPodWorker({ api, nodeName, hostIp: options.nodeIp, images, dir, log, ...(options.apiserverFromPods !== undefined ? { apiserverFromPods: options.apiserverFromPods } : {}) }, pod);
+      worker = startPodWorker({ api, nodeName, hostIp: options.nodeIp, images, dir, log, ...(options.apiserverFromPods !== undefined ? { apiserverFromPods: options.apiserverFromPods } : {}), ...(options.resolvConf !== undefined ? { resolvConf: options.resolvConf } : {}) }, pod);
       workers.set(uid, worker);
       byName.set(key, worker);
     }

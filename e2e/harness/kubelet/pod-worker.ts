@@ -2,7 +2,7 @@
 // order, then the containers; the Pod status a kubelet writes (phase, IPs, conditions, container
 // statuses); graceful termination (SIGTERM, grace period, SIGKILL), the namespace removed, and the
 // Pod deleted with a UID precondition.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { V1Container, V1ContainerStatus, V1Pod, V1PodCondition } from "@kubernetes/client-node";
 import { createPodNetwork, ipBinary, type PodNetwork } from "../pod-network.js";
@@ -11,6 +11,7 @@ import { ApiError, type ApiClient } from "./api.js";
 import { startContainer, type Container } from "./container.js";
 import { rfc3339Nano } from "./container-log.js";
 import { findImage, type ImageEntry } from "./images.js";
+import { preStopHook } from "./lifecycle.js";
 import { ConfigError, containerEnv, expandVars, materialiseVolumes, objectReader, tokenRequester } from "./pod-config.js";
 import { sandboxCommand, type Mount } from "./sandbox.js";
 
@@ -26,6 +27,8 @@ export interface PodWorkerContext {
   readonly log: (line: string) => void;
   /** KUBERNETES_SERVICE_HOST/PORT for in-cluster clients. */
   readonly apiserverFromPods?: { host: string; port: number };
+  /** The resolv.conf for a pod of a namespace (cluster DNS), bind-mounted at /etc/resolv.conf. */
+  readonly resolvConf?: (namespace: string) => string;
 }
 
 /** A pod being run. */
@@ -156,6 +159,15 @@ export function startPodWorker(ctx: PodWorkerContext, initial: V1Pod): PodWorker
     if ([...main.values(), ...init.values()].every((c) => c.finished())) network?.remove();
   };
 
+  // dnsPolicy ClusterFirst (the default; ClusterFirstWithHostNet too, as the bed has no host network): the cluster DNS.
+  const resolvConfFile = (): string | undefined => {
+    const policy = pod.spec?.dnsPolicy ?? "ClusterFirst";
+    if (ctx.resolvConf === undefined || policy === "Default" || policy === "None") return undefined;
+    const file = join(ctx.dir, "resolv.conf");
+    writeFileSync(file, ctx.resolvConf(namespace));
+    return file;
+  };
+
   const startOne = async (c: V1Container, into: Map<string, Container>, policy: string, read: ReturnType<typeof objectReader>, volumes: Map<string, string>): Promise<Container | undefined> => {
     const image = c.image ?? "";
     const entry = findImage(ctx.images, image);
@@ -174,21 +186,39 @@ export function startPodWorker(ctx: PodWorkerContext, initial: V1Pod): PodWorker
         if (source === undefined) throw new ConfigError("CreateContainerConfigError", `volumeMount ${m.name}: no volume of that name`);
         return { source: m.subPath !== undefined && m.subPath !== "" ? join(source, m.subPath) : source, target: m.mountPath, readOnly: m.readOnly === true };
       });
+      const resolv = resolvConfFile();
+      if (resolv !== undefined) mounts.push({ source: resolv, target: "/etc/resolv.conf", readOnly: true });
       const containerDir = join(ctx.dir, "containers", c.name);
       const logDir = join(containerDir, "logs");
       mkdirSync(logDir, { recursive: true });
       const ip = ipBinary();
       blocked.delete(c.name);
+      const fullEnv = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOSTNAME: name, HOME: "/root", ...serviceEnv(ctx.apiserverFromPods), ...env };
+      const cwd = c.workingDir ?? "/";
+      const preStop = preStopHook(
+        {
+          spec: c,
+          image,
+          entry,
+          podIp: network!.podIp,
+          sandbox: (command, args) => sandboxCommand(ip, network!.name, join(containerDir, "prestop"), mounts, command, args, name),
+          env: fullEnv,
+          cwd,
+          logPath: join(logDir, "prestop.log"),
+        },
+        (line) => ctx.log(`${where}: ${line}`),
+      );
       const started = startContainer({
         spec: c,
         image,
         podIp: network!.podIp,
-        command: () => sandboxCommand(ip, network!.name, containerDir, mounts, program.command, program.args),
-        env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOSTNAME: name, HOME: "/root", ...serviceEnv(ctx.apiserverFromPods), ...env },
-        cwd: c.workingDir ?? "/",
+        command: () => sandboxCommand(ip, network!.name, containerDir, mounts, program.command, program.args, name),
+        env: fullEnv,
+        cwd,
         logDir,
         restartPolicy: policy,
         onChange: changed,
+        ...(preStop !== undefined ? { preStop } : {}),
       });
       into.set(c.name, started);
       return started;

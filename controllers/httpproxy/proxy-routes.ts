@@ -21,7 +21,6 @@ import {
   mergeMatch,
   pathConditionsProblem,
   queryConditionsProblem,
-  treatMissingAsEmptyHeaders,
 } from "./match-conditions.js";
 import { headersPolicy, hostRewriteOf } from "./headers-policy.js";
 import { ipFilter } from "./ip-filter.js";
@@ -127,7 +126,6 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
   const queryProblem = queryConditionsProblem(all);
   if (queryProblem !== undefined) return fail(Area.Route, "QueryParameterMatchConditionsNotValid", `.conditions: ${queryProblem}`);
   for (const name of emptyHeaderConditions(own)) warn(Area.Route, `.conditions: the header condition on ${quote(name)} sets no match; ignored`);
-  for (const name of treatMissingAsEmptyHeaders(own)) warn(Area.Route, `.conditions: treatMissingAsEmpty on header ${quote(name)} is not supported; a missing header does not match`);
   const merged = mergeMatch(all);
   if ("problem" in merged) return fail(Area.Route, "PathMatchConditionsNotValid", `.conditions: route: ${merged.problem}`);
 

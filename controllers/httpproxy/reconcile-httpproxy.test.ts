@@ -89,6 +89,32 @@ describe("reconcileHTTPProxy: roots and routes", () => {
     ]);
   });
 
+  it("carries ignoreCase and treatMissingAsEmpty on notexact and notcontains as upstream does", () => {
+    const headersOf = (conditions: object[]) => {
+      const f = run([web], rootProxy("n", "n.com", { routes: [{ conditions: [{ prefix: "/n" }, ...conditions], services: [to("web", 80)] }] }));
+      return { reasons: reasons(f), headers: routesOf(f).find((r) => r.match.path.value === "/n")?.match.headers };
+    };
+    const table: { conditions: object[]; want: unknown[] }[] = [
+      { conditions: [{ header: { name: "x-a", notexact: "A", ignoreCase: true } }], want: [{ name: "x-a", kind: "exact", value: "A", invert: true, ignoreCase: true }] },
+      { conditions: [{ header: { name: "x-a", notcontains: "A", ignoreCase: true, treatMissingAsEmpty: true } }], want: [{ name: "x-a", kind: "contains", value: "A", invert: true, ignoreCase: true, treatMissingAsEmpty: true }] },
+      { conditions: [{ header: { name: "x-a", notexact: "A", treatMissingAsEmpty: true } }], want: [{ name: "x-a", kind: "exact", value: "A", invert: true, ignoreCase: false, treatMissingAsEmpty: true }] },
+      // Upstream drops treatMissingAsEmpty on matches that are not inverted.
+      { conditions: [{ header: { name: "x-a", exact: "A", treatMissingAsEmpty: true } }], want: [{ name: "x-a", kind: "exact", value: "A", invert: false, ignoreCase: false }] },
+      // Upstream's contradiction check compares whole conditions: an ignoreCase opposite is no contradiction.
+      {
+        conditions: [{ header: { name: "x-a", exact: "A", ignoreCase: true } }, { header: { name: "x-a", notexact: "A" } }],
+        want: [{ name: "x-a", kind: "exact", value: "A", invert: false, ignoreCase: true }, { name: "x-a", kind: "exact", value: "A", invert: true, ignoreCase: false }],
+      },
+    ];
+    for (const { conditions, want } of table) {
+      const got = headersOf(conditions);
+      assert.deepEqual(got.reasons, ["Valid"], JSON.stringify(conditions));
+      assert.deepEqual(got.headers, want, JSON.stringify(conditions));
+    }
+    const contradiction = run([web], rootProxy("c", "c.com", { routes: [{ conditions: [{ header: { name: "x-a", exact: "A" } }, { header: { name: "X-A", notexact: "A" } }], services: [to("web", 80)] }] }));
+    assert.deepEqual(reasons(contradiction), ["HeaderMatchConditionsNotValid"]);
+  });
+
   it("sorts routes by specificity and keeps the later of two routes with the same match", () => {
     const p = rootProxy("s", "s.com", {
       routes: [prefixRoute("/", [to("web", 80)]), prefixRoute("/a", [to("web", 80)]), { conditions: [{ exact: "/a" }], services: [to("web", 80)] }, prefixRoute("/a", [to("api", 8080)])],

@@ -24,6 +24,8 @@ export interface HeaderMatch {
   readonly value?: string;
   readonly invert: boolean;
   readonly ignoreCase: boolean;
+  /** An inverted match also applies when the header is missing (read as ""); only set on inverted matches. */
+  readonly treatMissingAsEmpty?: boolean;
 }
 
 /** A query-parameter condition. */

@@ -130,7 +130,7 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
   if ("problem" in merged) return fail(Area.Route, "PathMatchConditionsNotValid", `.conditions: route: ${merged.problem}`);
 
   const dynamic = { CONTOUR_NAMESPACE: key.namespace };
-  const requestHeaders = headersPolicy(r.requestHeadersPolicy, { allowHost: true, dynamic });
+  const requestHeaders = headersPolicy(r.requestHeadersPolicy, { allowHost: true, allowHostFromHeader: true, dynamic });
   if (!requestHeaders.ok) return fail(Area.Route, "RequestHeadersPolicyInvalid", `.requestHeadersPolicy: ${requestHeaders.problem} on request headers`);
   const responseHeaders = headersPolicy(r.responseHeadersPolicy, { allowHost: false, dynamic });
   if (!responseHeaders.ok) return fail(Area.Route, "ResponseHeaderPolicyInvalid", `.responseHeadersPolicy: ${responseHeaders.problem} on response headers`);

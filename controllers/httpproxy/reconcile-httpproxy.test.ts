@@ -344,6 +344,27 @@ describe("reconcileHTTPProxy: services and route policies", () => {
     assert.deepEqual(reasons(host), ["ResponseHeaderPolicyInvalid"]);
   });
 
+  it("rewrites Host from a request header on routes, as upstream's hostRewriteHeader; literal Hosts stay as written", () => {
+    const table: { host: string; want: unknown }[] = [
+      { host: "%REQ(x-rewrite-host)%", want: { set: [], remove: [], hostRewriteHeader: "X-Rewrite-Host" } },
+      // Upstream finds the variable anywhere in the value and trims the name.
+      { host: "a-%REQ(X-Target)%-b", want: { set: [], remove: [], hostRewriteHeader: "X-Target" } },
+      // No dynamic values in a literal Host (upstream uses it as it is); not a header name: a literal.
+      { host: "%CONTOUR_NAMESPACE%.svc", want: { set: [{ name: "Host", value: "%CONTOUR_NAMESPACE%.svc" }], remove: [] } },
+      { host: "%REQ(x_y)%", want: { set: [{ name: "Host", value: "%REQ(x_y)%" }], remove: [] } },
+    ];
+    for (const { host, want } of table) {
+      const f = run([web], rootProxy("a", "a.com", { routes: [prefixRoute("/", [to("web", 80)], { requestHeadersPolicy: { set: [{ name: "Host", value: host }] } })] }));
+      assert.deepEqual(reasons(f), ["Valid"], host);
+      assert.deepEqual(routesOf(f)[0]?.requestHeaders, want, host);
+    }
+    // On a service upstream reads it but never applies it (weighted clusters have no header rewrite): a warning here.
+    const svc = run([web], rootProxy("a", "a.com", { routes: [prefixRoute("/", [to("web", 80, { requestHeadersPolicy: { set: [{ name: "Host", value: "%REQ(x-h)%" }] } })])] }));
+    assert.deepEqual([...reasons(svc)].sort(), ["IgnoredField", "Valid"]);
+    assert.ok(svc.conditions.some((c) => c.reason === "IgnoredField" && /requestHeadersPolicy: Host "%REQ\(x-h\)%"/u.test(c.message)), JSON.stringify(svc.conditions));
+    assert.equal(forward(routesOf(svc)[0]).clusters[0]?.requestHeaders, undefined);
+  });
+
   it("redirects plain HTTP to HTTPS on a TLS host unless the route permits insecure", () => {
     // Needs a Secret; see tls.test.ts for TLS itself. Passthrough is enough to enable TLS here.
     const f = run([web], rootProxy("a", "a.com", { vhost: { tls: { passthrough: true } }, tcpproxy: { services: [to("web", 80)] }, routes: [prefixRoute("/open", [to("web", 80)], { permitInsecure: true }), prefixRoute("/", [to("web", 80)])] }));

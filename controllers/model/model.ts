@@ -68,6 +68,8 @@ export interface HeadersPolicy {
   readonly remove: readonly string[];
   /** Values appended to a header, keeping those already there (Gateway API header filters' add). */
   readonly add?: readonly { readonly name: string; readonly value: string }[];
+  /** Rewrites Host from this request header (HTTPProxy route Host `%REQ(X-Name)%`); a Host in set wins. */
+  readonly hostRewriteHeader?: string;
 }
 
 /** One weighted destination of a forwarded route. */

@@ -85,7 +85,7 @@ function clusterSpecifier(action: ForwardAction): RouteActionInit["clusterSpecif
   };
 }
 
-function forwardAction(action: ForwardAction, hostRewrite: string | undefined): RouteActionInit {
+function forwardAction(action: ForwardAction, hostRewrite: string | undefined, hostRewriteHeader: string | undefined): RouteActionInit {
   const { timeout, retry } = action;
   return {
     clusterSpecifier: clusterSpecifier(action),
@@ -107,7 +107,11 @@ function forwardAction(action: ForwardAction, hostRewrite: string | undefined): 
     hashPolicy: (action.hashPolicy ?? []).map(hashPolicy),
     // Upgrades are allowed per route, so one websocket route does not open upgrades for all.
     upgradeConfigs: action.websocket ? [{ upgradeType: "websocket" }] : [],
-    ...(hostRewrite === undefined ? {} : { hostRewriteSpecifier: { case: "hostRewriteLiteral", value: hostRewrite } }),
+    ...(hostRewrite !== undefined
+      ? { hostRewriteSpecifier: { case: "hostRewriteLiteral", value: hostRewrite } }
+      : hostRewriteHeader !== undefined
+        ? { hostRewriteSpecifier: { case: "hostRewriteHeader", value: hostRewriteHeader } }
+        : {}),
   };
 }
 
@@ -142,11 +146,14 @@ export function httpsUpgradeAction(): RouteActionOneof {
   return { case: "redirect", value: { schemeRewriteSpecifier: { case: "httpsRedirect", value: true } } };
 }
 
-/** The Envoy action of a model route action; hostRewrite comes from the route's Host header policy. */
-export function translateRouteAction(action: RouteAction, hostRewrite: string | undefined): RouteActionOneof {
+/**
+ * The Envoy action of a model route action; hostRewrite (a literal Host, which wins, as upstream has
+ * it) and hostRewriteHeader (Host taken from a request header) come from the route's Host policy.
+ */
+export function translateRouteAction(action: RouteAction, hostRewrite: string | undefined, hostRewriteHeader?: string): RouteActionOneof {
   switch (action.kind) {
     case "forward":
-      return { case: "route", value: forwardAction(action, hostRewrite) };
+      return { case: "route", value: forwardAction(action, hostRewrite, hostRewriteHeader) };
     case "redirect":
       return { case: "redirect", value: redirectAction(action) };
     case "direct":

@@ -47,7 +47,7 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
   const headers = translateHeaderPolicies(route.requestHeaders, route.responseHeaders);
   return {
     match,
-    action: translateRouteAction(route.action, headers.hostRewrite),
+    action: translateRouteAction(route.action, headers.hostRewrite, headers.hostRewriteHeader),
     requestHeadersToAdd: headers.requestHeadersToAdd,
     requestHeadersToRemove: headers.requestHeadersToRemove,
     responseHeadersToAdd: headers.responseHeadersToAdd,

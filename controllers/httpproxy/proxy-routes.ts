@@ -10,6 +10,7 @@ import type { HTTPProxy, Include, MatchCondition, Route as SpecRoute } from "../
 import type { Route, RouteAction, RouteMatch, SourceRef, WeightedCluster } from "../model/model.js";
 import type { Condition } from "../store/fragment.js";
 import { formatKey, type ObjectKey } from "../source/object-cache.js";
+import { internalRedirect } from "./internal-redirect.js";
 import { quote } from "../store/conditions.js";
 import { wildcardAuthorityMatch } from "../ingress/host-name.js";
 import {
@@ -164,7 +165,8 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
   }
   for (const c of warnings) ctx.reports.add(key, c);
   if (list(r.cookieRewritePolicies).length > 0) warn(Area.Route, ".cookieRewritePolicies: not supported; ignored");
-  if (r.internalRedirectPolicy !== undefined) warn(Area.Route, ".internalRedirectPolicy: not supported; ignored");
+  const redirects = internalRedirect(r.internalRedirectPolicy);
+  if (!redirects.ok) return fail(Area.Route, "InternalRedirectPolicyNotValid", `.internalRedirectPolicy.${redirects.problem}`);
 
   const clusters: WeightedCluster[] = [];
   let mirror: { cluster: string; percent: number } | undefined;
@@ -228,6 +230,7 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
       websocket: flag(r.enableWebsockets),
       ...(rewrite.value !== undefined ? { prefixRewrite: rewrite.value } : {}),
       ...(balancing.hashPolicy !== undefined ? { hashPolicy: balancing.hashPolicy } : {}),
+      ...(redirects.value !== undefined ? { internalRedirect: redirects.value } : {}),
     };
   }
   const route: Route = {

@@ -365,6 +365,24 @@ describe("reconcileHTTPProxy: services and route policies", () => {
     assert.equal(forward(routesOf(svc)[0]).clusters[0]?.requestHeaders, undefined);
   });
 
+  it("reads internalRedirectPolicy as upstream does (Never by default), refusing what the CRD would", () => {
+    const table: { policy: unknown; want: unknown; reason?: string }[] = [
+      { policy: {}, want: { maxInternalRedirects: 0, redirectResponseCodes: [], crossScheme: "never", denyRepeatedRouteRedirect: false } },
+      {
+        policy: { maxInternalRedirects: 5, redirectResponseCodes: [301, 307], allowCrossSchemeRedirect: "SafeOnly", denyRepeatedRouteRedirect: true },
+        want: { maxInternalRedirects: 5, redirectResponseCodes: [301, 307], crossScheme: "safeOnly", denyRepeatedRouteRedirect: true },
+      },
+      { policy: { allowCrossSchemeRedirect: "Always" }, want: { maxInternalRedirects: 0, redirectResponseCodes: [], crossScheme: "always", denyRepeatedRouteRedirect: false } },
+      { policy: { redirectResponseCodes: [304] }, want: undefined, reason: "InternalRedirectPolicyNotValid" },
+      { policy: { allowCrossSchemeRedirect: "Sometimes" }, want: undefined, reason: "InternalRedirectPolicyNotValid" },
+    ];
+    for (const { policy, want, reason } of table) {
+      const f = run([web], rootProxy("a", "a.com", { routes: [prefixRoute("/", [to("web", 80)], { internalRedirectPolicy: policy as never })] }));
+      assert.deepEqual(reasons(f), [reason ?? "Valid"], JSON.stringify(policy));
+      if (want !== undefined) assert.deepEqual(forward(routesOf(f)[0]).internalRedirect, want, JSON.stringify(policy));
+    }
+  });
+
   it("redirects plain HTTP to HTTPS on a TLS host unless the route permits insecure", () => {
     // Needs a Secret; see tls.test.ts for TLS itself. Passthrough is enough to enable TLS here.
     const f = run([web], rootProxy("a", "a.com", { vhost: { tls: { passthrough: true } }, tcpproxy: { services: [to("web", 80)] }, routes: [prefixRoute("/open", [to("web", 80)], { permitInsecure: true }), prefixRoute("/", [to("web", 80)])] }));

@@ -72,6 +72,16 @@ export interface HeadersPolicy {
   readonly hostRewriteHeader?: string;
 }
 
+/** Which redirects Envoy follows itself, as upstream's dag.InternalRedirectPolicy. */
+export interface InternalRedirect {
+  /** 0: Envoy's default (1). */
+  readonly maxInternalRedirects: number;
+  /** Empty: Envoy's default (302 only). */
+  readonly redirectResponseCodes: readonly number[];
+  readonly crossScheme: "always" | "never" | "safeOnly";
+  readonly denyRepeatedRouteRedirect: boolean;
+}
+
 /** One weighted destination of a forwarded route. */
 export interface WeightedCluster {
   /** Name of a Cluster in Model.clusters. */
@@ -101,6 +111,8 @@ export type RouteAction =
       /** Replaces the Host header before forwarding (Gateway API URLRewrite hostname). */
       readonly hostRewrite?: string;
       readonly hashPolicy?: readonly HashPolicy[];
+      /** Redirects Envoy follows itself instead of answering them (HTTPProxy internalRedirectPolicy). */
+      readonly internalRedirect?: InternalRedirect;
     }
   | {
       readonly kind: "redirect";

@@ -15,6 +15,7 @@ import { RedirectAction_RedirectResponseCode } from "../gen/envoy/config/route/v
 import { FractionalPercent_DenominatorType } from "../gen/envoy/type/v3/percent_pb.js";
 import type { HashPolicy, RouteAction, WeightedCluster } from "../../controllers/model/model.js";
 import { hasHeaderPolicy, translateHeaderPolicies } from "./headers.js";
+import { translateInternalRedirect } from "./internal-redirect.js";
 import { durationFromMs, durationFromSeconds, inlineString } from "./proto.js";
 import { normaliseWeights } from "./weights.js";
 
@@ -107,6 +108,7 @@ function forwardAction(action: ForwardAction, hostRewrite: string | undefined, h
     hashPolicy: (action.hashPolicy ?? []).map(hashPolicy),
     // Upgrades are allowed per route, so one websocket route does not open upgrades for all.
     upgradeConfigs: action.websocket ? [{ upgradeType: "websocket" }] : [],
+    ...(action.internalRedirect === undefined ? {} : { internalRedirectPolicy: translateInternalRedirect(action.internalRedirect) }),
     ...(hostRewrite !== undefined
       ? { hostRewriteSpecifier: { case: "hostRewriteLiteral", value: hostRewrite } }
       : hostRewriteHeader !== undefined

@@ -109,8 +109,8 @@ function forwardAction(action: ForwardAction, hostRewrite: string | undefined, h
     // Upgrades are allowed per route, so one websocket route does not open upgrades for all.
     upgradeConfigs: action.websocket ? [{ upgradeType: "websocket" }] : [],
     ...(action.internalRedirect === undefined ? {} : { internalRedirectPolicy: translateInternalRedirect(action.internalRedirect) }),
-    ...(hostRewrite !== undefined
-      ? { hostRewriteSpecifier: { case: "hostRewriteLiteral", value: hostRewrite } }
+    ...((action.hostRewrite ?? hostRewrite) !== undefined
+      ? { hostRewriteSpecifier: { case: "hostRewriteLiteral", value: (action.hostRewrite ?? hostRewrite) as string } }
       : hostRewriteHeader !== undefined
         ? { hostRewriteSpecifier: { case: "hostRewriteHeader", value: hostRewriteHeader } }
         : {}),

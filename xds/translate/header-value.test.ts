@@ -20,6 +20,9 @@ describe("escapeHeaderValue (upstream's escapeHeaderValue)", () => {
     { value: "%RESP(X-A)%", want: "%%RESP(X-A)%%" },
     { value: "%REQ(a b)%", want: "%%REQ(a b)%%" },
     { value: "%REQ(X-A):x%", want: "%%REQ(X-A):x%%" },
+    // Envoy refuses lengths past 2^64-1: 20 digits or more stay literal (upstream would push them).
+    { value: "%REQ(X-A):9999999999999999999%", want: "%REQ(X-A):9999999999999999999%" },
+    { value: "%REQ(X-A):99999999999999999999%", want: "%%REQ(X-A):99999999999999999999%%" },
     { value: "%hostname%", want: "%%hostname%%" },
     { value: "%HOSTNAME", want: "%%HOSTNAME" },
     // As upstream: the doubled value "%%%%HOSTNAME%%%%" has its inner "%%HOSTNAME%%" restored.

@@ -40,8 +40,10 @@ const ESCAPED_VARIABLE = new RegExp(`%%(${ALLOWED_ENVOY_VARIABLES.join("|")})%%`
 /**
  * After doubling: `%%REQ(name)%%`, with an optional `?fallback` header and `:length`; names are
  * word characters and dashes, optionally a pseudo-header (Go's \w is ASCII, so is [0-9A-Za-z_]).
+ * Unlike upstream, a length of 20 digits or more stays literal: Envoy refuses a length past 2^64-1,
+ * which would get everyone's route configuration rejected (upstream pushes it).
  */
-const ESCAPED_REQ = /%(%REQ\(:?[0-9A-Za-z_-]+(?:\?:?[0-9A-Za-z_-]+)?\)(?::\d+)?%)%/gu;
+const ESCAPED_REQ = /%(%REQ\(:?[0-9A-Za-z_-]+(?:\?:?[0-9A-Za-z_-]+)?\)(?::\d{1,19})?%)%/gu;
 
 /** A user's header value, escaped for Envoy but for upstream's allow-list. */
 export function escapeHeaderValue(value: string): string {

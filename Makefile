@@ -7,7 +7,7 @@ NODE_MODULES_STAMP := node_modules/.package-lock.json
 GEN_STAMP := xds/gen/.stamp
 PROTOGEN_INPUTS := $(wildcard xds/protogen/*) package-lock.json
 
-.PHONY: deps tools gen build typecheck test test-unit test-e2e demo bench clean distclean
+.PHONY: deps tools gen build build-info typecheck test test-unit test-e2e demo bench clean distclean
 
 ## deps: install npm packages exactly as package-lock.json pins them
 deps: $(NODE_MODULES_STAMP)
@@ -28,6 +28,12 @@ $(GEN_STAMP): $(NODE_MODULES_STAMP) $(PROTOGEN_INPUTS)
 ## build: type-check and compile into dist/
 build: gen
 	npx tsc -p tsconfig.json
+	@$(MAKE) --no-print-directory build-info
+
+## build-info: record the git commit and branch in dist/build-info.json for `contour version` (no git: nothing written)
+build-info:
+	@if sha=$$(git rev-parse HEAD 2>/dev/null); then mkdir -p dist; branch=$$(git rev-parse --abbrev-ref HEAD); \
+	  printf '{"sha":"%s","branch":"%s"}\n' "$$sha" "$$branch" > dist/build-info.json; fi
 
 typecheck: gen
 	npx tsc -p tsconfig.json --noEmit

@@ -11,7 +11,8 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   bootstrap: { summary: "write the Envoy bootstrap that points Envoy at contour", load: async () => (await import("./commands/bootstrap.js")).bootstrap },
   certgen: { summary: "generate the CA and certificates for xDS mTLS", load: async () => (await import("./commands/certgen.js")).certgen },
   envoy: { summary: "Envoy's shutdown manager: `envoy shutdown-manager` (sidecar) and `envoy shutdown` (preStop)", load: async () => (await import("./commands/envoy.js")).envoy },
-  version: { summary: "print the version", load: async () => (await import("./commands/version.js")).version },
+  cli: { summary: "an xDS client: print what contour serves a node (lds, rds, cds, eds, sds)", load: async () => (await import("./commands/cli.js")).cli },
+  version: { summary: "print the branch, commit and version contour was built from", load: async () => (await import("./commands/version.js")).version },
 };
 
 function usage(): string {
@@ -39,7 +40,9 @@ main(hoistGlobalFlags(process.argv.slice(2))).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`contour: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    // Errors that explain themselves (a missing kubeconfig) are one line; anything else is a bug: show its stack.
+    const userFacing = err instanceof Error && (err as { userFacing?: unknown }).userFacing === true;
+    process.stderr.write(`contour: ${err instanceof Error ? (userFacing ? err.message : (err.stack ?? err.message)) : String(err)}\n`);
     process.exitCode = 1;
   },
 );

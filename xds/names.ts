@@ -41,6 +41,7 @@ export const EnvoyExtension = {
   httpConnectionManager: "envoy.filters.network.http_connection_manager",
   tcpProxy: "envoy.filters.network.tcp_proxy",
   router: "envoy.filters.http.router",
+  compressor: "envoy.filters.http.compressor",
   // HTTP filters configured per virtual host and route: the filter's name in the HCM is also the
   // key of its typed_per_filter_config, which Envoy looks the per-route config up by.
   cors: "envoy.filters.http.cors",

@@ -2,10 +2,14 @@
 // script of the load balancer (checked by `nft -c`, the real parser, without touching the ruleset).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, rmdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { V1Pod } from "@kubernetes/client-node";
 import { checkClusterPrerequisites, DEFAULT_IMAGES, findImage, imageRepository, nftScript, serviceRules } from "../harness/index.js";
 import { formatLines, parseLog, selectLines } from "../harness/kubelet/container-log.js";
 import { expandVars, fieldValue } from "../harness/kubelet/pod-config.js";
+import { removeMountpoints, sandboxCommand } from "../harness/kubelet/sandbox.js";
 
 describe("cluster parts: image map", function () {
   it("strips tags and digests, keeps registry ports", function () {
@@ -73,10 +77,36 @@ describe("cluster parts: load balancer rules", function () {
       { address: "198.19.255.7", port: 53, protocol: "udp", targets: [{ address: "198.18.0.2", port: 5353 }] },
     ]);
   });
+  it("leaves a terminating pod while another is ready, and keeps the last one's traffic while it drains (kube-proxy's terminating endpoints)", function () {
+    const terminating = { addresses: ["198.18.0.14"], conditions: { ready: false, serving: true, terminating: true } };
+    const gone = { addresses: ["198.18.0.18"], conditions: { ready: false, serving: false, terminating: true } };
+    const slice = (endpoints: Array<{ addresses: string[]; conditions?: Record<string, boolean> }>) => [{ addressType: "IPv4", ports: [{ name: "http", port: 3000, protocol: "TCP" }], endpoints }];
+    const http = { ...service, spec: { ...service.spec, ports: [{ name: "http", port: 80 }] } };
+    assert.deepEqual(serviceRules(http, "198.19.255.7", slice([terminating, gone, { addresses: ["198.18.0.6"], conditions: { ready: true } }]))[0]?.targets, [{ address: "198.18.0.6", port: 3000 }]);
+    assert.deepEqual(serviceRules(http, "198.19.255.7", slice([terminating, gone]))[0]?.targets, [{ address: "198.18.0.14", port: 3000 }]);
+    assert.deepEqual(serviceRules(http, "198.19.255.7", slice([gone]))[0]?.targets, []);
+  });
   it("writes a script nft accepts (checked with nft -c, nothing applied)", function () {
     const script = nftScript("contour_e2e_lb_check", serviceRules(service, "198.19.255.7", slices));
     execFileSync("nft", ["-c", "-f", "-"], { input: script });
     assert.match(script, /dnat ip to numgen random mod 2 map \{ 0 : 198\.18\.0\.2 \. 3000, 1 : 198\.18\.0\.6 \. 3000 \}/);
+  });
+});
+
+describe("cluster parts: top-level mount folders", function () {
+  it("holds a marker in a folder it made, so another run's rmdir cannot detach its mounts, and removes both at the end", function () {
+    const top = `/contour-e2e-sandbox-check-${process.pid}`;
+    const scratch = mkdtempSync(join(tmpdir(), "contour-e2e-sandbox-check-"));
+    try {
+      sandboxCommand("ip", "ctr-none", scratch, [{ source: scratch, target: `${top}/volume`, readOnly: false }], "true", []);
+      assert.ok(existsSync(join(top, `.contour-e2e-${process.pid}`)), "the marker of this run");
+      assert.throws(() => rmdirSync(top), /ENOTEMPTY/);
+      removeMountpoints();
+      assert.equal(existsSync(top), false, `${top} is removed once no run holds it`);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });
 

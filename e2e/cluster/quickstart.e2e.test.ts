@@ -12,72 +12,15 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { httpGet, resolveToolFile, useTestBed, waitFor } from "../harness/index.js";
+import { httpGet, useTestBed, waitFor } from "../harness/index.js";
 import type { ApiClient } from "../harness/kubelet/api.js";
+import { CONTOUR_NS, UPSTREAM_VERSION, echoWorkload, leaseHolder, upstreamManifest } from "./contour-install.js";
 import { adminClient, applyManifests, getOrUndefined, listPods, waitForReadyPods } from "./objects.js";
 
-const UPSTREAM_VERSION = "1.33.6";
-const NS = "projectcontour";
+const NS = CONTOUR_NS;
 const APP_NS = "quickstart";
-const ECHO = "registry.k8s.io/gateway-api/echo-basic:v1.5.1";
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-
-/** Upstream's quickstart manifest, from the source of its module that `make tools` downloads. */
-function upstreamManifest(): string {
-  const file = join(resolveToolFile("upstream-contour-src"), "examples", "render", "contour.yaml");
-  if (!existsSync(file)) throw new Error(`${file} is missing: run \`make tools\``);
-  return readFileSync(file, "utf8");
-}
-
-const workload = `
-apiVersion: v1
-kind: Namespace
-metadata: { name: ${APP_NS} }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: echo, namespace: ${APP_NS} }
-spec:
-  replicas: 1
-  selector: { matchLabels: { app: echo } }
-  template:
-    metadata: { labels: { app: echo } }
-    spec:
-      containers:
-        - name: echo
-          image: ${ECHO}
-          env:
-            - { name: POD_NAME, valueFrom: { fieldRef: { fieldPath: metadata.name } } }
-            - { name: NAMESPACE, valueFrom: { fieldRef: { fieldPath: metadata.namespace } } }
-          readinessProbe: { tcpSocket: { port: 3000 }, periodSeconds: 2 }
----
-apiVersion: v1
-kind: Service
-metadata: { name: echo, namespace: ${APP_NS} }
-spec:
-  selector: { app: echo }
-  ports: [{ name: http, port: 80, targetPort: 3000 }]
----
-apiVersion: projectcontour.io/v1
-kind: HTTPProxy
-metadata: { name: echo, namespace: ${APP_NS} }
-spec:
-  virtualhost: { fqdn: proxy.quickstart.example.com }
-  routes: [{ services: [{ name: echo, port: 80 }] }]
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: { name: echo, namespace: ${APP_NS} }
-spec:
-  rules:
-    - host: ingress.quickstart.example.com
-      http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: echo, port: { number: 80 } } } }] }
-`;
-
-interface Lease {
-  metadata: { name: string };
-  spec?: { holderIdentity?: string };
-}
+const workload = echoWorkload(APP_NS);
 
 function quickstart(label: string, manifest: () => string): void {
   describe(`quickstart: ${label}`, function () {
@@ -123,10 +66,7 @@ function quickstart(label: string, manifest: () => string): void {
       mark("contour replicas Ready");
       const names = pods.map((p) => p.metadata.name);
       const leader = await waitFor(
-        async () => {
-          const leases = await api.request<{ items: Lease[] }>("GET", `/apis/coordination.k8s.io/v1/namespaces/${NS}/leases`);
-          return leases.items.map((l) => l.spec?.holderIdentity ?? "").find((h) => names.some((n) => h.startsWith(n)));
-        },
+        () => leaseHolder(api, NS, names),
         { timeoutMs: 60_000, intervalMs: 250, description: `a Lease in ${NS} held by one of ${names.join(", ")}` },
       );
       mark("leader elected");
@@ -218,5 +158,5 @@ function quickstart(label: string, manifest: () => string): void {
   });
 }
 
-quickstart(`upstream v${UPSTREAM_VERSION} examples/render/contour.yaml`, upstreamManifest);
+quickstart(`upstream v${UPSTREAM_VERSION} examples/render/contour.yaml`, () => upstreamManifest());
 quickstart("config/install/contour.yaml", () => readFileSync(join(REPO, "config/install/contour.yaml"), "utf8"));

@@ -34,7 +34,7 @@ interface Service extends KubeObject {
 interface EndpointSlice extends KubeObject {
   addressType?: string;
   ports?: Array<{ name?: string; port?: number; protocol?: string }>;
-  endpoints?: Array<{ addresses: string[]; conditions?: { ready?: boolean } }>;
+  endpoints?: Array<{ addresses: string[]; conditions?: { ready?: boolean; serving?: boolean; terminating?: boolean } }>;
 }
 
 /** The path of `nft`, or an error naming the package and the cause. */
@@ -95,21 +95,31 @@ export function nftScript(table: string, rules: readonly ForwardRule[], serviceR
   return lines.join("\n") + "\n";
 }
 
-/** The forwarding rules of one Service at `address`, from its EndpointSlices (pure). */
+/**
+ * The forwarding rules of one Service at `address`, from its EndpointSlices (pure): the ready endpoints
+ * of each port; when a port has none, its serving endpoints of terminating pods, as kube-proxy does
+ * (ProxyTerminatingEndpoints, GA in 1.28): a terminating pod's endpoint turns not-ready at once, so new
+ * connections leave it as soon as another pod is ready, yet the last pod of a Service keeps its traffic
+ * while it drains instead of the address refusing connections.
+ */
 export function serviceRules(service: Service, address: string, slices: readonly EndpointSlice[]): ForwardRule[] {
   return (service.spec?.ports ?? []).map((p) => {
     const protocol = (p.protocol ?? "TCP").toLowerCase() === "udp" ? "udp" : "tcp";
-    const targets: Array<{ address: string; port: number }> = [];
-    for (const slice of slices) {
-      if (slice.addressType !== "IPv4") continue;
-      const port = slice.ports?.find((sp) => (sp.name ?? "") === (p.name ?? "") && (sp.protocol ?? "TCP") === (p.protocol ?? "TCP"))?.port;
-      if (port === undefined) continue;
-      for (const e of slice.endpoints ?? []) {
-        const ip = e.addresses[0];
-        if (ip !== undefined && e.conditions?.ready !== false && !targets.some((t) => t.address === ip && t.port === port)) targets.push({ address: ip, port });
+    const collect = (usable: (c: { ready?: boolean; serving?: boolean; terminating?: boolean }) => boolean): Array<{ address: string; port: number }> => {
+      const targets: Array<{ address: string; port: number }> = [];
+      for (const slice of slices) {
+        if (slice.addressType !== "IPv4") continue;
+        const port = slice.ports?.find((sp) => (sp.name ?? "") === (p.name ?? "") && (sp.protocol ?? "TCP") === (p.protocol ?? "TCP"))?.port;
+        if (port === undefined) continue;
+        for (const e of slice.endpoints ?? []) {
+          const ip = e.addresses[0];
+          if (ip !== undefined && usable(e.conditions ?? {}) && !targets.some((t) => t.address === ip && t.port === port)) targets.push({ address: ip, port });
+        }
       }
-    }
-    targets.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port));
+      return targets.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port));
+    };
+    const ready = collect((c) => c.ready !== false);
+    const targets = ready.length > 0 ? ready : collect((c) => c.terminating === true && c.serving === true);
     return { address, port: p.port, protocol, targets };
   });
 }

@@ -155,21 +155,20 @@ GO
   rm -rf "$src"
 }
 
-# The e2e pod network (e2e/harness/pod-network.ts) needs `ip` from iproute2.
-install_iproute2() {
-  command -v ip >/dev/null 2>&1 && return 0
-  command -v apt-get >/dev/null 2>&1 || fail "iproute2" "'ip' is missing and apt-get is not available to install it"
-  echo "installing iproute2 (the e2e pod network needs 'ip')"
-  { apt-get update -qq && apt-get install -y -qq iproute2 >/dev/null; } || fail "iproute2" "apt-get install iproute2 failed (are you root?)"
+# install_debian_package <command> <package> <what needs it>: installs a Debian package only when its
+# command is missing.
+install_debian_package() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  command -v apt-get >/dev/null 2>&1 || fail "$2" "'$1' is missing and apt-get is not available to install it"
+  echo "installing $2 ($3 needs '$1')"
+  { apt-get update -qq && apt-get install -y -qq --no-install-recommends "$2" >/dev/null; } || fail "$2" "apt-get install $2 failed (are you root?)"
 }
 
-# The bed's LoadBalancer Services (e2e/harness/load-balancer.ts) forward with nftables DNAT.
-install_nftables() {
-  command -v nft >/dev/null 2>&1 && return 0
-  command -v apt-get >/dev/null 2>&1 || fail "nftables" "'nft' is missing and apt-get is not available to install it"
-  echo "installing nftables (the e2e LoadBalancer Services need 'nft')"
-  { apt-get update -qq && apt-get install -y -qq nftables >/dev/null; } || fail "nftables" "apt-get install nftables failed (are you root?)"
-}
+# The e2e pod network needs ip; the bed's LoadBalancer Services (e2e/harness/load-balancer.ts) forward
+# with nftables DNAT; the /debug/dag e2e renders the model with Graphviz's dot.
+install_iproute2() { install_debian_package ip iproute2 "the e2e pod network"; }
+install_nftables() { install_debian_package nft nftables "the e2e LoadBalancer Services"; }
+install_graphviz() { install_debian_package dot graphviz "the /debug/dag e2e"; }
 
 # The Gateway API conformance suite, from the published modules: echo-basic (the image the suite's
 # backends run; the bed's kubelet maps that image to this binary), the suite's test binary, and the
@@ -233,7 +232,7 @@ install_upstream_manifests() {
 }
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(iproute2 nftables envoy etcd kubernetes gateway-api upstream-manifests)
+[ ${#targets[@]} -gt 0 ] || targets=(iproute2 nftables graphviz envoy etcd kubernetes gateway-api upstream-manifests)
 for t in "${targets[@]}"; do
   case "$t" in
     envoy) install_envoy ;;
@@ -241,9 +240,10 @@ for t in "${targets[@]}"; do
     kubernetes) install_kubernetes ;;
     iproute2) install_iproute2 ;;
     nftables) install_nftables ;;
+    graphviz) install_graphviz ;;
     gateway-api) install_gateway_api ;;
     upstream-manifests) install_upstream_manifests ;;
-    *) fail "$t" "unknown tool (known: iproute2, nftables, envoy, etcd, kubernetes, gateway-api, upstream-manifests)" ;;
+    *) fail "$t" "unknown tool (known: iproute2, nftables, graphviz, envoy, etcd, kubernetes, gateway-api, upstream-manifests)" ;;
   esac
 done
 

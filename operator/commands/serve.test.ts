@@ -9,12 +9,12 @@ describe("contour serve (the CLI)", () => {
   it("logs one warning per accepted but unimplemented setting before anything starts", function () {
     this.timeout(30_000);
     // A kubeconfig that does not exist stops it right after the warnings, before any network.
-    const run = spawnSync(process.execPath, [MAIN, "serve", "--insecure", "--use-proxy-protocol", "--kubernetes-debug=4", "--kubeconfig=/nonexistent/kubeconfig"], { encoding: "utf8", timeout: 20_000 });
+    const run = spawnSync(process.execPath, [MAIN, "serve", "--insecure", "--health-port=8100", "--kubernetes-debug=4", "--kubeconfig=/nonexistent/kubeconfig"], { encoding: "utf8", timeout: 20_000 });
     const output = run.stdout + run.stderr;
     const warnings = output.split("\n").filter((l) => l.includes("accepted but not implemented yet"));
     assert.equal(warnings.length, 2, output);
     assert.match(warnings[0] ?? "", /"level":40/);
-    assert.match(output, /"msg":"--use-proxy-protocol: accepted but not implemented yet/);
+    assert.match(output, /"msg":"--health-port: accepted but not implemented yet/);
     assert.match(output, /"msg":"--kubernetes-debug: accepted but not implemented yet/);
   });
 

@@ -1,9 +1,13 @@
-// `contour version`: the package version, as upstream prints its build information.
-import { readFileSync } from "node:fs";
+// `contour version`: the build information, printed as upstream Contour prints it (YAML: branch, sha, version).
+import process from "node:process";
+import { formatBuildInfo, readBuildInfo } from "../build/build-info.js";
 
-/** Prints `version: v<package.json version>`; the package.json sits three levels above dist/operator/commands/. */
-export async function version(): Promise<number> {
-  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version?: string };
-  process.stdout.write(`contour\n  version: v${pkg.version ?? "0.0.0"}\n`);
+/** Prints the version and commit; exit code 0. */
+export async function version(args: readonly string[]): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write("usage: contour version\n\nPrints the branch, git commit (sha) and version this contour was built from.\n");
+    return 0;
+  }
+  process.stdout.write(formatBuildInfo(readBuildInfo()));
   return 0;
 }

@@ -1,4 +1,5 @@
 // Entry point of the config module: flags over config file over environment over defaults.
+import { buildEnvoyOptions, type AppliedValues } from "./envoy-options.js";
 import { parseConfigFile } from "./parse-config-file.js";
 import { parseFlags } from "./parse-flags.js";
 import { buildServeConfig, type ServeConfig } from "./serve-config.js";
@@ -24,6 +25,7 @@ export function loadServeConfig(args: readonly string[], readFile: ReadFile, env
   const errors: string[] = [...flags.errors];
   const warnings: string[] = [];
   const merged: RawSettings = new Map();
+  let applied: AppliedValues = new Map();
   for (const s of SETTINGS) {
     const value = s.env === undefined ? undefined : env[s.env];
     if (value !== undefined && value !== "") merged.set(s.name, { value, source: `$${s.env}` });
@@ -41,6 +43,7 @@ export function loadServeConfig(args: readonly string[], readFile: ReadFile, env
       const file = parseConfigFile(text, path);
       errors.push(...file.errors);
       warnings.push(...file.warnings);
+      applied = file.applied;
       for (const [name, value] of file.raw) merged.set(name, value);
     }
   }
@@ -59,8 +62,12 @@ export function loadServeConfig(args: readonly string[], readFile: ReadFile, env
 
   const built = buildServeConfig(merged);
   if ("errors" in built) errors.push(...built.errors);
+  const envoy = buildEnvoyOptions(applied);
+  errors.push(...envoy.errors);
+  warnings.push(...envoy.warnings);
   if (errors.length > 0 || "errors" in built) return { errors };
-  return { config: built.config, warnings };
+  // The file's keys after the flags': `accesslog-level: disabled` turns off whatever format was chosen.
+  return { config: { ...built.config, envoy: { ...built.config.envoy, ...envoy.options } }, warnings };
 }
 
 /** One warning per setting accepted for compatibility but without effect, set to other than its default. */

@@ -4,6 +4,7 @@
 import { parse } from "yaml";
 import { SETTINGS, findSetting, splitList, type RawSettings, type SettingSpec } from "./settings.js";
 import { didYouMean } from "./suggest.js";
+import type { AppliedValue } from "./envoy-options.js";
 import { UPSTREAM_FILE_KEYS, type UpstreamKey } from "./upstream-schema.js";
 
 /** Raw values from the file, messages for anything unreadable, and keys accepted without effect. */
@@ -12,6 +13,8 @@ export interface ParsedConfigFile {
   readonly errors: readonly string[];
   /** Keys set to something other than upstream's default that this controller does not implement yet. */
   readonly warnings: readonly string[];
+  /** Upstream keys that take effect through envoy-options.ts, by dotted path. */
+  readonly applied: ReadonlyMap<string, AppliedValue>;
 }
 
 /** Every top-level key the file may hold. */
@@ -25,11 +28,11 @@ export function parseConfigFile(text: string, path: string): ParsedConfigFile {
   try {
     doc = parse(text);
   } catch (err) {
-    return { raw: new Map(), errors: [`${path}: not valid YAML: ${err instanceof Error ? err.message : String(err)}`], warnings: [] };
+    return { raw: new Map(), errors: [`${path}: not valid YAML: ${err instanceof Error ? err.message : String(err)}`], warnings: [], applied: new Map() };
   }
-  if (doc === null || doc === undefined) return { raw: new Map(), errors: [], warnings: [] };
-  if (!isMap(doc)) return { raw: new Map(), errors: [`${path}: must be a map of settings`], warnings: [] };
-  const out = { raw: new Map() as RawSettings, errors: [] as string[], warnings: [] as string[] };
+  if (doc === null || doc === undefined) return { raw: new Map(), errors: [], warnings: [], applied: new Map() };
+  if (!isMap(doc)) return { raw: new Map(), errors: [`${path}: must be a map of settings`], warnings: [], applied: new Map() };
+  const out: Out = { raw: new Map(), errors: [], warnings: [], applied: new Map() };
   for (const [key, value] of Object.entries(doc)) {
     if (key === "config-file") {
       out.errors.push(`${path}: "config-file" cannot be set inside a config file`);
@@ -51,7 +54,7 @@ export function parseConfigFile(text: string, path: string): ParsedConfigFile {
   return out;
 }
 
-type Out = { raw: RawSettings; errors: string[]; warnings: string[] };
+type Out = { raw: RawSettings; errors: string[]; warnings: string[]; applied: Map<string, AppliedValue> };
 
 function readFlatValue(spec: SettingSpec, value: unknown, source: string, out: Out): void {
   const key = spec.name;
@@ -99,6 +102,10 @@ function readUpstreamValue(node: UpstreamKey, value: unknown, keyPath: string, f
     const spec = findSetting(node.setting);
     if (spec === undefined) throw new Error(`BUG: no setting "${node.setting}"`);
     readFlatValue(spec, typeof value === "number" ? String(value) : value, source, out);
+    return;
+  }
+  if (node.applied === true) {
+    out.applied.set(keyPath, { value, source });
     return;
   }
   if (!isUnsetOrDefault(value, node.default)) out.warnings.push(`${source}: accepted but not implemented yet; ignored`);

@@ -1,5 +1,6 @@
 // The typed settings of `contour serve`, built from merged raw values and validated in one pass so the
 // user sees every problem at once rather than one per restart.
+import type { TranslateOptions } from "../../xds/translate/index.js";
 import { parseDuration } from "./duration.js";
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain, isHostname, isIpAddress, isWildcardAddress } from "./names.js";
 import { SETTINGS, findSetting, type RawSettings, type SettingSpec } from "./settings.js";
@@ -53,9 +54,13 @@ export interface ServeConfig {
   readonly leaderElection: LeaderElectionConfig;
   /** The /healthz, /readyz and /metrics server. */
   readonly http: ListenAddress;
+  /** The /debug/dag and /debug/pprof server (upstream's debug listener). */
+  readonly debug: ListenAddress;
   /** Rate of status writes to the API server. */
   readonly kubernetesClient: { readonly qps: number; readonly burst: number };
   readonly log: { readonly level: LogLevelName; readonly format: "json" | "text" };
+  /** What Envoy is sent beyond the listener addresses: flags here, upstream file keys added by loadServeConfig. */
+  readonly envoy: TranslateOptions;
 }
 
 // Converts raw text per setting, collecting messages instead of throwing.
@@ -237,14 +242,15 @@ export function buildServeConfig(raw: RawSettings): { config: ServeConfig } | { 
     rootNamespaces,
     leaderElection,
     http,
+    debug: { address: r.address("debug-http-address"), port: r.port("debug-http-port") },
     log: { level: logLevel(r), format: r.enumValue<"json" | "text">("log-format") },
+    envoy: { accessLog: r.enumValue<"envoy" | "json">("accesslog-format"), useProxyProtocol: r.boolean("use-proxy-protocol") },
   };
-  r.enumValue<string>("accesslog-format");
   const disabled = r.list("disable-feature");
   const features = findSetting("disable-feature")?.values ?? [];
   for (const f of disabled) r.check(features.includes(f), "disable-feature", `"${f}" is not one of ${features.join(", ")}`);
   r.check(/^[0-9]+$/.test(r.string("kubernetes-debug")), "kubernetes-debug", "must be a whole number");
-  for (const port of ["health-port", "debug-http-port", "stats-port"]) r.port(port);
+  for (const port of ["health-port", "stats-port"]) r.port(port);
   // Upstream splits the value on "," (contour,team1) and serves every class named; an empty entry
   // ("contour,") is kept, as upstream keeps it, and matches objects naming no class.
   for (const name of (config.ingress.className ?? "").split(",")) {

@@ -1,20 +1,36 @@
 // The keys of upstream Contour v1.33's config file (pkg/config/parameters.go: nested YAML), each with
-// its type, its upstream default and, where this controller implements it, the setting it sets.
+// its type, its upstream default and, where this controller implements it, the setting it sets or
+// `applied` (its value goes to envoy-options.ts, which turns it into the translator's options).
 
 /** How one key of the upstream file is read. */
 export type UpstreamKey =
-  | { readonly t: "bool" | "string" | "int" | "number" | "list" | "map" | "any"; readonly values?: readonly string[]; readonly default?: unknown; readonly setting?: string }
+  | {
+      readonly t: "bool" | "string" | "int" | "number" | "list" | "map" | "any";
+      readonly values?: readonly string[];
+      readonly default?: unknown;
+      readonly setting?: string;
+      /** Takes effect through envoy-options.ts. */
+      readonly applied?: true;
+    }
   | { readonly t: "object"; readonly children: Readonly<Record<string, UpstreamKey>> };
 
-const str = (extra: { values?: readonly string[]; default?: unknown; setting?: string } = {}): UpstreamKey => ({ t: "string", ...extra });
+const str = (extra: { values?: readonly string[]; default?: unknown; setting?: string; applied?: true } = {}): UpstreamKey => ({ t: "string", ...extra });
 const bool = (setting?: string): UpstreamKey => ({ t: "bool", default: false, ...(setting === undefined ? {} : { setting }) });
-const int = (extra: { default?: unknown; setting?: string } = {}): UpstreamKey => ({ t: "int", ...extra });
+const int = (extra: { default?: unknown; setting?: string; applied?: true } = {}): UpstreamKey => ({ t: "int", ...extra });
+const applied = { applied: true } as const;
+const appliedBool: UpstreamKey = { t: "bool", default: false, applied: true };
 const list: UpstreamKey = { t: "list" };
 const obj = (children: Record<string, UpstreamKey>): UpstreamKey => ({ t: "object", children });
 const namespacedName = obj({ name: str(), namespace: str() });
 const tlsVersion = ["1.2", "1.3"] as const;
 const protocol = { "minimum-protocol-version": str({ values: tlsVersion }), "maximum-protocol-version": str({ values: tlsVersion }), "cipher-suites": list };
-const headers = obj({ set: { t: "map" }, remove: list });
+// The downstream ones take effect (envoy-options.ts); cluster.upstream-tls's do not yet.
+const downstreamProtocol = {
+  "minimum-protocol-version": str({ values: tlsVersion, applied: true }),
+  "maximum-protocol-version": str({ values: tlsVersion, applied: true }),
+  "cipher-suites": { t: "list", applied: true } as UpstreamKey,
+};
+const headers = obj({ set: { t: "map", applied: true }, remove: { t: "list", applied: true } });
 const metricsServer = (setting: { address: string; port: string } | undefined) =>
   obj({
     address: str(setting === undefined ? {} : { setting: setting.address }),
@@ -35,44 +51,44 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
   gateway: obj({ gatewayRef: namespacedName }),
   "ingress-status-address": str({ setting: "ingress-status-address" }),
   "accesslog-format": str({ values: ["envoy", "json"], setting: "accesslog-format" }),
-  "accesslog-format-string": str(),
-  "json-fields": list,
-  "accesslog-level": str({ values: ["info", "error", "critical", "disabled"], default: "info" }),
-  tls: obj({ ...protocol, "fallback-certificate": namespacedName, "envoy-client-certificate": namespacedName }),
+  "accesslog-format-string": str(applied),
+  "json-fields": { t: "list", applied: true },
+  "accesslog-level": str({ values: ["info", "error", "critical", "disabled"], default: "info", ...applied }),
+  tls: obj({ ...downstreamProtocol, "fallback-certificate": namespacedName, "envoy-client-certificate": namespacedName }),
   disablePermitInsecure: bool(),
-  disableAllowChunkedLength: bool(),
-  disableMergeSlashes: bool(),
-  compression: obj({ algorithm: str({ values: ["gzip", "brotli", "zstd", "disabled"], default: "gzip" }) }),
-  serverHeaderTransformation: str({ values: ["overwrite", "append_if_absent", "pass_through"], default: "overwrite" }),
+  disableAllowChunkedLength: appliedBool,
+  disableMergeSlashes: appliedBool,
+  compression: obj({ algorithm: str({ values: ["gzip", "brotli", "zstd", "disabled"], default: "gzip", ...applied }) }),
+  serverHeaderTransformation: str({ values: ["overwrite", "append_if_absent", "pass_through"], default: "overwrite", ...applied }),
   enableExternalNameService: bool(),
   timeouts: obj({
-    "request-timeout": str(),
-    "connection-idle-timeout": str({ default: "60s" }),
-    "stream-idle-timeout": str(),
-    "max-connection-duration": str(),
-    "delayed-close-timeout": str(),
-    "connection-shutdown-grace-period": str(),
+    "request-timeout": str(applied),
+    "connection-idle-timeout": str({ default: "60s", ...applied }),
+    "stream-idle-timeout": str(applied),
+    "max-connection-duration": str(applied),
+    "delayed-close-timeout": str(applied),
+    "connection-shutdown-grace-period": str(applied),
     "connect-timeout": str({ default: "2s" }),
   }),
-  policy: obj({ "request-headers": headers, "response-headers": headers, applyToIngress: bool() }),
+  policy: obj({ "request-headers": headers, "response-headers": headers, applyToIngress: { t: "bool", default: false, applied: true } }),
   "envoy-service-namespace": str({ setting: "envoy-service-namespace" }),
   "envoy-service-name": str({ setting: "envoy-service-name" }),
-  "default-http-versions": list,
+  "default-http-versions": { t: "list", applied: true },
   cluster: obj({
     "dns-lookup-family": str({ values: ["auto", "v4", "v6", "all"], default: "auto" }),
-    "max-requests-per-connection": int(),
-    "per-connection-buffer-limit-bytes": int(),
+    "max-requests-per-connection": int(applied),
+    "per-connection-buffer-limit-bytes": int(applied),
     "circuit-breakers": { t: "any" },
     "upstream-tls": obj(protocol),
   }),
-  network: obj({ "num-trusted-hops": int({ default: 0 }), "admin-port": int({ default: 9001 }), "strip-trailing-host-dot": bool() }),
+  network: obj({ "num-trusted-hops": int({ default: 0, ...applied }), "admin-port": int({ default: 9001 }), "strip-trailing-host-dot": appliedBool }),
   listener: obj({
-    "connection-balancer": str({ values: ["", "exact"] }),
-    "max-requests-per-connection": int(),
-    "per-connection-buffer-limit-bytes": int(),
-    "socket-options": obj({ tos: int({ default: 0 }), "traffic-class": int({ default: 0 }) }),
+    "connection-balancer": str({ values: ["", "exact"], ...applied }),
+    "max-requests-per-connection": int(applied),
+    "per-connection-buffer-limit-bytes": int(applied),
+    "socket-options": obj({ tos: int({ default: 0, ...applied }), "traffic-class": int({ default: 0, ...applied }) }),
     "max-requests-per-io-cycle": int(),
-    "http2-max-concurrent-streams": int(),
+    "http2-max-concurrent-streams": int(applied),
     "max-connections-per-listener": int(),
   }),
   rateLimitService: obj({

@@ -65,6 +65,9 @@ describe("createOpsServer", () => {
     assert.match(res.type, /^text\/plain; version=0\.0\.4/);
     assert.match(res.body, /^contour_process_resident_memory_bytes \d+/m);
     assert.match(res.body, /^contour_nodejs_eventloop_lag_seconds /m);
+    // Unprefixed too, under the names upstream's Go process collector uses.
+    assert.match(res.body, /^process_resident_memory_bytes \d+/m);
+    assert.match(res.body, /^process_cpu_seconds_total /m);
   });
 
   it("answers 404 elsewhere", async () => {

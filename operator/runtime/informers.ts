@@ -91,6 +91,8 @@ export function createInformerSet(options: InformerSetOptions): InformerSet {
   const forbiddenGauge = gauge(options.registry, "contour_informer_forbidden", "1 while the API server refuses (RBAC) to let contour list the kind, which is then treated as having no objects.", ["kind"]);
 
   let stopped = false;
+  // Whether "cannot reach the API server" was said since the last list that worked.
+  let unreachableLogged = false;
   let resolveSynced: () => void = () => undefined;
   let rejectSynced: (err: Error) => void = () => undefined;
   const syncedPromise = new Promise<void>((resolve, reject) => {
@@ -100,6 +102,9 @@ export function createInformerSet(options: InformerSetOptions): InformerSet {
   syncedPromise.catch(() => undefined); // awaiting it is optional; a stop before sync is not an unhandled error
 
   const units = planUnits(options).map(({ kind, namespace, fieldSelector }) => makeUnit(kind, namespace, fieldSelector));
+  // One series per informer: 0 until its first list is done (or its CRD is known to be missing), then 1.
+  const syncedGauge = gauge(options.registry, "contour_informer_synced", "1 once an informer has listed its objects (an absent optional CRD counts as synced and empty), else 0.", ["kind", "namespace"]);
+  for (const unit of units) syncedGauge.set({ kind: unit.kind, namespace: unit.namespace ?? "" }, 0);
   for (const kind of new Set(units.map((u) => u.kind))) {
     restarts.inc({ kind }, 0);
     objects.set({ kind }, 0);
@@ -171,12 +176,14 @@ export function createInformerSet(options: InformerSetOptions): InformerSet {
       updateForbiddenGauge(unit.kind);
     }
     log.debug({ kind: unit.kind, namespace: unit.namespace, objects: count }, "informer listed");
+    unreachableLogged = false;
     markSynced(unit);
   }
 
   function markSynced(unit: Unit): void {
     if (unit.synced) return;
     unit.synced = true;
+    syncedGauge.set({ kind: unit.kind, namespace: unit.namespace ?? "" }, 1);
     if (units.every((u) => u.synced)) {
       log.info({ informers: units.length }, "all informers synced");
       resolveSynced();
@@ -215,7 +222,14 @@ export function createInformerSet(options: InformerSetOptions): InformerSet {
     unit.failures++;
     restarts.inc({ kind: unit.kind });
     const delay = backoffDelay(unit.failures, backoff);
-    log.warn({ ...fields, err: e, statusCode: e.statusCode, failures: unit.failures, retryInMs: delay }, "informer list/watch failed; restarting");
+    if (e.statusCode === undefined) {
+      // No answer at all: one line for the whole set (every informer fails alike), none of them a stack trace.
+      if (!unreachableLogged) log.error({ server: kubeConfig.getCurrentCluster()?.server, error: e.message, retryInMs: delay }, "cannot reach the API server; retrying");
+      else log.debug({ ...fields, error: e.message, failures: unit.failures, retryInMs: delay }, "API server still unreachable");
+      unreachableLogged = true;
+    } else {
+      log.warn({ ...fields, error: e.message, statusCode: e.statusCode, failures: unit.failures, retryInMs: delay }, "informer list/watch failed; restarting");
+    }
     schedule(unit, delay);
   }
 

@@ -5,6 +5,9 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import { GROUP, HTTPPROXY_PLURAL } from "../../crds/index.js";
 import type { WatchedKind } from "../../controllers/source/object-cache.js";
 import type { ServeConfig } from "../config/index.js";
+import { readBuildInfo } from "../build/build-info.js";
+import { createDebugServer } from "../debug/index.js";
+import { createGrpcServerMetrics, createServeMetrics } from "../metrics/index.js";
 import { createApiServerHealthCheck, createMetricsRegistry, createOpsServer } from "../http/index.js";
 import { createIdentity, createKubeLeaseApi, createLeaderElector, createStaticLeader, type LeaderElector } from "../leader/index.js";
 import type { Logger } from "../log.js";
@@ -45,6 +48,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     ingressClassName: config.ingress.className,
     rootNamespaces: config.rootNamespaces,
     translate: {
+      ...config.envoy,
       httpAddress: config.envoyListeners.http.address,
       httpPort: config.envoyListeners.http.port,
       httpsAddress: config.envoyListeners.https.address,
@@ -52,6 +56,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     },
   });
   const metrics = createPipelineMetrics(registry);
+  const upstreamMetrics = createServeMetrics(registry, readBuildInfo());
   const snapshots = createSnapshotCache();
   const buildLog = log.child({ component: "pipeline" });
   // The batcher exists further down; a NACK arrives only once xDS serves, long after.
@@ -70,6 +75,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     ...(config.xds.tls !== undefined ? { tls: config.xds.tls } : { insecure: true }),
     logger: log.child({ component: "xds" }),
     registry,
+    interceptors: [createGrpcServerMetrics(registry)],
   });
   const ops = createOpsServer({
     ...config.http,
@@ -79,6 +85,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     // Kinds RBAC keeps from us: served as if empty, and said so here (informers exists by the time anyone asks).
     readyDetails: () => informers.forbidden().map((f) => `warning: ${f.kind}${f.namespace === undefined ? "" : ` in ${f.namespace}`}: forbidden by RBAC, treated as none`),
   });
+  const debug = createDebugServer({ ...config.debug, model: () => pipeline.model(), listeners: config.envoyListeners, log: log.child({ component: "debug" }) });
 
   let leader: LeaderElector | undefined;
   const writer = createStatusWriter({
@@ -86,6 +93,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     isLeader: () => leader?.isLeader() ?? false,
     log: log.child({ component: "status" }),
     registry,
+    observe: upstreamMetrics.statusWritten,
     qps: config.kubernetesClient.qps,
     burst: config.kubernetesClient.burst,
     cached: (kind, namespace, name) => {
@@ -166,6 +174,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     const seconds = (performance.now() - start) / 1000;
     metrics.observeBuild(seconds, result.endpointsOnly);
     metrics.countSources(pipeline);
+    upstreamMetrics.afterBuild(pipeline, result, seconds);
     // HTTPProxies are logged by status change: an included proxy's problems are found by its roots' reconciles.
     logConditions(buildLog, result.reconciled.filter((r) => r.key.kind !== "HTTPProxy"));
     logProxyStatuses(buildLog, result.httpProxyStatuses);
@@ -187,6 +196,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     log: log.child({ component: "informers" }),
     registry,
     onEvent: (kind, event, obj) => {
+      upstreamMetrics.eventHandled(event, kind);
       const changed = pipeline.apply(kind, event, obj);
       if (!changed || !initialBuildDone) return;
       batcher.mark(REBUILD);
@@ -200,6 +210,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
   let stopping = false;
   const started = (async () => {
     const httpPort = await ops.start();
+    await debug.start();
     informers.start();
     log.info("waiting for every informer to list its objects before serving xDS");
     await informers.synced();
@@ -229,6 +240,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
       await informers.stop();
       await xds.close();
       await ops.stop();
+      await debug.stop();
     },
   };
 }

@@ -2,6 +2,7 @@
 // over the desired status and return at once; a background loop reads each object, skips no-op writes,
 // replaces the status subresource (retrying conflicts on a fresh read), and paces writes with a token
 // bucket. A newer update for an object replaces an older pending one: only the latest status matters.
+import { performance } from "node:perf_hooks";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Registry } from "prom-client";
 import type { Logger } from "../log.js";
@@ -39,6 +40,8 @@ export type StatusWriterOptions = ({ kubeConfig: KubeConfig; api?: undefined } |
   concurrency?: number;
   /** Where contour_status_updates_total goes. */
   registry?: Registry;
+  /** Told of every finished write, with its duration (upstream's contour_status_update_* metrics). */
+  observe?: (kind: string, result: StatusResult, seconds: number) => void;
   clock?: Clock;
 };
 
@@ -169,13 +172,16 @@ export function createStatusWriter(options: StatusWriterOptions): StatusWriter {
 
   async function writeWithRetries(job: Job): Promise<void> {
     const fields = { kind: job.kind, namespace: job.namespace, name: job.name };
+    const startedMs = performance.now();
     try {
       const result = await write(job);
       count(job, result);
+      options.observe?.(job.kind, result, (performance.now() - startedMs) / 1000);
       if (result === "updated") log.debug(fields, "status updated");
       if (result === "conflict") log.warn({ ...fields, retries: MAX_CONFLICT_RETRIES }, "status not written: the object kept changing");
     } catch (err) {
       count(job, "error");
+      options.observe?.(job.kind, "error", (performance.now() - startedMs) / 1000);
       job.attempts++;
       const e = KubeError.from(err);
       if (job.attempts >= maxAttempts) {

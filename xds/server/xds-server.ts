@@ -1,4 +1,5 @@
 // The xDS gRPC server: Connect on node:http2, mTLS by default, serving the snapshot cache.
+import type { Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
@@ -25,6 +26,8 @@ export interface XdsServerOptions {
   readonly logger?: Logger;
   /** Where metrics register; default prom-client's global registry. */
   readonly registry?: Registry;
+  /** Connect interceptors around every call (e.g. gRPC server metrics). */
+  readonly interceptors?: Interceptor[];
   /** How long close() lets streams end gracefully before cutting connections; default 2 s. */
   readonly closeGraceMs?: number;
   /** Told of every ACK and NACK of every stream (contour serve quarantines what Envoy rejects). */
@@ -65,6 +68,7 @@ export function createXdsServer(options: XdsServerOptions): XdsServer {
     routes: (router) => registerXdsRoutes(router, { cache: options.cache, metrics, logger, onOutcome: options.onOutcome }, { open, nextId: () => ++lastId }),
     // Envoy and every xDS client speak gRPC; the Connect and gRPC-web protocols are not offered.
     grpc: true,
+    interceptors: options.interceptors ?? [],
     grpcWeb: false,
     connect: false,
     // Envoy's gRPC client neither sends nor accepts compressed messages; compressing 10,000

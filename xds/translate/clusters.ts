@@ -14,11 +14,14 @@ import { HttpProtocolOptionsSchema } from "../gen/envoy/extensions/upstreams/htt
 import type { Cluster } from "../../controllers/model/model.js";
 import { clusterStatName, EnvoyExtension } from "../names.js";
 import { translateHealthChecks } from "./health-check.js";
+import { resolveOptions, type ResolvedOptions } from "./options.js";
 import { adsConfigSource, durationFromMs, sortedBy, typed } from "./proto.js";
 import { upstreamTlsSocket } from "./tls.js";
 
-/** Envoy's connect_timeout must be positive; upstream Contour's default is 2 s. */
-const DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
+/** What the config file sets for every cluster (connect_timeout must be positive; upstream's default is 2 s). */
+export type ClusterDefaults = Pick<ResolvedOptions, "connectTimeoutMs" | "clusterMaxRequestsPerConnection" | "clusterPerConnectionBufferLimitBytes">;
+
+const DEFAULTS: ClusterDefaults = resolveOptions();
 
 /** Upstream Contour's mapping: both session affinity (Cookie) and RequestHash need a hash ring. */
 const LB_POLICIES: Record<Cluster["loadBalancer"], Cluster_LbPolicy> = {
@@ -35,18 +38,25 @@ const LB_POLICIES: Record<Cluster["loadBalancer"], Cluster_LbPolicy> = {
  * timeout). One HttpProtocolOptions carries both the protocol and the idle timeout: Envoy reads a
  * single entry per extension name. It must name a protocol, so an idle timeout alone says HTTP/1.1.
  */
-function protocolOptions(cluster: Cluster): Record<string, Any> {
+function protocolOptions(cluster: Cluster, maxRequests: number | null): Record<string, Any> {
   const http2 = cluster.protocol === "h2" || cluster.protocol === "h2c";
   const idle = cluster.idleConnectionTimeoutMs;
   const hasIdle = idle !== undefined && Number.isFinite(idle) && idle >= 0;
-  if (!http2 && !hasIdle) return {};
+  if (!http2 && !hasIdle && maxRequests === null) return {};
   const options = typed(HttpProtocolOptionsSchema, {
     upstreamProtocolOptions: {
       case: "explicitHttpConfig",
       value: { protocolConfig: http2 ? { case: "http2ProtocolOptions", value: {} } : { case: "httpProtocolOptions", value: {} } },
     },
     // 0 disables the idle timeout, as in Envoy.
-    ...(hasIdle ? { commonHttpProtocolOptions: { idleTimeout: durationFromMs(idle) } } : {}),
+    ...(hasIdle || maxRequests !== null
+      ? {
+          commonHttpProtocolOptions: {
+            ...(hasIdle ? { idleTimeout: durationFromMs(idle) } : {}),
+            ...(maxRequests === null ? {} : { maxRequestsPerConnection: maxRequests }),
+          },
+        }
+      : {}),
   });
   return { [EnvoyExtension.httpProtocolOptions]: options };
 }
@@ -67,7 +77,7 @@ function circuitBreakers(cluster: Cluster): MessageInitShape<typeof CircuitBreak
 }
 
 /** The Envoy cluster of one model Cluster. */
-export function translateCluster(cluster: Cluster): EnvoyCluster {
+export function translateCluster(cluster: Cluster, defaults: ClusterDefaults = DEFAULTS): EnvoyCluster {
   const { service, protocol } = cluster;
   const breakers = circuitBreakers(cluster);
   const healthChecks = translateHealthChecks(cluster);
@@ -78,11 +88,12 @@ export function translateCluster(cluster: Cluster): EnvoyCluster {
     altStatName: clusterStatName(service.namespace, service.name, service.port),
     clusterDiscoveryType: { case: "type", value: Cluster_DiscoveryType.EDS },
     edsClusterConfig: { edsConfig: adsConfigSource(), serviceName: cluster.endpoints },
-    connectTimeout: durationFromMs(cluster.connectTimeoutMs > 0 ? cluster.connectTimeoutMs : DEFAULT_CONNECT_TIMEOUT_MS),
+    connectTimeout: durationFromMs(cluster.connectTimeoutMs > 0 ? cluster.connectTimeoutMs : defaults.connectTimeoutMs),
+    ...(defaults.clusterPerConnectionBufferLimitBytes === null ? {} : { perConnectionBufferLimitBytes: defaults.clusterPerConnectionBufferLimitBytes }),
     lbPolicy: LB_POLICIES[cluster.loadBalancer],
     ...(breakers === undefined ? {} : { circuitBreakers: breakers }),
     ...(tls === undefined ? {} : { transportSocket: tls }),
-    typedExtensionProtocolOptions: protocolOptions(cluster),
+    typedExtensionProtocolOptions: protocolOptions(cluster, defaults.clusterMaxRequestsPerConnection),
     ...(healthChecks.length === 0
       ? {}
       : {

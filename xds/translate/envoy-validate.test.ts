@@ -106,7 +106,8 @@ function inlineEndpoints(clusters: unknown, assignments: ReadonlyMap<string, Jso
 /** One bootstrap holding every golden case's output. */
 function buildBootstrap(cases: readonly GoldenCase[]): JsonObject {
   // All models together under default options, plus the listeners of cases with their own
-  // options (renamed, on their own addresses) so non-default listener settings are checked too.
+  // options (renamed, on their own addresses) and their clusters (renamed) so non-default listener
+  // and cluster settings are checked too.
   const merged = resourcesToJson(translateModel(mergeModels(cases), cases.flatMap((c) => c.slices)));
   const routes = byKey(merged["routes"], "name");
   // Delta streams get the plain-HTTP hosts as VHDS resources, which Envoy adds to ingress_http:
@@ -116,14 +117,17 @@ function buildBootstrap(cases: readonly GoldenCase[]): JsonObject {
   assert.equal(vhds.length, (http?.["virtual_hosts"] as JsonObject[] | undefined)?.length ?? 0, "a VHDS resource for every plain-HTTP host");
   if (http !== undefined) routes.set("ingress_http", { ...http, virtual_hosts: vhds });
   const listeners = inlineRoutes(merged["listeners"], routes, "");
+  const clusters = inlineEndpoints(merged["clusters"], byKey(merged["endpoints"], "cluster_name"));
   for (const c of cases.filter((c) => Object.keys(c.options).length > 0)) {
     const own = resourcesToJson(translateModel(c.model, c.slices, c.options));
     listeners.push(...inlineRoutes(own["listeners"], byKey(own["routes"], "name"), `${c.name}/`));
+    const ownClusters = inlineEndpoints(own["clusters"], byKey(own["endpoints"], "cluster_name"));
+    clusters.push(...ownClusters.map((cluster) => ({ ...cluster, name: `${c.name}/${String(cluster["name"])}` })));
   }
   const bootstrap: JsonObject = {
     static_resources: {
       listeners,
-      clusters: inlineEndpoints(merged["clusters"], byKey(merged["endpoints"], "cluster_name")),
+      clusters,
       secrets: merged["secrets"] ?? [],
     },
   };

@@ -9,6 +9,7 @@ import { FilterSchema } from "../gen/envoy/config/listener/v3/listener_component
 import {
   HttpConnectionManager_CodecType,
   HttpConnectionManager_ForwardClientCertDetails,
+  HttpConnectionManager_ServerHeaderTransformation,
   HttpConnectionManagerSchema,
   type HttpConnectionManager_SetCurrentClientCertDetailsSchema,
 } from "../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
@@ -16,7 +17,7 @@ import type { VirtualHostTls } from "../../controllers/model/model.js";
 import { EnvoyExtension } from "../names.js";
 import { translateAccessLog } from "./access-log.js";
 import { translateHttpFilters } from "./http-filters.js";
-import type { ResolvedOptions } from "./options.js";
+import type { ResolvedOptions, ServerHeaderTransformation, TimeoutMs } from "./options.js";
 import { adsConfigSource, durationFromMs, typed } from "./proto.js";
 
 /** Which client-certificate details a TLS host forwards upstream in x-forwarded-client-cert. */
@@ -37,24 +38,36 @@ export function translateHttpConnectionManager(params: HttpConnectionManagerPara
   const xfcc = params.forwardClientCertificate;
   const hcm = typed(HttpConnectionManagerSchema, {
     statPrefix: params.statPrefix,
-    codecType: HttpConnectionManager_CodecType.AUTO,
+    codecType: codecFor(options.httpVersions),
     routeSpecifier: {
       case: "rds",
       value: { configSource: adsConfigSource(), routeConfigName: params.routeConfigName },
     },
-    httpFilters: translateHttpFilters(),
-    commonHttpProtocolOptions: { idleTimeout: durationFromMs(options.connectionIdleTimeoutMs) },
-    httpProtocolOptions: { acceptHttp10: true },
-    // Envoy sits at the edge: the peer address is the client, X-Forwarded-For from it is not trusted.
+    httpFilters: translateHttpFilters(options),
+    commonHttpProtocolOptions: {
+      idleTimeout: durationFromMs(options.connectionIdleTimeoutMs),
+      // Unlike Envoy's other timeouts, 0 here would not mean "none": disabled is left out, as upstream does.
+      ...(options.maxConnectionDurationMs ? { maxConnectionDuration: durationFromMs(options.maxConnectionDurationMs) } : {}),
+      ...(options.maxRequestsPerConnection === null ? {} : { maxRequestsPerConnection: options.maxRequestsPerConnection }),
+    },
+    httpProtocolOptions: { acceptHttp10: true, allowChunkedLength: options.allowChunkedLength },
+    ...(options.http2MaxConcurrentStreams === null ? {} : { http2ProtocolOptions: { maxConcurrentStreams: options.http2MaxConcurrentStreams } }),
+    // Envoy sits at the edge: the peer address is the client; X-Forwarded-For is trusted only from
+    // the proxies the operator says are in front (network.num-trusted-hops).
     useRemoteAddress: true,
-    xffNumTrustedHops: 0,
+    xffNumTrustedHops: options.numTrustedHops,
+    stripTrailingHostDot: options.stripTrailingHostDot,
     // Routes match on the normalised path so /a/../b cannot reach a route meant to be shadowed.
     normalizePath: true,
-    mergeSlashes: true,
+    mergeSlashes: options.mergeSlashes,
+    serverHeaderTransformation: SERVER_HEADER[options.serverHeaderTransformation],
     // 0 disables Envoy's whole-request timeout; per-route timeouts govern instead.
-    requestTimeout: durationFromMs(0),
+    ...timeout("requestTimeout", options.requestTimeoutMs),
+    ...timeout("streamIdleTimeout", options.streamIdleTimeoutMs),
+    ...timeout("drainTimeout", options.connectionShutdownGracePeriodMs),
+    ...timeout("delayedCloseTimeout", options.delayedCloseTimeoutMs),
     preserveExternalRequestId: true,
-    accessLog: translateAccessLog(options.accessLog),
+    accessLog: translateAccessLog(options),
     ...(xfcc === undefined
       ? {}
       : {
@@ -63,6 +76,24 @@ export function translateHttpConnectionManager(params: HttpConnectionManagerPara
         }),
   });
   return create(FilterSchema, { name: EnvoyExtension.httpConnectionManager, configType: { case: "typedConfig", value: hcm } });
+}
+
+/** One version: that codec only; both: Envoy detects the protocol (upstream's CodecForVersions). */
+function codecFor(versions: ResolvedOptions["httpVersions"]): HttpConnectionManager_CodecType {
+  const set = new Set(versions);
+  if (set.size !== 1) return HttpConnectionManager_CodecType.AUTO;
+  return set.has("HTTP/2") ? HttpConnectionManager_CodecType.HTTP2 : HttpConnectionManager_CodecType.HTTP1;
+}
+
+const SERVER_HEADER: Readonly<Record<ServerHeaderTransformation, HttpConnectionManager_ServerHeaderTransformation>> = {
+  overwrite: HttpConnectionManager_ServerHeaderTransformation.OVERWRITE,
+  append_if_absent: HttpConnectionManager_ServerHeaderTransformation.APPEND_IF_ABSENT,
+  pass_through: HttpConnectionManager_ServerHeaderTransformation.PASS_THROUGH,
+};
+
+// null: the field is left out and Envoy's own default applies.
+function timeout<K extends string>(field: K, ms: TimeoutMs): Partial<Record<K, ReturnType<typeof durationFromMs>>> {
+  return ms === null ? {} : ({ [field]: durationFromMs(ms) } as Record<K, ReturnType<typeof durationFromMs>>);
 }
 
 function clientCertDetails(xfcc: ForwardClientCertificate): MessageInitShape<typeof HttpConnectionManager_SetCurrentClientCertDetailsSchema> {

@@ -1,6 +1,6 @@
 /**
- * The HTTP filter chain every HCM carries, in the order upstream Contour uses: cors, then
- * local_ratelimit, then rbac, then the router. The three policy filters are always present and do
+ * The HTTP filter chain every HCM carries, in the order upstream Contour uses: the response
+ * compressor (unless disabled), cors, then local_ratelimit, then rbac, then the router. The three policy filters are always present and do
  * nothing by default; virtual hosts and routes switch them on through typed_per_filter_config
  * under the same names. Keeping the chain fixed means adding a policy to one host changes only
  * route configuration, never the listener (a listener change drains its connections).
@@ -8,7 +8,8 @@
  * Why this order: CORS first, so preflights are answered and CORS headers are added to every
  * response, including a 429 or 403 produced further down (the browser can then show the real
  * error instead of a CORS failure). Rate limiting before RBAC, as upstream, so every request
- * counts against a host's budget. The router last: it ends the chain by forwarding.
+ * counts against a host's budget. The compressor first, as upstream: it compresses whatever the
+ * filters after it answer too. The router last: it ends the chain by forwarding.
  */
 import { create } from "@bufbuild/protobuf";
 import { CorsSchema } from "../gen/envoy/extensions/filters/http/cors/v3/cors_pb.js";
@@ -18,14 +19,17 @@ import { RouterSchema } from "../gen/envoy/extensions/filters/http/router/v3/rou
 import type { HttpFilter } from "../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
 import { HttpFilterSchema } from "../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
 import { EnvoyExtension } from "../names.js";
+import { compressorFilters } from "./compression.js";
+import type { ResolvedOptions } from "./options.js";
 import { typed } from "./proto.js";
 
 /** Stat prefix of the listener-level local rate limiter, which never limits (upstream's name). */
 const LOCAL_RATE_LIMIT_STAT_PREFIX = "http";
 
 /** The HCM's HTTP filters, router last. */
-export function translateHttpFilters(): HttpFilter[] {
+export function translateHttpFilters(options: Pick<ResolvedOptions, "compression">): HttpFilter[] {
   return [
+    ...compressorFilters(options.compression),
     // An empty Cors: the policy comes from each virtual host's typed_per_filter_config.
     create(HttpFilterSchema, { name: EnvoyExtension.cors, configType: { case: "typedConfig", value: typed(CorsSchema, {}) } }),
     // No token bucket: disabled here, enabled per virtual host or route.

@@ -16,6 +16,7 @@ import { EnvoyExtension, HTTP_LISTENER_NAME, HTTP_ROUTE_CONFIG_NAME, HTTPS_LISTE
 import type { SecureVirtualHost } from "./hosts.js";
 import { tlsListenerHosts } from "./hosts.js";
 import { translateHttpConnectionManager } from "./http-connection-manager.js";
+import { listenerSocketOptions } from "./socket-options.js";
 import type { ResolvedOptions } from "./options.js";
 import { compareStrings, typed } from "./proto.js";
 import { translateTcpProxyChain } from "./tcp-proxy.js";
@@ -31,14 +32,29 @@ function proxyProtocolFilters(options: ResolvedOptions): ListenerFilter[] {
   return [create(ListenerFilterSchema, { name: EnvoyExtension.proxyProtocol, configType: { case: "typedConfig", value: typed(ProxyProtocolSchema, {}) } })];
 }
 
+// Connection-level settings of both listeners (upstream's `listener.*` keys); absent: Envoy's defaults.
+function connectionSettings(options: ResolvedOptions) {
+  return {
+    socketOptions: listenerSocketOptions(options),
+    ...(options.perConnectionBufferLimitBytes === null ? {} : { perConnectionBufferLimitBytes: options.perConnectionBufferLimitBytes }),
+    ...(options.exactConnectionBalance ? { connectionBalanceConfig: { balanceType: { case: "exactBalance" as const, value: {} } } } : {}),
+  };
+}
+
 /** The plain-HTTP listener; always present, since redirects to HTTPS are served from it too. */
 export function translateHttpListener(options: ResolvedOptions): Listener {
   return create(ListenerSchema, {
     name: HTTP_LISTENER_NAME,
     address: socketAddress(options.httpAddress, options.httpPort),
+    ...connectionSettings(options),
     listenerFilters: proxyProtocolFilters(options),
     filterChains: [{ filters: [translateHttpConnectionManager({ statPrefix: HTTP_LISTENER_NAME, routeConfigName: HTTP_ROUTE_CONFIG_NAME }, options)] }],
   });
+}
+
+// ALPN offers only the HTTP versions served, h2 first (upstream's ProtoNamesForVersions).
+function alpnFor(options: ResolvedOptions): readonly string[] {
+  return HTTP_ALPN.filter((p) => options.httpVersions.includes(p === "h2" ? "HTTP/2" : "HTTP/1.1"));
 }
 
 /** The TLS listener's filter chain of one secure host. */
@@ -50,7 +66,7 @@ export function secureHostChain(vhost: SecureVirtualHost, options: ResolvedOptio
   );
   return create(FilterChainSchema, {
     filterChainMatch: { serverNames: [vhost.fqdn] },
-    transportSocket: downstreamTlsSocket(vhost.tls, HTTP_ALPN),
+    transportSocket: downstreamTlsSocket(vhost.tls, alpnFor(options), options),
     filters: [hcm],
   });
 }
@@ -81,6 +97,7 @@ export function translateHttpsListener(
   return create(ListenerSchema, {
     name: HTTPS_LISTENER_NAME,
     address: socketAddress(options.httpsAddress, options.httpsPort),
+    ...connectionSettings(options),
     listenerFilters: [...proxyProtocolFilters(options), tlsInspector],
     filterChains: sorted,
   });

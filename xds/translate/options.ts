@@ -6,6 +6,24 @@
 /** Access log of the HTTP and TCP proxies: Envoy's default text format, JSON lines, or none. */
 export type AccessLogFormat = "envoy" | "json" | "off";
 
+/** Response compression of the HTTP listeners (upstream's `compression.algorithm`). */
+export type CompressionAlgorithm = "gzip" | "brotli" | "zstd" | "disabled";
+
+/** What Envoy does with the Server response header (upstream's `serverHeaderTransformation`). */
+export type ServerHeaderTransformation = "overwrite" | "append_if_absent" | "pass_through";
+
+/**
+ * A timeout in milliseconds: 0 disables it; null leaves Envoy's own default (the field is not
+ * emitted), as upstream does for a timeout its config file leaves empty.
+ */
+export type TimeoutMs = number | null;
+
+/** Headers set on (or removed from) every request or response of the routes a global policy covers. */
+export interface GlobalHeadersPolicy {
+  readonly set: readonly { readonly name: string; readonly value: string }[];
+  readonly remove: readonly string[];
+}
+
 /** Settings of translateModel; every field is optional and defaults as upstream Contour does. */
 export interface TranslateOptions {
   /** Address the plain-HTTP listener binds (default 0.0.0.0). */
@@ -22,6 +40,66 @@ export interface TranslateOptions {
   readonly useProxyProtocol?: boolean;
   /** How long a downstream connection may stay open without requests, in ms (default 60 s). */
   readonly connectionIdleTimeoutMs?: number;
+  /** Merge adjacent slashes of the path before routing (default true; upstream's `disableMergeSlashes` turns it off). */
+  readonly mergeSlashes?: boolean;
+  /** Compress responses with this algorithm (default gzip, as upstream). */
+  readonly compression?: CompressionAlgorithm;
+  /** The Server response header (default overwrite: Envoy names itself). */
+  readonly serverHeaderTransformation?: ServerHeaderTransformation;
+  /** Whole-request timeout of the HCM (default 0: none, per-route timeouts govern). */
+  readonly requestTimeoutMs?: TimeoutMs;
+  /** Idle time allowed on one stream (default null: Envoy's 5 min). */
+  readonly streamIdleTimeoutMs?: TimeoutMs;
+  /** Longest life of a downstream connection (default null: unlimited). */
+  readonly maxConnectionDurationMs?: TimeoutMs;
+  /** Wait for the peer to close after Envoy's last write (default null: Envoy's 1 s). */
+  readonly delayedCloseTimeoutMs?: TimeoutMs;
+  /** Between Envoy's GOAWAY "draining" notice and the final one (default null: Envoy's 5 s). */
+  readonly connectionShutdownGracePeriodMs?: TimeoutMs;
+  /** Connect timeout of upstream clusters that do not set their own, in ms (default 2 s). */
+  readonly connectTimeoutMs?: number;
+  /** Allow HTTP/1.1 requests carrying both Content-Length and chunked encoding (default true, as upstream). */
+  readonly allowChunkedLength?: boolean;
+  /** Proxies in front of Envoy whose X-Forwarded-For entries are trusted (default 0). */
+  readonly numTrustedHops?: number;
+  /** Requests one downstream connection may carry before it is closed (default null: unlimited). */
+  readonly maxRequestsPerConnection?: number | null;
+  /** HTTP/2 concurrent streams per downstream connection (default null: Envoy's). */
+  readonly http2MaxConcurrentStreams?: number | null;
+  /** Buffer limit of each downstream connection in bytes (default null: Envoy's 1 MiB). */
+  readonly perConnectionBufferLimitBytes?: number | null;
+  /** Balance accepted connections exactly across Envoy's worker threads (default false). */
+  readonly exactConnectionBalance?: boolean;
+  /** Strip a trailing dot from the Host header before routing (default false). */
+  readonly stripTrailingHostDot?: boolean;
+  /** Requests one upstream connection may carry (upstream's `cluster.max-requests-per-connection`; default null: unlimited). */
+  readonly clusterMaxRequestsPerConnection?: number | null;
+  /** Buffer limit of each upstream connection in bytes (default null: Envoy's 1 MiB). */
+  readonly clusterPerConnectionBufferLimitBytes?: number | null;
+  /** Lowest TLS version any secure host accepts; a host may ask for more, never less (default 1.2). */
+  readonly tlsMinimumProtocolVersion?: "1.2" | "1.3";
+  /** Highest TLS version any secure host accepts (default 1.3). */
+  readonly tlsMaximumProtocolVersion?: "1.2" | "1.3";
+  /** TLS 1.2 cipher suites of every secure host (default null: upstream Contour's list). */
+  readonly tlsCipherSuites?: readonly string[] | null;
+  /** Which requests are logged: all, responses >= 300, or >= 500 (default "info": all). */
+  readonly accessLogLevel?: "info" | "error" | "critical";
+  /** Envoy text format of the "envoy" access log (default null: Envoy's default line). */
+  readonly accessLogFormatString?: string | null;
+  /** Fields of the "json" access log, name to Envoy format (default null: upstream's default fields). */
+  readonly accessLogJsonFields?: Readonly<Record<string, string>> | null;
+  /** IPv4 TOS byte of the listeners' sockets (default 0: not set). */
+  readonly socketTos?: number;
+  /** IPv6 traffic class of the listeners' sockets (default 0: not set). */
+  readonly socketTrafficClass?: number;
+  /** upstream's `policy.request-headers`: on every HTTPProxy route unless the route sets the same header (default null). */
+  readonly globalRequestHeaders?: GlobalHeadersPolicy | null;
+  /** upstream's `policy.response-headers` (default null). */
+  readonly globalResponseHeaders?: GlobalHeadersPolicy | null;
+  /** Apply the global policies to Ingress routes too (default false). */
+  readonly globalHeadersApplyToIngress?: boolean;
+  /** HTTP versions served to clients (upstream's `default-http-versions`; default both: the codec detects, ALPN offers h2 then http/1.1). */
+  readonly httpVersions?: readonly ("HTTP/1.1" | "HTTP/2")[];
 }
 
 /** TranslateOptions with every default filled in. */
@@ -37,5 +115,35 @@ export function resolveOptions(options: TranslateOptions = {}): ResolvedOptions 
     accessLog: options.accessLog ?? "envoy",
     useProxyProtocol: options.useProxyProtocol ?? false,
     connectionIdleTimeoutMs: options.connectionIdleTimeoutMs ?? 60_000,
+    mergeSlashes: options.mergeSlashes ?? true,
+    compression: options.compression ?? "gzip",
+    serverHeaderTransformation: options.serverHeaderTransformation ?? "overwrite",
+    requestTimeoutMs: options.requestTimeoutMs === undefined ? 0 : options.requestTimeoutMs,
+    streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? null,
+    maxConnectionDurationMs: options.maxConnectionDurationMs ?? null,
+    delayedCloseTimeoutMs: options.delayedCloseTimeoutMs ?? null,
+    connectionShutdownGracePeriodMs: options.connectionShutdownGracePeriodMs ?? null,
+    connectTimeoutMs: options.connectTimeoutMs ?? 2_000,
+    allowChunkedLength: options.allowChunkedLength ?? true,
+    numTrustedHops: options.numTrustedHops ?? 0,
+    maxRequestsPerConnection: options.maxRequestsPerConnection ?? null,
+    http2MaxConcurrentStreams: options.http2MaxConcurrentStreams ?? null,
+    perConnectionBufferLimitBytes: options.perConnectionBufferLimitBytes ?? null,
+    exactConnectionBalance: options.exactConnectionBalance ?? false,
+    stripTrailingHostDot: options.stripTrailingHostDot ?? false,
+    clusterMaxRequestsPerConnection: options.clusterMaxRequestsPerConnection ?? null,
+    clusterPerConnectionBufferLimitBytes: options.clusterPerConnectionBufferLimitBytes ?? null,
+    tlsMinimumProtocolVersion: options.tlsMinimumProtocolVersion ?? "1.2",
+    tlsMaximumProtocolVersion: options.tlsMaximumProtocolVersion ?? "1.3",
+    tlsCipherSuites: options.tlsCipherSuites ?? null,
+    accessLogLevel: options.accessLogLevel ?? "info",
+    accessLogFormatString: options.accessLogFormatString ?? null,
+    accessLogJsonFields: options.accessLogJsonFields ?? null,
+    socketTos: options.socketTos ?? 0,
+    socketTrafficClass: options.socketTrafficClass ?? 0,
+    globalRequestHeaders: options.globalRequestHeaders ?? null,
+    globalResponseHeaders: options.globalResponseHeaders ?? null,
+    globalHeadersApplyToIngress: options.globalHeadersApplyToIngress ?? false,
+    httpVersions: options.httpVersions === undefined || options.httpVersions.length === 0 ? ["HTTP/1.1", "HTTP/2"] : options.httpVersions,
   };
 }

@@ -46,9 +46,16 @@ function rbac(any: Any | undefined) {
 }
 
 describe("HTTP filter chain", () => {
-  it("holds cors, local_ratelimit and rbac before the router, as upstream orders them", () => {
+  it("holds the compressor, cors, local_ratelimit and rbac before the router, as upstream orders them", () => {
     assert.deepEqual(
-      translateHttpFilters().map((f: HttpFilter) => f.name),
+      translateHttpFilters({ compression: "gzip" }).map((f: HttpFilter) => f.name),
+      [EnvoyExtension.compressor, EnvoyExtension.cors, EnvoyExtension.localRateLimit, EnvoyExtension.rbac, EnvoyExtension.router],
+    );
+  });
+
+  it("has no compressor when compression is disabled", () => {
+    assert.deepEqual(
+      translateHttpFilters({ compression: "disabled" }).map((f: HttpFilter) => f.name),
       [EnvoyExtension.cors, EnvoyExtension.localRateLimit, EnvoyExtension.rbac, EnvoyExtension.router],
     );
   });

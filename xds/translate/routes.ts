@@ -3,6 +3,11 @@
  * redirect where the model asks for one), and one `https/<fqdn>` per secure host, so each SNI
  * filter chain sees only its own host's routes. For delta streams, also each plain-HTTP host as a
  * VHDS resource and an `ingress_http` that names them (translateVhds).
+ *
+ * Each `https/<fqdn>` also holds a catch-all host answering 421 Misdirected Request (RFC 9110
+ * 15.5.20): a client that reuses a TLS connection for another host, or names another host than
+ * its SNI, is told so rather than given the SNI host's routes or a 404. Upstream Contour does this
+ * with a Lua filter comparing Host and SNI; a route-level catch-all needs no script.
  */
 import { create } from "@bufbuild/protobuf";
 import type { MessageInitShape } from "@bufbuild/protobuf";
@@ -11,12 +16,13 @@ import type { RouteSchema, VirtualHost as EnvoyVirtualHost } from "../gen/envoy/
 import { VirtualHostSchema } from "../gen/envoy/config/route/v3/route_components_pb.js";
 import type { RouteConfiguration } from "../gen/envoy/config/route/v3/route_pb.js";
 import { RouteConfigurationSchema } from "../gen/envoy/config/route/v3/route_pb.js";
-import type { Model, Route, VirtualHost } from "../../controllers/model/model.js";
+import type { HeadersPolicy, Model, Route, VirtualHost } from "../../controllers/model/model.js";
 import { sortRoutes } from "../../controllers/store/route-order.js";
 import { HTTP_ROUTE_CONFIG_NAME, httpsRouteConfigName, vhdsVirtualHostName } from "../names.js";
 import { translateHeaderPolicies } from "./headers.js";
 import { isSecureHost, routableVirtualHosts } from "./hosts.js";
 import { routeFilterConfig, virtualHostFilterConfig } from "./per-filter-config.js";
+import { resolveOptions, type GlobalHeadersPolicy, type ResolvedOptions } from "./options.js";
 import { adsConfigSource, compareStrings } from "./proto.js";
 import { httpsUpgradeAction, translateRouteAction } from "./route-action.js";
 import { translateRouteMatch } from "./route-match.js";
@@ -36,7 +42,23 @@ export function vhostDomains(fqdn: string): string[] {
   return fqdn.includes("*") ? [fqdn] : [fqdn, `${fqdn}:*`];
 }
 
-function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "https"): RouteInit {
+/** What the global header policies need of the options. */
+export type GlobalHeaderOptions = Pick<ResolvedOptions, "globalRequestHeaders" | "globalResponseHeaders" | "globalHeadersApplyToIngress">;
+
+const NO_GLOBAL_HEADERS: GlobalHeaderOptions = resolveOptions();
+
+// The route's own policy wins for a header both set (upstream's rule); removals add up.
+function withGlobal(own: HeadersPolicy | undefined, global: GlobalHeadersPolicy | null): HeadersPolicy | undefined {
+  if (global === null) return own;
+  const ownNames = new Set((own?.set ?? []).map((h) => h.name.toLowerCase()));
+  return {
+    ...own,
+    set: [...global.set.filter((h) => !ownNames.has(h.name.toLowerCase())), ...(own?.set ?? [])],
+    remove: [...new Set([...global.remove, ...(own?.remove ?? [])])],
+  };
+}
+
+function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "https", options: GlobalHeaderOptions): RouteInit {
   const match = translateRouteMatch(route);
   // A route's policies apply whatever it does, the redirect to HTTPS included: a refused client
   // gets its 403 on either listener, and a redirect counts against the rate limit.
@@ -44,7 +66,11 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
   if (listener === "http" && route.httpsRedirect && !isAcmeChallenge(route)) {
     return { match, action: httpsUpgradeAction(), typedPerFilterConfig };
   }
-  const headers = translateHeaderPolicies(route.requestHeaders, route.responseHeaders);
+  // As upstream: HTTPProxy routes always, Ingress routes with applyToIngress, others never.
+  const global = route.source.kind === "HTTPProxy" || (route.source.kind === "Ingress" && options.globalHeadersApplyToIngress);
+  const headers = global
+    ? translateHeaderPolicies(withGlobal(route.requestHeaders, options.globalRequestHeaders), withGlobal(route.responseHeaders, options.globalResponseHeaders))
+    : translateHeaderPolicies(route.requestHeaders, route.responseHeaders);
   return {
     match,
     action: translateRouteAction(route.action, headers.hostRewrite, headers.hostRewriteHeader),
@@ -57,13 +83,13 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
 }
 
 /** The Envoy virtual host of one model host, on the plain-HTTP or the TLS listener. */
-export function translateVirtualHost(vhost: VirtualHost, listener: "http" | "https"): EnvoyVirtualHost {
+export function translateVirtualHost(vhost: VirtualHost, listener: "http" | "https", options: GlobalHeaderOptions = NO_GLOBAL_HEADERS): EnvoyVirtualHost {
   return create(VirtualHostSchema, {
     name: vhost.fqdn,
     domains: vhostDomains(vhost.fqdn),
     // The store already emits routes in this order; sorting again (with the store's own, total
     // comparator, so the two can never disagree) keeps a hand-built or merged model correct too.
-    routes: sortRoutes(vhost.routes).map((r) => translateRoute(r, vhost, listener)),
+    routes: sortRoutes(vhost.routes).map((r) => translateRoute(r, vhost, listener, options)),
     typedPerFilterConfig: virtualHostFilterConfig(vhost),
   });
 }
@@ -106,10 +132,29 @@ export function translateVhds(
   return { virtualHosts, deltaRoutes };
 }
 
+/** Name of the catch-all virtual host of every `https/<fqdn>` route configuration. */
+export const MISDIRECTED_VHOST_NAME = "misdirected";
+
+/** The 421 for any Host but the SNI host's own names (Envoy tries exact and wildcard domains before "*"). */
+const MISDIRECTED_VHOST: EnvoyVirtualHost = create(VirtualHostSchema, {
+  name: MISDIRECTED_VHOST_NAME,
+  domains: ["*"],
+  routes: [
+    {
+      match: { pathSpecifier: { case: "prefix", value: "/" } },
+      action: { case: "directResponse", value: { status: 421, body: { specifier: { case: "inlineString", value: "misdirected request\n" } } } },
+    },
+  ],
+});
+
 /** Every route configuration the listeners refer to, sorted by name. */
 export function translateRouteConfigs(model: Model, translateHost: VirtualHostTranslation = translateVirtualHost): RouteConfiguration[] {
   const hosts = routableVirtualHosts(model);
   const http = routeConfiguration(HTTP_ROUTE_CONFIG_NAME, hosts.map((v) => translateHost(v, "http")));
-  const https = hosts.filter(isSecureHost).map((v) => routeConfiguration(httpsRouteConfigName(v.fqdn), [translateHost(v, "https")]));
+  const https = hosts.filter(isSecureHost).map((v) => {
+    const own = translateHost(v, "https");
+    // Envoy refuses two hosts claiming "*"; a host that is "*" itself has nothing to misdirect.
+    return routeConfiguration(httpsRouteConfigName(v.fqdn), own.domains.includes("*") ? [own] : [own, MISDIRECTED_VHOST]);
+  });
   return [http, ...https].sort((a, b) => compareStrings(a.name, b.name));
 }

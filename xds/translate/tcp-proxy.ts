@@ -39,12 +39,12 @@ export function translateTcpProxyChain(host: TcpProxyHost, options: ResolvedOpti
   const tcpProxy = typed(TcpProxySchema, {
     statPrefix: HTTPS_LISTENER_NAME,
     clusterSpecifier: specifier,
-    accessLog: translateAccessLog(options.accessLog),
+    accessLog: translateAccessLog(options),
   });
   return create(FilterChainSchema, {
     filterChainMatch: { serverNames: [host.fqdn] },
     filters: [{ name: EnvoyExtension.tcpProxy, configType: { case: "typedConfig", value: tcpProxy } }],
     // No ALPN when terminating: the bytes inside are not necessarily HTTP.
-    ...(host.tls === undefined ? {} : { transportSocket: downstreamTlsSocket(host.tls, []) }),
+    ...(host.tls === undefined ? {} : { transportSocket: downstreamTlsSocket(host.tls, [], options) }),
   });
 }

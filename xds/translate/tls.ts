@@ -16,6 +16,7 @@ import type { CommonTlsContextSchema } from "../gen/envoy/extensions/transport_s
 import { DownstreamTlsContextSchema, UpstreamTlsContextSchema } from "../gen/envoy/extensions/transport_sockets/tls/v3/tls_pb.js";
 import type { Cluster, VirtualHostTls } from "../../controllers/model/model.js";
 import { EnvoyExtension } from "../names.js";
+import type { ResolvedOptions } from "./options.js";
 import { adsConfigSource, typed } from "./proto.js";
 
 /** ALPN of secure HTTP hosts: HTTP/2 preferred, HTTP/1.1 accepted. */
@@ -56,14 +57,22 @@ function clientValidationContext(validation: NonNullable<VirtualHostTls["clientV
   return undefined;
 }
 
+/** The config file's TLS settings for every secure host (upstream's `tls.*` keys). */
+export type DownstreamTlsDefaults = Pick<ResolvedOptions, "tlsMinimumProtocolVersion" | "tlsMaximumProtocolVersion" | "tlsCipherSuites">;
+
+const TLS_DEFAULTS: DownstreamTlsDefaults = { tlsMinimumProtocolVersion: "1.2", tlsMaximumProtocolVersion: "1.3", tlsCipherSuites: null };
+
 /** The envoy.transport_sockets.tls socket terminating TLS for a secure host or TCP proxy. */
-export function downstreamTlsSocket(tls: VirtualHostTls, alpnProtocols: readonly string[]): TransportSocket {
-  const min = tlsVersion(tls.minimumProtocolVersion);
+export function downstreamTlsSocket(tls: VirtualHostTls, alpnProtocols: readonly string[], defaults: DownstreamTlsDefaults = TLS_DEFAULTS): TransportSocket {
+  // The operator's range bounds every host's: a host may narrow it, never widen it.
+  const min = Math.max(tlsVersion(tls.minimumProtocolVersion), tlsVersion(defaults.tlsMinimumProtocolVersion)) as TlsParameters_TlsProtocol;
+  const hostMax = Math.min(tlsVersion(tls.maximumProtocolVersion), tlsVersion(defaults.tlsMaximumProtocolVersion));
   // A maximum below the minimum is a contradiction Envoy rejects; the minimum is the safer reading.
-  const max = Math.max(min, tlsVersion(tls.maximumProtocolVersion)) as TlsParameters_TlsProtocol;
+  const max = Math.max(min, hostMax) as TlsParameters_TlsProtocol;
+  const cipherSuites = defaults.tlsCipherSuites ?? CIPHER_SUITES;
   const validation = tls.clientValidation === undefined ? undefined : clientValidationContext(tls.clientValidation);
   const common: CommonTlsContextInit = {
-    tlsParams: { tlsMinimumProtocolVersion: min, tlsMaximumProtocolVersion: max, cipherSuites: [...CIPHER_SUITES] },
+    tlsParams: { tlsMinimumProtocolVersion: min, tlsMaximumProtocolVersion: max, cipherSuites: [...cipherSuites] },
     tlsCertificateSdsSecretConfigs: [sdsSecret(tls.secret)],
     alpnProtocols: [...alpnProtocols],
     ...(validation === undefined ? {} : { validationContextType: validation }),

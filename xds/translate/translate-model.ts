@@ -6,13 +6,13 @@ import type { V1EndpointSlice } from "@kubernetes/client-node";
 import type { Listener } from "../gen/envoy/config/listener/v3/listener_pb.js";
 import type { Model } from "../../controllers/model/model.js";
 import type { EnvoyResources } from "../resources.js";
-import { translateClusters } from "./clusters.js";
+import { translateCluster, translateClusters } from "./clusters.js";
 import { edsNamesOf, translateEndpoints } from "./endpoints.js";
 import { translateHttpListener, translateHttpsListener } from "./listeners.js";
 import type { TranslateOptions } from "./options.js";
 import { resolveOptions } from "./options.js";
 import { compareStrings } from "./proto.js";
-import { translateRouteConfigs, translateVhds } from "./routes.js";
+import { translateRouteConfigs, translateVhds, translateVirtualHost, vhdsVirtualHost } from "./routes.js";
 import { translateSecrets } from "./secrets.js";
 
 /** Translates a model and the cluster's EndpointSlices into Envoy resources, every list sorted by name. */
@@ -20,13 +20,14 @@ export function translateModel(model: Model, endpoints: readonly V1EndpointSlice
   const resolved = resolveOptions(options);
   const https = translateHttpsListener(model, resolved);
   const listeners: Listener[] = https === undefined ? [translateHttpListener(resolved)] : [translateHttpListener(resolved), https];
-  const routes = translateRouteConfigs(model);
+  const routes = translateRouteConfigs(model, (vhost, listener) => translateVirtualHost(vhost, listener, resolved));
+  const vhds = translateVhds(model, routes, (v) => vhdsVirtualHost(translateVirtualHost(v, "http", resolved)));
   return {
     listeners: listeners.sort((a, b) => compareStrings(a.name, b.name)),
     routes,
-    clusters: translateClusters(model.clusters),
+    clusters: translateClusters(model.clusters, (c) => translateCluster(c, resolved)),
     endpoints: translateEndpoints(edsNamesOf(model), endpoints),
     secrets: translateSecrets(model.secrets),
-    ...translateVhds(model, routes),
+    ...vhds,
   };
 }

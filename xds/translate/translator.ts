@@ -105,9 +105,9 @@ export function createTranslator(options: TranslateOptions = {}, extra: Translat
   const resolved = resolveOptions(options);
   const faults = extra.testFaults;
   const checkedHost = (vhost: VirtualHost, listener: "http" | "https"): Checked<EnvoyVirtualHost> =>
-    attempt(VirtualHostSchema, () => plantFaults(translateVirtualHost(vhost, listener), faults), (error) => hostFailure(vhost, listener, error));
+    attempt(VirtualHostSchema, () => plantFaults(translateVirtualHost(vhost, listener, resolved), faults), (error) => hostFailure(vhost, listener, error));
   const cluster = memoize<Cluster, Checked<EnvoyCluster>>((c) =>
-    attempt(ClusterSchema, () => translateCluster(c), (message) => ({ piece: "cluster", name: c.name, sources: [], message })),
+    attempt(ClusterSchema, () => translateCluster(c, resolved), (message) => ({ piece: "cluster", name: c.name, sources: [], message })),
   );
   const secret = memoize<TlsSecret, Checked<Secret>>((s) =>
     attempt(SecretSchema, () => translateSecret(s), (message) => ({ piece: "secret", name: s.name, sources: [], message })),

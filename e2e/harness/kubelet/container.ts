@@ -115,12 +115,14 @@ export function startContainer(options: ContainerOptions): Container {
   let failures = 0;
   const scheduleProbe = (first: boolean): void => {
     const probe = options.spec.readinessProbe;
-    if (probe === undefined || stopped) return;
+    // Probes go on while the container terminates (preStop, grace period), as a kubelet's do: the
+    // endpoint's `serving` condition follows them, and a load balancer keeps a draining last pod on it.
+    if (probe === undefined || done) return;
     const delay = first ? (probe.initialDelaySeconds ?? 0) * 1000 : (probe.periodSeconds ?? 10) * 1000;
     const current = proc;
     probeTimer = setTimeout(() => {
       void runProbe(probe, options.spec, options.podIp).then((ok) => {
-        if (stopped || proc !== current || current?.exitStatus() !== undefined) return;
+        if (done || proc !== current || current?.exitStatus() !== undefined) return;
         if (ok) {
           successes++;
           failures = 0;
@@ -175,14 +177,14 @@ export function startContainer(options: ContainerOptions): Container {
     async stop(graceMs) {
       stopped = true;
       clearTimeout(timer);
-      clearTimeout(probeTimer);
-      ready = false;
       if (proc !== undefined && proc.exitStatus() === undefined) {
         const began = Date.now();
         // The hook shares the grace period with SIGTERM; the process gets at least 2 s after it, as a kubelet gives.
         if (options.preStop !== undefined) await options.preStop(graceMs);
         if (proc.exitStatus() === undefined) await proc.stop(Math.max(graceMs - (Date.now() - began), 2_000));
       }
+      clearTimeout(probeTimer);
+      ready = false;
       done = true;
     },
   };

@@ -3,6 +3,11 @@
 // must not share hot-restart memory). A mountPath whose parent exists is made on an overlay of that
 // parent, which only the container sees; a missing top-level folder (e.g. /config) is created on the
 // host, listed in a ledger named after the test process, and removed when empty by this run or the next.
+// While a run uses such a folder it holds a marker file in it (`.contour-e2e-<pid>`, hidden from its
+// containers by their bind mounts): an rmdir on the host detaches the bind mounts made on that folder in
+// every other mount namespace (Linux 3.18+), so one bed ending would otherwise pull /admin out from under
+// another bed's Envoy (its admin socket vanishes and /ready never passes again); with a marker the rmdir
+// fails with ENOTEMPTY, whichever version of this file the other run has.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
@@ -26,6 +31,7 @@ export interface SandboxCommand {
 const LEDGER_PREFIX = "contour-e2e-mountpoints-";
 const ledger = join(tmpdir(), `${LEDGER_PREFIX}${process.pid}`);
 const created = new Set<string>();
+const MARKER = (pid: number): string => `.contour-e2e-${pid}`;
 
 /**
  * Writes the mount script for one container into `scriptDir` and returns the command that runs it.
@@ -44,8 +50,10 @@ export function sandboxCommand(ip: string, netns: string, scriptDir: string, mou
       if (parent === "/") {
         // Overlaying / would hide every other mount: make the top-level folder on the host instead.
         const top = `/${m.target.split("/").filter(Boolean)[0]}`;
-        if (!existsSync(top)) {
-          mkdirSync(top);
+        // A folder another bed made (it has a marker, or a ledger lists it) is shared: hold a marker in it too.
+        if (!created.has(top) && (!existsSync(top) || bedMade(top))) {
+          if (!existsSync(top)) mkdirSync(top);
+          writeFileSync(join(top, MARKER(process.pid)), "");
           created.add(top);
           appendFileSync(ledger, `${top}\n`);
         }
@@ -70,17 +78,38 @@ export function sandboxCommand(ip: string, netns: string, scriptDir: string, mou
   return { command: ip, args: ["netns", "exec", netns, "unshare", "--mount", "--uts", "--propagation", "private", "/bin/bash", script, command, ...args] };
 }
 
-/** Removes the top-level folders this run created (if empty) and those of dead runs. */
+/** Removes this run's markers and those of dead runs, and each folder they held once it is empty. */
 export function removeMountpoints(): void {
-  for (const dir of created) tryRmdir(dir);
+  const dirs = new Set(created);
   created.clear();
   rmSync(ledger, { force: true });
   for (const entry of readdirSafe(tmpdir()) ?? []) {
     const match = new RegExp(`^${LEDGER_PREFIX}(\\d+)$`).exec(entry);
     if (match?.[1] === undefined || isAlive(Number(match[1]))) continue;
     const file = join(tmpdir(), entry);
-    for (const dir of readFileSync(file, "utf8").split("\n").filter(Boolean)) tryRmdir(dir);
+    for (const dir of readFileSafe(file).split("\n").filter(Boolean)) dirs.add(dir);
     rmSync(file, { force: true });
+  }
+  for (const dir of dirs) {
+    for (const name of readdirSafe(dir) ?? []) {
+      const pid = /^\.contour-e2e-(\d+)$/.exec(name)?.[1];
+      if (pid !== undefined && (Number(pid) === process.pid || !isAlive(Number(pid)))) rmSync(join(dir, name), { force: true });
+    }
+    tryRmdir(dir);
+  }
+}
+
+// Whether a top-level folder was made by a bed: it holds a marker, or some run's ledger lists it.
+function bedMade(dir: string): boolean {
+  if ((readdirSafe(dir) ?? []).some((n) => n.startsWith(".contour-e2e-"))) return true;
+  return (readdirSafe(tmpdir()) ?? []).some((e) => e.startsWith(LEDGER_PREFIX) && readFileSafe(join(tmpdir(), e)).split("\n").includes(dir));
+}
+
+function readFileSafe(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
   }
 }
 
@@ -88,7 +117,7 @@ function tryRmdir(dir: string): void {
   try {
     rmdirSync(dir);
   } catch {
-    // not empty (someone else's now) or gone
+    // not empty (another live run holds a marker, or someone else's files) or gone
   }
 }
 

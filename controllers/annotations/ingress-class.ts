@@ -13,3 +13,11 @@ export const KUBERNETES_INGRESS_CLASS = "kubernetes.io/ingress.class";
 export function annotationIngressClass(annotations: Annotations): string {
   return annotations?.[CONTOUR_INGRESS_CLASS] ?? annotations?.[KUBERNETES_INGRESS_CLASS] ?? "";
 }
+
+/**
+ * The class names of `--ingress-class-name`, split on "," as upstream's serve command splits them
+ * (no trimming); none when unset or empty, which means "no class or `contour`".
+ */
+export function configuredIngressClasses(configured: string | undefined): readonly string[] {
+  return configured === undefined || configured === "" ? [] : configured.split(",");
+}

@@ -2,8 +2,9 @@
  * Request and response header policies of routes and services, validated as upstream's
  * headersPolicyRoute does: no duplicates, valid names, Host only on requests (where it becomes a host
  * rewrite). Upstream's dynamic values %CONTOUR_NAMESPACE%, %CONTOUR_SERVICE_NAME% and
- * %CONTOUR_SERVICE_PORT% are substituted here; every other "%" stays literal (translation escapes it),
- * so a user's value can never run an Envoy command.
+ * %CONTOUR_SERVICE_PORT% are substituted here; translation escapes every other "%" but upstream's
+ * allow-list of Envoy variables (xds/translate/header-value.ts), so a user's value can never run any
+ * other Envoy command. A Host of `%REQ(X-Name)%` on a route rewrites Host from that request header.
  */
 import type { HeadersPolicy } from "../model/model.js";
 import type { HeadersPolicy as SpecHeadersPolicy, HeaderValue } from "../../crds/types/httpproxy.js";
@@ -18,12 +19,20 @@ const TOKEN = /^[0-9A-Za-z!#$%&'*+\-.^_|~`]+$/u;
 export interface HeadersPolicyOptions {
   /** Whether "Host" may be set (requests only). */
   readonly allowHost: boolean;
+  /**
+   * Whether Host may come from a request header (`%REQ(X-Name)%`): routes only. Upstream reads such
+   * a Host on a service too but never applies it (Envoy's weighted clusters have no header rewrite).
+   */
+  readonly allowHostFromHeader?: boolean;
   /** Values substituted for %NAME% (upstream's dynamic headers). */
   readonly dynamic: Readonly<Record<string, string>>;
 }
 
-/** A valid policy (undefined when absent or empty), or why it is not valid. */
-export type HeadersPolicyResult = { readonly ok: true; readonly policy?: HeadersPolicy } | { readonly ok: false; readonly problem: string };
+/** A valid policy (undefined when absent or empty) and what it ignores, or why it is not valid. */
+export type HeadersPolicyResult = { readonly ok: true; readonly policy?: HeadersPolicy; readonly ignored?: string } | { readonly ok: false; readonly problem: string };
+
+/** Upstream's hostRewriteHeaderRegex: a Host value naming a request header, anywhere in the value. */
+const HOST_FROM_HEADER = /%REQ\(([A-Za-z0-9-]+)\)%/u;
 
 /** Go's http.CanonicalHeaderKey: "x-forwarded-for" → "X-Forwarded-For"; names with other characters are left alone. */
 export function canonicalHeaderKey(name: string): string {
@@ -56,6 +65,8 @@ export function headersPolicy(raw: SpecHeadersPolicy | undefined | unknown, opti
   if (policy === undefined) return { ok: true };
   const set: { name: string; value: string }[] = [];
   const seen = new Set<string>();
+  let hostRewriteHeader: string | undefined;
+  let ignored: string | undefined;
   for (const entry of list<unknown>(policy.set)) {
     const h = obj<HeaderValue>(entry);
     const name = canonicalHeaderKey(str(h?.name) ?? "");
@@ -66,7 +77,14 @@ export function headersPolicy(raw: SpecHeadersPolicy | undefined | unknown, opti
     const why = headerNameProblem(name) ?? headerValueProblem(name, value);
     if (why !== undefined) return { ok: false, problem: `invalid set header: ${why}` };
     if (name === "Host" && value.trim() === "") return { ok: false, problem: "invalid set header: Host must not be empty" };
-    set.push({ name, value: substituteDynamic(value, options.dynamic) });
+    const fromHeader = name === "Host" ? HOST_FROM_HEADER.exec(value)?.[1] : undefined;
+    if (fromHeader !== undefined) {
+      if (options.allowHostFromHeader === true) hostRewriteHeader = canonicalHeaderKey(fromHeader);
+      else ignored = `Host ${quote(value)}: a Host taken from a request header applies to routes only; ignored, as upstream ignores it`;
+      continue;
+    }
+    // Upstream uses a Host value as it is, without dynamic values.
+    set.push({ name, value: name === "Host" ? value : substituteDynamic(value, options.dynamic) });
   }
   const remove: string[] = [];
   for (const entry of list<unknown>(policy.remove)) {
@@ -76,8 +94,9 @@ export function headersPolicy(raw: SpecHeadersPolicy | undefined | unknown, opti
     if (why !== undefined) return { ok: false, problem: `invalid remove header: ${why}` };
     remove.push(name);
   }
-  if (set.length === 0 && remove.length === 0) return { ok: true };
-  return { ok: true, policy: { set, remove: remove.sort() } };
+  const why = ignored === undefined ? {} : { ignored };
+  if (set.length === 0 && remove.length === 0 && hostRewriteHeader === undefined) return { ok: true, ...why };
+  return { ok: true, policy: { set, remove: remove.sort(), ...(hostRewriteHeader === undefined ? {} : { hostRewriteHeader }) }, ...why };
 }
 
 /** The Host a policy rewrites to, if any. */

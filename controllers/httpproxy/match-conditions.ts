@@ -82,7 +82,9 @@ export function headerConditionsProblem(conds: readonly MatchCondition[]): strin
     const lower = name.toLowerCase();
     const opposite: Partial<Record<HeaderMatcher, HeaderMatcher>> = { present: "notpresent", notpresent: "present", exact: "notexact", notexact: "exact", contains: "notcontains", notcontains: "contains" };
     const other = opposite[m.kind];
-    if (other !== undefined && seen.has(`${lower}\u0000${other}\u0000${m.value}`)) {
+    // Upstream looks the opposite up as a whole condition with only the name and the matcher set, so
+    // one that also sets ignoreCase or treatMissingAsEmpty is not a contradiction.
+    if (other !== undefined && seen.has(`${lower}\u0000${other}\u0000${m.value}\u0000false\u0000false`)) {
       const pair = m.kind.replace(/^not/u, "");
       return `cannot specify contradictory '${pair}' and 'not${pair}' conditions for the same route and header`;
     }
@@ -91,7 +93,7 @@ export function headerConditionsProblem(conds: readonly MatchCondition[]): strin
       exact.add(lower);
     }
     if (m.kind === "regex" && regexProblem(m.value) !== undefined) return "invalid regular expression specified for 'regex' condition";
-    seen.add(`${lower}\u0000${m.kind}\u0000${m.value}`);
+    seen.add(`${lower}\u0000${m.kind}\u0000${m.value}\u0000${flag(h.ignoreCase)}\u0000${flag(h.treatMissingAsEmpty)}`);
   }
   return undefined;
 }
@@ -101,14 +103,6 @@ export function emptyHeaderConditions(conds: readonly MatchCondition[]): string[
   return conds.flatMap((c) => {
     const h = obj<NonNullable<MatchCondition["header"]>>(c.header);
     return h !== undefined && headerMatcher(h) === undefined ? [str(h.name) ?? ""] : [];
-  });
-}
-
-/** Header conditions using treatMissingAsEmpty, which the model cannot express (they stay stricter: a missing header does not match). */
-export function treatMissingAsEmptyHeaders(conds: readonly MatchCondition[]): string[] {
-  return conds.flatMap((c) => {
-    const h = obj<NonNullable<MatchCondition["header"]>>(c.header);
-    return h !== undefined && flag(h.treatMissingAsEmpty) ? [str(h.name) ?? ""] : [];
   });
 }
 
@@ -166,7 +160,10 @@ export function mergePath(conds: readonly MatchCondition[]): { readonly path: Pa
   return { path: { kind: "prefix", value: merged, segment: false } };
 }
 
-/** Upstream's headerMatchConditions: notpresent, notcontains and notexact are inverted matches; ignoreCase does not apply to regex. */
+/**
+ * Upstream's headerMatchConditions: notpresent, notcontains and notexact are inverted matches; ignoreCase
+ * does not apply to regex nor present; treatMissingAsEmpty applies to notexact and notcontains.
+ */
 export function mergeHeaders(conds: readonly MatchCondition[]): HeaderMatch[] {
   const out: HeaderMatch[] = [];
   for (const c of conds) {
@@ -188,7 +185,9 @@ export function mergeHeaders(conds: readonly MatchCondition[]): HeaderMatch[] {
       default: {
         const invert = m.kind.startsWith("not");
         const kind = (invert ? m.kind.slice(3) : m.kind) as "exact" | "contains";
-        out.push({ name, kind, value: m.value, invert, ignoreCase });
+        // Upstream carries treatMissingAsEmpty on notexact and notcontains only.
+        const missing = invert && flag(h.treatMissingAsEmpty) ? { treatMissingAsEmpty: true } : {};
+        out.push({ name, kind, value: m.value, invert, ignoreCase, ...missing });
       }
     }
   }
@@ -226,7 +225,7 @@ export function mergeMatch(conds: readonly MatchCondition[]): { readonly match: 
 export function includeConditionsKey(conds: readonly MatchCondition[]): string | undefined {
   const path = mergePath(conds);
   const prefix = "path" in path ? path.path.value : "";
-  const headers = mergeHeaders(conds).map((h) => JSON.stringify([h.kind, h.invert, h.ignoreCase, h.name.toLowerCase(), h.value ?? ""])).sort();
+  const headers = mergeHeaders(conds).map((h) => JSON.stringify([h.kind, h.invert, h.ignoreCase, h.treatMissingAsEmpty === true, h.name.toLowerCase(), h.value ?? ""])).sort();
   const queries = mergeQueryParams(conds).map((q) => JSON.stringify([q.kind, q.ignoreCase, q.name.toLowerCase(), q.value ?? ""])).sort();
   if (prefix === "/" && headers.length === 0 && queries.length === 0) return undefined;
   return JSON.stringify([prefix, headers, queries]);

@@ -10,6 +10,7 @@ import type { HTTPProxy, Include, MatchCondition, Route as SpecRoute } from "../
 import type { Route, RouteAction, RouteMatch, SourceRef, WeightedCluster } from "../model/model.js";
 import type { Condition } from "../store/fragment.js";
 import { formatKey, type ObjectKey } from "../source/object-cache.js";
+import { internalRedirect } from "./internal-redirect.js";
 import { quote } from "../store/conditions.js";
 import { wildcardAuthorityMatch } from "../ingress/host-name.js";
 import {
@@ -21,7 +22,6 @@ import {
   mergeMatch,
   pathConditionsProblem,
   queryConditionsProblem,
-  treatMissingAsEmptyHeaders,
 } from "./match-conditions.js";
 import { headersPolicy, hostRewriteOf } from "./headers-policy.js";
 import { ipFilter } from "./ip-filter.js";
@@ -127,12 +127,11 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
   const queryProblem = queryConditionsProblem(all);
   if (queryProblem !== undefined) return fail(Area.Route, "QueryParameterMatchConditionsNotValid", `.conditions: ${queryProblem}`);
   for (const name of emptyHeaderConditions(own)) warn(Area.Route, `.conditions: the header condition on ${quote(name)} sets no match; ignored`);
-  for (const name of treatMissingAsEmptyHeaders(own)) warn(Area.Route, `.conditions: treatMissingAsEmpty on header ${quote(name)} is not supported; a missing header does not match`);
   const merged = mergeMatch(all);
   if ("problem" in merged) return fail(Area.Route, "PathMatchConditionsNotValid", `.conditions: route: ${merged.problem}`);
 
   const dynamic = { CONTOUR_NAMESPACE: key.namespace };
-  const requestHeaders = headersPolicy(r.requestHeadersPolicy, { allowHost: true, dynamic });
+  const requestHeaders = headersPolicy(r.requestHeadersPolicy, { allowHost: true, allowHostFromHeader: true, dynamic });
   if (!requestHeaders.ok) return fail(Area.Route, "RequestHeadersPolicyInvalid", `.requestHeadersPolicy: ${requestHeaders.problem} on request headers`);
   const responseHeaders = headersPolicy(r.responseHeadersPolicy, { allowHost: false, dynamic });
   if (!responseHeaders.ok) return fail(Area.Route, "ResponseHeaderPolicyInvalid", `.responseHeadersPolicy: ${responseHeaders.problem} on response headers`);
@@ -166,7 +165,8 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
   }
   for (const c of warnings) ctx.reports.add(key, c);
   if (list(r.cookieRewritePolicies).length > 0) warn(Area.Route, ".cookieRewritePolicies: not supported; ignored");
-  if (r.internalRedirectPolicy !== undefined) warn(Area.Route, ".internalRedirectPolicy: not supported; ignored");
+  const redirects = internalRedirect(r.internalRedirectPolicy);
+  if (!redirects.ok) return fail(Area.Route, "InternalRedirectPolicyNotValid", `.internalRedirectPolicy.${redirects.problem}`);
 
   const clusters: WeightedCluster[] = [];
   let mirror: { cluster: string; percent: number } | undefined;
@@ -230,6 +230,7 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
       websocket: flag(r.enableWebsockets),
       ...(rewrite.value !== undefined ? { prefixRewrite: rewrite.value } : {}),
       ...(balancing.hashPolicy !== undefined ? { hashPolicy: balancing.hashPolicy } : {}),
+      ...(redirects.value !== undefined ? { internalRedirect: redirects.value } : {}),
     };
   }
   const route: Route = {

@@ -89,6 +89,32 @@ describe("reconcileHTTPProxy: roots and routes", () => {
     ]);
   });
 
+  it("carries ignoreCase and treatMissingAsEmpty on notexact and notcontains as upstream does", () => {
+    const headersOf = (conditions: object[]) => {
+      const f = run([web], rootProxy("n", "n.com", { routes: [{ conditions: [{ prefix: "/n" }, ...conditions], services: [to("web", 80)] }] }));
+      return { reasons: reasons(f), headers: routesOf(f).find((r) => r.match.path.value === "/n")?.match.headers };
+    };
+    const table: { conditions: object[]; want: unknown[] }[] = [
+      { conditions: [{ header: { name: "x-a", notexact: "A", ignoreCase: true } }], want: [{ name: "x-a", kind: "exact", value: "A", invert: true, ignoreCase: true }] },
+      { conditions: [{ header: { name: "x-a", notcontains: "A", ignoreCase: true, treatMissingAsEmpty: true } }], want: [{ name: "x-a", kind: "contains", value: "A", invert: true, ignoreCase: true, treatMissingAsEmpty: true }] },
+      { conditions: [{ header: { name: "x-a", notexact: "A", treatMissingAsEmpty: true } }], want: [{ name: "x-a", kind: "exact", value: "A", invert: true, ignoreCase: false, treatMissingAsEmpty: true }] },
+      // Upstream drops treatMissingAsEmpty on matches that are not inverted.
+      { conditions: [{ header: { name: "x-a", exact: "A", treatMissingAsEmpty: true } }], want: [{ name: "x-a", kind: "exact", value: "A", invert: false, ignoreCase: false }] },
+      // Upstream's contradiction check compares whole conditions: an ignoreCase opposite is no contradiction.
+      {
+        conditions: [{ header: { name: "x-a", exact: "A", ignoreCase: true } }, { header: { name: "x-a", notexact: "A" } }],
+        want: [{ name: "x-a", kind: "exact", value: "A", invert: false, ignoreCase: true }, { name: "x-a", kind: "exact", value: "A", invert: true, ignoreCase: false }],
+      },
+    ];
+    for (const { conditions, want } of table) {
+      const got = headersOf(conditions);
+      assert.deepEqual(got.reasons, ["Valid"], JSON.stringify(conditions));
+      assert.deepEqual(got.headers, want, JSON.stringify(conditions));
+    }
+    const contradiction = run([web], rootProxy("c", "c.com", { routes: [{ conditions: [{ header: { name: "x-a", exact: "A" } }, { header: { name: "X-A", notexact: "A" } }], services: [to("web", 80)] }] }));
+    assert.deepEqual(reasons(contradiction), ["HeaderMatchConditionsNotValid"]);
+  });
+
   it("sorts routes by specificity and keeps the later of two routes with the same match", () => {
     const p = rootProxy("s", "s.com", {
       routes: [prefixRoute("/", [to("web", 80)]), prefixRoute("/a", [to("web", 80)]), { conditions: [{ exact: "/a" }], services: [to("web", 80)] }, prefixRoute("/a", [to("api", 8080)])],
@@ -316,6 +342,45 @@ describe("reconcileHTTPProxy: services and route policies", () => {
     assert.deepEqual(forward(r).clusters[0]?.requestHeaders, { set: [{ name: "X-Svc", value: "web:80" }], remove: [] });
     const host = run([web], rootProxy("a", "a.com", { routes: [prefixRoute("/", [to("web", 80)], { responseHeadersPolicy: { set: [{ name: "host", value: "x" }] } })] }));
     assert.deepEqual(reasons(host), ["ResponseHeaderPolicyInvalid"]);
+  });
+
+  it("rewrites Host from a request header on routes, as upstream's hostRewriteHeader; literal Hosts stay as written", () => {
+    const table: { host: string; want: unknown }[] = [
+      { host: "%REQ(x-rewrite-host)%", want: { set: [], remove: [], hostRewriteHeader: "X-Rewrite-Host" } },
+      // Upstream finds the variable anywhere in the value and trims the name.
+      { host: "a-%REQ(X-Target)%-b", want: { set: [], remove: [], hostRewriteHeader: "X-Target" } },
+      // No dynamic values in a literal Host (upstream uses it as it is); not a header name: a literal.
+      { host: "%CONTOUR_NAMESPACE%.svc", want: { set: [{ name: "Host", value: "%CONTOUR_NAMESPACE%.svc" }], remove: [] } },
+      { host: "%REQ(x_y)%", want: { set: [{ name: "Host", value: "%REQ(x_y)%" }], remove: [] } },
+    ];
+    for (const { host, want } of table) {
+      const f = run([web], rootProxy("a", "a.com", { routes: [prefixRoute("/", [to("web", 80)], { requestHeadersPolicy: { set: [{ name: "Host", value: host }] } })] }));
+      assert.deepEqual(reasons(f), ["Valid"], host);
+      assert.deepEqual(routesOf(f)[0]?.requestHeaders, want, host);
+    }
+    // On a service upstream reads it but never applies it (weighted clusters have no header rewrite): a warning here.
+    const svc = run([web], rootProxy("a", "a.com", { routes: [prefixRoute("/", [to("web", 80, { requestHeadersPolicy: { set: [{ name: "Host", value: "%REQ(x-h)%" }] } })])] }));
+    assert.deepEqual([...reasons(svc)].sort(), ["IgnoredField", "Valid"]);
+    assert.ok(svc.conditions.some((c) => c.reason === "IgnoredField" && /requestHeadersPolicy: Host "%REQ\(x-h\)%"/u.test(c.message)), JSON.stringify(svc.conditions));
+    assert.equal(forward(routesOf(svc)[0]).clusters[0]?.requestHeaders, undefined);
+  });
+
+  it("reads internalRedirectPolicy as upstream does (Never by default), refusing what the CRD would", () => {
+    const table: { policy: unknown; want: unknown; reason?: string }[] = [
+      { policy: {}, want: { maxInternalRedirects: 0, redirectResponseCodes: [], crossScheme: "never", denyRepeatedRouteRedirect: false } },
+      {
+        policy: { maxInternalRedirects: 5, redirectResponseCodes: [301, 307], allowCrossSchemeRedirect: "SafeOnly", denyRepeatedRouteRedirect: true },
+        want: { maxInternalRedirects: 5, redirectResponseCodes: [301, 307], crossScheme: "safeOnly", denyRepeatedRouteRedirect: true },
+      },
+      { policy: { allowCrossSchemeRedirect: "Always" }, want: { maxInternalRedirects: 0, redirectResponseCodes: [], crossScheme: "always", denyRepeatedRouteRedirect: false } },
+      { policy: { redirectResponseCodes: [304] }, want: undefined, reason: "InternalRedirectPolicyNotValid" },
+      { policy: { allowCrossSchemeRedirect: "Sometimes" }, want: undefined, reason: "InternalRedirectPolicyNotValid" },
+    ];
+    for (const { policy, want, reason } of table) {
+      const f = run([web], rootProxy("a", "a.com", { routes: [prefixRoute("/", [to("web", 80)], { internalRedirectPolicy: policy as never })] }));
+      assert.deepEqual(reasons(f), [reason ?? "Valid"], JSON.stringify(policy));
+      if (want !== undefined) assert.deepEqual(forward(routesOf(f)[0]).internalRedirect, want, JSON.stringify(policy));
+    }
   });
 
   it("redirects plain HTTP to HTTPS on a TLS host unless the route permits insecure", () => {

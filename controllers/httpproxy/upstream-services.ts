@@ -84,6 +84,7 @@ export function resolveService(ctx: ServiceContext, raw: unknown, field: string,
     const response = headersPolicy(svc.responseHeadersPolicy, { allowHost: false, dynamic });
     if (!response.ok) return fatal(Area.Service, "ResponseHeadersPolicyInvalid", `responseHeadersPolicy: ${response.problem}`);
     requestHeaders = request.policy;
+    if (request.ignored !== undefined) warnings.push(proxyWarning(Area.Service, "IgnoredField", `${field}.requestHeadersPolicy: ${request.ignored}`));
     responseHeaders = response.policy;
   }
 

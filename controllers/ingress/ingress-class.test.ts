@@ -28,6 +28,14 @@ describe("ingressMatchesClass", () => {
     { name: "spec contour whose IngressClass is another controller's", ing: withSpec("stolen"), want: false },
     { name: "spec matching the configured class", ing: withSpec("internal"), configured: "internal", want: true },
     { name: "spec of Contour's controller but not the configured name", ing: withSpec("mine"), configured: "internal", want: false },
+    // --ingress-class-name contour,team1: upstream's MatchesIngress over the split list.
+    { name: "spec naming the first of several configured classes", ing: withSpec("contour"), configured: "contour,team1", want: true },
+    { name: "spec naming the second of several configured classes", ing: withSpec("team1"), configured: "contour,team1", want: true },
+    { name: "spec naming none of several configured classes", ing: withSpec("team2"), configured: "contour,team1", want: false },
+    { name: "annotation naming one of several configured classes", ing: withAnnotation("projectcontour.io/ingress.class", "team1"), configured: "contour,team1", want: true },
+    { name: "annotation naming none of several configured classes", ing: withAnnotation("kubernetes.io/ingress.class", "nginx"), configured: "contour,team1", want: false },
+    { name: "no class, several configured", ing: ingress("i", {}), configured: "contour,team1", want: false },
+    { name: "no class, an empty entry configured (as upstream splits \"contour,\")", ing: ingress("i", {}), configured: "contour,", want: true },
   ];
   for (const t of table) {
     it(t.name, () => assert.equal(ingressMatchesClass(t.ing, t.name.includes("without an IngressClass") ? [] : classes, t.configured), t.want));

@@ -24,6 +24,8 @@ export interface HeaderMatch {
   readonly value?: string;
   readonly invert: boolean;
   readonly ignoreCase: boolean;
+  /** An inverted match also applies when the header is missing (read as ""); only set on inverted matches. */
+  readonly treatMissingAsEmpty?: boolean;
 }
 
 /** A query-parameter condition. */
@@ -66,6 +68,18 @@ export interface HeadersPolicy {
   readonly remove: readonly string[];
   /** Values appended to a header, keeping those already there (Gateway API header filters' add). */
   readonly add?: readonly { readonly name: string; readonly value: string }[];
+  /** Rewrites Host from this request header (HTTPProxy route Host `%REQ(X-Name)%`); a Host in set wins. */
+  readonly hostRewriteHeader?: string;
+}
+
+/** Which redirects Envoy follows itself, as upstream's dag.InternalRedirectPolicy. */
+export interface InternalRedirect {
+  /** 0: Envoy's default (1). */
+  readonly maxInternalRedirects: number;
+  /** Empty: Envoy's default (302 only). */
+  readonly redirectResponseCodes: readonly number[];
+  readonly crossScheme: "always" | "never" | "safeOnly";
+  readonly denyRepeatedRouteRedirect: boolean;
 }
 
 /** One weighted destination of a forwarded route. */
@@ -97,6 +111,8 @@ export type RouteAction =
       /** Replaces the Host header before forwarding (Gateway API URLRewrite hostname). */
       readonly hostRewrite?: string;
       readonly hashPolicy?: readonly HashPolicy[];
+      /** Redirects Envoy follows itself instead of answering them (HTTPProxy internalRedirectPolicy). */
+      readonly internalRedirect?: InternalRedirect;
     }
   | {
       readonly kind: "redirect";

@@ -204,15 +204,16 @@ describe("HTTPProxy: routing through Envoy", function () {
     const hostile: [string, HTTPProxy["spec"]][] = [
       ["regex-bomb", { virtualhost: { fqdn: "bomb.example.com" }, routes: [{ conditions: [{ regex: "/(a{1000}){1000}" }], services: [{ name: "web", port: 80 }] }] }],
       ["big-body", { virtualhost: { fqdn: "body.example.com" }, routes: [{ directResponsePolicy: { statusCode: 200, body: "b".repeat(5000) } }] }],
-      ["header-injection", { virtualhost: { fqdn: "inject.example.com" }, routes: [{ services: [{ name: "blog", port: 80 }], requestHeadersPolicy: { set: [{ name: "x-a", value: "%START_TIME% %REQ(authorization)%" }] } }] }],
+      ["header-injection", { virtualhost: { fqdn: "inject.example.com" }, routes: [{ services: [{ name: "blog", port: 80 }], requestHeadersPolicy: { set: [{ name: "x-a", value: "%START_TIME% %ENVIRONMENT(HOME)% %FILTER_STATE(x)%" }] } }] }],
       ["site-again", { virtualhost: { fqdn: "site.example.com" }, routes: [{ services: [{ name: "api", port: 80 }] }] }],
     ];
     for (const [name, spec] of hostile) await createHTTPProxy(kc(), TEAM, name, spec);
     await statusOf(TEAM, "regex-bomb", "invalid");
     await statusOf(TEAM, "big-body", "invalid");
-    // Format syntax stays data: the backend sees the literal text, not a timestamp or someone's credentials.
+    // Format syntax off upstream's allow-list stays data: the backend sees the literal text, not a timestamp
+    // or Envoy's environment.
     const echoed = await ctx.stack.waitForHttp("inject.example.com", "/", (r) => r.status === 200, "inject.example.com to be served", { headers: { authorization: "secret" } });
-    assert.equal(echoed.json<{ headers: Record<string, string> }>().headers["x-a"], "%START_TIME% %REQ(authorization)%");
+    assert.equal(echoed.json<{ headers: Record<string, string> }>().headers["x-a"], "%START_TIME% %ENVIRONMENT(HOME)% %FILTER_STATE(x)%");
     // Another namespace claiming an existing host: both are refused (DuplicateVhost), nothing is handed over.
     await statusOf(TEAM, "site-again", "invalid");
     const rejected = await ctx.stack.envoy.admin.stats("update_rejected$");

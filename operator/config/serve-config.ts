@@ -254,10 +254,11 @@ export function buildServeConfig(raw: RawSettings): { config: ServeConfig } | { 
   for (const f of disabled) r.check(features.includes(f), "disable-feature", `"${f}" is not one of ${features.join(", ")}`);
   r.check(/^[0-9]+$/.test(r.string("kubernetes-debug")), "kubernetes-debug", "must be a whole number");
   for (const port of ["health-port", "stats-port"]) r.port(port);
-  const ingressClass = config.ingress.className;
-  // Upstream accepts several comma-separated classes; one class per controller is all the Ingress reconciler knows.
-  r.check(ingressClass === undefined || !ingressClass.includes(","), "ingress-class-name", "several IngressClass names are not supported yet: give one");
-  r.check(ingressClass === undefined || isDns1123Subdomain(ingressClass), "ingress-class-name", `"${ingressClass ?? ""}" is not a valid IngressClass name`);
+  // Upstream splits the value on "," (contour,team1) and serves every class named; an empty entry
+  // ("contour,") is kept, as upstream keeps it, and matches objects naming no class.
+  for (const name of (config.ingress.className ?? "").split(",")) {
+    r.check(name === "" || isDns1123Subdomain(name), "ingress-class-name", `"${name}" is not a valid IngressClass name`);
+  }
   return r.errors.length > 0 ? { errors: r.errors } : { config };
 }
 

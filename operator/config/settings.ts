@@ -39,7 +39,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: "contour-cert-file", type: "string", env: "CONTOUR_CERT_FILE", help: "xDS server certificate (PEM)" },
   { name: "contour-key-file", type: "string", env: "CONTOUR_KEY_FILE", help: "xDS server private key (PEM)" },
   { name: "insecure", type: "boolean", default: false, help: "serve xDS in plaintext without client authentication (development only)" },
-  { name: "ingress-class-name", type: "string", help: "IngressClass this controller owns; unset: Ingresses without a class and the class named \"contour\"" },
+  { name: "ingress-class-name", type: "string", help: "IngressClass names this controller owns, comma-separated; unset: objects without a class and the class named \"contour\"" },
   { name: "gateway-controller-name", type: "string", default: "projectcontour.io/gateway-controller", help: "GatewayClass spec.controllerName whose classes (and their Gateways and routes) this controller serves" },
   { name: "gateway-port-range", type: "string", default: "10000-10999", help: "Envoy listener ports handed to Gateway listeners, one per (Gateway, port), as min-max" },
   { name: "ingress-status-address", type: "list", help: "address(es) (IP or DNS name, comma-separated) written to Ingress status instead of the Envoy Service's" },

@@ -169,8 +169,9 @@ describe("upstream Contour v1.33.6 compatibility", () => {
     assert.match(got.join("\n"), /--contour-config-name: reading settings from a ContourConfiguration is not supported yet/);
   });
 
-  it("refuses several ingress class names instead of dropping all but one", () => {
-    assert.match(errors(loadServeConfig([...certs, "--ingress-class-name=a,b"], files({}))).join("\n"), /several IngressClass names are not supported yet/);
+  it("accepts several ingress class names, as upstream splits them on commas, and checks each", () => {
+    assert.equal(loaded(loadServeConfig([...certs, "--ingress-class-name=contour,team1"], files({}))).config.ingress.className, "contour,team1");
+    assert.match(errors(loadServeConfig([...certs, "--ingress-class-name=contour,Team_1"], files({}))).join("\n"), /"Team_1" is not a valid IngressClass name/);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Header additions and removals from users' policies, made safe for Envoy: values are escaped so
- * Envoy's `%COMMAND%` substitution never runs on user data, and headers Envoy refuses to touch are
+ * Envoy's `%COMMAND%` substitution runs on user data only for upstream's allow-list, and headers Envoy refuses to touch are
  * either mapped to their dedicated setting (Host → host rewrite) or left out, since one refused
  * header would get the whole route configuration NACKed.
  */
@@ -8,7 +8,10 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { HeaderValueOptionSchema } from "../gen/envoy/config/core/v3/base_pb.js";
 import { HeaderValueOption_HeaderAppendAction } from "../gen/envoy/config/core/v3/base_pb.js";
 import type { HeadersPolicy } from "../../controllers/model/model.js";
+import { escapeHeaderValue } from "./header-value.js";
 import { compareStrings } from "./proto.js";
+
+export { escapeHeaderValue };
 
 type HeaderValueOptionInit = MessageInitShape<typeof HeaderValueOptionSchema>;
 
@@ -20,6 +23,8 @@ export interface HeaderMutations {
   readonly responseHeadersToRemove: string[];
   /** Set when the request policy sets Host: Envoy only changes it through a host rewrite. */
   readonly hostRewrite?: string;
+  /** Set when the request policy takes Host from a request header (and sets no literal Host). */
+  readonly hostRewriteHeader?: string;
 }
 
 /** RFC 7230 token characters: what Envoy accepts as a header name. */
@@ -37,10 +42,6 @@ export function isHeaderValue(value: string): boolean {
   return !FORBIDDEN_VALUE_CHARS.test(value);
 }
 
-/** Envoy reads `%...%` in added header values as a command; doubling `%` makes user data literal. */
-export function escapeHeaderValue(value: string): string {
-  return value.replaceAll("%", "%%");
-}
 
 /** A header Envoy lets a route add or remove: a valid name, neither a pseudo-header nor Host. */
 function isModifiable(name: string): boolean {
@@ -81,12 +82,14 @@ function hostOf(policy: HeadersPolicy | undefined): string | undefined {
 /** The Envoy form of a request and a response headers policy. */
 export function translateHeaderPolicies(request: HeadersPolicy | undefined, response: HeadersPolicy | undefined): HeaderMutations {
   const hostRewrite = hostOf(request);
+  const fromHeader = hostRewrite === undefined ? request?.hostRewriteHeader : undefined;
   return {
     requestHeadersToAdd: toAdd(request),
     requestHeadersToRemove: toRemove(request),
     responseHeadersToAdd: toAdd(response),
     responseHeadersToRemove: toRemove(response),
     ...(hostRewrite === undefined ? {} : { hostRewrite }),
+    ...(fromHeader === undefined || !isModifiable(fromHeader) ? {} : { hostRewriteHeader: fromHeader }),
   };
 }
 

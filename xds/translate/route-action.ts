@@ -15,6 +15,7 @@ import { RedirectAction_RedirectResponseCode } from "../gen/envoy/config/route/v
 import { FractionalPercent_DenominatorType } from "../gen/envoy/type/v3/percent_pb.js";
 import type { HashPolicy, RouteAction, WeightedCluster } from "../../controllers/model/model.js";
 import { hasHeaderPolicy, translateHeaderPolicies } from "./headers.js";
+import { translateInternalRedirect } from "./internal-redirect.js";
 import { durationFromMs, durationFromSeconds, inlineString } from "./proto.js";
 import { normaliseWeights } from "./weights.js";
 
@@ -101,7 +102,7 @@ function segmentPrefixRewrite(prefix: string, replacement: string): RouteActionI
   return { pattern: { regex: `^${re2Literal(trimmed)}/*` }, substitution };
 }
 
-function forwardAction(action: ForwardAction, hostRewrite: string | undefined, segmentPrefix: string | undefined): RouteActionInit {
+function forwardAction(action: ForwardAction, hostRewrite: string | undefined, hostRewriteHeader: string | undefined, segmentPrefix: string | undefined): RouteActionInit {
   const { timeout, retry } = action;
   const viaRegex = segmentPrefix !== undefined && action.prefixRewrite !== undefined && (action.prefixRewrite.endsWith("/") || segmentPrefix.replace(/\/+$/u, "") === "");
   return {
@@ -128,7 +129,12 @@ function forwardAction(action: ForwardAction, hostRewrite: string | undefined, s
     hashPolicy: (action.hashPolicy ?? []).map(hashPolicy),
     // Upgrades are allowed per route, so one websocket route does not open upgrades for all.
     upgradeConfigs: action.websocket ? [{ upgradeType: "websocket" }] : [],
-    ...((action.hostRewrite ?? hostRewrite) === undefined ? {} : { hostRewriteSpecifier: { case: "hostRewriteLiteral", value: (action.hostRewrite ?? hostRewrite) as string } }),
+    ...(action.internalRedirect === undefined ? {} : { internalRedirectPolicy: translateInternalRedirect(action.internalRedirect) }),
+    ...((action.hostRewrite ?? hostRewrite) !== undefined
+      ? { hostRewriteSpecifier: { case: "hostRewriteLiteral", value: (action.hostRewrite ?? hostRewrite) as string } }
+      : hostRewriteHeader !== undefined
+        ? { hostRewriteSpecifier: { case: "hostRewriteHeader", value: hostRewriteHeader } }
+        : {}),
   };
 }
 
@@ -164,13 +170,15 @@ export function httpsUpgradeAction(): RouteActionOneof {
 }
 
 /**
- * The Envoy action of a model route action; hostRewrite comes from the route's Host header policy.
+/**
+ * The Envoy action of a model route action; hostRewrite (a literal Host, which wins, as upstream has
+ * it) and hostRewriteHeader (Host taken from a request header) come from the route's Host policy.
  * segmentPrefix: the route's segment-prefix match when its prefix rewrite has Gateway API semantics.
  */
-export function translateRouteAction(action: RouteAction, hostRewrite: string | undefined, segmentPrefix?: string): RouteActionOneof {
+export function translateRouteAction(action: RouteAction, hostRewrite: string | undefined, hostRewriteHeader?: string, segmentPrefix?: string): RouteActionOneof {
   switch (action.kind) {
     case "forward":
-      return { case: "route", value: forwardAction(action, hostRewrite, segmentPrefix) };
+      return { case: "route", value: forwardAction(action, hostRewrite, hostRewriteHeader, segmentPrefix) };
     case "redirect":
       return { case: "redirect", value: redirectAction(action) };
     case "direct":

@@ -32,8 +32,9 @@ describe("route matching", () => {
     });
   }
 
-  it("escapes % in header values so Envoy reads user data literally", () => {
-    assert.equal(escapeHeaderValue("%DOWNSTREAM_REMOTE_ADDRESS%"), "%%DOWNSTREAM_REMOTE_ADDRESS%%");
+  it("escapes % in header values so Envoy reads user data literally, but for upstream's allow-list", () => {
+    assert.equal(escapeHeaderValue("%DOWNSTREAM_REMOTE_ADDRESS%"), "%DOWNSTREAM_REMOTE_ADDRESS%");
+    assert.equal(escapeHeaderValue("%START_TIME%"), "%%START_TIME%%");
     assert.equal(escapeHeaderValue("100% sure"), "100%% sure");
     assert.equal(escapeHeaderValue("plain"), "plain");
   });

@@ -56,7 +56,9 @@ function headerMatcher(h: HeaderMatch): MessageInitShape<typeof HeaderMatcherSch
     h.kind === "present"
       ? { case: "presentMatch", value: true }
       : { case: "stringMatch", value: h.kind === "regex" ? regexMatcher(value, h.ignoreCase) : stringMatcher(h.kind, value, h.ignoreCase) };
-  return { name: h.name, headerMatchSpecifier: specifier, invertMatch: h.invert };
+  // Envoy reads a missing header as "" only when asked, and upstream asks only for inverted matches.
+  const missing = h.invert && h.treatMissingAsEmpty === true ? { treatMissingHeaderAsEmpty: true } : {};
+  return { name: h.name, headerMatchSpecifier: specifier, invertMatch: h.invert, ...missing };
 }
 
 function queryMatcher(q: QueryParamMatch): MessageInitShape<typeof QueryParameterMatcherSchema> {

@@ -75,7 +75,12 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
     ...(route.name === undefined ? {} : { name: route.name }),
     match,
     // Ranked routes are Gateway API's, whose ReplacePrefixMatch replaces whole segments.
-    action: translateRouteAction(route.action, headers.hostRewrite, route.rank !== undefined && route.match.path.kind === "prefix" && route.match.path.segment ? route.match.path.value : undefined),
+    action: translateRouteAction(
+      route.action,
+      headers.hostRewrite,
+      headers.hostRewriteHeader,
+      route.rank !== undefined && route.match.path.kind === "prefix" && route.match.path.segment ? route.match.path.value : undefined,
+    ),
     requestHeadersToAdd: headers.requestHeadersToAdd,
     requestHeadersToRemove: headers.requestHeadersToRemove,
     responseHeadersToAdd: headers.responseHeadersToAdd,

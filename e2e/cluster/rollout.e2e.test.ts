@@ -43,6 +43,7 @@ async function waitUninstalled(api: ApiClient, clusterPaths: readonly string[]):
 
 const uidOf = (p: PodView): string => (p.metadata as { uid?: string }).uid ?? "";
 const terminating = (p: PodView): boolean => (p.metadata as { deletionTimestamp?: string }).deletionTimestamp !== undefined;
+const isReady = (p: PodView): boolean => p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;
 const nodeOf = (p: PodView): string => p.spec.nodeName ?? "";
 const seconds = (ms: number): number => Math.round(ms / 100) / 10;
 
@@ -75,27 +76,31 @@ describe(`rollout: upstream v${UPSTREAM_VERSION} manifests, restarts, leader los
   };
 
   /** Restarts the workload under a request loop; resolves when `count` new pods are Ready and every old pod is gone. */
-  const restartUnderLoad = async (path: string, count: number): Promise<{ loop: LoopResult; old: PodView[]; fresh: PodView[]; ms: number }> => {
+  const restartUnderLoad = async (path: string, count: number): Promise<{ loop: LoopResult; old: PodView[]; fresh: PodView[]; ms: number; maxUnready: number }> => {
     const old = await waitForReadyPods(api, NS, "app=envoy", count, 30_000);
     const oldUids = new Set(old.map(uidOf));
     const loop = startRequestLoop(`http://${address}/`, { host: HOST, pauseMs: 5, maxRequests: 50_000, timeoutMs: 5_000 });
     const began = Date.now();
     let result: LoopResult | undefined;
     let last: PodView[] = [];
+    // The most pods short of `count` Ready and not terminating at one poll (every 250 ms): 1 means one at a time.
+    let maxUnready = 0;
     try {
       await restart(path);
       await waitFor(
         async () => {
           last = await listPods(api, NS, "app=envoy");
           const fresh = last.filter((p) => !oldUids.has(uidOf(p)));
-          return last.length === count && fresh.length === count && fresh.every((p) => !terminating(p) && p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true);
+          const serving = last.filter((p) => !terminating(p) && isReady(p));
+          maxUnready = Math.max(maxUnready, count - serving.length);
+          return last.length === count && fresh.length === count && fresh.every((p) => !terminating(p) && isReady(p));
         },
-        { timeoutMs: 300_000, intervalMs: 250, description: () => `${count} new Ready Envoy pods and no old one; have ${JSON.stringify(last.map((p) => ({ name: p.metadata.name, phase: p.status.phase, old: oldUids.has(uidOf(p)) })))}` },
+        { timeoutMs: 300_000, intervalMs: 250, description: () => `${count} new Ready Envoy pods and no old one; have ${JSON.stringify(last.map((p) => ({ name: p.metadata.name, node: nodeOf(p), phase: p.status.phase, ready: isReady(p), terminating: terminating(p), old: oldUids.has(uidOf(p)) })))}` },
       );
     } finally {
       result = await loop.stop();
     }
-    return { loop: result, old, fresh: last, ms: Date.now() - began };
+    return { loop: result, old, fresh: last, ms: Date.now() - began, maxUnready };
   };
 
   /** The old pod's shutdown-manager preStop (`contour envoy shutdown`) ran, and kubelet.log names no failure of it. */
@@ -109,12 +114,16 @@ describe(`rollout: upstream v${UPSTREAM_VERSION} manifests, restarts, leader los
   };
 
   it("restarts the Envoy DaemonSet (two nodes, one pod each) under a request loop with 0 failed requests: each old pod is drained by its shutdown manager", async () => {
-    const { loop, old, ms, fresh } = await restartUnderLoad(`/apis/apps/v1/namespaces/${NS}/daemonsets/envoy`, 2);
+    const { loop, old, ms, fresh, maxUnready } = await restartUnderLoad(`/apis/apps/v1/namespaces/${NS}/daemonsets/envoy`, 2);
     for (const pod of old) assertDrained(pod);
     const nodes = ctx.bed.cluster.kubelets.map((k) => k.nodeName).sort();
     assert.deepEqual(old.map(nodeOf).sort(), nodes, "the DaemonSet ran one Envoy pod on each node before the restart");
     assert.deepEqual(fresh.map(nodeOf).sort(), nodes, "the DaemonSet runs one new Envoy pod on each node after the restart");
-    figures["daemonset restart"] = { seconds: seconds(ms), sent: loop.total, failed: loop.failures.length, failures: loop.failures.slice(0, 5) };
+    figures["daemonset restart"] = { seconds: seconds(ms), sent: loop.total, failed: loop.failures.length, maxUnready, failures: loop.failures.slice(0, 5) };
+    assert.equal(maxUnready, 1, "the DaemonSet replaced its pods one at a time (never both out of service at once)");
+    // kube-apiserver reaches the second node's kubelet endpoint for the logs of its pod.
+    const second = fresh.find((p) => nodeOf(p) === nodes[1])!;
+    assert.match(await kubectl(ctx.bed, ["logs", "-n", NS, second.metadata.name, "-c", "envoy"]), /\S/, `kubectl logs of ${second.metadata.name} on ${nodes[1]}`);
     assert.ok(loop.total >= 100, `the request loop sent only ${loop.total} requests`);
     assert.deepEqual(loop.failures, [], `${loop.failures.length} of ${loop.total} requests failed during the rolling restart`);
   });
@@ -126,14 +135,14 @@ describe(`rollout: upstream v${UPSTREAM_VERSION} manifests, restarts, leader los
     await applyManifests(api, upstreamManifest("contour-deployment.yaml"));
     await waitForReadyPods(api, NS, "app=envoy", 2, 180_000);
     await waitServed(address, HOST);
-    const { loop, old, ms } = await restartUnderLoad(`/apis/apps/v1/namespaces/${NS}/deployments/envoy`, 2);
+    const { loop, old, ms, maxUnready } = await restartUnderLoad(`/apis/apps/v1/namespaces/${NS}/deployments/envoy`, 2);
     for (const pod of old) assertDrained(pod);
-    figures["deployment restart"] = { seconds: seconds(ms), sent: loop.total, failed: loop.failures.length };
+    figures["deployment restart"] = { seconds: seconds(ms), sent: loop.total, failed: loop.failures.length, maxUnready };
     assert.ok(loop.total >= 100, `the request loop sent only ${loop.total} requests`);
     assert.deepEqual(loop.failures, [], `${loop.failures.length} of ${loop.total} requests failed during the rolling restart`);
   });
 
-  it("deletes the leader contour pod: the other replica takes the Lease and status writes resume", async () => {
+  it("deletes the leader contour pod: a live replica takes the Lease and status writes resume", async () => {
     const pods = await waitForReadyPods(api, NS, "app=contour", 2, 60_000);
     const names = pods.map((p) => p.metadata.name);
     const leader = await waitFor(() => leaseHolder(api, NS, names), { timeoutMs: 60_000, intervalMs: 250, description: `a Lease held by one of ${names.join(", ")}` });

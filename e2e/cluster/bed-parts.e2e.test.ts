@@ -10,6 +10,23 @@ import { checkClusterPrerequisites, DEFAULT_IMAGES, findImage, imageRepository, 
 import { formatLines, parseLog, selectLines } from "../harness/kubelet/container-log.js";
 import { expandVars, fieldValue } from "../harness/kubelet/pod-config.js";
 import { removeMountpoints, sandboxCommand } from "../harness/kubelet/sandbox.js";
+import { pickNode } from "../harness/kubelet/scheduler.js";
+
+describe("cluster parts: scheduling", function () {
+  const nodes = ["n1", "n2"];
+  const daemonPod = (node: string): V1Pod => ({
+    spec: { containers: [], affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: [node] }] }] } } } },
+  });
+  it("binds a DaemonSet pod to the node its affinity names, however loaded", function () {
+    assert.equal(pickNode(daemonPod("n2"), nodes, new Map([["n2", 9]])), "n2");
+    assert.equal(pickNode(daemonPod("gone"), nodes, new Map()), undefined);
+  });
+  it("honours a hostname nodeSelector, else picks the least-loaded node (ties: the first)", function () {
+    assert.equal(pickNode({ spec: { containers: [], nodeSelector: { "kubernetes.io/hostname": "n1" } } }, nodes, new Map([["n1", 3]])), "n1");
+    assert.equal(pickNode({ spec: { containers: [] } }, nodes, new Map()), "n1");
+    assert.equal(pickNode({ spec: { containers: [] } }, nodes, new Map([["n1", 2], ["n2", 1]])), "n2");
+  });
+});
 
 describe("cluster parts: image map", function () {
   it("strips tags and digests, keeps registry ports", function () {

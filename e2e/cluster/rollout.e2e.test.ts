@@ -2,21 +2,13 @@
 // mapped): a rolling restart of Envoy under a request loop through the Envoy Service's LoadBalancer
 // address, the leader contour pod deleted, and the uninstall.
 //
-// Why the DaemonSet restart cannot have 0 failures on a one-node bed (nor on a one-node cluster): the
-// quickstart's Envoy is a DaemonSet with `maxUnavailable: 10%` and no maxSurge. 10% of one node rounds up
-// to 1 and maxSurge is 0, so the DaemonSet controller deletes the node's only Envoy pod first and creates
-// its successor only once the old pod is gone (a DaemonSet runs at most one pod per node without surge).
-// The shutdown manager drains the old pod (health checks failed, open connections polled down to
-// --min-open-connections) while the load balancer still sends it traffic (its only endpoint: serving and
-// terminating, which kube-proxy falls back to when none is ready), then Envoy exits, and until the new
-// pod's init container has written the bootstrap and its Envoy is Ready on :8002/ready the Service has no
-// endpoint at all: every request of that gap fails (measured: ~3.5 s, ~95% of the loop's requests of the
-// restart). A longer drain (--drain-delay, --check-delay) only moves the gap, it cannot close it. The spec
-// shows the drain and counts those failures. The zero-failure case is upstream's
-// other rendering, examples/render/contour-deployment.yaml: Envoy as a Deployment of 2 replicas with
-// `maxSurge: 10%` (rounds up to 1) and the default maxUnavailable 25% (rounds down to 0), so a new pod is
-// Ready before an old one is deleted, and each old pod is drained by its shutdown manager after the load
-// balancer has dropped it (its endpoint turns not-ready as soon as the pod is terminating).
+// The quickstart's Envoy is a DaemonSet with `maxUnavailable: 10%` and no maxSurge, so on one node its only
+// pod is deleted before its successor exists and a restart must drop requests (10% of one node rounds up
+// to 1, and a DaemonSet runs at most one pod per node without surge). The bed therefore has two Nodes: 10%
+// of two is still 1, so the DaemonSet controller replaces the two pods one at a time, and while one is
+// drained by its shutdown manager the load balancer forwards only to the other (a terminating pod's
+// endpoint turns not-ready at once). Upstream's other rendering, examples/render/contour-deployment.yaml
+// (Envoy as a Deployment of 2 replicas, maxSurge 1, maxUnavailable 0), is restarted on the same bed.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -51,11 +43,13 @@ async function waitUninstalled(api: ApiClient, clusterPaths: readonly string[]):
 
 const uidOf = (p: PodView): string => (p.metadata as { uid?: string }).uid ?? "";
 const terminating = (p: PodView): boolean => (p.metadata as { deletionTimestamp?: string }).deletionTimestamp !== undefined;
+const isReady = (p: PodView): boolean => p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;
+const nodeOf = (p: PodView): string => p.spec.nodeName ?? "";
 const seconds = (ms: number): number => Math.round(ms / 100) / 10;
 
 describe(`rollout: upstream v${UPSTREAM_VERSION} manifests, restarts, leader loss and uninstall`, function () {
   this.timeout(900_000);
-  const ctx = useTestBed({ cluster: true });
+  const ctx = useTestBed({ cluster: { nodes: 2 } });
   const figures: Record<string, unknown> = {};
   let api: ApiClient;
   let address = "";
@@ -65,7 +59,7 @@ describe(`rollout: upstream v${UPSTREAM_VERSION} manifests, restarts, leader los
     await applyManifests(api, upstreamManifest("contour.yaml"));
     await applyManifests(api, echoWorkload(APP_NS));
     await waitForReadyPods(api, NS, "app=contour", 2, 180_000);
-    await waitForReadyPods(api, NS, "app=envoy", 1, 180_000);
+    await waitForReadyPods(api, NS, "app=envoy", 2, 180_000);
     await waitForReadyPods(api, APP_NS, "app=echo", 1, 60_000);
     address = await waitFor(() => ctx.bed.cluster.loadBalancer.addressOf(NS, "envoy"), { timeoutMs: 30_000, description: `a LoadBalancer address for ${NS}/envoy` });
     await waitServed(address, HOST);
@@ -82,27 +76,31 @@ describe(`rollout: upstream v${UPSTREAM_VERSION} manifests, restarts, leader los
   };
 
   /** Restarts the workload under a request loop; resolves when `count` new pods are Ready and every old pod is gone. */
-  const restartUnderLoad = async (path: string, count: number): Promise<{ loop: LoopResult; old: PodView[]; ms: number }> => {
+  const restartUnderLoad = async (path: string, count: number): Promise<{ loop: LoopResult; old: PodView[]; fresh: PodView[]; ms: number; maxUnready: number }> => {
     const old = await waitForReadyPods(api, NS, "app=envoy", count, 30_000);
     const oldUids = new Set(old.map(uidOf));
     const loop = startRequestLoop(`http://${address}/`, { host: HOST, pauseMs: 5, maxRequests: 50_000, timeoutMs: 5_000 });
     const began = Date.now();
     let result: LoopResult | undefined;
+    let last: PodView[] = [];
+    // The most pods short of `count` Ready and not terminating at one poll (every 250 ms): 1 means one at a time.
+    let maxUnready = 0;
     try {
       await restart(path);
-      let last: PodView[] = [];
       await waitFor(
         async () => {
           last = await listPods(api, NS, "app=envoy");
           const fresh = last.filter((p) => !oldUids.has(uidOf(p)));
-          return last.length === count && fresh.length === count && fresh.every((p) => !terminating(p) && p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true);
+          const serving = last.filter((p) => !terminating(p) && isReady(p));
+          maxUnready = Math.max(maxUnready, count - serving.length);
+          return last.length === count && fresh.length === count && fresh.every((p) => !terminating(p) && isReady(p));
         },
-        { timeoutMs: 300_000, intervalMs: 250, description: () => `${count} new Ready Envoy pods and no old one; have ${JSON.stringify(last.map((p) => ({ name: p.metadata.name, phase: p.status.phase, old: oldUids.has(uidOf(p)) })))}` },
+        { timeoutMs: 300_000, intervalMs: 250, description: () => `${count} new Ready Envoy pods and no old one; have ${JSON.stringify(last.map((p) => ({ name: p.metadata.name, node: nodeOf(p), phase: p.status.phase, ready: isReady(p), terminating: terminating(p), old: oldUids.has(uidOf(p)) })))}` },
       );
     } finally {
       result = await loop.stop();
     }
-    return { loop: result, old, ms: Date.now() - began };
+    return { loop: result, old, fresh: last, ms: Date.now() - began, maxUnready };
   };
 
   /** The old pod's shutdown-manager preStop (`contour envoy shutdown`) ran, and kubelet.log names no failure of it. */
@@ -115,12 +113,19 @@ describe(`rollout: upstream v${UPSTREAM_VERSION} manifests, restarts, leader los
     assert.doesNotMatch(kubeletLog, new RegExp(`pod ${NS}/${pod.metadata.name}: preStop of container shutdown-manager`), `the shutdown-manager preStop of ${pod.metadata.name} failed (kubelet.log)`);
   };
 
-  it("restarts the Envoy DaemonSet (one node: the only pod goes before its successor comes): the shutdown manager drains it, the new pod serves, and the gap's failures are counted", async () => {
-    const { loop, old, ms } = await restartUnderLoad(`/apis/apps/v1/namespaces/${NS}/daemonsets/envoy`, 1);
+  it("restarts the Envoy DaemonSet (two nodes, one pod each) under a request loop with 0 failed requests: each old pod is drained by its shutdown manager", async () => {
+    const { loop, old, ms, fresh, maxUnready } = await restartUnderLoad(`/apis/apps/v1/namespaces/${NS}/daemonsets/envoy`, 2);
     for (const pod of old) assertDrained(pod);
-    await waitServed(address, HOST, 30_000);
-    figures["daemonset restart"] = { seconds: seconds(ms), sent: loop.total, failed: loop.failures.length, firstFailure: loop.failures[0], lastFailure: loop.failures.at(-1) };
-    assert.ok(loop.total > 0, "the request loop sent requests");
+    const nodes = ctx.bed.cluster.kubelets.map((k) => k.nodeName).sort();
+    assert.deepEqual(old.map(nodeOf).sort(), nodes, "the DaemonSet ran one Envoy pod on each node before the restart");
+    assert.deepEqual(fresh.map(nodeOf).sort(), nodes, "the DaemonSet runs one new Envoy pod on each node after the restart");
+    figures["daemonset restart"] = { seconds: seconds(ms), sent: loop.total, failed: loop.failures.length, maxUnready, failures: loop.failures.slice(0, 5) };
+    assert.equal(maxUnready, 1, "the DaemonSet replaced its pods one at a time (never both out of service at once)");
+    // kube-apiserver reaches the second node's kubelet endpoint for the logs of its pod.
+    const second = fresh.find((p) => nodeOf(p) === nodes[1])!;
+    assert.match(await kubectl(ctx.bed, ["logs", "-n", NS, second.metadata.name, "-c", "envoy"]), /\S/, `kubectl logs of ${second.metadata.name} on ${nodes[1]}`);
+    assert.ok(loop.total >= 100, `the request loop sent only ${loop.total} requests`);
+    assert.deepEqual(loop.failures, [], `${loop.failures.length} of ${loop.total} requests failed during the rolling restart`);
   });
 
   it("restarts upstream's Envoy Deployment variant (2 replicas, maxSurge 1, maxUnavailable 0) under a request loop with 0 failed requests", async () => {
@@ -130,14 +135,14 @@ describe(`rollout: upstream v${UPSTREAM_VERSION} manifests, restarts, leader los
     await applyManifests(api, upstreamManifest("contour-deployment.yaml"));
     await waitForReadyPods(api, NS, "app=envoy", 2, 180_000);
     await waitServed(address, HOST);
-    const { loop, old, ms } = await restartUnderLoad(`/apis/apps/v1/namespaces/${NS}/deployments/envoy`, 2);
+    const { loop, old, ms, maxUnready } = await restartUnderLoad(`/apis/apps/v1/namespaces/${NS}/deployments/envoy`, 2);
     for (const pod of old) assertDrained(pod);
-    figures["deployment restart"] = { seconds: seconds(ms), sent: loop.total, failed: loop.failures.length };
+    figures["deployment restart"] = { seconds: seconds(ms), sent: loop.total, failed: loop.failures.length, maxUnready };
     assert.ok(loop.total >= 100, `the request loop sent only ${loop.total} requests`);
     assert.deepEqual(loop.failures, [], `${loop.failures.length} of ${loop.total} requests failed during the rolling restart`);
   });
 
-  it("deletes the leader contour pod: the other replica takes the Lease and status writes resume", async () => {
+  it("deletes the leader contour pod: a live replica takes the Lease and status writes resume", async () => {
     const pods = await waitForReadyPods(api, NS, "app=contour", 2, 60_000);
     const names = pods.map((p) => p.metadata.name);
     const leader = await waitFor(() => leaseHolder(api, NS, names), { timeoutMs: 60_000, intervalMs: 250, description: `a Lease held by one of ${names.join(", ")}` });
@@ -155,7 +160,12 @@ describe(`rollout: upstream v${UPSTREAM_VERSION} manifests, restarts, leader los
       { timeoutMs: 120_000, intervalMs: 100, description: () => `the Lease to pass from ${leader} to another contour pod` },
     );
     const takeover = Date.now() - began;
-    assert.ok(holder.startsWith(other), `the Lease went to ${holder}, not to the other replica ${other}`);
+    // The leader releases the Lease as it stops; the surviving replica retries every 2-4.4 s (retryPeriod
+    // with client-go's jitter) while the ReplicaSet's replacement campaigns as soon as it starts (~3 s), so
+    // either may win, as in any cluster. What must hold: a live replica, not the deleted one, leads.
+    const live = (await listPods(api, NS, "app=contour")).filter((p) => !terminating(p)).map((p) => p.metadata.name);
+    assert.ok(live.some((n) => holder.startsWith(n)), `the Lease went to ${holder}, not to a live replica of ${live.join(", ")}`);
+    figures["leader takeover by"] = holder.startsWith(other) ? "the other replica" : "the replacement pod";
     await applyManifests(api, httpProxy(APP_NS, "after-takeover", `after.${APP_NS}.example.com`));
     await waitProxyValid(api, APP_NS, "after-takeover", 60_000);
     figures["leader takeover"] = { seconds: seconds(takeover), newLeader: holder, statusWrittenSeconds: seconds(Date.now() - began) };

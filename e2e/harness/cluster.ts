@@ -1,10 +1,11 @@
 // What turns the bed's API server into a cluster that runs Pods: the host link with the node address,
-// kube-controller-manager, the bed's kubelet, and the LoadBalancer Service implementation. Started by
+// kube-controller-manager, the bed's kubelet (one per Node: a second node has a host link and address of
+// its own), and the LoadBalancer Service implementation. Started by
 // createTestBed({ cluster: true }) once the API server is up; stopped before it.
 import { execFileSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { startControllerManager, writeApiserverCa, type ControllerManager } from "./controller-manager.js";
-import type { HostAddresses } from "./host-addresses.js";
+import { createHostAddresses, type HostAddresses } from "./host-addresses.js";
 import { startApiProxy, type ApiProxy } from "./kubelet/api-proxy.js";
 import type { KubeApiserver } from "./kube-apiserver.js";
 import type { KubeletCa } from "./kubelet/certs.js";
@@ -19,16 +20,21 @@ import type { RunDir } from "./run-dir.js";
 export interface ClusterOptions {
   /** Extra image map entries, before the defaults (e.g. the contour image). */
   images?: readonly ImageEntry[];
-  /** Default "contour-e2e-node". */
+  /** Default "contour-e2e-node"; further nodes are named `<nodeName>-2`, `<nodeName>-3`, ... */
   nodeName?: string;
+  /** How many Nodes (each its own kubelet, address and kubelet endpoint); default 1. */
+  nodes?: number;
 }
 
 /** The bed's cluster components. */
 export interface Cluster {
+  /** The first node's kubelet (it also binds unscheduled pods to every node). */
   readonly kubelet: Kubelet;
+  /** Every node's kubelet, the first one first. */
+  readonly kubelets: readonly Kubelet[];
   readonly controllerManager: ControllerManager;
   readonly loadBalancer: LoadBalancer;
-  /** The node's InternalIP (pod range, on the host). */
+  /** The first node's InternalIP (pod range, on the host): cluster DNS and the API relay listen there. */
   readonly nodeIp: string;
   /** Where pods reach the API server: nodeIp:443 (KUBERNETES_SERVICE_HOST/PORT in every container). */
   readonly apiserverFromPods: { host: string; port: number };
@@ -68,6 +74,8 @@ export async function startCluster(options: ClusterOptions & { runDir: RunDir; a
   enableForwarding();
   let controllerManager: ControllerManager | undefined;
   let kubelet: Kubelet | undefined;
+  const kubelets: Kubelet[] = [];
+  const extraLinks: HostAddresses[] = [];
   let proxy: ApiProxy | undefined;
   let dns: ClusterDns | undefined;
   try {
@@ -76,42 +84,61 @@ export async function startCluster(options: ClusterOptions & { runDir: RunDir; a
     const resolvConf = dns.resolvConf;
     controllerManager = await startControllerManager(runDir, apiserver, runDir.file("sa.key"), writeApiserverCa(runDir, apiserver));
     proxy = await startApiProxy(nodeIp, 443, new URL(apiserver.url));
-    kubelet = await startKubelet({
-      runDir,
-      apiserver,
-      ca: options.ca,
-      nodeIp,
-      apiserverFromPods: { host: nodeIp, port: proxy.port },
-      resolvConf,
-      ...(options.nodeName !== undefined ? { nodeName: options.nodeName } : {}),
-      ...(options.images !== undefined ? { images: options.images } : {}),
-    });
+    const count = options.nodes ?? 1;
+    if (!Number.isInteger(count) || count < 1) throw new Error(`cluster.nodes must be a positive integer, got ${count}`);
+    const baseName = options.nodeName ?? "contour-e2e-node";
+    const names = Array.from({ length: count }, (_, i) => (i === 0 ? baseName : `${baseName}-${i + 1}`));
+    for (const [i, name] of names.entries()) {
+      let ip = nodeIp;
+      if (i > 0) {
+        const link = createHostAddresses();
+        extraLinks.push(link);
+        ip = link.addNodeAddress();
+      }
+      const started = await startKubelet({
+        runDir,
+        apiserver,
+        ca: options.ca,
+        nodeIp: ip,
+        nodeName: name,
+        // Every pod reaches the API server and the DNS through the first node, as through a Service address.
+        apiserverFromPods: { host: nodeIp, port: proxy.port },
+        resolvConf,
+        schedulesTo: i === 0 ? names : [],
+        ...(options.images !== undefined ? { images: options.images } : {}),
+      });
+      kubelets.push(started);
+    }
+    kubelet = kubelets[0]!;
     const lbLog = runDir.file("load-balancer.log");
     const loadBalancer = startLoadBalancer(apiserver, addresses, (line) => appendFileSync(lbLog, `${new Date().toISOString()} ${line}\n`), apiserver.serviceClusterIpRange, {
       host: nodeIp,
       port: proxy.port,
     });
-    const started = { kubelet, controllerManager, proxy, dns };
+    const started = { controllerManager, proxy, dns };
     return {
       kubelet,
+      kubelets,
       controllerManager,
       loadBalancer,
       nodeIp,
       apiserverFromPods: { host: nodeIp, port: proxy.port },
       async stop() {
         await loadBalancer.stop();
-        await started.kubelet.stop();
+        await Promise.all(kubelets.map((k) => k.stop()));
         await started.controllerManager.stop();
         started.proxy.close();
         await started.dns.stop();
+        for (const link of extraLinks) link.remove();
         addresses.remove();
       },
     };
   } catch (err) {
-    await kubelet?.stop().catch(() => undefined);
+    await Promise.all(kubelets.map((k) => k.stop().catch(() => undefined)));
     await controllerManager?.stop().catch(() => undefined);
     proxy?.close();
     await dns?.stop().catch(() => undefined);
+    for (const link of extraLinks) link.remove();
     addresses.remove();
     throw err;
   }

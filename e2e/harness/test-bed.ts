@@ -30,6 +30,7 @@ export interface TestBedOptions {
   /**
    * Run Pods: the bed's kubelet (pods as local processes, see kubelet/), kube-controller-manager and the
    * LoadBalancer Service implementation. Needs root, `ip`, `nft` and `unshare`; fails naming what is missing.
+   * `{ nodes: 2 }` registers a second Node (its own kubelet, address and endpoint) for per-node workloads.
    */
   cluster?: boolean | ClusterOptions;
   /** An Envoy to start once the rest is up; a function gets the bed so far (e.g. for backend ports). */

@@ -1,6 +1,8 @@
-// The bed's kubelet: registers one Ready Node at a bed address, binds every unscheduled Pod to it (no
-// kube-scheduler), runs each Pod through a pod worker, and serves the kubelet endpoint kube-apiserver
-// calls for pods/log. It runs in the test process; its container processes die with it (pdeathsig).
+// The bed's kubelet: registers one Ready Node at a bed address, runs each Pod bound to that Node through
+// a pod worker, and serves the kubelet endpoint kube-apiserver calls for pods/log. There is no
+// kube-scheduler: one kubelet of the bed binds every unscheduled Pod to one of the bed's nodes
+// (scheduler.ts). A two-node bed runs two kubelets in the test process; their container processes die
+// with it (pdeathsig).
 import { appendFileSync, mkdirSync } from "node:fs";
 import type { Server } from "node:https";
 import { hostname } from "node:os";
@@ -14,6 +16,10 @@ import { DEFAULT_IMAGES, type ImageEntry } from "./images.js";
 import { startLogServer } from "./log-server.js";
 import { startPodWorker, type PodWorker } from "./pod-worker.js";
 import { removeMountpoints } from "./sandbox.js";
+import { pickNode } from "./scheduler.js";
+
+// Kubelets running in this process: the mountpoint ledger is the process's, so only the last one to stop clears it.
+let running = 0;
 
 /** Options of startKubelet. */
 export interface KubeletOptions {
@@ -30,6 +36,8 @@ export interface KubeletOptions {
   readonly images?: readonly ImageEntry[];
   /** The resolv.conf of a pod in a namespace (the cluster DNS); without it pods see the host's. */
   readonly resolvConf?: (namespace: string) => string;
+  /** The nodes this kubelet binds unscheduled pods to; default its own node; [] binds none (another kubelet does). */
+  readonly schedulesTo?: readonly string[];
 }
 
 /** A running kubelet. */
@@ -38,7 +46,7 @@ export interface Kubelet {
   readonly nodeIp: string;
   /** The kubelet endpoint's port on nodeIp. */
   readonly port: number;
-  /** The kubelet's log file. */
+  /** The kubelet's log file (shared by the bed's kubelets; each line names its node). */
   readonly logPath: string;
   /** The network namespace of a running pod, e.g. to run a client inside it with `ip netns exec`. */
   podNetwork(namespace: string, name: string): { name: string; podIp: string } | undefined;
@@ -51,15 +59,19 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const nodeName = options.nodeName ?? "contour-e2e-node";
   const api = createApiClient(options.apiserver);
   const images = [...(options.images ?? []), ...DEFAULT_IMAGES];
+  // One log for every node of the bed, each line naming its node.
   // Not a scratch dir: the containers' logs are what a failed spec needs most, so they are kept with the rest.
   const podsDir = options.runDir.file("pods");
   mkdirSync(podsDir, { recursive: true });
   const logPath = options.runDir.file("kubelet.log");
-  const log = (line: string): void => appendFileSync(logPath, `${new Date().toISOString()} ${line}\n`);
+  const log = (line: string): void => appendFileSync(logPath, `${new Date().toISOString()} [${nodeName}] ${line}\n`);
   const workers = new Map<string, PodWorker>();
   const byName = new Map<string, PodWorker>();
   const binding = new Set<string>();
-  removeMountpoints();
+  const schedulesTo = options.schedulesTo ?? [nodeName];
+  // Pod UID -> node, of every pod bound and not finished: the scheduler's load figures.
+  const placed = new Map<string, string>();
+  if (running++ === 0) removeMountpoints();
 
   const serving = await options.ca.issueServing(options.nodeIp, nodeName);
   let server: Server;
@@ -76,6 +88,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     }));
   } catch (err) {
     api.close();
+    running--;
     throw new Error(`e2e kubelet: cannot serve on ${options.nodeIp}: ${errorMessage(err)}`);
   }
   try {
@@ -83,6 +96,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   } catch (err) {
     server.close();
     api.close();
+    running--;
     throw err;
   }
   log(`node ${nodeName} registered at ${options.nodeIp}:${port}`);
@@ -90,17 +104,27 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const bind = async (pod: V1Pod): Promise<void> => {
     const key = pod.metadata?.uid ?? "";
     if (binding.has(key)) return;
+    const load = new Map<string, number>();
+    for (const n of placed.values()) load.set(n, (load.get(n) ?? 0) + 1);
+    const target = pickNode(pod, schedulesTo, load);
+    if (target === undefined) {
+      log(`no node of [${schedulesTo.join(", ")}] fits pod ${pod.metadata?.namespace}/${pod.metadata?.name}: left unscheduled`);
+      return;
+    }
     binding.add(key);
+    placed.set(key, target);
     try {
       await api.request("POST", `/api/v1/namespaces/${pod.metadata?.namespace}/pods/${pod.metadata?.name}/binding`, {
         apiVersion: "v1",
         kind: "Binding",
         metadata: { name: pod.metadata?.name, uid: pod.metadata?.uid },
-        target: { apiVersion: "v1", kind: "Node", name: nodeName },
+        target: { apiVersion: "v1", kind: "Node", name: target },
       });
+      log(`bound pod ${pod.metadata?.namespace}/${pod.metadata?.name} to ${target}`);
     } catch (err) {
       log(`binding ${pod.metadata?.namespace}/${pod.metadata?.name} failed: ${errorMessage(err)}`);
       binding.delete(key);
+      placed.delete(key);
     }
   };
 
@@ -112,15 +136,18 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       workers.delete(uid);
       if (byName.get(key) === worker) byName.delete(key);
       binding.delete(uid);
+      placed.delete(uid);
       if (worker !== undefined) void worker.kill();
       return;
     }
     const nodeOf = pod.spec?.nodeName ?? "";
     const schedulerName = pod.spec?.schedulerName ?? "default-scheduler";
     if (nodeOf === "") {
-      if (schedulerName === "default-scheduler" && pod.metadata?.deletionTimestamp == null) void bind(pod);
+      if (schedulerName === "default-scheduler" && pod.metadata?.deletionTimestamp == null && schedulesTo.length > 0) void bind(pod);
       return;
     }
+    if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") placed.delete(uid);
+    else placed.set(uid, nodeOf);
     if (nodeOf !== nodeName) return;
     let worker = workers.get(uid);
     if (worker === undefined) {
@@ -151,7 +178,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       server.closeAllConnections();
       await api.request("DELETE", `/api/v1/nodes/${nodeName}`).catch(() => undefined);
       api.close();
-      removeMountpoints();
+      if (--running === 0) removeMountpoints();
     },
   };
 }

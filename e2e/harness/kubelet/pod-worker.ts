@@ -129,6 +129,7 @@ export function startPodWorker(ctx: PodWorkerContext, initial: V1Pod): PodWorker
       return;
     }
     writing = true;
+    let retried = false;
     try {
       do {
         writeAgain = false;
@@ -143,8 +144,17 @@ export function startPodWorker(ctx: PodWorkerContext, initial: V1Pod): PodWorker
           pod = { ...updated, spec: pod.spec };
           written = text;
         } catch (err) {
-          if (err instanceof ApiError && (err.status === 404 || err.status === 409)) return;
+          if (err instanceof ApiError && err.status === 404) return;
+          // A 409 (a UID precondition: the pod was replaced) ends the writes; any other failure is logged and,
+          // as the status it carried is then never written, tried again once shortly (a Ready lost here kept
+          // a pod out of its Service for good).
+          if (err instanceof ApiError && err.status === 409 && /precondition/i.test(err.message)) return;
           ctx.log(`${where}: writing status failed: ${errorMessage(err)}`);
+          if (!retried) {
+            retried = true;
+            await new Promise((r) => setTimeout(r, 200));
+            writeAgain = true;
+          }
         }
       } while (writeAgain && !killed);
     } finally {

@@ -3,7 +3,7 @@
 // selector of the Services contour owns for Gateways) bootstrapped to it, and the GatewayClass
 // `contour`. Traffic to a Gateway's LoadBalancer address reaches that pod on the Envoy port contour
 // allocated to the Gateway. Usage: node dist/e2e/cluster/conformance-contour.js [--report FILE] [--features a,b] [-- suite flags...]
-// The supported features default to what GatewayClass status claims (CLAIMED_FEATURES).
+// The supported features default to what GatewayClass status claims (SUPPORTED_FEATURES).
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -13,7 +13,7 @@ import { createApiClient } from "../harness/kubelet/api.js";
 import { applyManifests, waitForReadyPods } from "./objects.js";
 import { runConformance } from "./conformance-run.js";
 
-import { CLAIMED_FEATURES } from "../../operator/pipeline/gateway-stage.js";
+import { SUPPORTED_FEATURES } from "../../controllers/gateway/index.js";
 
 const ENVOY_NAMESPACE = "projectcontour";
 
@@ -97,7 +97,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const report = resolve(r >= 0 && own[r + 1] !== undefined ? own[r + 1]! : join(repoRoot(), "conformance", "report.yaml"));
   // --features a,b: try features beyond what GatewayClass status claims (to see which pass before claiming them).
   const f = own.indexOf("--features");
-  const features = f >= 0 && own[f + 1] !== undefined ? own[f + 1]!.split(",") : CLAIMED_FEATURES;
+  const features = f >= 0 && own[f + 1] !== undefined ? own[f + 1]!.split(",") : SUPPORTED_FEATURES;
   const args = [
     "-conformance-profiles=GATEWAY-HTTP",
     `-supported-features=${features.join(",")}`,

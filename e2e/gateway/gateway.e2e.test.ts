@@ -14,7 +14,7 @@ import { useStack } from "../fixtures/stack.js";
 import { freePort, httpGet, resolveToolFile, waitFor, type HttpResponse } from "../harness/index.js";
 import type { ApiClient } from "../harness/kubelet/api.js";
 import { adminClient, applyManifests, getOrUndefined } from "../cluster/objects.js";
-import { CLAIMED_FEATURES } from "../../operator/pipeline/gateway-stage.js";
+import { SUPPORTED_FEATURES } from "../../controllers/gateway/index.js";
 
 const NS = "gw-e2e";
 const GW_API = "/apis/gateway.networking.k8s.io/v1";
@@ -91,7 +91,7 @@ describe("Gateway API: a Gateway and an HTTPRoute served through Envoy, beside a
     );
     assert.equal(cond(gc.status?.conditions, "Accepted")?.reason, "Accepted");
     // Only what has passed through Envoy is claimed.
-    assert.deepEqual((gc.status as { supportedFeatures?: { name: string }[] }).supportedFeatures?.map((f) => f.name), [...CLAIMED_FEATURES]);
+    assert.deepEqual((gc.status as { supportedFeatures?: { name: string }[] }).supportedFeatures?.map((f) => f.name), [...SUPPORTED_FEATURES]);
   });
 
   it("gives the Gateway a LoadBalancer Service and serves its HTTPRoute on the allocated Envoy port", async function () {

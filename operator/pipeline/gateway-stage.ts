@@ -75,38 +75,6 @@ export interface GatewayState {
 /** The state when no Gateway API object exists. */
 export const EMPTY_GATEWAY_STATE: GatewayState = { classes: [], gateways: [], routes: [], attachedRoutes: new Map(), listeners: [], clusters: [], secrets: [], services: [], endpointSlices: [], staleServices: [] };
 
-/**
- * The features written in GatewayClass status.supportedFeatures: only what has passed through real
- * Envoy (the e2e specs and the conformance report), not everything the core models
- * (controllers/gateway/features.ts is the target list). Grow it with the report; the other features of the target list were not tried (their translation is missing).
- */
-export const CLAIMED_FEATURES: readonly string[] = [
-  "Gateway",
-  "GatewayHTTPListenerIsolation",
-  "GatewayPort8080",
-  "HTTPRoute",
-  "HTTPRoute303RedirectStatusCode",
-  "HTTPRoute307RedirectStatusCode",
-  "HTTPRoute308RedirectStatusCode",
-  "HTTPRouteBackendProtocolH2C",
-  "HTTPRouteBackendProtocolWebSocket",
-  "HTTPRouteBackendRequestHeaderModification",
-  "HTTPRouteDestinationPortMatching",
-  "HTTPRouteHostRewrite",
-  "HTTPRouteMethodMatching",
-  "HTTPRouteNamedRouteRule",
-  "HTTPRouteParentRefPort",
-  "HTTPRoutePathRedirect",
-  "HTTPRoutePathRewrite",
-  "HTTPRoutePortRedirect",
-  "HTTPRouteQueryParamMatching",
-  "HTTPRouteRequestMirror",
-  "HTTPRouteRequestMultipleMirrors",
-  "HTTPRouteRequestTimeout",
-  "HTTPRouteResponseHeaderModification",
-  "HTTPRouteSchemeRedirect",
-  "ReferenceGrant",
-];
 
 /** Kinds whose change may change the stage's result. */
 export const GATEWAY_STAGE_INPUTS: ReadonlySet<string> = new Set(["GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "ReferenceGrant", "BackendTLSPolicy", "ConfigMap", "Service", "Secret", "Namespace"]);
@@ -124,7 +92,7 @@ export function computeGatewayState(cache: ObjectCache, options: GatewayStageOpt
   if (gatewayClasses.length === 0 && objects.list("Gateway").length === 0) return EMPTY_GATEWAY_STATE;
   const controllerName = options.controllerName;
   const classes = gatewayClasses.flatMap((gatewayClass) => {
-    const result = reconcileGatewayClass(objects, gatewayClass, { controllerName, supportedFeatures: CLAIMED_FEATURES });
+    const result = reconcileGatewayClass(objects, gatewayClass, { controllerName });
     return result.ours ? [{ gatewayClass, result }] : [];
   });
   const gateways: ServedGateway[] = [];

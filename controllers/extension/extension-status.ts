@@ -4,11 +4,11 @@
  * warnings are the problems found, each filed under its area (ServiceError, SpecError, TLSError).
  * Other condition types are left as they are. No currentStatus or description: the kind has none.
  */
-import type { DetailedCondition, ExtensionServiceStatus, SubCondition } from "../../crds/index.js";
+import type { ExtensionServiceStatus, SubCondition } from "../../crds/index.js";
 import type { Condition } from "../store/fragment.js";
 import { isError } from "../store/conditions.js";
 import { Area } from "../httpproxy/proxy-conditions.js";
-import { ERROR_PRESENT_MESSAGE, MAX_SUBCONDITIONS } from "../httpproxy/proxy-status.js";
+import { ERROR_PRESENT_MESSAGE, MAX_SUBCONDITIONS, withValidCondition } from "../httpproxy/proxy-status.js";
 
 /** What was computed for one ExtensionService, without time: equal views need no new write. */
 export interface ExtensionStatusView {
@@ -44,18 +44,5 @@ function capped(items: readonly SubCondition[], what: string): SubCondition[] {
  * status (True/False) does not change, and the other conditions as they were. `now` is RFC 3339.
  */
 export function buildExtensionServiceStatus(view: ExtensionStatusView, current: ExtensionServiceStatus | undefined, now: string): ExtensionServiceStatus {
-  const others = (current?.conditions ?? []).filter((c) => c?.type !== "Valid");
-  const previous = (current?.conditions ?? []).find((c) => c?.type === "Valid");
-  const lastTransitionTime = previous !== undefined && previous.status === view.valid.status && typeof previous.lastTransitionTime === "string" ? previous.lastTransitionTime : now;
-  const valid: DetailedCondition = {
-    type: "Valid",
-    status: view.valid.status,
-    ...(view.generation !== undefined ? { observedGeneration: view.generation } : {}),
-    lastTransitionTime,
-    reason: view.valid.reason,
-    message: view.valid.message,
-    ...(view.errors.length > 0 ? { errors: view.errors } : {}),
-    ...(view.warnings.length > 0 ? { warnings: view.warnings } : {}),
-  };
-  return { ...current, conditions: [valid, ...others] };
+  return { ...current, conditions: withValidCondition(view, current?.conditions, now) };
 }

@@ -65,13 +65,16 @@ function capped(list: readonly SubCondition[], what: string): SubCondition[] {
   return [...list.slice(0, MAX_SUBCONDITIONS - 1), { type: Area.Spec, status: "True", reason: "TooManyProblems", message: `${more} more ${what} not shown` }];
 }
 
+/** What a Valid condition is built from: the part of a status view HTTPProxy and ExtensionService share. */
+export type ValidConditionView = Pick<ProxyStatusView, "valid" | "errors" | "warnings" | "generation">;
+
 /**
- * The status to write: the view, the load balancer, and the Valid condition, whose
- * lastTransitionTime is kept while its status (True/False) does not change. `now` is RFC 3339.
+ * The conditions to write: the Valid condition from the view, whose lastTransitionTime is kept while
+ * its status (True/False) does not change, then the other conditions as they were. `now` is RFC 3339.
  */
-export function buildHTTPProxyStatus(view: ProxyStatusView, current: HTTPProxyStatus | undefined, loadBalancer: LoadBalancerStatus, now: string): HTTPProxyStatus {
-  const others = (current?.conditions ?? []).filter((c) => c?.type !== "Valid");
-  const previous = (current?.conditions ?? []).find((c) => c?.type === "Valid");
+export function withValidCondition(view: ValidConditionView, current: readonly DetailedCondition[] | undefined, now: string): DetailedCondition[] {
+  const others = (current ?? []).filter((c) => c?.type !== "Valid");
+  const previous = (current ?? []).find((c) => c?.type === "Valid");
   const lastTransitionTime = previous !== undefined && previous.status === view.valid.status && typeof previous.lastTransitionTime === "string" ? previous.lastTransitionTime : now;
   const valid: DetailedCondition = {
     type: "Valid",
@@ -83,11 +86,19 @@ export function buildHTTPProxyStatus(view: ProxyStatusView, current: HTTPProxySt
     ...(view.errors.length > 0 ? { errors: view.errors } : {}),
     ...(view.warnings.length > 0 ? { warnings: view.warnings } : {}),
   };
+  return [valid, ...others];
+}
+
+/**
+ * The status to write: the view, the load balancer, and the Valid condition, whose
+ * lastTransitionTime is kept while its status (True/False) does not change. `now` is RFC 3339.
+ */
+export function buildHTTPProxyStatus(view: ProxyStatusView, current: HTTPProxyStatus | undefined, loadBalancer: LoadBalancerStatus, now: string): HTTPProxyStatus {
   return {
     ...current,
     currentStatus: view.currentStatus,
     description: view.description,
     loadBalancer,
-    conditions: [valid, ...others],
+    conditions: withValidCondition(view, current?.conditions, now),
   };
 }

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Model } from "../../controllers/model/model.js";
 import type { Logger } from "../log.js";
+import { closeServer, reply } from "../http/plain-http.js";
 import { modelToDot, type DotListeners } from "./dag-dot.js";
 import { createProfiler, MAX_PROFILE_SECONDS, ProfilerBusy } from "./profiles.js";
 
@@ -92,17 +93,7 @@ export function createDebugServer(options: DebugServerOptions): DebugServer {
         });
       });
     },
-    stop() {
-      return new Promise((resolve) => {
-        if (server === undefined) return resolve();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
+    stop: () => closeServer(server),
   };
 }
 
-function reply(res: ServerResponse, status: number, body: string, contentType = "text/plain; charset=utf-8"): void {
-  res.writeHead(status, { "content-type": contentType, "cache-control": "no-store" });
-  res.end(body);
-}

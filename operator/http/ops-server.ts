@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
 import type { Logger } from "../log.js";
+import { closeServer, reply } from "./plain-http.js";
 
 /** Options of createOpsServer. */
 export interface OpsServerOptions {
@@ -97,17 +98,7 @@ export function createOpsServer(options: OpsServerOptions): OpsServer {
       if (value !== ready) log.info({ ready: value }, "readiness changed");
       ready = value;
     },
-    stop() {
-      return new Promise((resolve) => {
-        if (server === undefined) return resolve();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
+    stop: () => closeServer(server),
   };
 }
 
-function reply(res: ServerResponse, status: number, body: string, contentType = "text/plain; charset=utf-8"): void {
-  res.writeHead(status, { "content-type": contentType, "cache-control": "no-store" });
-  res.end(res.req.method === "HEAD" ? undefined : body);
-}

@@ -1,5 +1,6 @@
 // `make demo`: a local cluster (etcd + kube-apiserver), `contour serve`, Envoy and a demo app, all on
-// 127.0.0.1. Prints the curl that shows traffic flowing; Ctrl-C stops everything.
+// 127.0.0.1. Prints the curl that shows traffic flowing; Ctrl-C stops everything and keeps the logs
+// (contour's, Envoy's, the API server's) under e2e-logs/, saying where.
 import process from "node:process";
 import { createTestBed, httpGet, resolveTool, waitFor } from "../harness/index.js";
 import { pickEnvoyPorts, startContour, startEnvoyFor, writeCertificates } from "../fixtures/contour.js";
@@ -19,7 +20,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log("\nstopping ...");
-    await bed.stop({ failed: code !== 0 });
+    // The run dir is temporary: copy the logs out first, whether the demo ended by Ctrl-C or failed.
+    const { keptLogs } = await bed.stop({ failed: true });
+    if (keptLogs !== undefined) console.log(`demo logs kept in ${keptLogs} (contour.log, envoy.log, kube-apiserver.log, ...)`);
     process.exit(code);
   };
   process.on("SIGINT", () => void stop(0));
@@ -71,7 +74,7 @@ Look around or change things with kubectl (built by make tools):
 
   ${resolveTool("kubectl")} --kubeconfig ${bed.apiserver.kubeconfigPath} get ingress,httpproxy -A
 
-Press Ctrl-C to stop everything.`);
+Press Ctrl-C to stop everything; the logs are then copied to e2e-logs/demo-<time>/ (the path is printed).`);
   } catch (err) {
     console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
     await stop(1);

@@ -33,6 +33,8 @@ export type LogLevelName = "trace" | "debug" | "info" | "warn" | "error" | "fata
 
 /** Every setting of `contour serve`, typed and validated. */
 export interface ServeConfig {
+  /** The ContourConfiguration to read settings from (--contour-config-name), in contour's namespace; undefined: none. */
+  readonly contourConfigName: string | undefined;
   /** Kubeconfig file; undefined: in-cluster when in a pod, else $KUBECONFIG / ~/.kube/config. */
   readonly kubeconfig: string | undefined;
   readonly xds: ListenAddress & {
@@ -229,7 +231,10 @@ export function buildServeConfig(raw: RawSettings): { config: ServeConfig } | { 
     r.errors.push(`--http-port: ${http.port} is also the xDS port on an overlapping address`);
   }
 
+  const contourConfigName = r.optionalString("contour-config-name");
+  r.check(contourConfigName === undefined || isDns1123Subdomain(contourConfigName), "contour-config-name", `"${contourConfigName ?? ""}" is not a valid object name`);
   const config: ServeConfig = {
+    contourConfigName,
     kubernetesClient: { qps: r.positiveNumber("kubernetes-client-qps", 10_000), burst: r.count("kubernetes-client-burst", 10_000) },
     // --incluster: the pod's service account, as upstream does, whatever --kubeconfig says.
     kubeconfig: inCluster ? undefined : kubeconfig,

@@ -164,9 +164,10 @@ describe("upstream Contour v1.33.6 compatibility", () => {
     assert.match(errors(loadServeConfig([...certs, "--incluster"], files({}))).join("\n"), /--incluster: not running in a pod/);
   });
 
-  it("refuses --contour-config-name with a clear message", () => {
-    const got = errors(loadServeConfig([...certs, "--contour-config-name=contour"], files({})));
-    assert.match(got.join("\n"), /--contour-config-name: reading settings from a ContourConfiguration is not supported yet/);
+  it("takes --contour-config-name (read from the cluster at start), and refuses it beside --config-path", () => {
+    assert.equal(loaded(loadServeConfig([...certs, "--contour-config-name=contour"], files({}))).config.contourConfigName, "contour");
+    const got = errors(loadServeConfig([...certs, "--contour-config-name=contour", "--config-path=/c.yaml"], files({ "/c.yaml": "" })));
+    assert.match(got.join("\n"), /--contour-config-name: cannot be combined with --config-path/);
   });
 
   it("accepts several ingress class names, as upstream splits them on commas, and checks each", () => {

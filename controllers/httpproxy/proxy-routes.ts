@@ -237,7 +237,7 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
     source: sourceOf(key),
     match: withWildcard(ctx, merged.match),
     action,
-    httpsRedirect: ctx.enforceTls && !flag(r.permitInsecure),
+    httpsRedirect: ctx.enforceTls && !(flag(r.permitInsecure) && !ctx.disablePermitInsecure),
     ...(requestHeaders.policy !== undefined ? { requestHeaders: requestHeaders.policy } : {}),
     ...(responseHeaders.policy !== undefined ? { responseHeaders: responseHeaders.policy } : {}),
     ...(rateLimit.value !== undefined ? { rateLimit: rateLimit.value } : {}),

@@ -388,6 +388,13 @@ describe("reconcileHTTPProxy: services and route policies", () => {
     const f = run([web], rootProxy("a", "a.com", { vhost: { tls: { passthrough: true } }, tcpproxy: { services: [to("web", 80)] }, routes: [prefixRoute("/open", [to("web", 80)], { permitInsecure: true }), prefixRoute("/", [to("web", 80)])] }));
     assert.deepEqual(routesOf(f).map((r) => [r.match.path.value, r.httpsRedirect]), [["/open", false], ["/", true]]);
   });
+
+  it("redirects every route with disablePermitInsecure, and puts the configured connect timeout in its clusters", () => {
+    const proxy = rootProxy("a", "a.com", { vhost: { tls: { passthrough: true } }, tcpproxy: { services: [to("web", 80)] }, routes: [prefixRoute("/open", [to("web", 80)], { permitInsecure: true })] });
+    const f = run([web], proxy, { disablePermitInsecure: true, connectTimeoutMs: 1500 });
+    assert.deepEqual(routesOf(f).map((r) => [r.match.path.value, r.httpsRedirect]), [["/open", true]]);
+    assert.deepEqual([...new Set(f.clusters.map((c) => c.connectTimeoutMs))], [1500]);
+  });
 });
 
 describe("reconcileHTTPProxy: virtual host policies", () => {

@@ -25,6 +25,8 @@ export interface HTTPProxyReconcileOptions {
   readonly rootNamespaces?: readonly string[];
   /** Connect timeout of upstream clusters; upstream Contour's default is 2 s. */
   readonly connectTimeoutMs?: number;
+  /** Ignore routes' permitInsecure: a TLS host redirects every plain-HTTP request (upstream's `disablePermitInsecure`). */
+  readonly disablePermitInsecure?: boolean;
   /** Certificate validation, replaceable by a memoising one (createTlsSecretValidator). */
   readonly validateTlsSecret?: TlsSecretValidator;
 }
@@ -61,6 +63,7 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
     cache,
     ingressClassName: options.ingressClassName,
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    disablePermitInsecure: options.disablePermitInsecure ?? false,
     fqdn,
     enforceTls: false,
     reports,

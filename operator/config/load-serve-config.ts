@@ -1,6 +1,7 @@
 // Entry point of the config module: flags over config file over environment over defaults.
 import { buildEnvoyOptions, type AppliedValues } from "./envoy-options.js";
 import type { ContourConfigurationSpec } from "../../crds/index.js";
+import { buildClusterOptions, isClusterOptionKey } from "./cluster-options.js";
 import { contourConfigurationDocument } from "./contour-configuration.js";
 import { parseConfigFile, readConfigDocument } from "./parse-config-file.js";
 import { parseFlags } from "./parse-flags.js";
@@ -100,12 +101,13 @@ export function loadServeConfig(
 
   const built = buildServeConfig(merged);
   if ("errors" in built) errors.push(...built.errors);
-  const envoy = buildEnvoyOptions(applied);
-  errors.push(...envoy.errors);
+  const envoy = buildEnvoyOptions(new Map([...applied].filter(([key]) => !isClusterOptionKey(key))));
+  const clusterOptions = buildClusterOptions(applied);
+  errors.push(...envoy.errors, ...clusterOptions.errors);
   warnings.push(...envoy.warnings);
   if (errors.length > 0 || "errors" in built) return { errors };
   // The file's keys after the flags': `accesslog-level: disabled` turns off whatever format was chosen.
-  return { config: { ...built.config, envoy: { ...built.config.envoy, ...envoy.options } }, warnings };
+  return { config: { ...built.config, envoy: { ...built.config.envoy, ...envoy.options, ...clusterOptions.translate }, reconcile: clusterOptions.reconcile }, warnings };
 }
 
 /** One warning per setting accepted for compatibility but without effect, set to other than its default. */

@@ -1,6 +1,7 @@
 // The typed settings of `contour serve`, built from merged raw values and validated in one pass so the
 // user sees every problem at once rather than one per restart.
 import type { TranslateOptions } from "../../xds/translate/index.js";
+import type { ReconcileOptions } from "./cluster-options.js";
 import { parseDuration } from "./duration.js";
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain, isHostname, isIpAddress, isWildcardAddress } from "./names.js";
 import { SETTINGS, findSetting, type RawSettings, type SettingSpec } from "./settings.js";
@@ -65,6 +66,8 @@ export interface ServeConfig {
   readonly log: { readonly level: LogLevelName; readonly format: "json" | "text" };
   /** What Envoy is sent beyond the listener addresses: flags here, upstream file keys added by loadServeConfig. */
   readonly envoy: TranslateOptions;
+  /** What the reconcilers take from upstream's file keys (cluster-options.ts). */
+  readonly reconcile: ReconcileOptions;
 }
 
 // Converts raw text per setting, collecting messages instead of throwing.
@@ -253,6 +256,7 @@ export function buildServeConfig(raw: RawSettings): { config: ServeConfig } | { 
     debug: { address: r.address("debug-http-address"), port: r.port("debug-http-port") },
     log: { level: logLevel(r), format: r.enumValue<"json" | "text">("log-format") },
     envoy: { accessLog: r.enumValue<"envoy" | "json">("accesslog-format"), useProxyProtocol: r.boolean("use-proxy-protocol") },
+    reconcile: { disablePermitInsecure: false },
   };
   const disabled = r.list("disable-feature");
   const features = findSetting("disable-feature")?.values ?? [];

@@ -46,6 +46,8 @@ export interface GatewayStageOptions {
    */
   readonly envoyService: { readonly namespace: string; readonly name: string };
   readonly validateTlsSecret?: TlsSecretValidator;
+  /** Connect timeout of the routes' clusters (upstream's `timeouts.connect-timeout`); unset: 2 s. */
+  readonly connectTimeoutMs?: number;
 }
 
 /** One Gateway of ours, reconciled. */
@@ -111,7 +113,12 @@ export function computeGatewayState(cache: ObjectCache, options: GatewayStageOpt
   const backendTls = backendTlsLookup(policies);
   const routes = objects.list<HTTPRoute>("HTTPRoute").map((route) => ({
     route,
-    result: reconcileHTTPRoute(objects, route, { gateways: (ns, name) => gatewayIndex.get(`${ns}/${name}`), controllerName, backendTls }),
+    result: reconcileHTTPRoute(objects, route, {
+      gateways: (ns, name) => gatewayIndex.get(`${ns}/${name}`),
+      controllerName,
+      backendTls,
+      ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+    }),
   }));
 
   // Envoy ports: one per (Gateway, port) of an accepted Gateway, kept stable through the owned Services.

@@ -23,6 +23,8 @@ export interface PipelineOptions {
   readonly ingressClassName?: string | undefined;
   /** Namespaces where root HTTPProxies may live (--root-namespaces); empty or unset: everywhere. */
   readonly rootNamespaces?: readonly string[];
+  /** Ignore HTTPProxy routes' permitInsecure (upstream's `disablePermitInsecure`); default false. */
+  readonly disablePermitInsecure?: boolean;
   readonly translate: TranslateOptions;
   /** The Gateway API stage; unset: Gateway API objects are ignored. */
   readonly gateway?: GatewayStageOptions | undefined;
@@ -154,10 +156,14 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const proxyViews = new Map<string, { json: string; key: ObjectKey; view: ProxyStatusView }>();
   const proxyStatusDirty = new Map<string, ObjectKey>();
   const counts: Record<ProxyStatusView["currentStatus"], number> = { valid: 0, invalid: 0, orphaned: 0 };
+  // The config's connect timeout goes into each cluster the reconcilers build (undefined: their 2 s default).
+  const connectTimeout = options.translate.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.translate.connectTimeoutMs };
   const httpProxyOptions = {
     ingressClassName: options.ingressClassName,
     rootNamespaces: options.rootNamespaces ?? [],
+    disablePermitInsecure: options.disablePermitInsecure ?? false,
     validateTlsSecret,
+    ...connectTimeout,
   };
 
   function markDependents(key: ObjectKey): void {
@@ -241,7 +247,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       }
       const ingress = cache.get<V1Ingress>(key.kind, key.namespace, key.name);
       if (ingress === undefined) deleteSource(key);
-      else putSource(key, reconcileIngress(cache, ingress, { ingressClassName: options.ingressClassName, validateTlsSecret }), released);
+      else putSource(key, reconcileIngress(cache, ingress, { ingressClassName: options.ingressClassName, validateTlsSecret, ...connectTimeout }), released);
     }
     const reconciledKeys = new Map(changed.map((k) => [formatKey(k), k] as const));
     for (const [k, key] of holdsDirty) {
@@ -252,7 +258,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     holdsDirty.clear();
     const slices = cache.list<V1EndpointSlice>("EndpointSlice");
     const gatewayChanged = gatewayDirty && options.gateway !== undefined;
-    if (gatewayChanged && options.gateway !== undefined) gatewayState = computeGatewayState(cache, options.gateway);
+    if (gatewayChanged && options.gateway !== undefined) gatewayState = computeGatewayState(cache, { ...options.gateway, ...connectTimeout });
     gatewayDirty = false;
     let model = fullModel();
     let resources: EnvoyResources;

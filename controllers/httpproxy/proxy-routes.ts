@@ -173,7 +173,7 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
   for (let k = 0; k < services.length; k++) {
     const sf = `${field}.services[${k}]`;
     const resolved = resolveService(
-      { cache: ctx.cache, namespace: key.namespace, connectTimeoutMs: ctx.connectTimeoutMs, dependencies: ctx.dependencies },
+      { cache: ctx.cache, namespace: key.namespace, connectTimeoutMs: ctx.connectTimeoutMs, clientCertificate: ctx.clientCertificate, dependencies: ctx.dependencies },
       services[k],
       sf,
       {

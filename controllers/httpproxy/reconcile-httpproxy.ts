@@ -27,6 +27,8 @@ export interface HTTPProxyReconcileOptions {
   readonly connectTimeoutMs?: number;
   /** Ignore routes' permitInsecure: a TLS host redirects every plain-HTTP request (upstream's `disablePermitInsecure`). */
   readonly disablePermitInsecure?: boolean;
+  /** The Secret Envoy presents to TLS backends (upstream's `tls.envoy-client-certificate`); unset: none. */
+  readonly clientCertificate?: { readonly namespace: string; readonly name: string } | undefined;
   /** Certificate validation, replaceable by a memoising one (createTlsSecretValidator). */
   readonly validateTlsSecret?: TlsSecretValidator;
 }
@@ -64,6 +66,7 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
     ingressClassName: options.ingressClassName,
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     disablePermitInsecure: options.disablePermitInsecure ?? false,
+    clientCertificate: options.clientCertificate,
     fqdn,
     enforceTls: false,
     reports,
@@ -214,7 +217,10 @@ function usedNames(hosts: { vhost?: VirtualHost; tcp?: TcpProxyHost }): { cluste
 }
 
 function usedBy(secret: TlsSecret, clusters: ReadonlyMap<string, Cluster>, used: ReadonlySet<string>): boolean {
-  for (const name of used) if (clusters.get(name)?.upstreamValidation?.caSecret === secret.name) return true;
+  for (const name of used) {
+    const cluster = clusters.get(name);
+    if (cluster?.upstreamValidation?.caSecret === secret.name || cluster?.clientCertificate === secret.name) return true;
+  }
   return false;
 }
 

@@ -286,6 +286,8 @@ export interface Cluster {
     readonly clientCertificate?: string;
   };
   readonly sni?: string;
+  /** Name of a TlsSecret in Model.secrets: the certificate Envoy presents to a TLS backend (upstream's `tls.envoy-client-certificate`). */
+  readonly clientCertificate?: string;
   readonly healthCheck?: HealthCheck;
   /** Milliseconds an idle upstream connection is kept; undefined leaves Envoy's default (1 h). */
   readonly idleConnectionTimeoutMs?: number;

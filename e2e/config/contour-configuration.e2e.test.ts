@@ -189,7 +189,8 @@ describe("ContourConfiguration: contour serve --contour-config-name", function (
     assert.equal(valid?.status, "False");
     assert.equal(valid?.reason, "ErrorPresent");
     assert.ok(valid?.errors?.some((e) => e.reason === "InvalidSetting" && e.message.startsWith("spec.envoy.timeouts.requestTimeout of ContourConfiguration projectcontour/broken")), JSON.stringify(valid));
-    assert.match(run.stdout, /"kind":"ContourConfiguration","namespace":"projectcontour","name":"broken".*spec\.envoy\.timeouts\.requestTimeout/u);
+    // Logs go to stderr, as every contour log line does.
+    assert.match(run.stderr, /"kind":"ContourConfiguration","namespace":"projectcontour","name":"broken".*spec\.envoy\.timeouts\.requestTimeout/u);
     assert.match(run.stderr, /ContourConfiguration projectcontour\/broken is invalid/u);
   });
 

@@ -65,7 +65,8 @@ async function loadFromContourConfiguration(
   log: Logger,
 ): Promise<Extract<LoadServeConfigResult, { config: unknown }> | number> {
   const namespace = contourNamespace(process.env);
-  const objectLog = log.child({ kind: "ContourConfiguration", namespace, name });
+  // Per call, not a child logger: bunyan's child may not set `name`.
+  const object = { kind: "ContourConfiguration", namespace, name };
   const api = contourConfigurationApi(loadKubeConfig(kubeconfig));
   const read = await readContourConfiguration(api, namespace, name);
   if ("problem" in read) {
@@ -79,13 +80,13 @@ async function loadFromContourConfiguration(
   try {
     await reportContourConfiguration(api, read.object, view, new Date().toISOString().replace(/\.\d+Z$/u, "Z"));
   } catch (err) {
-    objectLog.warn({ err: err instanceof Error ? err.message : String(err) }, "cannot write the ContourConfiguration's status");
+    log.warn({ ...object, err: err instanceof Error ? err.message : String(err) }, "cannot write the ContourConfiguration's status");
   }
   if ("config" in loaded) {
-    objectLog.info({ reason: "Valid" }, "settings read from the ContourConfiguration");
+    log.info({ ...object, reason: "Valid" }, "settings read from the ContourConfiguration");
     return loaded;
   }
-  for (const error of errors) objectLog.error({ reason: "InvalidSetting" }, error);
+  for (const error of errors) log.error({ ...object, reason: "InvalidSetting" }, error);
   process.stderr.write(`contour serve: ContourConfiguration ${namespace}/${name} is invalid (see its status):\n${errors.map((e) => `  ${e}\n`).join("")}`);
   return 2;
 }

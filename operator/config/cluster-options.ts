@@ -10,11 +10,13 @@ import { isValidCipher } from "./envoy-options.js";
 export interface ReconcileOptions {
   /** Ignore HTTPProxy routes' permitInsecure: a TLS host always redirects plain HTTP (upstream's `disablePermitInsecure`). */
   readonly disablePermitInsecure: boolean;
+  /** The Secret Envoy presents to TLS backends (upstream's `tls.envoy-client-certificate`); undefined: none. */
+  readonly envoyClientCertificate?: { readonly namespace: string; readonly name: string } | undefined;
 }
 
 /** The keys this module turns into options; the rest go to envoy-options.ts. */
 export function isClusterOptionKey(key: string): boolean {
-  return key === "timeouts.connect-timeout" || key === "disablePermitInsecure" || key.startsWith("cluster.circuit-breakers.") || key.startsWith("cluster.upstream-tls.");
+  return key === "timeouts.connect-timeout" || key === "disablePermitInsecure" || key.startsWith("tls.envoy-client-certificate.") || key.startsWith("cluster.circuit-breakers.") || key.startsWith("cluster.upstream-tls.");
 }
 
 const BREAKERS: Readonly<Record<string, keyof CircuitBreakerDefaults>> = {
@@ -32,6 +34,7 @@ export function buildClusterOptions(applied: AppliedValues): { translate: Transl
   const breakers: { -readonly [K in keyof CircuitBreakerDefaults]: number } = {};
   const tls: { minimumProtocolVersion?: "1.2" | "1.3"; maximumProtocolVersion?: "1.2" | "1.3"; cipherSuites?: string[] } = {};
   let disablePermitInsecure = false;
+  const clientCert: { namespace?: string; name?: string; source?: string } = {};
   for (const [key, { value, source }] of applied) {
     if (!isClusterOptionKey(key)) continue;
     const breaker = BREAKERS[key];
@@ -50,6 +53,14 @@ export function buildClusterOptions(applied: AppliedValues): { translate: Transl
         else if (ms !== undefined && ms > 0) translate.connectTimeoutMs = ms;
         break;
       }
+      case "tls.envoy-client-certificate.name":
+        clientCert.name = String(value).trim();
+        clientCert.source = source;
+        break;
+      case "tls.envoy-client-certificate.namespace":
+        clientCert.namespace = String(value).trim();
+        clientCert.source ??= source;
+        break;
       case "disablePermitInsecure":
         disablePermitInsecure = value === true;
         break;
@@ -73,7 +84,13 @@ export function buildClusterOptions(applied: AppliedValues): { translate: Transl
   if ((tls.minimumProtocolVersion ?? "1.2") > (tls.maximumProtocolVersion ?? "1.3")) {
     errors.push(`cluster.upstream-tls.minimum-protocol-version: ${tls.minimumProtocolVersion ?? "1.2"} is above cluster.upstream-tls.maximum-protocol-version ${tls.maximumProtocolVersion ?? "1.3"}`);
   }
+  let envoyClientCertificate: ReconcileOptions["envoyClientCertificate"];
+  if (clientCert.name !== undefined || clientCert.namespace !== undefined) {
+    // Upstream needs both: the Secret is the operator's, found in no object's namespace.
+    if (!clientCert.name || !clientCert.namespace) errors.push(`${clientCert.source ?? "tls.envoy-client-certificate"}: needs both name and namespace`);
+    else envoyClientCertificate = { namespace: clientCert.namespace, name: clientCert.name };
+  }
   if (Object.keys(breakers).length > 0) translate.clusterCircuitBreakers = breakers;
   if (Object.keys(tls).length > 0) translate.upstreamTls = tls as UpstreamTlsOptions;
-  return { translate, reconcile: { disablePermitInsecure }, errors };
+  return { translate, reconcile: { disablePermitInsecure, ...(envoyClientCertificate === undefined ? {} : { envoyClientCertificate }) }, errors };
 }

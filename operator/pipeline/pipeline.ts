@@ -25,6 +25,8 @@ export interface PipelineOptions {
   readonly rootNamespaces?: readonly string[];
   /** Ignore HTTPProxy routes' permitInsecure (upstream's `disablePermitInsecure`); default false. */
   readonly disablePermitInsecure?: boolean;
+  /** The Secret Envoy presents to TLS backends of HTTPProxies (upstream's `tls.envoy-client-certificate`). */
+  readonly clientCertificate?: { readonly namespace: string; readonly name: string } | undefined;
   readonly translate: TranslateOptions;
   /** The Gateway API stage; unset: Gateway API objects are ignored. */
   readonly gateway?: GatewayStageOptions | undefined;
@@ -162,6 +164,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     ingressClassName: options.ingressClassName,
     rootNamespaces: options.rootNamespaces ?? [],
     disablePermitInsecure: options.disablePermitInsecure ?? false,
+    clientCertificate: options.clientCertificate,
     validateTlsSecret,
     ...connectTimeout,
   };

@@ -57,6 +57,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     ingressClassName: config.ingress.className,
     rootNamespaces: config.rootNamespaces,
     disablePermitInsecure: config.reconcile.disablePermitInsecure,
+    clientCertificate: config.reconcile.envoyClientCertificate,
     gateway: {
       controllerName: config.gateway.controllerName,
       portRange: { ...config.gateway.portRange, reserved: [config.envoyListeners.http.port, config.envoyListeners.https.port] },

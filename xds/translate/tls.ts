@@ -94,6 +94,7 @@ export function upstreamTlsSocket(cluster: Cluster, alpnProtocols: readonly stri
   const validation = cluster.upstreamValidation;
   const common: CommonTlsContextInit = {
     alpnProtocols: [...alpnProtocols],
+    ...(cluster.clientCertificate === undefined ? {} : { tlsCertificateSdsSecretConfigs: [sdsSecret(cluster.clientCertificate)] }),
     // Only when configured: Envoy's client defaults (TLS 1.2 to 1.3) are upstream's too.
     ...(upstreamTls === null
       ? {}

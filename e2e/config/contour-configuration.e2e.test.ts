@@ -3,7 +3,8 @@
 // schema equal, constraint for constraint, to upstream v1.33.6's (read from its Go module). Then
 // `contour serve --contour-config-name`: settings read from the object change what Envoy does (a
 // global response header, the clusters' connect timeout) and the object says Valid; an invalid one
-// stops contour with Valid=False naming the field; a missing one is one clear line.
+// stops contour with Valid=False naming the field; a missing one is one clear line. The same
+// manifests also go to upstream's own CRD, which must decide alike.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -102,6 +103,36 @@ describe("ContourConfiguration: the CRD on kube-apiserver", function () {
 
   for (const bad of invalidContourConfigurations(NAMESPACE)) {
     it(`refuses ${bad.name} with 422 naming ${bad.field}`, async function () {
+      const res = await kube("POST", collection, bad.manifest);
+      assert.equal(res.status, 422, res.body.slice(0, 2000));
+      const causes = (res.json<{ details?: { causes?: Array<{ field?: string }> } }>().details?.causes ?? []).map((c) => c.field ?? "");
+      assert.ok(causes.includes(bad.field), `causes name ${JSON.stringify(causes)}, not ${bad.field}`);
+    });
+  }
+});
+
+describe("ContourConfiguration: the same manifests on upstream v1.33.6's CRD", function () {
+  const ctx = useTestBed({ name: "contourconfig-upstream-crd" });
+  const kube = kubeApi(ctx);
+
+  before(async function () {
+    this.timeout(60_000);
+    const created = await kube("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", upstreamCrd());
+    assert.equal(created.status, 201, created.body.slice(0, 2000));
+    assert.equal((await kube("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: NAMESPACE } })).status, 201);
+    await waitFor(async () => (await kube("GET", collection)).status === 200, { timeoutMs: 30_000, description: "upstream's contourconfigurations to be served" });
+  });
+
+  for (const sample of validContourConfigurations(NAMESPACE)) {
+    it(`upstream admits ${sample.metadata?.name ?? ""} too, storing the same spec`, async function () {
+      const res = await kube("POST", collection, sample);
+      assert.equal(res.status, 201, res.body.slice(0, 2000));
+      assert.deepEqual(res.json<ContourConfiguration>().spec, sample.spec);
+    });
+  }
+
+  for (const bad of invalidContourConfigurations(NAMESPACE)) {
+    it(`upstream refuses ${bad.name} too, at ${bad.field}`, async function () {
       const res = await kube("POST", collection, bad.manifest);
       assert.equal(res.status, 422, res.body.slice(0, 2000));
       const causes = (res.json<{ details?: { causes?: Array<{ field?: string }> } }>().details?.causes ?? []).map((c) => c.field ?? "");

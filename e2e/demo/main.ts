@@ -20,13 +20,21 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log("\nstopping ...");
-    // The run dir is temporary: copy the logs out first, whether the demo ended by Ctrl-C or failed.
-    const { keptLogs } = await bed.stop({ failed: true });
-    if (keptLogs !== undefined) console.log(`demo logs kept in ${keptLogs} (contour.log, envoy.log, kube-apiserver.log, ...)`);
+    // failed: the bed copies the logs out of its temporary run dir and says where.
+    await bed.stop({ failed: true });
     process.exit(code);
   };
-  process.on("SIGINT", () => void stop(0));
-  process.on("SIGTERM", () => void stop(0));
+  // On Ctrl-C the harness's own handler kills every process and removes the run dir at once, so the
+  // logs are copied first, synchronously, by a listener that runs before it.
+  const keepLogsAndExit = (): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nstopping ...");
+    console.log(`demo logs kept in ${bed.runDir.keepLogs()} (contour.log, envoy.log, kube-apiserver.log, ...)`);
+    setImmediate(() => process.exit(0));
+  };
+  process.prependListener("SIGINT", keepLogsAndExit);
+  process.prependListener("SIGTERM", keepLogsAndExit);
 
   try {
     const kube = kubeClients(bed.apiserver.makeKubeConfig());

@@ -158,11 +158,6 @@ export function contourConfigurationDocument(spec: ContourConfigurationSpec): Co
   };
 }
 
-/** Flag names the spec sets (its flat document keys), to tell which flags it overrides. */
-export function flagsSetBy(document: ContourConfigurationDocument): string[] {
-  return Object.keys(document.doc).filter((k) => FIELDS.some((f) => f.doc === k));
-}
-
 function lookup(value: unknown, path: string): unknown {
   let v: unknown = value;
   for (const part of path.split(".")) {

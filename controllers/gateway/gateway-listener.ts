@@ -16,7 +16,9 @@ export interface GatewayListener {
   /** Section name (routes name it in parentRefs[].sectionName). */
   readonly name: string;
   readonly port: number;
-  readonly protocol: "HTTP" | "HTTPS";
+  readonly protocol: "HTTP" | "HTTPS" | "TLS" | "TCP" | "UDP";
+  /** TLS listeners: whether the stream is passed through to the backend or terminated here. */
+  readonly tlsMode?: "Passthrough" | "Terminate";
   readonly hostname?: string;
   /** False when accepted but not servable (an HTTPS listener without a usable certificate): routes attach, nothing is served. */
   readonly programmed: boolean;
@@ -64,6 +66,7 @@ export function withAttachedRoutes(source: SourceRef, views: readonly ListenerSt
  */
 export function listenerOwnHostnames(model: readonly GatewayListener[]): { readonly listener: string; readonly fqdn: string }[] {
   return model
+    .filter((l) => l.protocol === "HTTP" || l.protocol === "HTTPS")
     .map((l) => ({ listener: listenerKey(l.source, l.name), fqdn: l.hostname ?? "*" }))
     .sort((a, b) => (a.listener < b.listener ? -1 : a.listener > b.listener ? 1 : 0));
 }

@@ -11,6 +11,11 @@ export function httpRouteRouteName(namespace: string, name: string, rule: number
   return `httproute/${namespace}/${name}/rule/${rule}/match/${match}`;
 }
 
+/** The stream of one TLSRoute, TCPRoute or UDPRoute rule: `tlsroute/<namespace>/<name>/rule/<i>`. */
+export function l4RouteRuleName(kind: string, namespace: string, name: string, rule: number): string {
+  return `${kind.toLowerCase()}/${namespace}/${name}/rule/${rule}`;
+}
+
 /** The owned LoadBalancer Service of a Gateway (upstream Contour's provisioner names it `envoy-<gateway>`). */
 export function gatewayServiceName(gatewayName: string): string {
   return `envoy-${gatewayName}`;

@@ -58,7 +58,7 @@ describe("reconcileGateway: Gateway and listener conditions", () => {
     assert.match(gwConditions(only), /^Accepted=False:ListenersNotValid Programmed=False:Invalid/);
     assert.match(listener(only, "invalid"), /^Accepted=False:UnsupportedProtocol .*Programmed=False:Invalid/);
     assert.deepEqual(only.listeners[0]?.supportedKinds, []);
-    const mixed = run(gateway("infra", "gw", [http("http"), { name: "invalid", port: 9000, protocol: "UDP" }]));
+    const mixed = run(gateway("infra", "gw", [http("http"), { name: "invalid", port: 9000, protocol: "SCTP" }]));
     assert.match(gwConditions(mixed), /^Accepted=True:ListenersNotValid Programmed=True:Programmed/);
     assert.equal(listener(mixed, "http"), OK_LISTENER);
     assert.deepEqual(mixed.model.map((l) => l.name), ["http"]);
@@ -191,7 +191,7 @@ describe("reconcileGateway: ListenerSets", () => {
   });
 
   it("tells ListenerSets when the parent Gateway is not accepted", () => {
-    const r = run(gateway("infra", "gw", [{ name: "bad", port: 1, protocol: "UDP" }], allowAll), [listenerSet("infra", "ls", { name: "gw" }, [http("x", 81)])]);
+    const r = run(gateway("infra", "gw", [{ name: "bad", port: 1, protocol: "SCTP" }], allowAll), [listenerSet("infra", "ls", { name: "gw" }, [http("x", 81)])]);
     assert.equal(short(r.listenerSets[0]?.conditions ?? []), "Accepted=False:ParentNotAccepted Programmed=False:ParentNotAccepted");
     assert.deepEqual(r.model, []);
   });

@@ -28,6 +28,8 @@ export interface BackendContext {
   readonly namespace: string;
   readonly connectTimeoutMs: number;
   readonly backendTls?: BackendTlsLookup;
+  /** Kind of the referring route, for ReferenceGrants; default HTTPRoute. */
+  readonly routeKind?: string;
 }
 
 /** A resolved backend: its cluster and how traffic reaches it, or the ResolvedRefs reason it failed with. */
@@ -49,7 +51,7 @@ export function resolveBackendRef(ctx: BackendContext, ref: BackendObjectReferen
   const kind = ref.kind ?? "Service";
   if (group !== "" || kind !== "Service") return { ok: false, reason: "InvalidKind", message: `${field}: ${quote(`${group}/${kind}`)} is not a supported backend kind; only core Services are` };
   const namespace = ref.namespace ?? ctx.namespace;
-  if (!referencePermitted(ctx.objects, ctx.deps, { group: GATEWAY_GROUP, kind: "HTTPRoute", namespace: ctx.namespace }, { group: "", kind: "Service", namespace, name: ref.name })) {
+  if (!referencePermitted(ctx.objects, ctx.deps, { group: GATEWAY_GROUP, kind: ctx.routeKind ?? "HTTPRoute", namespace: ctx.namespace }, { group: "", kind: "Service", namespace, name: ref.name })) {
     return { ok: false, reason: "RefNotPermitted", message: `${field}: Service ${quote(`${namespace}/${ref.name}`, 128)} is in another namespace and no ReferenceGrant permits it` };
   }
   if (ref.port === undefined) return { ok: false, reason: "BackendNotFound", message: `${field}.port must be set for a Service` };

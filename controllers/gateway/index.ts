@@ -6,6 +6,7 @@ export { reconcileGateway, type GatewayReconcileOptions, type GatewayResult, typ
 export { listenerKey, listenerOwnHostnames, withAttachedRoutes, type GatewayListener, type ListenerStatusView, type ListenerStatusOut } from "./gateway-listener.js";
 export { allocateGatewayPorts, type PortAllocation, type PortClaim, type PortRange, type AllocationResult } from "./port-allocation.js";
 export { gatewayListenerName, httpRouteRouteName, l4RouteRuleName, gatewayServiceName } from "./names.js";
+export { reconcileGRPCRoute, asHTTPRoute, type GRPCRouteOptions } from "./reconcile-grpcroute.js";
 export { reconcileTLSRoute, reconcileTCPRoute, reconcileUDPRoute, reconcileL4Route, olderAttachment, type L4RouteKind, type L4RouteOptions, type L4RouteResult, type L4Attachment } from "./reconcile-l4route.js";
 export { reconcileHTTPRoute, type HTTPRouteOptions, type HTTPRouteResult, type ListenerVirtualHost, type RouteParentView } from "./reconcile-httproute.js";
 export type { GatewayLookup } from "./route-parents.js";

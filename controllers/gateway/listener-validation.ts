@@ -12,7 +12,7 @@ import { resolveCaCertificateRef, resolveCertificateRef, type RefContext } from 
 export type Verdict = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly message: string };
 
 /** Route kinds each listener protocol this controller serves can carry. */
-export const ROUTE_KINDS_BY_PROTOCOL: Readonly<Record<string, readonly string[]>> = { HTTP: ["HTTPRoute"], HTTPS: ["HTTPRoute"], TLS: ["TLSRoute"], TCP: ["TCPRoute"], UDP: ["UDPRoute"] };
+export const ROUTE_KINDS_BY_PROTOCOL: Readonly<Record<string, readonly string[]>> = { HTTP: ["HTTPRoute", "GRPCRoute"], HTTPS: ["HTTPRoute", "GRPCRoute"], TLS: ["TLSRoute"], TCP: ["TCPRoute"], UDP: ["UDPRoute"] };
 
 /** What checking one listener alone (before conflicts) found. */
 export interface ListenerCheck {

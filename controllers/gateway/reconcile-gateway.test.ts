@@ -35,7 +35,7 @@ describe("reconcileGateway: Gateway and listener conditions", () => {
     assert.equal(gwConditions(r), OK_GATEWAY);
     assert.equal(listener(r, "http"), OK_LISTENER);
     assert.equal(listener(r, "https"), OK_LISTENER);
-    assert.deepEqual(r.listeners.map((l) => l.supportedKinds), [[{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }], [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }]]);
+    assert.deepEqual(r.listeners.map((l) => l.supportedKinds), [[{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }, { group: "gateway.networking.k8s.io", kind: "GRPCRoute" }], [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }, { group: "gateway.networking.k8s.io", kind: "GRPCRoute" }]]);
     assert.deepEqual(r.model.map((l) => [l.name, l.port, l.protocol, l.hostname ?? "", l.tls?.certificates.length ?? 0, l.allowedRoutes.from]), [["http", 80, "HTTP", "", 0, "Same"], ["https", 443, "HTTPS", "*.example.com", 1, "Same"]]);
     assert.equal(r.secrets.length, 1);
     assert.match(r.secrets[0]?.name ?? "", /^infra\/cert\/[0-9a-f]{10}$/);

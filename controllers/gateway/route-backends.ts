@@ -30,6 +30,8 @@ export interface BackendContext {
   readonly backendTls?: BackendTlsLookup;
   /** Kind of the referring route, for ReferenceGrants; default HTTPRoute. */
   readonly routeKind?: string;
+  /** The route speaks HTTP/2 to its backends whatever their appProtocol (GRPCRoute: gRPC needs it). */
+  readonly http2?: boolean;
 }
 
 /** A resolved backend: its cluster and how traffic reaches it, or the ResolvedRefs reason it failed with. */
@@ -74,6 +76,7 @@ function clusterFor(ctx: BackendContext, service: V1Service, port: V1ServicePort
     return { ok: false, reason: "UnsupportedProtocol", message: `${field}: appProtocol ${quote(app)} of port ${port.port} is not supported` };
   }
   const base = serviceCluster(service, port, { connectTimeoutMs: ctx.connectTimeoutMs }).value;
+  if (ctx.http2 === true && protocol === undefined && base.protocol === "http1") protocol = "h2c";
   // A policy created, changed or deleted later changes this cluster: depend on the namespace's policies.
   if (ctx.backendTls !== undefined) ctx.deps.add("BackendTLSPolicy", base.service.namespace, "*");
   const found = ctx.backendTls?.(base.service.namespace, base.service.name, port);

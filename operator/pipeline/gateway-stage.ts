@@ -4,7 +4,7 @@
 // owns and the status views. Pure: the same cache gives the same state on every replica.
 // Not incremental yet: any change to a kind it reads recomputes the whole stage (see docs/gateway-api.md).
 import type { KubernetesObject, V1EndpointSlice, V1Service } from "@kubernetes/client-node";
-import type { Gateway, GatewayClass, GatewayStatusAddress, HTTPRoute, BackendTLSPolicy, TCPRoute, TLSRoute, UDPRoute } from "../../crds/types/gateway-api/index.js";
+import type { Gateway, GatewayClass, GatewayStatusAddress, HTTPRoute, GRPCRoute, BackendTLSPolicy, TCPRoute, TLSRoute, UDPRoute } from "../../crds/types/gateway-api/index.js";
 import {
   allocateGatewayPorts,
   allocationsFromServices,
@@ -19,6 +19,7 @@ import {
   reconcileGateway,
   reconcileGatewayClass,
   reconcileHTTPRoute,
+  reconcileGRPCRoute,
   reconcileL4Route,
   olderAttachment,
   staleGatewayServices,
@@ -66,6 +67,7 @@ export interface GatewayState {
   readonly classes: readonly { readonly gatewayClass: GatewayClass; readonly result: Extract<GatewayClassResult, { ours: true }> }[];
   readonly gateways: readonly ServedGateway[];
   readonly routes: readonly { readonly route: HTTPRoute; readonly result: HTTPRouteResult }[];
+  readonly grpcRoutes: readonly { readonly route: GRPCRoute; readonly result: HTTPRouteResult }[];
   /** TLSRoutes, TCPRoutes and UDPRoutes. */
   readonly streamRoutes: readonly { readonly kind: L4RouteKind; readonly route: TLSRoute | TCPRoute | UDPRoute; readonly result: L4RouteResult }[];
   /** Attached routes per listenerKey. */
@@ -81,11 +83,11 @@ export interface GatewayState {
 }
 
 /** The state when no Gateway API object exists. */
-export const EMPTY_GATEWAY_STATE: GatewayState = { classes: [], gateways: [], routes: [], streamRoutes: [], attachedRoutes: new Map(), listeners: [], clusters: [], secrets: [], services: [], endpointSlices: [], staleServices: [] };
+export const EMPTY_GATEWAY_STATE: GatewayState = { classes: [], gateways: [], routes: [], grpcRoutes: [], streamRoutes: [], attachedRoutes: new Map(), listeners: [], clusters: [], secrets: [], services: [], endpointSlices: [], staleServices: [] };
 
 
 /** Kinds whose change may change the stage's result. */
-export const GATEWAY_STAGE_INPUTS: ReadonlySet<string> = new Set(["GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "TLSRoute", "TCPRoute", "UDPRoute", "ReferenceGrant", "BackendTLSPolicy", "ConfigMap", "Service", "Secret", "Namespace"]);
+export const GATEWAY_STAGE_INPUTS: ReadonlySet<string> = new Set(["GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute", "ReferenceGrant", "BackendTLSPolicy", "ConfigMap", "Service", "Secret", "Namespace"]);
 
 const byName = <T extends { readonly name: string }>(items: Iterable<T>): T[] => {
   const m = new Map<string, T>();
@@ -121,6 +123,11 @@ export function computeGatewayState(cache: ObjectCache, options: GatewayStageOpt
     route,
     result: reconcileHTTPRoute(objects, route, { gateways: (ns, name) => gatewayIndex.get(`${ns}/${name}`), controllerName, backendTls }),
   }));
+  const grpcRoutes = objects.list<GRPCRoute>("GRPCRoute").map((route) => ({
+    route,
+    result: reconcileGRPCRoute(objects, route, { gateways: (ns, name) => gatewayIndex.get(`${ns}/${name}`), controllerName, backendTls }),
+  }));
+  const httpResults = [...routes.map((r) => r.result), ...grpcRoutes.map((r) => r.result)];
   const streamRoutes = (["TLSRoute", "TCPRoute", "UDPRoute"] as const).flatMap((kind) =>
     objects.list<TLSRoute | TCPRoute | UDPRoute>(kind).map((route) => ({ kind, route, result: reconcileL4Route(objects, kind, route, { gateways: (ns, name) => gatewayIndex.get(`${ns}/${name}`), controllerName }) })),
   );
@@ -131,7 +138,7 @@ export function computeGatewayState(cache: ObjectCache, options: GatewayStageOpt
   const claims = accepted.flatMap((g) => [...new Set(g.result.model.map((l) => l.port))].map((port) => ({ gateway: `${g.result.source.namespace}/${g.result.source.name}`, port })));
   const allServices = objects.list<V1Service>("Service");
   const allocation = allocateGatewayPorts(claims, allocationsFromServices(allServices), options.portRange);
-  const listeners = accepted.flatMap((g) => envoyListeners(g, allocation.allocations, routes.map((r) => r.result), streams));
+  const listeners = accepted.flatMap((g) => envoyListeners(g, allocation.allocations, httpResults, streams));
   const services = accepted.map((g) => withoutSelector(desiredGatewayService(g.gateway, g.result, allocation.allocations, { envoySelector: options.envoySelector })));
   const envoyEndpoints = readyEnvoyAddresses(objects.list<V1EndpointSlice>("EndpointSlice", options.envoyService.namespace), options.envoyService.name);
   const served = new Set(accepted.map((g) => `${g.result.source.namespace}/${g.result.source.name}`));
@@ -139,11 +146,12 @@ export function computeGatewayState(cache: ObjectCache, options: GatewayStageOpt
     classes,
     gateways,
     routes,
+    grpcRoutes,
     streamRoutes,
-    attachedRoutes: countAttachedRoutes([...routes.map((r) => r.result), ...streamRoutes.map((r) => r.result)]),
+    attachedRoutes: countAttachedRoutes([...httpResults, ...streamRoutes.map((r) => r.result)]),
     listeners,
-    clusters: byName([...routes.flatMap((r) => r.result.clusters), ...streamRoutes.flatMap((r) => r.result.clusters)]),
-    secrets: byName([...gateways.flatMap((g) => g.result.secrets), ...routes.flatMap((r) => r.result.secrets)]),
+    clusters: byName([...httpResults.flatMap((r) => r.clusters), ...streamRoutes.flatMap((r) => r.result.clusters)]),
+    secrets: byName([...gateways.flatMap((g) => g.result.secrets), ...httpResults.flatMap((r) => r.secrets)]),
     services,
     endpointSlices: services.map((svc) => gatewayEndpointSlice(svc, envoyEndpoints)),
     staleServices: staleGatewayServices(allServices, served),

@@ -55,6 +55,12 @@ export const GATEWAY_STATUS_KINDS: readonly StatusKind[] = [
     items: (state, controllerName) =>
       state.routes.filter((r) => r.result.parents.length > 0).map((r) => ({ ...ident(r.route), view: (prev, stamp) => httpRouteStatus(r.result, controllerName, prev as never, stamp) })),
   },
+  {
+    kind: "GRPCRoute",
+    plural: "grpcroutes",
+    items: (state, controllerName) =>
+      state.grpcRoutes.filter((r) => r.result.parents.length > 0).map((r) => ({ ...ident(r.route), view: (prev, stamp) => httpRouteStatus(r.result, controllerName, prev as never, stamp) })),
+  },
   ...(["TLSRoute", "TCPRoute", "UDPRoute"] as const).map(
     (kind): StatusKind => ({
       kind,

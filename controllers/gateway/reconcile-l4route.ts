@@ -104,7 +104,7 @@ function reconcile(objects: GatewayObjects, kind: L4RouteKind, route: L4Route, o
   const weighted: WeightedCluster[] = [];
   let refProblem: { reason: string; message: string } | undefined;
   if (anyOurs) {
-    const ctx = { objects, deps, namespace, routeKind: kind, connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS };
+    const ctx = { objects, deps, namespace, routeKind: kind, transport: kind === "UDPRoute" ? ("UDP" as const) : ("TCP" as const), connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS };
     for (const [i, rule] of rules.slice(0, 1).entries()) {
       for (const [j, ref] of entries<BackendRef>(rule.backendRefs).entries()) {
         const field = `spec.rules[${i}].backendRefs[${j}]`;

@@ -30,6 +30,8 @@ export interface BackendContext {
   readonly backendTls?: BackendTlsLookup;
   /** Kind of the referring route, for ReferenceGrants; default HTTPRoute. */
   readonly routeKind?: string;
+  /** The protocol of the Service ports the route can use (UDPRoute: UDP); default TCP. */
+  readonly transport?: "TCP" | "UDP";
   /** The route speaks HTTP/2 to its backends whatever their appProtocol (GRPCRoute: gRPC needs it). */
   readonly http2?: boolean;
 }
@@ -57,7 +59,7 @@ export function resolveBackendRef(ctx: BackendContext, ref: BackendObjectReferen
     return { ok: false, reason: "RefNotPermitted", message: `${field}: Service ${quote(`${namespace}/${ref.name}`, 128)} is in another namespace and no ReferenceGrant permits it` };
   }
   if (ref.port === undefined) return { ok: false, reason: "BackendNotFound", message: `${field}.port must be set for a Service` };
-  const found = lookupServicePort(ctx.objects, namespace, ref.name, { number: ref.port }, field);
+  const found = lookupServicePort(ctx.objects, namespace, ref.name, { number: ref.port }, field, [ctx.transport ?? "TCP"]);
   ctx.deps.add(found.dependency.kind, found.dependency.namespace, found.dependency.name);
   if (!found.ok) return { ok: false, reason: found.condition.reason === "UnsupportedServiceProtocol" ? "UnsupportedProtocol" : "BackendNotFound", message: found.condition.message };
   return clusterFor(ctx, found.service, found.port, field);

@@ -35,6 +35,7 @@ function build() {
   const objects = [
     service("a", [port(9000)], { namespace: "gw" }),
     service("b", [port(9000)], { namespace: "gw" }),
+    service("dns", [port(9000, "dns", { protocol: "UDP" })], { namespace: "gw" }),
     tlsSecret("cert", A_CRT, A_KEY, { namespace: "gw" }),
     gatewayClass,
     gateway,
@@ -42,7 +43,7 @@ function build() {
     route("TLSRoute", "term", "2026-01-01T00:00:00Z", "b", ["term.example.com"]),
     route("TCPRoute", "old", "2026-01-01T00:00:00Z", "a"),
     route("TCPRoute", "new", "2026-01-02T00:00:00Z", "b"),
-    route("UDPRoute", "dns", "2026-01-01T00:00:00Z", "b"),
+    route("UDPRoute", "dns", "2026-01-01T00:00:00Z", "dns"),
   ];
   for (const o of objects) pipeline.apply(o.kind as Parameters<typeof pipeline.apply>[0], "add", o);
   return { pipeline, result: pipeline.build() };

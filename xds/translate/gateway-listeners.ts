@@ -111,7 +111,6 @@ export function translateGatewayListener(listener: GatewayEnvoyListener, options
     const free = names.filter((n) => !claimed.has(n));
     if (free.length === 0) continue;
     const built = gatewayStreamChain(listener, { ...stream, serverNames: free.filter((n) => n !== "") }, options);
-    if (built === undefined) continue;
     for (const n of free) claimed.add(n);
     chains.push(built);
   }

@@ -37,17 +37,18 @@ function clusterSpecifier(stream: GatewayStream): ClusterSpecifier | undefined {
 }
 
 /**
- * The filter chain of a TLS or TCP stream, or undefined when it has no backend: Envoy refuses a
- * tcp_proxy without a cluster, and without a chain the connection is closed, which is what a
- * stream without backends must do.
+ * The filter chain of a TLS or TCP stream. A stream without a backend gets a chain without
+ * filters: Envoy accepts the connection and closes it at once, which is what the spec asks of a
+ * route whose backends are all invalid (a reset, not a refused connection).
  */
-export function gatewayStreamChain(listener: GatewayEnvoyListener, stream: GatewayStream, options: ResolvedOptions): FilterChain | undefined {
+export function gatewayStreamChain(listener: GatewayEnvoyListener, stream: GatewayStream, options: ResolvedOptions): FilterChain {
   const specifier = clusterSpecifier(stream);
-  if (specifier === undefined) return undefined;
+  const match = stream.serverNames.length > 0 ? { filterChainMatch: { serverNames: [...stream.serverNames] } } : {};
+  if (specifier === undefined) return create(FilterChainSchema, { name: `${stream.name}/${stream.listener}`, ...match, filters: [] });
   const tcpProxy = typed(TcpProxySchema, { statPrefix: listener.name, clusterSpecifier: specifier, accessLog: translateAccessLog(options) });
   return create(FilterChainSchema, {
     name: `${stream.name}/${stream.listener}`,
-    ...(stream.serverNames.length > 0 ? { filterChainMatch: { serverNames: [...stream.serverNames] } } : {}),
+    ...match,
     filters: [{ name: EnvoyExtension.tcpProxy, configType: { case: "typedConfig", value: tcpProxy } }],
     // No ALPN when terminating: the bytes inside are not necessarily HTTP.
     ...(stream.tls === undefined ? {} : { transportSocket: downstreamTlsSocket(stream.tls, [], options) }),

@@ -7,7 +7,8 @@ import type { Condition } from "../store/fragment.js";
  * One accepted listener of a Gateway (its own, or one of an attached ListenerSet) as routing and
  * translation need it. Every Gateway listener with the same port shares one Envoy listener on the
  * port allocated for (Gateway, port) (see allocateGatewayPorts): HTTP listeners become virtual hosts
- * of its route configuration, HTTPS listeners filter chains chosen by SNI.
+ * of its route configuration, HTTPS listeners and TLSRoutes filter chains chosen by SNI, a TCP
+ * listener its oldest TCPRoute's chain; a UDP listener gets a UDP Envoy listener of its own.
  */
 export interface GatewayListener {
   readonly gateway: { readonly namespace: string; readonly name: string };

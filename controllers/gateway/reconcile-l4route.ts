@@ -185,7 +185,7 @@ function dedupe(list: readonly L4Attachment[]): L4Attachment[] {
   return [...byKey.entries()].sort(([a], [b]) => compareText(a, b)).map(([, a]) => a);
 }
 
-/** Whether a is the older route (creation time, then namespace/name): the winner of a contested listener or SNI name. */
+/** Orders attachments oldest route first (creation time, then namespace/name): the first wins a contested listener or SNI name. */
 export function olderAttachment(a: Pick<L4Attachment, "created" | "source">, b: Pick<L4Attachment, "created" | "source">): number {
   if (a.created !== b.created) return compareText(a.created, b.created);
   return compareText(`${a.source.namespace}/${a.source.name}`, `${b.source.namespace}/${b.source.name}`);

@@ -236,7 +236,8 @@ function streamsOf(listeners: readonly GatewayListener[], streams: readonly L4At
     if (l.tlsMode === "Terminate" && tls === undefined) continue;
     out.push({ name: s.name, source: s.source, listener: s.listener, serverNames: names.filter((n) => n !== "*"), ...(tls === undefined ? {} : { tls }), clusters: s.clusters });
   }
-  return out.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : x.listener < y.listener ? -1 : 1));
+  const key = (s: GatewayStream): string => `${s.name}\n${s.listener}`;
+  return out.sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
 }
 
 function withoutSelector(svc: V1Service): V1Service {

@@ -4,8 +4,8 @@
  * (the e2e specs and conformance/report.yaml). Grow it with the report. The core also models
  * BackendTLSPolicy, frontend client-certificate validation, CORS, backend timeouts, retries and
  * percentage mirrors, but their translation is missing, so they are not claimed. UDPRoute is served
- * but not claimed: its weighted-routing core test fails (Envoy's UDP proxy does not split) (see docs/gateway-api.md). Kept
- * sorted, as the API requires.
+ * but not claimed: its weighted-routing core test fails, since Envoy's UDP proxy does not split
+ * (see docs/gateway-api.md). Kept sorted, as the API requires.
  */
 export const SUPPORTED_FEATURES: readonly string[] = [
   "GRPCRoute",

@@ -42,7 +42,7 @@ export interface QuarantinedSource {
 }
 
 /** Kinds whose status this controller writes: an update that changed only the status changes nothing it reads. */
-const STATUS_KINDS: ReadonlySet<WatchedKind> = new Set<WatchedKind>(["Ingress", "HTTPProxy", "GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "BackendTLSPolicy"]);
+const STATUS_KINDS: ReadonlySet<WatchedKind> = new Set<WatchedKind>(["Ingress", "HTTPProxy", "GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute", "BackendTLSPolicy"]);
 
 /** How many translations a build tries before publishing what it has: each quarantines at least one source. */
 const MAX_TRANSLATE_ROUNDS = 4;

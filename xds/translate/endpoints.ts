@@ -41,16 +41,19 @@ function indexByService(slices: readonly V1EndpointSlice[]): Map<string, V1Endpo
 
 /**
  * The ready addresses of one Service port across its slices. Ports match by name (slices list
- * ports by name; unnamed is ""), TCP only. Ready only: a terminating endpoint is not ready, and
+ * ports by name; unnamed is ""), TCP, or UDP for a name no TCP port has (a Gateway UDPRoute's backend). Ready only: a terminating endpoint is not ready, and
  * an endpoint with no ready condition counts as ready, as the EndpointSlice API says. Envoy
  * rejects an EDS update with a malformed IP, so anything that is not an IP literal is skipped.
  */
 function readyAddresses(slices: readonly V1EndpointSlice[], portName: string): Address[] {
   const unique = new Map<string, Address>();
+  // A name on a TCP port anywhere wins; UDP only for a port that is UDP alone (a UDPRoute's backend).
+  const named = slices.flatMap((s) => (s.ports ?? []).filter((p) => (p.name ?? "") === portName));
+  const protocol = named.some((p) => (p.protocol ?? "TCP") === "TCP") ? "TCP" : "UDP";
   for (const slice of slices) {
     if (slice.addressType !== "IPv4" && slice.addressType !== "IPv6") continue;
     const ports = (slice.ports ?? []).filter(
-      (p) => (p.name ?? "") === portName && (p.protocol ?? "TCP") === "TCP" && p.port !== undefined && p.port >= 1 && p.port <= 65535,
+      (p) => (p.name ?? "") === portName && (p.protocol ?? "TCP") === protocol && p.port !== undefined && p.port >= 1 && p.port <= 65535,
     );
     for (const endpoint of slice.endpoints ?? []) {
       if (endpoint.conditions?.ready === false) continue;

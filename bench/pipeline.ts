@@ -48,7 +48,8 @@ function run(n: number): string[] {
 }
 
 const header = ["Ingresses", "cold build", "cold publish", "1 route: build", "1 route: publish", "1 endpoint: build", "1 endpoint: publish", "heap used"];
-const rows = [100, 1000, 10000].map(run);
+const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [100, 1000, 10000];
+const rows = sizes.map(run);
 const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? "").length)));
 const line = (cells: string[]) => `| ${cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(" | ")} |`;
 console.log(line(header));

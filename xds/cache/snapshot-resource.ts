@@ -40,6 +40,7 @@ export function sotwHttpRoutesResource(virtualHostsVersion: string, message: () 
     name: HTTP_ROUTE_CONFIG_NAME,
     version,
     references: [],
+    derived: true,
     get message(): Message {
       built ??= message();
       return built;

@@ -55,7 +55,8 @@ export function updateSnapshot(previous: Snapshot, resources: EnvoyResources, ch
   const hosts = updates.get("virtualHost");
   const routes = types[TypeUrl.route];
   const sotwBefore = routes.resources.get(HTTP_ROUTE_CONFIG_NAME);
-  if (hosts !== undefined && resources.virtualHosts !== undefined && sotwBefore !== undefined) {
+  // (Reading resources.virtualHosts would materialise every host: the previous resource says it is derived.)
+  if (hosts !== undefined && sotwBefore?.derived === true) {
     const sotw = sotwHttpRoutesResource(hosts.type.version, () => sotwHttpRoutes(resources), sotwBefore);
     if (sotw !== sotwBefore) {
       const digest = addPair(removePair(routes.digest, sotwBefore.name, sotwBefore.version), sotw.name, sotw.version);
@@ -70,7 +71,7 @@ export function updateSnapshot(previous: Snapshot, resources: EnvoyResources, ch
     const update = applyChanges(routeType, deltaBefore, deltaList.upserted, deltaList.removed);
     deltaTypes[TypeUrl.route] = update.type;
     problems.push(...update.problems);
-  } else if (deltaList !== undefined || (resources.deltaRoutes !== undefined) !== (deltaBefore !== undefined)) {
+  } else if (deltaList !== undefined) {
     problems.push("the delta route configurations changed without a previous delta route type to apply them to");
   }
   const deltaRoutes = deltaTypes[TypeUrl.route];

@@ -28,6 +28,8 @@ export interface SnapshotResource {
    * changes: Envoy re-creates the cluster and it stays warming until endpoints arrive.
    */
   readonly references: readonly Reference[];
+  /** Set on the state-of-the-world ingress_http whose version is derived from its virtual hosts (snapshot-resource.ts). */
+  readonly derived?: true;
 }
 
 /** All resources of one type in a snapshot. */

@@ -35,9 +35,12 @@ function changeSet<T>(before: readonly T[], after: readonly T[], key: (t: T) => 
   };
 }
 
-/** What a model store would report between two models. */
-function modelChanges(before: Model, after: Model): ModelChanges {
+/** What a model store would report between two models (with its lookups, or without: both are served). */
+function modelChanges(before: Model, after: Model, lookups = false): ModelChanges {
+  const hosts = byName(after.virtualHosts, (v) => v.fqdn);
+  const clusters = byName(after.clusters, (c) => c.name);
   return {
+    ...(lookups ? { virtualHostOf: (fqdn: string) => hosts.get(fqdn), clusterOf: (name: string) => clusters.get(name) } : {}),
     virtualHosts: changeSet(before.virtualHosts, after.virtualHosts, (v) => v.fqdn),
     tcpProxies: changeSet(before.tcpProxies, after.tcpProxies, (t) => t.fqdn),
     clusters: changeSet(before.clusters, after.clusters, (c) => c.name),
@@ -155,7 +158,7 @@ describe("translateChanges", () => {
         clusters: sorted(clusters.values(), (c) => c.name),
         secrets: sorted(secrets, (s) => s.name),
       };
-      const got = translator.translateChanges({ model: after, base, changes: modelChanges(model, after), endpoints: endpointSource(slices), dirtyServices: dirty });
+      const got = translator.translateChanges({ model: after, base, changes: modelChanges(model, after, step % 2 === 1), endpoints: endpointSource(slices), dirtyServices: dirty });
       const want = createTranslator().translateChecked(after, slices);
       if (got.resources.changes !== undefined) fast++;
       assert.deepEqual(resourcesToJson(got.resources), resourcesToJson(want.resources), `step ${step}`);

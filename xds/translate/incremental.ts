@@ -66,6 +66,8 @@ export interface IncrementalState {
   readonly badSecrets: ReadonlySet<string>;
   /** How many model hosts have each lower-cased fqdn: two mean a case clash, left to a full translation. */
   readonly lowerCounts: Map<string, number>;
+  /** The fqdns of the model's hosts with TLS (the fast path changes none of them). */
+  readonly tlsHosts: ReadonlySet<string>;
   /** The EDS name of every served cluster, how many served clusters need each, and the EDS names per Service. */
   readonly servedEds: Map<string, string>;
   readonly edsRefs: Map<string, number>;
@@ -108,6 +110,12 @@ function findSorted<T>(list: readonly T[], id: string, key: (item: T) => string)
   return undefined;
 }
 
+/** The model's host of a changed fqdn: looked up in the store when it can, so the host list is never read. */
+function hostOf(input: ChangedInput, fqdn: string): VirtualHost | undefined {
+  const lookup = input.changes.virtualHostOf;
+  return lookup !== undefined ? lookup(fqdn) : findSorted(input.model.virtualHosts, fqdn, (v) => v.fqdn);
+}
+
 const changedIds = (c: ChangeSet): string[] => [...c.added, ...c.changed, ...c.removed];
 const empty = (c: ChangeSet): boolean => c.added.length + c.changed.length + c.removed.length === 0;
 
@@ -131,9 +139,11 @@ export function seedState(
   const byKey = new Map<string, TranslationFailure>();
   const known = new Set<TranslationFailure>();
   const lowerCounts = new Map<string, number>();
+  const tlsHosts = new Set<string>();
   for (const vhost of model.virtualHosts) {
     const lower = vhost.fqdn.toLowerCase();
     lowerCounts.set(lower, (lowerCounts.get(lower) ?? 0) + 1);
+    if (vhost.tls !== undefined) tlsHosts.add(vhost.fqdn);
     if (vhost.tls !== undefined || vhost.routes.length === 0) continue;
     const failure = pieces.httpHost(vhost).failure;
     if (failure !== undefined) {
@@ -172,6 +182,7 @@ export function seedState(
     otherFailures: failures.filter((f) => !known.has(f)),
     badSecrets,
     lowerCounts,
+    tlsHosts,
     servedEds,
     edsRefs,
     edsOfService,
@@ -211,9 +222,7 @@ export function canApply(state: IncrementalState | undefined, input: ChangedInpu
     const lower = fqdn.toLowerCase();
     const before = state.lowerCounts.get(lower) ?? 0;
     if (before > 1 || before + (lowerDelta.get(lower) ?? 0) > 1) return false;
-    const old = findSorted(state.model.virtualHosts, fqdn, (v) => v.fqdn);
-    const now = findSorted(model.virtualHosts, fqdn, (v) => v.fqdn);
-    if (old?.tls !== undefined || now?.tls !== undefined) return false;
+    if (state.tlsHosts.has(fqdn) || hostOf(input, fqdn)?.tls !== undefined) return false;
   }
   return true;
 }
@@ -237,7 +246,7 @@ export function applyChanges(state: IncrementalState, input: ChangedInput, piece
   for (const fqdn of changedIds(changes.virtualHosts)) {
     const key = failureKey("virtualHost", fqdn);
     failures.delete(key);
-    const vhost = findSorted(model.virtualHosts, fqdn, (v) => v.fqdn);
+    const vhost = hostOf(input, fqdn);
     const built = vhost === undefined || vhost.routes.length === 0 ? undefined : pieces.httpHost(vhost);
     if (built?.failure !== undefined) failures.set(key, built.failure);
     if (vhost !== undefined && built?.value !== undefined) {
@@ -262,7 +271,7 @@ export function applyChanges(state: IncrementalState, input: ChangedInput, piece
       referEds(edsRefs, edsOfService, oldEds, -1);
       edsTouched.add(oldEds);
     }
-    const c = findSorted(model.clusters, name, (x) => x.name);
+    const c = input.changes.clusterOf !== undefined ? input.changes.clusterOf(name) : findSorted(model.clusters, name, (x) => x.name);
     const excluded = c === undefined || (c.upstreamValidation !== undefined && state.badSecrets.has(c.upstreamValidation.caSecret));
     const built = excluded ? undefined : pieces.cluster(c);
     if (built?.failure !== undefined) failures.set(key, built.failure);

@@ -52,4 +52,7 @@ export const EnvoyExtension = {
   tlsTransportSocket: "envoy.transport_sockets.tls",
   fileAccessLog: "envoy.access_loggers.file",
   httpProtocolOptions: "envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+  // Global rate limiting (the config file's rateLimitService): its per-route config goes under this name too.
+  globalRateLimit: "envoy.filters.http.ratelimit",
+  openTelemetryTracer: "envoy.tracers.opentelemetry",
 } as const;

@@ -1,6 +1,6 @@
 import type { HTTPProxy, VirtualHost as SpecVirtualHost } from "../../crds/types/httpproxy.js";
 import type { Cluster, Route, SourceRef, TcpProxyHost, TlsSecret, VirtualHost } from "../model/model.js";
-import type { Condition, Fragment, RelatedConditions } from "../store/fragment.js";
+import type { Fragment, RelatedConditions } from "../store/fragment.js";
 import type { TlsSecretValidator } from "../secrets/tls-secret-validation.js";
 import { compareKeys, compareStrings, formatKey, type ObjectCache, type ObjectKey } from "../source/object-cache.js";
 import { errorCondition, finishConditions, quote } from "../store/conditions.js";
@@ -12,6 +12,7 @@ import { ipFilter } from "./ip-filter.js";
 import { Area, createProxyReports, proxyError } from "./proxy-conditions.js";
 import { computeRoutes } from "./proxy-routes.js";
 import { localRateLimit } from "./rate-limit.js";
+import { virtualHostGlobalRateLimit } from "./global-rate-limit.js";
 import { list, nonBlank, obj, str } from "./spec-values.js";
 import { tcpProxyClusters } from "./tcp-proxy.js";
 import { virtualHostTls } from "./virtual-host-tls.js";
@@ -27,6 +28,8 @@ export interface HTTPProxyReconcileOptions {
   readonly connectTimeoutMs?: number;
   /** Certificate validation, replaceable by a memoising one (createTlsSecretValidator). */
   readonly validateTlsSecret?: TlsSecretValidator;
+  /** The config file's rateLimitService.defaultGlobalRateLimitPolicy: for hosts without a global policy of their own. */
+  readonly defaultGlobalRateLimitPolicy?: unknown;
 }
 
 /**
@@ -130,11 +133,14 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
     rootError(Area.CORS, "PolicyDidNotParse", cors.problem);
     return finish(true, tcp !== undefined ? { tcp } : {});
   }
-  const warnings: Condition[] = [];
-  const rateLimit = localRateLimit(vh.rateLimitPolicy, "spec.virtualhost.rateLimitPolicy", Area.VirtualHost, warnings);
-  for (const w of warnings) reports.add(key, w);
+  const rateLimit = localRateLimit(vh.rateLimitPolicy, "spec.virtualhost.rateLimitPolicy");
   if (!rateLimit.ok) {
     rootError(Area.VirtualHost, "RateLimitPolicyNotValid", `spec.virtualhost.rateLimitPolicy is invalid: ${rateLimit.problem}`);
+    return finish(true, tcp !== undefined ? { tcp } : {});
+  }
+  const globalLimit = virtualHostGlobalRateLimit(vh.rateLimitPolicy, "spec.virtualhost.rateLimitPolicy", options.defaultGlobalRateLimitPolicy);
+  if (!globalLimit.ok) {
+    rootError(Area.VirtualHost, "RateLimitPolicyNotValid", globalLimit.problem);
     return finish(true, tcp !== undefined ? { tcp } : {});
   }
   const filter = ipFilter(vh.ipAllowPolicy, vh.ipDenyPolicy, "spec.virtualhost");
@@ -150,6 +156,7 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
     ...(tls.enabled && !tls.passthrough && tcp === undefined ? { tls: tls.tls } : {}),
     ...(cors.value !== undefined ? { cors: cors.value } : {}),
     ...(rateLimit.value !== undefined ? { rateLimit: rateLimit.value } : {}),
+    ...(globalLimit.value !== undefined ? { globalRateLimit: globalLimit.value } : {}),
     ...(filter.filter !== undefined ? { ipFilter: filter.filter } : {}),
   };
   return finish(true, { ...(vhost.routes.length > 0 ? { vhost } : {}), ...(tcp !== undefined ? { tcp } : {}) });

@@ -155,6 +155,21 @@ export interface LocalRateLimit {
   readonly responseHeaders: readonly { readonly name: string; readonly value: string }[];
 }
 
+/**
+ * One entry of a global rate limit descriptor: how Envoy makes one key/value pair of the descriptor it
+ * sends to the rate limit service (HTTPProxy rateLimitPolicy.global, Envoy's rate limit actions).
+ */
+export type GlobalRateLimitEntry =
+  | { readonly kind: "genericKey"; readonly key?: string; readonly value: string }
+  | { readonly kind: "requestHeader"; readonly headerName: string; readonly descriptorKey: string }
+  | { readonly kind: "headerValueMatch"; readonly headers: readonly HeaderMatch[]; readonly expectMatch: boolean; readonly value: string }
+  | { readonly kind: "remoteAddress" };
+
+/** Descriptors sent to the global rate limit service for a virtual host or a route. */
+export interface GlobalRateLimit {
+  readonly descriptors: readonly { readonly entries: readonly GlobalRateLimitEntry[] }[];
+}
+
 /** Client IP filtering: allow lists pass only matching clients; deny lists refuse them. */
 export interface IpFilter {
   readonly action: "allow" | "deny";
@@ -208,6 +223,10 @@ export interface Route {
   readonly responseHeaders?: HeadersPolicy;
   /** Overrides the virtual host's rate limit for this route. */
   readonly rateLimit?: LocalRateLimit;
+  /** Descriptors this route sends to the global rate limit service. */
+  readonly globalRateLimit?: GlobalRateLimit;
+  /** The virtual host's global rate limit descriptors are not sent for this route (its `global.disabled`). */
+  readonly ignoreVirtualHostGlobalRateLimit?: boolean;
   /** Overrides the virtual host's IP filter for this route. */
   readonly ipFilter?: IpFilter;
 }
@@ -235,6 +254,8 @@ export interface VirtualHost {
   readonly tls?: VirtualHostTls;
   readonly cors?: CorsPolicy;
   readonly rateLimit?: LocalRateLimit;
+  /** Descriptors every request to this host sends to the global rate limit service. */
+  readonly globalRateLimit?: GlobalRateLimit;
   readonly ipFilter?: IpFilter;
 }
 

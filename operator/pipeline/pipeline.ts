@@ -158,6 +158,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     ingressClassName: options.ingressClassName,
     rootNamespaces: options.rootNamespaces ?? [],
     validateTlsSecret,
+    defaultGlobalRateLimitPolicy: options.translate.rateLimitService?.defaultGlobalRateLimitPolicy,
   };
 
   function markDependents(key: ObjectKey): void {

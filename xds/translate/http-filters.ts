@@ -20,6 +20,7 @@ import type { HttpFilter } from "../gen/envoy/extensions/filters/network/http_co
 import { HttpFilterSchema } from "../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
 import { EnvoyExtension } from "../names.js";
 import { compressorFilters } from "./compression.js";
+import { globalRateLimitFilter } from "./global-rate-limit-filter.js";
 import type { ResolvedOptions } from "./options.js";
 import { typed } from "./proto.js";
 
@@ -27,7 +28,9 @@ import { typed } from "./proto.js";
 const LOCAL_RATE_LIMIT_STAT_PREFIX = "http";
 
 /** The HCM's HTTP filters, router last. */
-export function translateHttpFilters(options: Pick<ResolvedOptions, "compression">): HttpFilter[] {
+export function translateHttpFilters(options: Pick<ResolvedOptions, "compression"> & Partial<Pick<ResolvedOptions, "rateLimitService">>): HttpFilter[] {
+  // The global rate limit filter only with a rate limit service, just before the router, as upstream adds it.
+  const globalRateLimit = globalRateLimitFilter(options);
   return [
     ...compressorFilters(options.compression),
     // An empty Cors: the policy comes from each virtual host's typed_per_filter_config.
@@ -39,6 +42,7 @@ export function translateHttpFilters(options: Pick<ResolvedOptions, "compression
     }),
     // No rules: every request passes unless a virtual host or route sets an RBACPerRoute.
     create(HttpFilterSchema, { name: EnvoyExtension.rbac, configType: { case: "typedConfig", value: typed(RBACSchema, {}) } }),
+    ...(globalRateLimit === undefined ? [] : [globalRateLimit]),
     create(HttpFilterSchema, { name: EnvoyExtension.router, configType: { case: "typedConfig", value: typed(RouterSchema, {}) } }),
   ];
 }

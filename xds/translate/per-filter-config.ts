@@ -9,6 +9,7 @@ import { EnvoyExtension } from "../names.js";
 import { translateCorsPolicy } from "./cors.js";
 import { translateIpFilter } from "./ip-filter.js";
 import { translateLocalRateLimit } from "./local-rate-limit.js";
+import { translateRateLimitPerRoute } from "./global-rate-limit.js";
 
 /** Upstream's stat prefix of a host's rate limiters (its routes' too): `vhost.<fqdn>`. */
 export function rateLimitStatPrefix(fqdn: string): string {
@@ -36,5 +37,7 @@ export function routeFilterConfig(route: Route, vhost: VirtualHost): Record<stri
   return perFilter([
     [EnvoyExtension.localRateLimit, translateLocalRateLimit(route.rateLimit, rateLimitStatPrefix(vhost.fqdn))],
     [EnvoyExtension.rbac, translateIpFilter(route.ipFilter)],
+    // Its host's global descriptors are not sent for this route (HTTPProxy `global.disabled`).
+    [EnvoyExtension.globalRateLimit, translateRateLimitPerRoute(route)],
   ]);
 }

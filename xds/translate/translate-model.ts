@@ -11,6 +11,7 @@ import { edsNamesOf, translateEndpoints } from "./endpoints.js";
 import { translateHttpListener, translateHttpsListener } from "./listeners.js";
 import type { TranslateOptions } from "./options.js";
 import { resolveOptions } from "./options.js";
+import { resolveExtensionCalls } from "./extension-calls.js";
 import { compareStrings } from "./proto.js";
 import { translateRouteConfigs, translateVhds, translateVirtualHost, vhdsVirtualHost } from "./routes.js";
 import { translateSecrets } from "./secrets.js";
@@ -18,7 +19,8 @@ import { translateGatewayListener } from "./gateway-listeners.js";
 
 /** Translates a model and the cluster's EndpointSlices into Envoy resources, every list sorted by name. */
 export function translateModel(model: Model, endpoints: readonly V1EndpointSlice[], options: TranslateOptions = {}): EnvoyResources {
-  const resolved = resolveOptions(options);
+  // The rate limit service and trace collector are ExtensionServices: their calls need their clusters.
+  const resolved = resolveExtensionCalls(resolveOptions(options), model.clusters);
   const https = translateHttpsListener(model, resolved);
   const listeners: Listener[] = https === undefined ? [translateHttpListener(resolved)] : [translateHttpListener(resolved), https];
   const routes = translateRouteConfigs(model, (vhost, listener) => translateVirtualHost(vhost, listener, resolved));

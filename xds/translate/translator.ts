@@ -22,7 +22,8 @@ import { translateCluster, translateClusters } from "./clusters.js";
 import { edsNamesOf, translateEndpoints, type EndpointsMemo } from "./endpoints.js";
 import { isSecureHost, type SecureVirtualHost } from "./hosts.js";
 import { secureHostChain, translateHttpListener, translateHttpsListener } from "./listeners.js";
-import { resolveOptions, type TranslateOptions } from "./options.js";
+import { resolveOptions, type ResolvedOptions, type TranslateOptions } from "./options.js";
+import { resolveExtensionCalls } from "./extension-calls.js";
 import { compareStrings } from "./proto.js";
 import { translateRouteConfigs, translateVhds, translateVirtualHost, vhdsVirtualHost } from "./routes.js";
 import { translateSecret, translateSecrets } from "./secrets.js";
@@ -102,9 +103,32 @@ function hostFailure(vhost: VirtualHost, listener: "http" | "https", error: stri
   return { piece: "virtualHost", name: vhost.fqdn, sources: uniqueSources(blamed.map((r) => r.source)), message: error };
 }
 
-/** Creates a translator for fixed options. */
+/**
+ * Creates a translator for fixed options. The HCM's calls to ExtensionServices (rate limit service,
+ * trace collector) depend on the model's extension clusters: when what they resolve to changes, every
+ * memo is dropped, since each listener and filter chain carries them.
+ */
 export function createTranslator(options: TranslateOptions = {}, extra: TranslatorOptions = {}): Translator {
-  const resolved = resolveOptions(options);
+  const base = resolveOptions(options);
+  let callsKey: string | undefined;
+  let current: Translator | undefined;
+  const forModel = (model: Model): Translator => {
+    const resolved = resolveExtensionCalls(base, model.clusters);
+    const key = JSON.stringify([resolved.rateLimitService?.call ?? null, resolved.tracing?.call ?? null]);
+    if (current === undefined || key !== callsKey) {
+      callsKey = key;
+      current = createFixedTranslator(resolved, extra);
+    }
+    return current;
+  };
+  return {
+    translate: (model, slices) => forModel(model).translate(model, slices),
+    translateChecked: (model, slices) => forModel(model).translateChecked(model, slices),
+    translateEndpoints: (model, slices) => forModel(model).translateEndpoints(model, slices),
+  };
+}
+
+function createFixedTranslator(resolved: ResolvedOptions, extra: TranslatorOptions): Translator {
   const faults = extra.testFaults;
   const checkedHost = (vhost: VirtualHost, listener: "http" | "https"): Checked<EnvoyVirtualHost> =>
     attempt(VirtualHostSchema, () => plantFaults(translateVirtualHost(vhost, listener, resolved), faults), (error) => hostFailure(vhost, listener, error));

@@ -91,14 +91,8 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
     "http2-max-concurrent-streams": int(applied),
     "max-connections-per-listener": int(),
   }),
-  rateLimitService: obj({
-    extensionService: str(),
-    domain: str(),
-    failOpen: bool(),
-    enableXRateLimitHeaders: bool(),
-    enableResourceExhaustedCode: bool(),
-    defaultGlobalRateLimitPolicy: { t: "any" },
-  }),
+  // Read whole by extension-settings.ts (its keys, defaults and messages).
+  rateLimitService: { t: "map", applied: true },
   globalExtAuth: obj({
     extensionService: str(),
     authPolicy: obj({ disabled: bool(), context: { t: "map" } }),
@@ -107,14 +101,7 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
     withRequestBody: obj({ maxRequestBytes: int(), allowPartialMessage: bool(), packAsBytes: bool() }),
   }),
   metrics: obj({ contour: metricsServer({ address: "http-address", port: "http-port" }), envoy: metricsServer(undefined) }),
-  tracing: obj({
-    includePodDetail: { t: "bool" },
-    serviceName: str(),
-    overallSampling: str(),
-    maxPathTagLength: int(),
-    customTags: { t: "any" },
-    extensionService: str(),
-  }),
+  tracing: { t: "map", applied: true },
   featureFlags: list,
   omEnforcedHealthListener: obj({ address: str(), port: int() }),
 };

@@ -17,6 +17,7 @@ import type { VirtualHostTls } from "../../controllers/model/model.js";
 import { EnvoyExtension } from "../names.js";
 import { translateAccessLog } from "./access-log.js";
 import { translateHttpFilters } from "./http-filters.js";
+import { translateTracing } from "./tracing.js";
 import type { ResolvedOptions, ServerHeaderTransformation, TimeoutMs } from "./options.js";
 import { adsConfigSource, durationFromMs, typed } from "./proto.js";
 
@@ -68,6 +69,7 @@ export function translateHttpConnectionManager(params: HttpConnectionManagerPara
     ...timeout("delayedCloseTimeout", options.delayedCloseTimeoutMs),
     preserveExternalRequestId: true,
     accessLog: translateAccessLog(options),
+    ...tracingOf(options),
     ...(xfcc === undefined
       ? {}
       : {
@@ -76,6 +78,11 @@ export function translateHttpConnectionManager(params: HttpConnectionManagerPara
         }),
   });
   return create(FilterSchema, { name: EnvoyExtension.httpConnectionManager, configType: { case: "typedConfig", value: hcm } });
+}
+
+function tracingOf(options: ResolvedOptions): { tracing?: NonNullable<ReturnType<typeof translateTracing>> } {
+  const tracing = translateTracing(options);
+  return tracing === undefined ? {} : { tracing };
 }
 
 /** One version: that codec only; both: Envoy detects the protocol (upstream's CodecForVersions). */

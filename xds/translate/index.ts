@@ -5,4 +5,5 @@ export type { TranslationFailure } from "./encode-check.js";
 export type { TestFaults } from "./test-faults.js";
 export { edsNamesOf, translateEndpoints } from "./endpoints.js";
 export type { AccessLogFormat, CompressionAlgorithm, ServerHeaderTransformation, TimeoutMs, TranslateOptions } from "./options.js";
+export type { ExtensionServiceRef, RateLimitServiceOptions, TracingCustomTag, TracingOptions } from "./options.js";
 export { escapeHeaderValue } from "./headers.js";

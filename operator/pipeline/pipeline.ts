@@ -3,7 +3,9 @@
 // serve.ts feeds it informer events and publishes what build() returns.
 import type { KubernetesObject, V1EndpointSlice, V1Ingress } from "@kubernetes/client-node";
 import type { HTTPProxy } from "../../crds/types/httpproxy.js";
+import type { ExtensionService } from "../../crds/types/extensionservice.js";
 import { reconcileIngress } from "../../controllers/ingress/index.js";
+import { extensionStatusView, reconcileExtensionService, type ExtensionOptions, type ExtensionStatusView } from "../../controllers/extension/index.js";
 import { httpProxyMatchesClass, isRootProxy, proxyStatusView, reconcileHTTPProxy, type ProxyStatusView } from "../../controllers/httpproxy/index.js";
 import { canonicalJson } from "../../controllers/model/names.js";
 import { createTlsSecretValidator } from "../../controllers/secrets/index.js";
@@ -26,6 +28,8 @@ export interface PipelineOptions {
   readonly translate: TranslateOptions;
   /** The Gateway API stage; unset: Gateway API objects are ignored. */
   readonly gateway?: GatewayStageOptions | undefined;
+  /** Settings of ExtensionService clusters (connect timeout, default circuit breakers). */
+  readonly extension?: ExtensionOptions;
   /** Test only: faults planted below validation (CONTOUR_TEST_FAULTS in contour serve); see xds/translate/test-faults.ts. */
   readonly testFaults?: TestFaults | undefined;
 }
@@ -38,7 +42,7 @@ export interface QuarantinedSource {
 }
 
 /** Kinds whose status this controller writes: an update that changed only the status changes nothing it reads. */
-const STATUS_KINDS: ReadonlySet<WatchedKind> = new Set<WatchedKind>(["Ingress", "HTTPProxy", "GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "BackendTLSPolicy"]);
+const STATUS_KINDS: ReadonlySet<WatchedKind> = new Set<WatchedKind>(["Ingress", "HTTPProxy", "ExtensionService", "GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "BackendTLSPolicy"]);
 
 /** How many translations a build tries before publishing what it has: each quarantines at least one source. */
 const MAX_TRANSLATE_ROUNDS = 4;
@@ -47,6 +51,12 @@ const MAX_TRANSLATE_ROUNDS = 4;
 export interface HTTPProxyStatusChange {
   readonly key: ObjectKey;
   readonly view: ProxyStatusView | undefined;
+}
+
+/** The computed status of one ExtensionService; undefined when it is gone. */
+export interface ExtensionStatusChange {
+  readonly key: ObjectKey;
+  readonly view: ExtensionStatusView | undefined;
 }
 
 /** HTTPProxies of this controller by currentStatus. */
@@ -65,6 +75,8 @@ export interface BuildResult {
   readonly endpointsOnly: boolean;
   /** HTTPProxies whose computed status changed in this build (roots, included proxies and orphans). */
   readonly httpProxyStatuses: readonly HTTPProxyStatusChange[];
+  /** ExtensionServices reconciled in this build, with their computed status. */
+  readonly extensionStatuses: readonly ExtensionStatusChange[];
   /** Sources quarantined in this build because a piece of theirs could not be encoded. */
   readonly quarantined: readonly QuarantinedSource[];
   /** Quarantines lifted in this build because the source changed (it is tried again). */
@@ -89,6 +101,8 @@ export interface Pipeline {
   conditions(key: ObjectKey): readonly Condition[] | undefined;
   /** The computed status of every HTTPProxy of this controller's class, sorted by key. */
   httpProxyStatuses(): readonly HTTPProxyStatusChange[];
+  /** The computed status of every ExtensionService, sorted by key. */
+  extensionStatuses(): readonly ExtensionStatusChange[];
   /** How many HTTPProxies are valid, invalid and orphaned. */
   httpProxyCounts(): HTTPProxyCounts;
   /** Read access to the cache (e.g. for the Envoy Service's status). */
@@ -184,6 +198,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       case "Ingress":
         dirtySources.set(formatKey(key), key);
         break;
+      case "ExtensionService":
+        // Reconciles itself; the HTTPProxies whose authorization names it run again.
+        dirtySources.set(formatKey(key), key);
+        markDependents(key);
+        break;
       case "HTTPProxy":
         // A root reconciles itself; the roots that include (or would include) it run again; and its own
         // status is looked at even if no root reaches it (an orphan).
@@ -240,6 +259,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         else putSource(key, reconcileHTTPProxy(cache, proxy, httpProxyOptions), released);
         continue;
       }
+      if (key.kind === "ExtensionService") {
+        const ext = cache.get<ExtensionService>("ExtensionService", key.namespace, key.name);
+        if (ext === undefined) deleteSource(key);
+        else putSource(key, reconcileExtensionService(cache, ext, options.extension), released);
+        continue;
+      }
       const ingress = cache.get<V1Ingress>(key.kind, key.namespace, key.name);
       if (ingress === undefined) deleteSource(key);
       else putSource(key, reconcileIngress(cache, ingress, { ingressClassName: options.ingressClassName, validateTlsSecret }), released);
@@ -284,11 +309,16 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     for (const key of changedByStore) if (key.kind !== "HTTPProxy" && !reconciledKeys.has(formatKey(key))) reconciledKeys.set(formatKey(key), key);
     const reconciled = [...reconciledKeys.values()].map((key) => ({ key, conditions: store.conditions(key) }));
     const httpProxyStatuses = updateProxyStatuses(changedByStore);
+    const extensionStatuses = reconciled
+      .filter((r) => r.key.kind === "ExtensionService")
+      .map((r) => r.key)
+      .sort(compareKeys)
+      .map((key) => ({ key, view: extensionView(key) }));
     endpointsDirty = false;
     everBuilt = true;
     lastModel = model;
     lastResources = resources;
-    return { resources, reconciled, endpointsOnly, httpProxyStatuses, quarantined: quarantinedNow, released, unattributed, gatewayChanged };
+    return { resources, reconciled, endpointsOnly, httpProxyStatuses, extensionStatuses, quarantined: quarantinedNow, released, unattributed, gatewayChanged };
   }
 
   /** Quarantines the sources of pieces that failed to encode; returns those newly quarantined. */
@@ -350,6 +380,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     return changes;
   }
 
+  function extensionView(key: ObjectKey): ExtensionStatusView | undefined {
+    const ext = cache.get<ExtensionService>("ExtensionService", key.namespace, key.name);
+    const conditions = store.conditions(key);
+    if (ext === undefined || conditions === undefined) return undefined;
+    return extensionStatusView(conditions, ext.metadata?.generation);
+  }
+
   function proxyView(key: ObjectKey): ProxyStatusView | undefined {
     const proxy = cache.get<HTTPProxy>("HTTPProxy", key.namespace, key.name);
     if (proxy === undefined || !httpProxyMatchesClass(proxy, options.ingressClassName)) return undefined;
@@ -364,6 +401,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     servedIngresses: () => store.sources().filter((k) => k.kind === "Ingress" && (store.conditions(k)?.length ?? 0) > 0),
     conditions: (key) => store.conditions(key),
     httpProxyStatuses: () => [...proxyViews.values()].map(({ key, view }) => ({ key, view })).sort((a, b) => compareKeys(a.key, b.key)),
+    extensionStatuses: () =>
+      store
+        .sources()
+        .filter((k) => k.kind === "ExtensionService")
+        .sort(compareKeys)
+        .map((key) => ({ key, view: extensionView(key) })),
     httpProxyCounts: () => ({ ...counts }),
     cache,
     model: () => fullModel(),

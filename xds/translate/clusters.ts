@@ -71,9 +71,17 @@ function circuitBreakers(cluster: Cluster): MessageInitShape<typeof CircuitBreak
     maxRetries: cb.maxRetries,
   };
   // Only the limits that were given: Envoy's defaults (1024, 3 retries) stay for the rest.
-  const set = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined).map(([k, v]) => [k, Math.max(0, Math.floor(v!))]));
-  if (Object.keys(set).length === 0) return undefined;
-  return { thresholds: [{ priority: RoutingPriority.DEFAULT, ...set }] };
+  // An ExtensionService's 0 means Envoy's default too (upstream's UInt32OrNil).
+  const given = (v: number | undefined): v is number => v !== undefined && (cluster.extension === undefined || v > 0);
+  const set = Object.fromEntries(Object.entries(limits).filter(([, v]) => given(v)).map(([k, v]) => [k, Math.max(0, Math.floor(v!))]));
+  const perHost = cb.perHostMaxConnections !== undefined && cb.perHostMaxConnections > 0 ? Math.floor(cb.perHostMaxConnections) : undefined;
+  if (Object.keys(set).length === 0 && perHost === undefined) return undefined;
+  if (cluster.extension === undefined) return { thresholds: [{ priority: RoutingPriority.DEFAULT, ...set }] };
+  // An ExtensionService's, as upstream's applyCircuitBreakers: remaining counts tracked, per-host limits too.
+  return {
+    thresholds: [{ priority: RoutingPriority.DEFAULT, ...set, trackRemaining: true }],
+    perHostThresholds: [{ priority: RoutingPriority.DEFAULT, ...(perHost === undefined ? {} : { maxConnections: perHost }), trackRemaining: true }],
+  };
 }
 
 /** The Envoy cluster of one model Cluster. */
@@ -85,7 +93,8 @@ export function translateCluster(cluster: Cluster, defaults: ClusterDefaults = D
   const tls = protocol === "h2" ? upstreamTlsSocket(cluster, ["h2"]) : protocol === "tls" ? upstreamTlsSocket(cluster, []) : undefined;
   return create(ClusterSchema, {
     name: cluster.name,
-    altStatName: clusterStatName(service.namespace, service.name, service.port),
+    // An ExtensionService joins several ports: its globally unique name, "/" made "_", as upstream.
+    altStatName: cluster.extension === undefined ? clusterStatName(service.namespace, service.name, service.port) : cluster.name.replaceAll("/", "_"),
     clusterDiscoveryType: { case: "type", value: Cluster_DiscoveryType.EDS },
     edsClusterConfig: { edsConfig: adsConfigSource(), serviceName: cluster.endpoints },
     connectTimeout: durationFromMs(cluster.connectTimeoutMs > 0 ? cluster.connectTimeoutMs : defaults.connectTimeoutMs),

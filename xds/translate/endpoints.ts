@@ -8,7 +8,7 @@ import { create } from "@bufbuild/protobuf";
 import type { V1EndpointSlice } from "@kubernetes/client-node";
 import type { ClusterLoadAssignment } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
 import { ClusterLoadAssignmentSchema } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
-import type { Model } from "../../controllers/model/model.js";
+import type { ExtensionClusterMember, Model } from "../../controllers/model/model.js";
 import { parseEdsName } from "../names.js";
 import { compareStrings } from "./proto.js";
 
@@ -23,6 +23,16 @@ interface Address {
 /** Every EDS name the model's clusters refer to, each once, sorted. */
 export function edsNamesOf(model: Model): string[] {
   return [...new Set(model.clusters.map((c) => c.endpoints))].sort(compareStrings);
+}
+
+/** The EDS names of ExtensionService clusters (`extension/<ns>/<name>`) and the Service ports each joins. */
+export type ExtensionMembers = ReadonlyMap<string, readonly ExtensionClusterMember[]>;
+
+/** The ExtensionService clusters of a model by EDS name: these names are never read as a Service's. */
+export function extensionMembersOf(model: Model): ExtensionMembers {
+  const members = new Map<string, readonly ExtensionClusterMember[]>();
+  for (const c of model.clusters) if (c.extension !== undefined) members.set(c.endpoints, c.extension.members);
+  return members;
 }
 
 function indexByService(slices: readonly V1EndpointSlice[]): Map<string, V1EndpointSlice[]> {
@@ -67,26 +77,56 @@ function readyAddresses(slices: readonly V1EndpointSlice[], portName: string): A
   return [...unique.values()].sort((a, b) => compareStrings(a.ip, b.ip) || a.port - b.port);
 }
 
-/** The ClusterLoadAssignment of one EDS name; empty, never missing, when it has no endpoints. */
-function loadAssignment(name: string, index: ReadonlyMap<string, readonly V1EndpointSlice[]>): ClusterLoadAssignment {
-  const target = parseEdsName(name);
-  const addresses = target === undefined ? [] : readyAddresses(index.get(`${target.namespace}/${target.service}`) ?? [], target.portName);
-  const lbEndpoints = addresses.map((a) => ({
+function lbEndpointsOf(addresses: readonly Address[]) {
+  return addresses.map((a) => ({
     hostIdentifier: {
       case: "endpoint" as const,
       value: { address: { address: { case: "socketAddress" as const, value: { address: a.ip, portSpecifier: { case: "portValue" as const, value: a.port } } } } },
     },
   }));
+}
+
+/** The ClusterLoadAssignment of one EDS name; empty, never missing, when it has no endpoints. */
+function loadAssignment(name: string, index: ReadonlyMap<string, readonly V1EndpointSlice[]>): ClusterLoadAssignment {
+  const target = parseEdsName(name);
+  const addresses = target === undefined ? [] : readyAddresses(index.get(`${target.namespace}/${target.service}`) ?? [], target.portName);
+  const lbEndpoints = lbEndpointsOf(addresses);
   return create(ClusterLoadAssignmentSchema, { clusterName: name, endpoints: lbEndpoints.length === 0 ? [] : [{ lbEndpoints }] });
+}
+
+/**
+ * The ClusterLoadAssignment of an ExtensionService cluster: one locality per Service port that has
+ * endpoints, weighted as spec.services says (0: unset), as upstream's EndpointSliceCache builds a
+ * weighted cluster. Upstream's extension cluster sets no locality_weighted_lb_config, so Envoy
+ * ignores these weights and balances over every endpoint: kept so, for the same behaviour.
+ */
+function extensionLoadAssignment(name: string, members: readonly ExtensionClusterMember[], index: ReadonlyMap<string, readonly V1EndpointSlice[]>): ClusterLoadAssignment {
+  const localities = members.flatMap((m) => {
+    const slices = index.get(`${m.service.namespace}/${m.service.name}`) ?? [];
+    const lbEndpoints = lbEndpointsOf(readyAddresses(slices, m.service.portName));
+    if (lbEndpoints.length === 0) return [];
+    return [{ lbEndpoints, ...(m.weight > 0 ? { loadBalancingWeight: m.weight } : {}) }];
+  });
+  return create(ClusterLoadAssignmentSchema, { clusterName: name, endpoints: localities });
 }
 
 /**
  * One ClusterLoadAssignment per EDS name (names as built by names.edsName), sorted by name, from
  * discovery.k8s.io/v1 EndpointSlices of any Services (slices of other Services are ignored).
  */
-export function translateEndpoints(edsNames: Iterable<string>, endpointSlices: readonly V1EndpointSlice[], memo?: EndpointsMemo): ClusterLoadAssignment[] {
+export function translateEndpoints(
+  edsNames: Iterable<string>,
+  endpointSlices: readonly V1EndpointSlice[],
+  memo?: EndpointsMemo,
+  extensions: ExtensionMembers = new Map(),
+): ClusterLoadAssignment[] {
   const index = indexByService(endpointSlices);
   return [...new Set(edsNames)].sort(compareStrings).map((name) => {
+    // Never through parseEdsName: a Service of a namespace called "extension" must not feed an
+    // ExtensionService's cluster. (Such a Service's port named like an ExtensionService has the same
+    // EDS name, as upstream's; the ExtensionService wins here.)
+    const members = extensions.get(name);
+    if (members !== undefined) return extensionLoadAssignment(name, members, index);
     if (memo === undefined) return loadAssignment(name, index);
     // Reused when the Service's slices are the very same objects as last time (the cache replaces an
     // object on every change), so an unchanged assignment keeps its message and its version.

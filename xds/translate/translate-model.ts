@@ -7,7 +7,7 @@ import type { Listener } from "../gen/envoy/config/listener/v3/listener_pb.js";
 import type { Model } from "../../controllers/model/model.js";
 import type { EnvoyResources } from "../resources.js";
 import { translateCluster, translateClusters } from "./clusters.js";
-import { edsNamesOf, translateEndpoints } from "./endpoints.js";
+import { edsNamesOf, extensionMembersOf, translateEndpoints } from "./endpoints.js";
 import { translateHttpListener, translateHttpsListener } from "./listeners.js";
 import type { TranslateOptions } from "./options.js";
 import { resolveOptions } from "./options.js";
@@ -35,7 +35,7 @@ export function translateModel(model: Model, endpoints: readonly V1EndpointSlice
     listeners: listeners.sort((a, b) => compareStrings(a.name, b.name)),
     routes,
     clusters: translateClusters(model.clusters, (c) => translateCluster(c, resolved)),
-    endpoints: translateEndpoints(edsNamesOf(model), endpoints),
+    endpoints: translateEndpoints(edsNamesOf(model), endpoints, undefined, extensionMembersOf(model)),
     secrets: translateSecrets(model.secrets),
     ...vhds,
   };

@@ -19,7 +19,7 @@ import type { Cluster, GatewayEnvoyListener, Model, TcpProxyHost, TlsSecret, Vir
 import { sortRoutes } from "../../controllers/store/route-order.js";
 import type { EnvoyResources } from "../resources.js";
 import { translateCluster, translateClusters } from "./clusters.js";
-import { edsNamesOf, translateEndpoints, type EndpointsMemo } from "./endpoints.js";
+import { edsNamesOf, extensionMembersOf, translateEndpoints, type EndpointsMemo } from "./endpoints.js";
 import { isSecureHost, type SecureVirtualHost } from "./hosts.js";
 import { secureHostChain, translateHttpListener, translateHttpsListener } from "./listeners.js";
 import { resolveOptions, type ResolvedOptions, type TranslateOptions } from "./options.js";
@@ -189,7 +189,7 @@ function createFixedTranslator(resolved: ResolvedOptions, extra: TranslatorOptio
     // Forget assignments no cluster refers to any more.
     const live = new Set(names);
     for (const name of endpointsMemo.keys()) if (!live.has(name)) endpointsMemo.delete(name);
-    return translateEndpoints(names, slices, endpointsMemo);
+    return translateEndpoints(names, slices, endpointsMemo, extensionMembersOf(model));
   }
 
   function translateChecked(model: Model, slices: readonly V1EndpointSlice[]): CheckedTranslation {

@@ -1,0 +1,60 @@
+// The pipeline with ExtensionServices: the cluster and its endpoints reach the resources, a Service
+// change re-runs the object, and its computed status comes out of each build.
+import assert from "node:assert/strict";
+import type { KubernetesObject } from "@kubernetes/client-node";
+import type { ExtensionService } from "../../crds/types/extensionservice.js";
+import { createPipeline, type Pipeline } from "./pipeline.js";
+import { endpointSlice, port, service } from "../../controllers/source/testdata/fixtures.js";
+
+const kindOf = (o: KubernetesObject) => o.kind as Parameters<Pipeline["apply"]>[0];
+
+function ext(name: string, spec: unknown, generation = 1): ExtensionService {
+  return { apiVersion: "projectcontour.io/v1alpha1", kind: "ExtensionService", metadata: { name, namespace: "auth", generation }, spec: spec as ExtensionService["spec"] };
+}
+
+describe("pipeline: ExtensionService", () => {
+  it("serves extension/<ns>/<name> with its endpoints, never read as a Service of namespace extension", () => {
+    const pipeline = createPipeline({ translate: {}, extension: { connectTimeoutMs: 1500 } });
+    const add = (...objects: KubernetesObject[]): void => objects.forEach((o) => pipeline.apply(kindOf(o), "add", o));
+    add(
+      service("authz", [port(9000, "grpc")], { namespace: "auth" }),
+      endpointSlice("authz-1", "authz", ["10.0.0.7"], 9000, "grpc", { namespace: "auth" }),
+      // What parseEdsName would read "extension/auth/authz" as.
+      service("auth", [port(1, "authz")], { namespace: "extension" }),
+      endpointSlice("auth-1", "auth", ["10.6.6.6"], 1, "authz", { namespace: "extension" }),
+      ext("authz", { protocol: "h2c", services: [{ name: "authz", port: 9000 }] }),
+    );
+    const r = pipeline.build();
+    const cluster = r.resources.clusters.find((c) => c.name === "extension/auth/authz");
+    assert.ok(cluster, "the extension cluster is served");
+    assert.equal(cluster.altStatName, "extension_auth_authz");
+    assert.equal(cluster.connectTimeout?.nanos, 500_000_000);
+    const cla = r.resources.endpoints.find((e) => e.clusterName === "extension/auth/authz");
+    const ips = cla?.endpoints.flatMap((l) => l.lbEndpoints.map((e) => (e.hostIdentifier.case === "endpoint" ? e.hostIdentifier.value.address?.address : undefined)));
+    assert.deepEqual(
+      ips?.map((a) => (a?.case === "socketAddress" ? a.value.address : "")),
+      ["10.0.0.7"],
+    );
+    assert.deepEqual(r.extensionStatuses.map((s) => [s.key.name, s.view?.valid.status]), [["authz", "True"]]);
+    assert.deepEqual(pipeline.extensionStatuses().map((s) => s.view?.generation), [1]);
+  });
+
+  it("re-runs on a Service change, says why it is invalid, and forgets a deleted object", () => {
+    const pipeline = createPipeline({ translate: {} });
+    const svc = service("authz", [port(9000)], { namespace: "auth" });
+    const e = ext("authz", { services: [{ name: "authz", port: 9000 }] });
+    pipeline.apply("ExtensionService", "add", e);
+    let r = pipeline.build();
+    assert.deepEqual(r.extensionStatuses.map((s) => [s.view?.valid.status, s.view?.errors.map((x) => x.reason)]), [["False", ["ServiceUnresolvedReference"]]]);
+    assert.equal(r.resources.clusters.length, 0);
+    pipeline.apply("Service", "add", svc);
+    r = pipeline.build();
+    assert.deepEqual(r.extensionStatuses.map((s) => s.view?.valid.status), ["True"]);
+    assert.deepEqual(r.resources.clusters.map((c) => c.name), ["extension/auth/authz"]);
+    pipeline.apply("ExtensionService", "delete", e);
+    r = pipeline.build();
+    assert.deepEqual(r.extensionStatuses.map((s) => s.view), [undefined]);
+    assert.equal(r.resources.clusters.length, 0);
+    assert.deepEqual(pipeline.extensionStatuses(), []);
+  });
+});

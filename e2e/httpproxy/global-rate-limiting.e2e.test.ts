@@ -147,4 +147,14 @@ describe("HTTPProxy: global_rate_limiting_test.go with a rate limit service", fu
       await until(host, "/echo", want);
     });
   }
+
+  // Not in upstream's file: failOpen: false on the wire. Last, since it stops the service for a while.
+  it("fails closed (500) while the rate limit service is down, and limits again once it is back", async () => {
+    const host = "globalratelimitvhostnontls.projectcontour.io";
+    await until(host, "/", 429);
+    await rls!.process().stop();
+    await until(host, "/", 500);
+    await rls!.setConfig(RATE_LIMIT_CONFIG);
+    await until(host, "/", 429);
+  });
 });

@@ -2,7 +2,7 @@
 // reading one descriptor config, both built or fetched by `make tools`. Inside a pod network (the
 // EndpointSlice of an ExtensionService must name a non-loopback address) the gRPC port listens on the pod
 // address and Redis on the namespace's own loopback; without one, everything listens on 127.0.0.1.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "./free-port.js";
 import { httpGet } from "./http-client.js";
@@ -50,8 +50,22 @@ export async function startRateLimitService(options: RateLimitServiceOptions): P
   mkdirSync(configDir, { recursive: true });
 
   // No RDB snapshots, no AOF: counters live only as long as the test.
-  const redisCommand = wrap(redisBinary, ["--bind", "127.0.0.1", "--port", String(redisPort), "--save", "", "--appendonly", "no", "--dir", root, "--loglevel", "warning"]);
-  const redis = spawnProcess({ name: "redis", ...redisCommand, logPath: options.runDir.file("redis.log") });
+  const redisCommand = wrap(redisBinary, ["--bind", "127.0.0.1", "--port", String(redisPort), "--save", "", "--appendonly", "no", "--dir", root, "--loglevel", "notice"]);
+  const redisLog = options.runDir.file("redis.log");
+  const redis = spawnProcess({ name: "redis", ...redisCommand, logPath: redisLog });
+  // The rate limit service gives up at once when Redis refuses it, and a namespace's loopback cannot be
+  // dialled from here: Redis's own "ready" line says it accepts connections.
+  try {
+    await waitFor(() => existsSync(redisLog) && readFileSync(redisLog, "utf8").includes("Ready to accept connections"), {
+      timeoutMs,
+      intervalMs: 50,
+      description: `Redis to accept connections (log: ${redisLog})`,
+      bail: () => redis.exitError(),
+    });
+  } catch (err) {
+    await redis.stop(1_000);
+    throw err;
+  }
   let current: ManagedProcess | undefined;
   let generation = 0;
 

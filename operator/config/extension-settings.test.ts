@@ -52,6 +52,11 @@ rateLimitService:
     ["a key upstream does not have", { extensionService: "ns/rls", domain: "d", failopen: true }, /unknown setting "rateLimitService\.failopen".*failOpen/],
     ["a non-boolean switch", { extensionService: "ns/rls", domain: "d", failOpen: "yes" }, /rateLimitService\.failOpen in c\.yaml: must be true or false/],
     ["settings without extensionService", { domain: "d" }, /extensionService in c\.yaml: must be set/],
+    [
+      "a default policy Envoy could not use",
+      { extensionService: "ns/rls", domain: "d", defaultGlobalRateLimitPolicy: { descriptors: [{ entries: [{ genericKey: { value: "" } }] }] } },
+      /^rateLimitService\.defaultGlobalRateLimitPolicy\.descriptors\[0\]\.entries\[0\]: genericKey\.value must not be empty \(in c\.yaml\)/,
+    ],
   ];
   for (const [what, value, message] of badRateLimit) {
     it(`refuses a rateLimitService with ${what}`, () => {

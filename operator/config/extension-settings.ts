@@ -2,6 +2,7 @@
 // Tracing, with serve.go's defaults): both name an ExtensionService as <namespace>/<name>, which Envoy calls
 // through its cluster. Read whole here so every unknown key and bad value is reported with its path.
 import type { RateLimitServiceOptions, TracingCustomTag, TracingOptions } from "../../xds/translate/index.js";
+import { globalPolicy } from "../../controllers/httpproxy/global-rate-limit.js";
 import { isDns1123Label, isDns1123Subdomain } from "./names.js";
 import { didYouMean } from "./suggest.js";
 
@@ -28,6 +29,9 @@ export function readRateLimitService(value: unknown, source: string): ReadResult
   const enableResourceExhaustedCode = flag("enableResourceExhaustedCode");
   const policy = map["defaultGlobalRateLimitPolicy"];
   if (policy !== undefined && policy !== null && !isMap(policy)) errors.push(`rateLimitService.defaultGlobalRateLimitPolicy in ${source}: must be a map (a GlobalRateLimitPolicy: disabled, descriptors)`);
+  // Refused here rather than, as upstream, made an error condition of every HTTPProxy that would use it.
+  const read = isMap(policy) ? globalPolicy(policy, "rateLimitService.defaultGlobalRateLimitPolicy") : undefined;
+  if (read !== undefined && !read.ok) errors.push(`${read.problem} (in ${source})`);
   if (ref === "") {
     if (Object.keys(map).some((k) => map[k] !== null && map[k] !== undefined)) errors.push(`rateLimitService.extensionService in ${source}: must be set to <namespace>/<name> of an ExtensionService`);
     return { value: null, errors };

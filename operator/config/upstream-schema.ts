@@ -99,12 +99,13 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
     enableResourceExhaustedCode: bool(),
     defaultGlobalRateLimitPolicy: { t: "any" },
   }),
+  // Taken in by global-ext-auth.ts.
   globalExtAuth: obj({
-    extensionService: str(),
-    authPolicy: obj({ disabled: bool(), context: { t: "map" } }),
-    responseTimeout: str(),
-    failOpen: bool(),
-    withRequestBody: obj({ maxRequestBytes: int(), allowPartialMessage: bool(), packAsBytes: bool() }),
+    extensionService: str(applied),
+    authPolicy: obj({ disabled: appliedBool, context: { t: "map", applied: true } }),
+    responseTimeout: str(applied),
+    failOpen: appliedBool,
+    withRequestBody: obj({ maxRequestBytes: int(applied), allowPartialMessage: appliedBool, packAsBytes: appliedBool }),
   }),
   metrics: obj({ contour: metricsServer({ address: "http-address", port: "http-port" }), envoy: metricsServer(undefined) }),
   tracing: obj({

@@ -20,7 +20,7 @@ import { translateGatewayListener } from "./gateway-listeners.js";
 export function translateModel(model: Model, endpoints: readonly V1EndpointSlice[], options: TranslateOptions = {}): EnvoyResources {
   const resolved = resolveOptions(options);
   const https = translateHttpsListener(model, resolved);
-  const listeners: Listener[] = https === undefined ? [translateHttpListener(resolved)] : [translateHttpListener(resolved), https];
+  const listeners: Listener[] = https === undefined ? [translateHttpListener(resolved, model.globalAuthorization)] : [translateHttpListener(resolved, model.globalAuthorization), https];
   const routes = translateRouteConfigs(model, (vhost, listener) => translateVirtualHost(vhost, listener, resolved));
   const vhds = translateVhds(model, routes, (v) => vhdsVirtualHost(translateVirtualHost(v, "http", resolved)));
   for (const gl of model.gatewayListeners ?? []) {

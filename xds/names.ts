@@ -47,6 +47,8 @@ export const EnvoyExtension = {
   cors: "envoy.filters.http.cors",
   localRateLimit: "envoy.filters.http.local_ratelimit",
   rbac: "envoy.filters.http.rbac",
+  // External authorization (ExtensionService over gRPC); per-route ExtAuthzPerRoute under this name.
+  extAuthz: "envoy.filters.http.ext_authz",
   tlsInspector: "envoy.filters.listener.tls_inspector",
   proxyProtocol: "envoy.filters.listener.proxy_protocol",
   tlsTransportSocket: "envoy.transport_sockets.tls",

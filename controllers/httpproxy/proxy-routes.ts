@@ -11,6 +11,7 @@ import type { Route, RouteAction, RouteMatch, SourceRef, WeightedCluster } from 
 import type { Condition } from "../store/fragment.js";
 import { formatKey, type ObjectKey } from "../source/object-cache.js";
 import { internalRedirect } from "./internal-redirect.js";
+import { routeAuthorization } from "./authorization.js";
 import { quote } from "../store/conditions.js";
 import { wildcardAuthorityMatch } from "../ingress/host-name.js";
 import {
@@ -247,8 +248,13 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
     ...(globalLimit.value !== undefined ? { globalRateLimit: globalLimit.value } : {}),
     ...(optsOut(r.rateLimitPolicy) ? { ignoreVirtualHostGlobalRateLimit: true } : {}),
     ...(filter.filter !== undefined ? { ipFilter: filter.filter } : {}),
+    ...authOf(routeAuthorization(ctx.auth, r.authPolicy)),
   };
   return [route];
+}
+
+function authOf(auth: Route["auth"]): Pick<Route, "auth"> {
+  return auth === undefined ? {} : { auth };
 }
 
 /** Upstream's wildcardDomainHeaderMatch: "*.example.com" stands for exactly one label. */

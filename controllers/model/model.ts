@@ -229,6 +229,29 @@ export interface Route {
   readonly ignoreVirtualHostGlobalRateLimit?: boolean;
   /** Overrides the virtual host's IP filter for this route. */
   readonly ipFilter?: IpFilter;
+  /** External authorization of this route, when its HCM has the ext_authz filter (ExtAuthzPerRoute). */
+  readonly auth?: RouteAuthorization;
+}
+
+/** A route's external authorization: switched off, or checked with these context extensions. */
+export interface RouteAuthorization {
+  readonly disabled: boolean;
+  /** Sent to the authorization server as context_extensions (the virtual host's merged with the route's). */
+  readonly context?: Readonly<Record<string, string>>;
+}
+
+/** The ext_authz filter of an HCM (upstream's dag.ExternalAuthorization): a gRPC call to an ExtensionService. */
+export interface ExternalAuthorization {
+  /** The ExtensionService's cluster, `extension/<namespace>/<name>`. */
+  readonly cluster: string;
+  /** The gRPC authority: the ExtensionService's validation subjectName, else the cluster name with "/" made ".". */
+  readonly authority: string;
+  /** Requests pass when the server cannot be reached or errs. */
+  readonly failOpen: boolean;
+  /** Timeout of each check; null leaves Envoy's default, 0 disables it. */
+  readonly responseTimeoutMs: number | null;
+  /** Buffer the request body and send it along. */
+  readonly withRequestBody?: { readonly maxRequestBytes: number; readonly allowPartialMessage: boolean; readonly packAsBytes: boolean };
 }
 
 /** TLS settings of a secure virtual host. */
@@ -257,6 +280,8 @@ export interface VirtualHost {
   /** Descriptors every request to this host sends to the global rate limit service. */
   readonly globalRateLimit?: GlobalRateLimit;
   readonly ipFilter?: IpFilter;
+  /** External authorization on this host's HTTPS filter chain (secure hosts only). */
+  readonly authorization?: ExternalAuthorization;
 }
 
 /** A TCP proxy reached by SNI on the HTTPS listener (TLS passthrough or termination). */
@@ -384,4 +409,6 @@ export interface Model {
   readonly secrets: readonly TlsSecret[];
   /** Gateway API listeners, sorted by name; absent when no Gateway is served (ingress_http/ingress_https are unaffected). */
   readonly gatewayListeners?: readonly GatewayEnvoyListener[];
+  /** The config file's globalExtAuth: the ext_authz filter of the plain-HTTP listener; absent when not configured. */
+  readonly globalAuthorization?: ExternalAuthorization;
 }

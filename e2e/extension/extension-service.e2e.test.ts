@@ -5,8 +5,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "mocha";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { EXTENSION_SERVICE_PLURAL, GROUP, VERSION_V1ALPHA1, type ExtensionService, type ExtensionServiceSpec } from "../../crds/index.js";
-import { kubeRequest } from "../../operator/runtime/kube-request.js";
+import { createExtensionService, waitForExtensionValid } from "../fixtures/extension-services.js";
 import { assertNoRejectedUpdates } from "../fixtures/envoy-updates.js";
 import { applyEndpointSlice, createService, ensureNamespace } from "../fixtures/kube-objects.js";
 import { useStack } from "../fixtures/stack.js";
@@ -19,30 +18,7 @@ interface ClusterStatuses {
   cluster_statuses?: { name: string; host_statuses?: { address: { socket_address: { address: string; port_value: number } } }[] }[];
 }
 
-function extPath(namespace: string, name?: string): string {
-  return `/apis/${GROUP}/${VERSION_V1ALPHA1}/namespaces/${namespace}/${EXTENSION_SERVICE_PLURAL}${name === undefined ? "" : `/${name}`}`;
-}
-
-/** Creates an ExtensionService. */
-export async function createExtensionService(kc: KubeConfig, namespace: string, name: string, spec: ExtensionServiceSpec): Promise<ExtensionService> {
-  return kubeRequest<ExtensionService>(kc, {
-    method: "POST",
-    path: extPath(namespace),
-    body: { apiVersion: `${GROUP}/${VERSION_V1ALPHA1}`, kind: "ExtensionService", metadata: { name, namespace }, spec },
-  });
-}
-
-/** Polls an ExtensionService until its Valid condition has this status, and returns it. */
-async function waitForValid(kc: KubeConfig, name: string, status: "True" | "False"): Promise<ExtensionService> {
-  let last: ExtensionService | undefined;
-  return waitFor(
-    async () => {
-      last = await kubeRequest<ExtensionService>(kc, { path: extPath(NS, name) });
-      return last.status?.conditions?.find((c) => c.type === "Valid")?.status === status ? last : undefined;
-    },
-    { timeoutMs: 20_000, description: () => `${NS}/${name} to have Valid=${status} (status: ${JSON.stringify(last?.status)})` },
-  );
-}
+const waitForValid = (kc: KubeConfig, name: string, status: "True" | "False") => waitForExtensionValid(kc, NS, name, status);
 
 describe("ExtensionService: status and cluster through Envoy", function () {
   const ctx = useStack({ pods: ["authz-1"], crds: true });

@@ -191,6 +191,8 @@ export function buildEnvoyOptions(applied: AppliedValues): EnvoyOptionsResult {
         break;
       }
       default:
+        // globalExtAuth.* is read by global-ext-auth.ts.
+        if (key.startsWith("globalExtAuth.")) break;
         throw new Error(`BUG: upstream key ${key} is marked applied but has no mapping`);
     }
   }

@@ -1,5 +1,6 @@
 // Entry point of the config module: flags over config file over environment over defaults.
 import { buildEnvoyOptions, type AppliedValues } from "./envoy-options.js";
+import { buildGlobalExtAuth } from "./global-ext-auth.js";
 import { parseConfigFile } from "./parse-config-file.js";
 import { parseFlags } from "./parse-flags.js";
 import { buildServeConfig, type ServeConfig } from "./serve-config.js";
@@ -64,10 +65,15 @@ export function loadServeConfig(args: readonly string[], readFile: ReadFile, env
   if ("errors" in built) errors.push(...built.errors);
   const envoy = buildEnvoyOptions(applied);
   errors.push(...envoy.errors);
+  const globalExtAuth = buildGlobalExtAuth(applied);
+  errors.push(...globalExtAuth.errors);
   warnings.push(...envoy.warnings);
   if (errors.length > 0 || "errors" in built) return { errors };
   // The file's keys after the flags': `accesslog-level: disabled` turns off whatever format was chosen.
-  return { config: { ...built.config, envoy: { ...built.config.envoy, ...envoy.options } }, warnings };
+  return {
+    config: { ...built.config, envoy: { ...built.config.envoy, ...envoy.options }, ...(globalExtAuth.value === undefined ? {} : { globalExtAuth: globalExtAuth.value }) },
+    warnings,
+  };
 }
 
 /** One warning per setting accepted for compatibility but without effect, set to other than its default. */

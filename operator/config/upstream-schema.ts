@@ -93,12 +93,13 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
   }),
   // Read whole by extension-settings.ts (its keys, defaults and messages).
   rateLimitService: { t: "map", applied: true },
+  // Taken in by global-ext-auth.ts.
   globalExtAuth: obj({
-    extensionService: str(),
-    authPolicy: obj({ disabled: bool(), context: { t: "map" } }),
-    responseTimeout: str(),
-    failOpen: bool(),
-    withRequestBody: obj({ maxRequestBytes: int(), allowPartialMessage: bool(), packAsBytes: bool() }),
+    extensionService: str(applied),
+    authPolicy: obj({ disabled: appliedBool, context: { t: "map", applied: true } }),
+    responseTimeout: str(applied),
+    failOpen: appliedBool,
+    withRequestBody: obj({ maxRequestBytes: int(applied), allowPartialMessage: appliedBool, packAsBytes: appliedBool }),
   }),
   metrics: obj({ contour: metricsServer({ address: "http-address", port: "http-port" }), envoy: metricsServer(undefined) }),
   tracing: { t: "map", applied: true },

@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { ExtensionService } from "../../crds/types/extensionservice.js";
 import { createPipeline, type Pipeline } from "./pipeline.js";
-import { endpointSlice, port, service } from "../../controllers/source/testdata/fixtures.js";
+import { endpointSlice, port, service, tlsSecret } from "../../controllers/source/testdata/fixtures.js";
+import { A_CRT, A_KEY } from "../../controllers/source/testdata/certs.js";
+import { prefixRoute, rootProxy, to } from "../../controllers/httpproxy/testdata/fixtures.js";
 
 const kindOf = (o: KubernetesObject) => o.kind as Parameters<Pipeline["apply"]>[0];
 
@@ -56,5 +58,28 @@ describe("pipeline: ExtensionService", () => {
     assert.deepEqual(r.extensionStatuses.map((s) => s.view), [undefined]);
     assert.equal(r.resources.clusters.length, 0);
     assert.deepEqual(pipeline.extensionStatuses(), []);
+  });
+
+  it("puts a TLS root's ext_authz filter on its chain and the global one on the plain-HTTP listener", () => {
+    const pipeline = createPipeline({ translate: {}, globalAuthorization: { extensionRef: { namespace: "auth", name: "authz" } } });
+    const add = (...objects: KubernetesObject[]): void => objects.forEach((o) => pipeline.apply(kindOf(o), "add", o));
+    add(
+      service("authz", [port(9000)], { namespace: "auth" }),
+      service("web", [port(80)], { namespace: "auth" }),
+      tlsSecret("cert", A_CRT, A_KEY, { namespace: "auth" }),
+      ext("authz", { protocol: "h2c", services: [{ name: "authz", port: 9000 }] }),
+      rootProxy("p", "a.example.com", { vhost: { tls: { secretName: "cert" }, authorization: { extensionRef: { name: "authz" }, responseTimeout: "1s" } }, routes: [prefixRoute("/", [to("web", 80)])] }, { namespace: "auth" }),
+    );
+    const r = pipeline.build();
+    const filtersOf = (listener: string, chain = 0): string[] => {
+      const l = r.resources.listeners.find((x) => x.name === listener);
+      const hcm = l?.filterChains[chain]?.filters[0]?.configType;
+      const text = hcm?.case === "typedConfig" ? new TextDecoder().decode(hcm.value.value) : "";
+      return ["envoy.filters.http.ext_authz", "envoy.filters.http.router"].filter((name) => text.includes(name));
+    };
+    assert.deepEqual(filtersOf("ingress_https"), ["envoy.filters.http.ext_authz", "envoy.filters.http.router"]);
+    assert.deepEqual(filtersOf("ingress_http"), ["envoy.filters.http.ext_authz", "envoy.filters.http.router"]);
+    assert.equal(pipeline.model().virtualHosts[0]?.authorization?.responseTimeoutMs, 1000);
+    assert.equal(pipeline.model().globalAuthorization?.cluster, "extension/auth/authz");
   });
 });

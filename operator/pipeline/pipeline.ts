@@ -6,6 +6,7 @@ import type { HTTPProxy } from "../../crds/types/httpproxy.js";
 import type { ExtensionService } from "../../crds/types/extensionservice.js";
 import { reconcileIngress } from "../../controllers/ingress/index.js";
 import { extensionStatusView, reconcileExtensionService, type ExtensionOptions, type ExtensionStatusView } from "../../controllers/extension/index.js";
+import { globalListenerAuthorization, type GlobalAuthorization } from "../../controllers/httpproxy/authorization.js";
 import { httpProxyMatchesClass, isRootProxy, proxyStatusView, reconcileHTTPProxy, type ProxyStatusView } from "../../controllers/httpproxy/index.js";
 import { canonicalJson } from "../../controllers/model/names.js";
 import { createTlsSecretValidator } from "../../controllers/secrets/index.js";
@@ -30,6 +31,8 @@ export interface PipelineOptions {
   readonly gateway?: GatewayStageOptions | undefined;
   /** Settings of ExtensionService clusters (connect timeout, default circuit breakers). */
   readonly extension?: ExtensionOptions;
+  /** The config file's globalExtAuth: HTTPProxies' default authorization and the plain-HTTP listener's. */
+  readonly globalAuthorization?: GlobalAuthorization | undefined;
   /** Test only: faults planted below validation (CONTOUR_TEST_FAULTS in contour serve); see xds/translate/test-faults.ts. */
   readonly testFaults?: TestFaults | undefined;
 }
@@ -149,7 +152,26 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   // The store's model with the Gateway stage's listeners, clusters and secrets, kept while both are unchanged.
   let combined: { store: Model; gateway: GatewayState; model: Model } | undefined;
 
+  // The plain-HTTP listener's global authorization, recomputed each build, the same object while unchanged.
+  let globalAuth: { json: string; value: NonNullable<Model["globalAuthorization"]> } | undefined;
+  let withAuth: { base: Model; model: Model } | undefined;
+
   function fullModel(): Model {
+    const base = storeAndGatewayModel();
+    if (globalAuth === undefined) return base;
+    if (withAuth?.base === base && withAuth.model.globalAuthorization === globalAuth.value) return withAuth.model;
+    withAuth = { base, model: { ...base, globalAuthorization: globalAuth.value } };
+    return withAuth.model;
+  }
+
+  function updateGlobalAuthorization(): void {
+    if (options.globalAuthorization === undefined) return;
+    const value = globalListenerAuthorization(cache, options.globalAuthorization, options.extension);
+    const json = canonicalJson(value);
+    if (globalAuth?.json !== json) globalAuth = { json, value };
+  }
+
+  function storeAndGatewayModel(): Model {
     const storeModel = store.model();
     if (gatewayState === EMPTY_GATEWAY_STATE) return storeModel;
     if (combined?.store === storeModel && combined.gateway === gatewayState) return combined.model;
@@ -173,6 +195,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     rootNamespaces: options.rootNamespaces ?? [],
     validateTlsSecret,
     defaultGlobalRateLimitPolicy: options.translate.rateLimitService?.defaultGlobalRateLimitPolicy,
+    globalAuthorization: options.globalAuthorization,
+    extension: options.extension,
   };
 
   function markDependents(key: ObjectKey): void {
@@ -280,6 +304,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const gatewayChanged = gatewayDirty && options.gateway !== undefined;
     if (gatewayChanged && options.gateway !== undefined) gatewayState = computeGatewayState(cache, options.gateway);
     gatewayDirty = false;
+    updateGlobalAuthorization();
     let model = fullModel();
     let resources: EnvoyResources;
     let endpointsOnly = false;

@@ -59,6 +59,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     ingressClassName: config.ingress.className,
     rootNamespaces: config.rootNamespaces,
     extension: { ...(config.envoy.connectTimeoutMs !== undefined ? { connectTimeoutMs: config.envoy.connectTimeoutMs } : {}) },
+    globalAuthorization: config.globalExtAuth,
     gateway: {
       controllerName: config.gateway.controllerName,
       portRange: { ...config.gateway.portRange, reserved: [config.envoyListeners.http.port, config.envoyListeners.https.port] },

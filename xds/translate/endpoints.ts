@@ -126,7 +126,15 @@ export function translateEndpoints(
     // ExtensionService's cluster. (Such a Service's port named like an ExtensionService has the same
     // EDS name, as upstream's; the ExtensionService wins here.)
     const members = extensions.get(name);
-    if (members !== undefined) return extensionLoadAssignment(name, members, index);
+    if (members !== undefined) {
+      if (memo === undefined) return extensionLoadAssignment(name, members, index);
+      const slices = members.flatMap((m) => index.get(`${m.service.namespace}/${m.service.name}`) ?? []);
+      const last = memo.get(name);
+      if (last !== undefined && last.members === members && sameItems(last.slices, slices)) return last.assignment;
+      const assignment = extensionLoadAssignment(name, members, index);
+      memo.set(name, { slices, assignment, members });
+      return assignment;
+    }
     if (memo === undefined) return loadAssignment(name, index);
     // Reused when the Service's slices are the very same objects as last time (the cache replaces an
     // object on every change), so an unchanged assignment keeps its message and its version.
@@ -141,7 +149,10 @@ export function translateEndpoints(
 }
 
 /** Last assignment per EDS name with the slices it was built from (see createTranslator). */
-export type EndpointsMemo = Map<string, { readonly slices: readonly V1EndpointSlice[]; readonly assignment: ClusterLoadAssignment }>;
+export type EndpointsMemo = Map<
+  string,
+  { readonly slices: readonly V1EndpointSlice[]; readonly assignment: ClusterLoadAssignment; readonly members?: readonly ExtensionClusterMember[] }
+>;
 
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   return a.length === b.length && a.every((item, i) => item === b[i]);

@@ -63,8 +63,9 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
   const match = translateRouteMatch(route);
   // A route's policies apply whatever it does, the redirect to HTTPS included: a refused client
   // gets its 403 on either listener, and a redirect counts against the rate limit.
-  const typedPerFilterConfig = routeFilterConfig(route, vhost);
-  if (listener === "http" && route.httpsRedirect && !isAcmeChallenge(route)) {
+  const redirectsToHttps = listener === "http" && route.httpsRedirect && !isAcmeChallenge(route);
+  const typedPerFilterConfig = routeFilterConfig(route, vhost, redirectsToHttps);
+  if (redirectsToHttps) {
     return { match, action: httpsUpgradeAction(), typedPerFilterConfig };
   }
   // As upstream: HTTPProxy routes always, Ingress routes with applyToIngress, others never.

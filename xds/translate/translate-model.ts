@@ -22,7 +22,7 @@ export function translateModel(model: Model, endpoints: readonly V1EndpointSlice
   // The rate limit service and trace collector are ExtensionServices: their calls need their clusters.
   const resolved = resolveExtensionCalls(resolveOptions(options), model.clusters);
   const https = translateHttpsListener(model, resolved);
-  const listeners: Listener[] = https === undefined ? [translateHttpListener(resolved)] : [translateHttpListener(resolved), https];
+  const listeners: Listener[] = https === undefined ? [translateHttpListener(resolved, model.globalAuthorization)] : [translateHttpListener(resolved, model.globalAuthorization), https];
   const routes = translateRouteConfigs(model, (vhost, listener) => translateVirtualHost(vhost, listener, resolved));
   const vhds = translateVhds(model, routes, (v) => vhdsVirtualHost(translateVirtualHost(v, "http", resolved)));
   for (const gl of model.gatewayListeners ?? []) {

@@ -182,7 +182,12 @@ function createFixedTranslator(resolved: ResolvedOptions, extra: TranslatorOptio
     return { value: built };
   });
   const endpointsMemo: EndpointsMemo = new Map();
-  const httpListener = translateHttpListener(resolved);
+  // The plain-HTTP listener changes only with the global authorization (rare): kept while it is the same object.
+  let httpListener = { auth: undefined as Model["globalAuthorization"], listener: translateHttpListener(resolved) };
+  const httpListenerFor = (auth: Model["globalAuthorization"]): Listener => {
+    if (auth !== httpListener.auth) httpListener = { auth, listener: translateHttpListener(resolved, auth) };
+    return httpListener.listener;
+  };
 
   function endpoints(model: Model, slices: readonly V1EndpointSlice[]): ClusterLoadAssignment[] {
     const names = edsNamesOf(model);
@@ -240,10 +245,11 @@ function createFixedTranslator(resolved: ResolvedOptions, extra: TranslatorOptio
             clusters,
             secrets,
             ...(model.gatewayListeners === undefined ? {} : { gatewayListeners: model.gatewayListeners }),
+            ...(model.globalAuthorization === undefined ? {} : { globalAuthorization: model.globalAuthorization }),
           };
     const value = <T>(checked: Checked<T>): T => checked.value as T;
     const https = translateHttpsListener(served, resolved, (vhost) => value(chain(vhost)), (host) => value(tcpChain(host)));
-    const listeners: Listener[] = https === undefined ? [httpListener] : [httpListener, https];
+    const listeners: Listener[] = https === undefined ? [httpListenerFor(model.globalAuthorization)] : [httpListenerFor(model.globalAuthorization), https];
     const routes = translateRouteConfigs(served, (vhost, listener) => value(listener === "http" ? httpHost(vhost) : httpsHost(vhost)));
     for (const gl of served.gatewayListeners ?? []) {
       const built = gatewayListener(gl);

@@ -3,7 +3,9 @@
  * compressor (unless disabled), cors, then local_ratelimit, then rbac, then the router. The three policy filters are always present and do
  * nothing by default; virtual hosts and routes switch them on through typed_per_filter_config
  * under the same names. Keeping the chain fixed means adding a policy to one host changes only
- * route configuration, never the listener (a listener change drains its connections).
+ * route configuration, never the listener (a listener change drains its connections). Configured
+ * from the config file, ext_authz (where authorization is set) and then the global rate limit
+ * filter (with a rateLimitService) come just before the router, as upstream adds them.
  *
  * Why this order: CORS first, so preflights are answered and CORS headers are added to every
  * response, including a 429 or 403 produced further down (the browser can then show the real

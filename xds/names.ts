@@ -47,9 +47,14 @@ export const EnvoyExtension = {
   cors: "envoy.filters.http.cors",
   localRateLimit: "envoy.filters.http.local_ratelimit",
   rbac: "envoy.filters.http.rbac",
+  // External authorization (ExtensionService over gRPC); per-route ExtAuthzPerRoute under this name.
+  extAuthz: "envoy.filters.http.ext_authz",
   tlsInspector: "envoy.filters.listener.tls_inspector",
   proxyProtocol: "envoy.filters.listener.proxy_protocol",
   tlsTransportSocket: "envoy.transport_sockets.tls",
   fileAccessLog: "envoy.access_loggers.file",
   httpProtocolOptions: "envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+  // Global rate limiting (the config file's rateLimitService): its per-route config goes under this name too.
+  globalRateLimit: "envoy.filters.http.ratelimit",
+  openTelemetryTracer: "envoy.tracers.opentelemetry",
 } as const;

@@ -130,7 +130,7 @@ describe("config/install", () => {
     for (const r of watched.filter(isGatewayApi)) assert.ok(gatewayApi.read.has(r), `gateway-api.yaml lacks ${r}`);
     // Besides Gateway API kinds, only the Services (and their EndpointSlices) the leader owns for Gateways.
     assert.ok([...gatewayApi.read, ...gatewayApi.write].every((r) => isGatewayApi(r) || r === "services." || r === "endpointslices.discovery.k8s.io"), "gateway-api.yaml grants only Gateway API kinds and owned Services");
-    assert.deepEqual([...core.write].sort(), ["httpproxies/status.projectcontour.io", "ingresses/status.networking.k8s.io"]);
+    assert.deepEqual([...core.write].sort(), ["extensionservices/status.projectcontour.io", "httpproxies/status.projectcontour.io", "ingresses/status.networking.k8s.io"]);
     const lease = manifest.find((o) => o.kind === "Role" && o.metadata.name === "contour");
     // In its own namespace: the Lease, and the ContourConfiguration of --contour-config-name (read, and Valid reported on it).
     assert.deepEqual(lease?.["rules"], [

@@ -11,6 +11,7 @@ import type { Route, RouteAction, RouteMatch, SourceRef, WeightedCluster } from 
 import type { Condition } from "../store/fragment.js";
 import { formatKey, type ObjectKey } from "../source/object-cache.js";
 import { internalRedirect } from "./internal-redirect.js";
+import { routeAuthorization } from "./authorization.js";
 import { quote } from "../store/conditions.js";
 import { wildcardAuthorityMatch } from "../ingress/host-name.js";
 import {
@@ -28,6 +29,7 @@ import { ipFilter } from "./ip-filter.js";
 import { MAX_INCLUDE_DEPTH, MAX_VISITS_PER_PROXY } from "./limits.js";
 import { Area, proxyError, proxyWarning, type AreaName } from "./proxy-conditions.js";
 import { localRateLimit } from "./rate-limit.js";
+import { globalRateLimit, optsOut } from "./global-rate-limit.js";
 import { directResponse, httpHealthCheck, loadBalancing, requestRedirect, retryPolicy, timeoutPolicy } from "./route-policies.js";
 import { prefixRewriteOf, expandPrefixRewrites } from "./prefix-rewrite.js";
 import { flag, list, obj, str } from "./spec-values.js";
@@ -138,8 +140,10 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
   const timeouts = timeoutPolicy(r.timeoutPolicy, `${field}.timeoutPolicy`);
   if (!timeouts.ok) return fail(Area.Route, "TimeoutPolicyNotValid", `: route.timeoutPolicy failed to parse: ${timeouts.problem}`);
   const warnings: Condition[] = [];
-  const rateLimit = localRateLimit(r.rateLimitPolicy, `${field}.rateLimitPolicy`, Area.Route, warnings);
+  const rateLimit = localRateLimit(r.rateLimitPolicy, `${field}.rateLimitPolicy`);
   if (!rateLimit.ok) return fail(Area.Route, "RateLimitPolicyNotValid", `: route.rateLimitPolicy is invalid: ${rateLimit.problem}`);
+  const globalLimit = globalRateLimit(r.rateLimitPolicy, `${field}.rateLimitPolicy`);
+  if (!globalLimit.ok) return fail(Area.Route, "RateLimitPolicyNotValid", `: route.rateLimitPolicy is invalid: ${globalLimit.problem}`);
   const balancing = loadBalancing(r.loadBalancerPolicy, `${field}.loadBalancerPolicy`, warnings);
   const retryResult = retryPolicy(r.retryPolicy, `${field}.retryPolicy`, warnings);
   if (!retryResult.ok) return fail(Area.Route, "RetryPolicyNotValid", `: route.retryPolicy is invalid: ${retryResult.problem}`);
@@ -241,9 +245,16 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
     ...(requestHeaders.policy !== undefined ? { requestHeaders: requestHeaders.policy } : {}),
     ...(responseHeaders.policy !== undefined ? { responseHeaders: responseHeaders.policy } : {}),
     ...(rateLimit.value !== undefined ? { rateLimit: rateLimit.value } : {}),
+    ...(globalLimit.value !== undefined ? { globalRateLimit: globalLimit.value } : {}),
+    ...(optsOut(r.rateLimitPolicy) ? { ignoreVirtualHostGlobalRateLimit: true } : {}),
     ...(filter.filter !== undefined ? { ipFilter: filter.filter } : {}),
+    ...authOf(routeAuthorization(ctx.auth, r.authPolicy)),
   };
   return [route];
+}
+
+function authOf(auth: Route["auth"]): Pick<Route, "auth"> {
+  return auth === undefined ? {} : { auth };
 }
 
 /** Upstream's wildcardDomainHeaderMatch: "*.example.com" stands for exactly one label. */

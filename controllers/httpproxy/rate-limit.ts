@@ -1,10 +1,8 @@
 /** Local (per-Envoy) rate limits of virtual hosts and routes, as upstream's localRateLimitPolicy reads them. */
 import type { LocalRateLimitPolicy, RateLimitPolicy } from "../../crds/types/httpproxy.js";
 import type { LocalRateLimit } from "../model/model.js";
-import type { Condition } from "../store/fragment.js";
 import { quote } from "../store/conditions.js";
 import { canonicalHeaderKey, headerNameProblem, headerValueProblem } from "./headers-policy.js";
-import { proxyWarning, type AreaName } from "./proxy-conditions.js";
 import type { PolicyResult } from "./route-policies.js";
 import { int, list, obj, str } from "./spec-values.js";
 
@@ -13,16 +11,11 @@ const MAX_UINT32 = 2 ** 32 - 1;
 
 /**
  * The local rate limit of a rateLimitPolicy (undefined without one): `requests` tokens every unit,
- * a bucket of requests + burst. A global policy needs a rate limit service this controller does not
- * configure: it is ignored with a warning, as an unsupported field.
+ * a bucket of requests + burst. The global part is read by global-rate-limit.ts.
  */
-export function localRateLimit(raw: RateLimitPolicy | undefined | unknown, field: string, area: AreaName, warnings: Condition[]): PolicyResult<LocalRateLimit | undefined> {
+export function localRateLimit(raw: RateLimitPolicy | undefined | unknown, field: string): PolicyResult<LocalRateLimit | undefined> {
   const policy = obj<RateLimitPolicy>(raw);
   if (policy === undefined) return { ok: true, value: undefined };
-  const global = obj<{ disabled?: unknown; descriptors?: unknown }>(policy.global);
-  if (global !== undefined && list(global.descriptors).length > 0) {
-    warnings.push(proxyWarning(area, "IgnoredField", `${field}.global: global rate limiting needs a rate limit service, which is not configured; ignored`));
-  }
   const local = obj<LocalRateLimitPolicy>(policy.local);
   if (local === undefined) return { ok: true, value: undefined };
   const fail = (problem: string): PolicyResult<LocalRateLimit | undefined> => ({ ok: false, problem: `${field}.local: ${problem}` });

@@ -1,18 +1,21 @@
 import type { HTTPProxy, VirtualHost as SpecVirtualHost } from "../../crds/types/httpproxy.js";
-import type { Cluster, Route, SourceRef, TcpProxyHost, TlsSecret, VirtualHost } from "../model/model.js";
-import type { Condition, Fragment, RelatedConditions } from "../store/fragment.js";
+import type { Cluster, ExternalAuthorization, Route, SourceRef, TcpProxyHost, TlsSecret, VirtualHost } from "../model/model.js";
+import type { Fragment, RelatedConditions } from "../store/fragment.js";
 import type { TlsSecretValidator } from "../secrets/tls-secret-validation.js";
 import { compareKeys, compareStrings, formatKey, type ObjectCache, type ObjectKey } from "../source/object-cache.js";
 import { errorCondition, finishConditions, quote } from "../store/conditions.js";
 import { routeMatchKey, sortRoutes } from "../store/route-order.js";
 import { DEFAULT_CONNECT_TIMEOUT_MS } from "../services/service-cluster.js";
 import { invalidHostReason } from "../ingress/host-name.js";
+import type { ExtensionOptions } from "../extension/reconcile-extension-service.js";
+import { namesExtension, resolveAuthorization, routeAuthDefaults, type GlobalAuthorization } from "./authorization.js";
 import { corsPolicy } from "./cors.js";
 import { ipFilter } from "./ip-filter.js";
 import { Area, createProxyReports, proxyError } from "./proxy-conditions.js";
 import { computeRoutes } from "./proxy-routes.js";
 import { localRateLimit } from "./rate-limit.js";
-import { list, nonBlank, obj, str } from "./spec-values.js";
+import { virtualHostGlobalRateLimit } from "./global-rate-limit.js";
+import { flag, list, obj, str } from "./spec-values.js";
 import { tcpProxyClusters } from "./tcp-proxy.js";
 import { virtualHostTls } from "./virtual-host-tls.js";
 import { isRootProxy, proxyKey, type WalkContext } from "./walk-context.js";
@@ -31,6 +34,12 @@ export interface HTTPProxyReconcileOptions {
   readonly clientCertificate?: { readonly namespace: string; readonly name: string } | undefined;
   /** Certificate validation, replaceable by a memoising one (createTlsSecretValidator). */
   readonly validateTlsSecret?: TlsSecretValidator;
+  /** The config file's rateLimitService.defaultGlobalRateLimitPolicy: for hosts without a global policy of their own. */
+  readonly defaultGlobalRateLimitPolicy?: unknown;
+  /** The config file's globalExtAuth: every root's authorization unless it has its own or disables it. */
+  readonly globalAuthorization?: GlobalAuthorization | undefined;
+  /** How ExtensionService clusters are built (authorization servers are reconciled here too). */
+  readonly extension?: ExtensionOptions | undefined;
 }
 
 /**
@@ -105,9 +114,13 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
     return finish(true);
   }
   const auth = obj<NonNullable<SpecVirtualHost["authorization"]>>(vh.authorization);
-  if (auth !== undefined && nonBlank(obj<{ name?: unknown }>(auth.extensionRef)?.name) !== undefined) {
-    if (obj(vh.tls) === undefined) rootError(Area.Auth, "AuthNotPermitted", "spec.virtualhost.authorization.extensionRef can only be defined for root HTTPProxies that terminate TLS");
-    else rootError(Area.Auth, "AuthNotSupported", "spec.virtualhost.authorization: external authorization is not supported by this controller; the virtual host is not served");
+  if (auth !== undefined && namesExtension(auth) && obj(vh.tls) === undefined) {
+    rootError(Area.Auth, "AuthNotPermitted", "spec.virtualhost.authorization.extensionRef can only be defined for root HTTPProxies that terminate TLS");
+    return finish(true);
+  }
+  // The fallback certificate's chain would serve these routes without the host's authorization (upstream's reason).
+  if (auth !== undefined && flag(obj<{ enableFallbackCertificate?: unknown }>(vh.tls)?.enableFallbackCertificate)) {
+    rootError(Area.TLS, "TLSIncompatibleFeatures", "spec.virtualhost.tls: fallback & client authorization are incompatible");
     return finish(true);
   }
   if (list(vh.ipAllowPolicy).length > 0 && list(vh.ipDenyPolicy).length > 0) {
@@ -117,7 +130,29 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
 
   const tls = virtualHostTls(ctx, proxy, key, options.validateTlsSecret);
   if (!tls.ok) return finish(true);
-  const withTls: WalkContext = { ...ctx, enforceTls: tls.enabled };
+  const authDefaults = routeAuthDefaults(vh.authorization, options.globalAuthorization);
+  const withTls: WalkContext = { ...ctx, enforceTls: tls.enabled, ...(authDefaults !== undefined ? { auth: authDefaults } : {}) };
+  const authCtx = { cache, dependencies: ctx.dependencies, extension: options.extension };
+  let authorization: ExternalAuthorization | undefined;
+  const secure = tls.enabled && !tls.passthrough && tcpproxy === undefined;
+  const global = options.globalAuthorization;
+  if (secure && (namesExtension(auth) || global !== undefined)) {
+    // The host's own server, else the global one (also when the host only sets an authPolicy).
+    const own = namesExtension(auth);
+    const resolved = resolveAuthorization(authCtx, own ? auth : global, own ? key.namespace : "", own ? "spec.virtualhost.authorization" : "globalExtAuth");
+    if (!resolved.ok) {
+      reports.add(key, resolved.condition);
+      return finish(true);
+    }
+    authorization = resolved.value;
+    ctx.clusters.set(resolved.cluster.name, resolved.cluster);
+    for (const s of resolved.secrets) ctx.secrets.set(s.name, s);
+  } else if (!secure && global !== undefined && !flag(obj<{ disabled?: unknown }>(auth?.authPolicy)?.disabled)) {
+    // Plain HTTP: the listener's global filter serves this host; as upstream, a problem with it is
+    // reported and the host served (the filter fails closed on a missing cluster).
+    const resolved = resolveAuthorization(authCtx, global, "", "globalExtAuth");
+    if (!resolved.ok) reports.add(key, resolved.condition);
+  }
 
   let tcp: TcpProxyHost | undefined;
   if (tcpproxy !== undefined) {
@@ -136,11 +171,14 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
     rootError(Area.CORS, "PolicyDidNotParse", cors.problem);
     return finish(true, tcp !== undefined ? { tcp } : {});
   }
-  const warnings: Condition[] = [];
-  const rateLimit = localRateLimit(vh.rateLimitPolicy, "spec.virtualhost.rateLimitPolicy", Area.VirtualHost, warnings);
-  for (const w of warnings) reports.add(key, w);
+  const rateLimit = localRateLimit(vh.rateLimitPolicy, "spec.virtualhost.rateLimitPolicy");
   if (!rateLimit.ok) {
     rootError(Area.VirtualHost, "RateLimitPolicyNotValid", `spec.virtualhost.rateLimitPolicy is invalid: ${rateLimit.problem}`);
+    return finish(true, tcp !== undefined ? { tcp } : {});
+  }
+  const globalLimit = virtualHostGlobalRateLimit(vh.rateLimitPolicy, "spec.virtualhost.rateLimitPolicy", options.defaultGlobalRateLimitPolicy);
+  if (!globalLimit.ok) {
+    rootError(Area.VirtualHost, "RateLimitPolicyNotValid", globalLimit.problem);
     return finish(true, tcp !== undefined ? { tcp } : {});
   }
   const filter = ipFilter(vh.ipAllowPolicy, vh.ipDenyPolicy, "spec.virtualhost");
@@ -156,7 +194,9 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
     ...(tls.enabled && !tls.passthrough && tcp === undefined ? { tls: tls.tls } : {}),
     ...(cors.value !== undefined ? { cors: cors.value } : {}),
     ...(rateLimit.value !== undefined ? { rateLimit: rateLimit.value } : {}),
+    ...(globalLimit.value !== undefined ? { globalRateLimit: globalLimit.value } : {}),
     ...(filter.filter !== undefined ? { ipFilter: filter.filter } : {}),
+    ...(authorization !== undefined ? { authorization } : {}),
   };
   return finish(true, { ...(vhost.routes.length > 0 ? { vhost } : {}), ...(tcp !== undefined ? { tcp } : {}) });
 }
@@ -213,6 +253,7 @@ function usedNames(hosts: { vhost?: VirtualHost; tcp?: TcpProxyHost }): { cluste
   for (const c of hosts.tcp?.clusters ?? []) clusters.add(c.cluster);
   tls(hosts.vhost?.tls);
   tls(hosts.tcp?.tls);
+  if (hosts.vhost?.authorization !== undefined) clusters.add(hosts.vhost.authorization.cluster);
   return { clusters, secrets };
 }
 

@@ -3,6 +3,7 @@ import type { HTTPProxy } from "../../crds/types/httpproxy.js";
 import type { Cluster, TlsSecret } from "../model/model.js";
 import type { ObjectCache, ObjectKey } from "../source/object-cache.js";
 import type { ProxyReports } from "./proxy-conditions.js";
+import type { RouteAuthDefaults } from "./authorization.js";
 import { httpProxyMatchesClass } from "./ingress-class.js";
 
 /** The state of one root's reconcile. */
@@ -24,6 +25,8 @@ export interface WalkContext {
   readonly secrets: Map<string, TlsSecret>;
   /** How often each proxy was reached, by `namespace/name`. */
   readonly visits: Map<string, number>;
+  /** Set when the root (or the global config) has external authorization: what routes inherit. */
+  readonly auth?: RouteAuthDefaults;
 }
 
 /** The key of an HTTPProxy. */

@@ -155,6 +155,21 @@ export interface LocalRateLimit {
   readonly responseHeaders: readonly { readonly name: string; readonly value: string }[];
 }
 
+/**
+ * One entry of a global rate limit descriptor: how Envoy makes one key/value pair of the descriptor it
+ * sends to the rate limit service (HTTPProxy rateLimitPolicy.global, Envoy's rate limit actions).
+ */
+export type GlobalRateLimitEntry =
+  | { readonly kind: "genericKey"; readonly key?: string; readonly value: string }
+  | { readonly kind: "requestHeader"; readonly headerName: string; readonly descriptorKey: string }
+  | { readonly kind: "headerValueMatch"; readonly headers: readonly HeaderMatch[]; readonly expectMatch: boolean; readonly value: string }
+  | { readonly kind: "remoteAddress" };
+
+/** Descriptors sent to the global rate limit service for a virtual host or a route. */
+export interface GlobalRateLimit {
+  readonly descriptors: readonly { readonly entries: readonly GlobalRateLimitEntry[] }[];
+}
+
 /** Client IP filtering: allow lists pass only matching clients; deny lists refuse them. */
 export interface IpFilter {
   readonly action: "allow" | "deny";
@@ -208,8 +223,35 @@ export interface Route {
   readonly responseHeaders?: HeadersPolicy;
   /** Overrides the virtual host's rate limit for this route. */
   readonly rateLimit?: LocalRateLimit;
+  /** Descriptors this route sends to the global rate limit service. */
+  readonly globalRateLimit?: GlobalRateLimit;
+  /** The virtual host's global rate limit descriptors are not sent for this route (its `global.disabled`). */
+  readonly ignoreVirtualHostGlobalRateLimit?: boolean;
   /** Overrides the virtual host's IP filter for this route. */
   readonly ipFilter?: IpFilter;
+  /** External authorization of this route, when its HCM has the ext_authz filter (ExtAuthzPerRoute). */
+  readonly auth?: RouteAuthorization;
+}
+
+/** A route's external authorization: switched off, or checked with these context extensions. */
+export interface RouteAuthorization {
+  readonly disabled: boolean;
+  /** Sent to the authorization server as context_extensions (the virtual host's merged with the route's). */
+  readonly context?: Readonly<Record<string, string>>;
+}
+
+/** The ext_authz filter of an HCM (upstream's dag.ExternalAuthorization): a gRPC call to an ExtensionService. */
+export interface ExternalAuthorization {
+  /** The ExtensionService's cluster, `extension/<namespace>/<name>`. */
+  readonly cluster: string;
+  /** The gRPC authority: the ExtensionService's validation subjectName, else the cluster name with "/" made ".". */
+  readonly authority: string;
+  /** Requests pass when the server cannot be reached or errs. */
+  readonly failOpen: boolean;
+  /** Timeout of each check; null leaves Envoy's default, 0 disables it. */
+  readonly responseTimeoutMs: number | null;
+  /** Buffer the request body and send it along. */
+  readonly withRequestBody?: { readonly maxRequestBytes: number; readonly allowPartialMessage: boolean; readonly packAsBytes: boolean };
 }
 
 /** TLS settings of a secure virtual host. */
@@ -235,7 +277,11 @@ export interface VirtualHost {
   readonly tls?: VirtualHostTls;
   readonly cors?: CorsPolicy;
   readonly rateLimit?: LocalRateLimit;
+  /** Descriptors every request to this host sends to the global rate limit service. */
+  readonly globalRateLimit?: GlobalRateLimit;
   readonly ipFilter?: IpFilter;
+  /** External authorization on this host's HTTPS filter chain (secure hosts only). */
+  readonly authorization?: ExternalAuthorization;
 }
 
 /** A TCP proxy reached by SNI on the HTTPS listener (TLS passthrough or termination). */
@@ -387,4 +433,6 @@ export interface Model {
   readonly secrets: readonly TlsSecret[];
   /** Gateway API listeners, sorted by name; absent when no Gateway is served (ingress_http/ingress_https are unaffected). */
   readonly gatewayListeners?: readonly GatewayEnvoyListener[];
+  /** The config file's globalExtAuth: the ext_authz filter of the plain-HTTP listener; absent when not configured. */
+  readonly globalAuthorization?: ExternalAuthorization;
 }

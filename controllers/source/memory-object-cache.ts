@@ -25,6 +25,7 @@ const WATCHED_KIND_FLAGS: Readonly<Record<WatchedKind, true>> = {
   Namespace: true,
   HTTPProxy: true,
   TLSCertificateDelegation: true,
+  ExtensionService: true,
   ConfigMap: true,
   GatewayClass: true,
   Gateway: true,

@@ -10,6 +10,7 @@ export type WatchedKind =
   | "Namespace"
   | "HTTPProxy"
   | "TLSCertificateDelegation"
+  | "ExtensionService"
   | "ConfigMap"
   | "GatewayClass"
   | "Gateway"

@@ -43,12 +43,17 @@ export function mergeVirtualHost(fqdn: string, contributions: readonly Contribut
   // owns a host (exclusive claims are settled before merging): the first source that has one keeps it.
   let cors: VirtualHost["cors"];
   let rateLimit: VirtualHost["rateLimit"];
+  let globalRateLimit: VirtualHost["globalRateLimit"];
   let ipFilter: VirtualHost["ipFilter"];
+  // External authorization guards the whole HTTPS chain: only the owner's (as its TLS settings).
+  let authorization: VirtualHost["authorization"];
 
   for (const { sourceKey, value } of contributions) {
     cors ??= value.cors;
     rateLimit ??= value.rateLimit;
+    globalRateLimit ??= value.globalRateLimit;
     ipFilter ??= value.ipFilter;
+    if (owner === undefined || sourceKey === owner) authorization ??= value.authorization;
     if (value.tls !== undefined && owner !== undefined && sourceKey !== owner) {
       report(sourceKey, errorCondition("TLSConflict", `host ${quote(fqdn)}: the host belongs to ${owner}, whose TLS settings are used; this source's are not`));
     } else if (value.tls !== undefined) {
@@ -75,7 +80,9 @@ export function mergeVirtualHost(fqdn: string, contributions: readonly Contribut
     ...(tls !== undefined ? { tls: tls.value } : {}),
     ...(cors !== undefined ? { cors } : {}),
     ...(rateLimit !== undefined ? { rateLimit } : {}),
+    ...(globalRateLimit !== undefined ? { globalRateLimit } : {}),
     ...(ipFilter !== undefined ? { ipFilter } : {}),
+    ...(authorization !== undefined ? { authorization } : {}),
   };
   return { value: merged, conflicts };
 }

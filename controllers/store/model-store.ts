@@ -425,7 +425,7 @@ function deleteFrom(m: Map<string, { delete(k: string): boolean; readonly size: 
 }
 
 /** A model whose lists are read when first asked for (each list is of one moment, so the model is immutable). */
-function lazyModel(lists: { readonly [K in keyof Required<Omit<Model, "gatewayListeners">>]: () => Model[K] }): Model {
+function lazyModel(lists: { readonly [K in keyof Required<Omit<Model, "gatewayListeners" | "globalAuthorization">>]: () => Model[K] }): Model {
   const model = {} as Record<string, unknown>;
   for (const [key, list] of Object.entries(lists)) Object.defineProperty(model, key, { enumerable: true, get: list });
   return model as unknown as Model;

@@ -11,6 +11,8 @@ export type { RequestLogReply } from "./backends.js";
 export { websocketAccept, encodeWebSocketFrame, createWebSocketFrameReader, echoWebSocket, WebSocketOpcode, type WebSocketFrame } from "./websocket.js";
 export { startPodBackends, type PodBackend, type PodBackends } from "./pod-backends.js";
 export { createPodNetwork, type PodNetwork } from "./pod-network.js";
+export { startAuthzServers, type AuthzServers, type AuthzServerCert } from "./authz-servers.js";
+export { decide as authzDecision, canonicalHeaderKey, type AuthzCheck, type AuthzDecision } from "./authz-decision.js";
 export { httpGet, httpRequest, type HttpRequestOptions, type HttpResponse } from "./http-client.js";
 export { freePort, retryOnPortClash } from "./free-port.js";
 export { waitFor, errorMessage, type WaitForOptions, type NotYet } from "./wait-for.js";

@@ -12,6 +12,10 @@ export const TOOL_VARS = {
   kubectl: "KUBECTL_BIN",
   "echo-basic": "ECHO_BASIC_BIN",
   "gateway-api-conformance": "GATEWAY_API_CONFORMANCE_BIN",
+  /** envoyproxy/ratelimit, the global rate limit service. */
+  ratelimit: "RATELIMIT_BIN",
+  /** Redis, the rate limit service's counter store. */
+  "redis-server": "REDIS_SERVER_BIN",
 } as const;
 
 /** Files (not executables) that `make tools` puts in .tools/, keyed by the env var that overrides each. */

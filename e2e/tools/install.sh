@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the test-bed tools (Envoy, etcd, kube-apiserver, kube-controller-manager, kubectl, the Gateway
-# API conformance suite with its echo-basic backend and CRDs, iproute2, nftables) pinned and cached under
-# .tools/ so that a second run costs nothing. Usage: install.sh [iproute2|nftables|envoy|etcd|kubernetes|gateway-api]...
+# API conformance suite with its echo-basic backend and CRDs, iproute2, nftables, the envoyproxy/ratelimit
+# service and Redis) pinned and cached under .tools/ so that a second run costs nothing.
+# Usage: install.sh [iproute2|nftables|graphviz|envoy|etcd|kubernetes|gateway-api|upstream-manifests|ratelimit|redis]...
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -9,6 +10,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$root/e2e/tools/versions.env"
 tools="$root/.tools"
 mkdir -p "$tools"
+# The real folder: a worktree's .tools may be a link to a shared one, and tools.env must not name the link.
+tools=$(cd "$tools" && pwd -P)
 
 fail() {
   echo "make tools: cannot install $1: $2" >&2
@@ -231,8 +234,70 @@ install_upstream_manifests() {
   [ -f "$dir/examples/render/contour.yaml" ] || fail "upstream contour $UPSTREAM_CONTOUR_VERSION source" "$dir/examples/render/contour.yaml is missing from the module"
 }
 
+# The global rate limit service of the e2e specs: envoyproxy/ratelimit from its Go module (no replace
+# directives, so `go install module@version` builds it as its own go.mod pins its dependencies).
+install_ratelimit() {
+  local dir="$tools/ratelimit-$RATELIMIT_VERSION"
+  if [ -x "$dir/bin/ratelimit" ] && go version -m "$dir/bin/ratelimit" 2>/dev/null | grep -q "$RATELIMIT_VERSION"; then
+    return 0
+  fi
+  need go "ratelimit $RATELIMIT_VERSION"
+  go_env_for_tools
+  echo "building envoyproxy/ratelimit $RATELIMIT_VERSION with $(go version) into $dir"
+  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/bin"
+  GOBIN="$dir.tmp/bin" go install -trimpath -ldflags "-s -w" "github.com/envoyproxy/ratelimit/src/service_cmd@$RATELIMIT_VERSION" \
+    || fail "ratelimit $RATELIMIT_VERSION" "go install github.com/envoyproxy/ratelimit/src/service_cmd@$RATELIMIT_VERSION failed (see the output above)"
+  mv "$dir.tmp/bin/service_cmd" "$dir.tmp/bin/ratelimit"
+  go version -m "$dir.tmp/bin/ratelimit" | grep -q "$RATELIMIT_VERSION" \
+    || fail "ratelimit $RATELIMIT_VERSION" "built binary does not name module version $RATELIMIT_VERSION"
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+}
+
+# Redis for the rate limit service: Debian's redis-server (a link named redis-server) and redis-tools (the
+# binary it links to, which picks its mode from argv[0]) and the
+# libraries the base system lacks, fetched with `apt-get download` at the pinned version and unpacked
+# under .tools (nothing is installed into the system). bin/redis-server runs it with those libraries.
+install_redis() {
+  local debver="$REDIS_DEBIAN_VERSION"
+  local dir="$tools/redis-${debver#*:}"
+  local upstream="${debver#*:}"
+  upstream="${upstream%%-*}"
+  if [ -x "$dir/bin/redis-server" ] && reports "$dir/bin/redis-server" "v=$upstream"; then
+    return 0
+  fi
+  need apt-get "redis $debver"
+  need dpkg-deb "redis $debver"
+  echo "fetching redis-server $debver (Debian packages, unpacked) into $dir"
+  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/debs" "$dir.tmp/root" "$dir.tmp/bin"
+  (
+    cd "$dir.tmp/debs"
+    apt-get download "redis-server=$debver" "redis-tools=$debver" >/dev/null 2>&1 \
+      || { apt-get update -qq && apt-get download "redis-server=$debver" "redis-tools=$debver" >/dev/null; }
+    # Libraries redis-tools needs that a minimal Debian may lack; the version is the archive's own.
+    local lib
+    for lib in libjemalloc2 liblzf1 libatomic1; do
+      dpkg -s "$lib" >/dev/null 2>&1 || apt-get download "$lib" >/dev/null
+    done
+  ) || fail "redis $debver" "apt-get download redis-server=$debver redis-tools=$debver failed (is the version still in the archive? see versions.env)"
+  local deb
+  for deb in "$dir.tmp"/debs/*.deb; do
+    dpkg-deb -x "$deb" "$dir.tmp/root" || fail "redis $debver" "dpkg-deb -x $deb failed"
+  done
+  [ -x "$dir.tmp/root/usr/bin/redis-server" ] || [ -L "$dir.tmp/root/usr/bin/redis-server" ] \
+    || fail "redis $debver" "redis-server $debver holds no usr/bin/redis-server"
+  cat >"$dir.tmp/bin/redis-server" <<'SH'
+#!/bin/sh
+# redis-server from the unpacked Debian package, with the libraries unpacked beside it.
+root=$(cd "$(dirname "$0")/../root" && pwd)
+LD_LIBRARY_PATH="$root/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" exec "$root/usr/bin/redis-server" "$@"
+SH
+  chmod +x "$dir.tmp/bin/redis-server"
+  reports "$dir.tmp/bin/redis-server" "v=$upstream" || fail "redis $debver" "unpacked redis-server does not report version $upstream"
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+}
+
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(iproute2 nftables graphviz envoy etcd kubernetes gateway-api upstream-manifests)
+[ ${#targets[@]} -gt 0 ] || targets=(iproute2 nftables graphviz envoy etcd kubernetes gateway-api upstream-manifests ratelimit redis)
 for t in "${targets[@]}"; do
   case "$t" in
     envoy) install_envoy ;;
@@ -243,7 +308,9 @@ for t in "${targets[@]}"; do
     graphviz) install_graphviz ;;
     gateway-api) install_gateway_api ;;
     upstream-manifests) install_upstream_manifests ;;
-    *) fail "$t" "unknown tool (known: iproute2, nftables, graphviz, envoy, etcd, kubernetes, gateway-api, upstream-manifests)" ;;
+    ratelimit) install_ratelimit ;;
+    redis) install_redis ;;
+    *) fail "$t" "unknown tool (known: iproute2, nftables, graphviz, envoy, etcd, kubernetes, gateway-api, upstream-manifests, ratelimit, redis)" ;;
   esac
 done
 
@@ -259,4 +326,6 @@ GATEWAY_API_CONFORMANCE_BIN=$tools/gateway-api-$GATEWAY_API_VERSION/bin/conforma
 GATEWAY_API_CRDS=$tools/gateway-api-$GATEWAY_API_VERSION/experimental-install.yaml
 GATEWAY_API_BASE_MANIFESTS=$tools/gateway-api-$GATEWAY_API_VERSION/base-manifests.yaml
 UPSTREAM_CONTOUR_SRC=$(upstream_contour_src)
+RATELIMIT_BIN=$tools/ratelimit-$RATELIMIT_VERSION/bin/ratelimit
+REDIS_SERVER_BIN=$tools/redis-${REDIS_DEBIAN_VERSION#*:}/bin/redis-server
 ENV

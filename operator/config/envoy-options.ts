@@ -4,6 +4,7 @@
 import type { CompressionAlgorithm, ServerHeaderTransformation, TimeoutMs, TranslateOptions } from "../../xds/translate/index.js";
 import { formatProblem, jsonFieldMap } from "./access-log-format.js";
 import { parseDuration } from "./duration.js";
+import { readRateLimitService, readTracing } from "./extension-settings.js";
 
 /** A key of the upstream file that takes effect, as read: its value and where it came from. */
 export interface AppliedValue {
@@ -182,7 +183,17 @@ export function buildEnvoyOptions(applied: AppliedValues): EnvoyOptionsResult {
         else if (Object.keys(result.fields).length > 0) options["accessLogJsonFields"] = result.fields;
         break;
       }
+      case "rateLimitService":
+      case "tracing": {
+        const file = source.slice(`${key} in `.length);
+        const read = key === "tracing" ? readTracing(value, file) : readRateLimitService(value, file);
+        errors.push(...read.errors);
+        if (read.value !== null) options[key] = read.value;
+        break;
+      }
       default:
+        // globalExtAuth.* is read by global-ext-auth.ts.
+        if (key.startsWith("globalExtAuth.")) break;
         throw new Error(`BUG: upstream key ${key} is marked applied but has no mapping`);
     }
   }

@@ -4,6 +4,7 @@ import type { ContourConfigurationSpec } from "../../crds/index.js";
 import { buildClusterOptions, isClusterOptionKey } from "./cluster-options.js";
 import { contourConfigurationDocument } from "./contour-configuration.js";
 import { parseConfigFile, readConfigDocument } from "./parse-config-file.js";
+import { buildGlobalExtAuth } from "./global-ext-auth.js";
 import { parseFlags } from "./parse-flags.js";
 import { buildServeConfig, type ServeConfig } from "./serve-config.js";
 import { SETTINGS, findSetting, type RawSettings } from "./settings.js";
@@ -103,11 +104,20 @@ export function loadServeConfig(
   if ("errors" in built) errors.push(...built.errors);
   const envoy = buildEnvoyOptions(new Map([...applied].filter(([key]) => !isClusterOptionKey(key))));
   const clusterOptions = buildClusterOptions(applied);
-  errors.push(...envoy.errors, ...clusterOptions.errors);
+  const globalExtAuth = buildGlobalExtAuth(applied);
+  errors.push(...envoy.errors, ...clusterOptions.errors, ...globalExtAuth.errors);
   warnings.push(...envoy.warnings);
   if (errors.length > 0 || "errors" in built) return { errors };
   // The file's keys after the flags': `accesslog-level: disabled` turns off whatever format was chosen.
-  return { config: { ...built.config, envoy: { ...built.config.envoy, ...envoy.options, ...clusterOptions.translate }, reconcile: clusterOptions.reconcile }, warnings };
+  return {
+    config: {
+      ...built.config,
+      envoy: { ...built.config.envoy, ...envoy.options, ...clusterOptions.translate },
+      reconcile: clusterOptions.reconcile,
+      ...(globalExtAuth.value === undefined ? {} : { globalExtAuth: globalExtAuth.value }),
+    },
+    warnings,
+  };
 }
 
 /** One warning per setting accepted for compatibility but without effect, set to other than its default. */

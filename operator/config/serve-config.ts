@@ -1,5 +1,6 @@
 // The typed settings of `contour serve`, built from merged raw values and validated in one pass so the
 // user sees every problem at once rather than one per restart.
+import type { AuthorizationServer } from "../../crds/types/httpproxy.js";
 import type { TranslateOptions } from "../../xds/translate/index.js";
 import type { ReconcileOptions } from "./cluster-options.js";
 import { parseDuration } from "./duration.js";
@@ -68,6 +69,8 @@ export interface ServeConfig {
   readonly envoy: TranslateOptions;
   /** What the reconcilers take from upstream's file keys (cluster-options.ts). */
   readonly reconcile: ReconcileOptions;
+  /** The config file's globalExtAuth (global-ext-auth.ts); absent when not configured. */
+  readonly globalExtAuth?: AuthorizationServer;
 }
 
 // Converts raw text per setting, collecting messages instead of throwing.

@@ -3,7 +3,10 @@
 // serve.ts feeds it informer events and publishes what build() returns.
 import type { KubernetesObject, V1EndpointSlice, V1Ingress } from "@kubernetes/client-node";
 import type { HTTPProxy } from "../../crds/types/httpproxy.js";
+import type { ExtensionService } from "../../crds/types/extensionservice.js";
 import { reconcileIngress } from "../../controllers/ingress/index.js";
+import { extensionStatusView, reconcileExtensionService, type ExtensionOptions, type ExtensionStatusView } from "../../controllers/extension/index.js";
+import { globalListenerAuthorization, type GlobalAuthorization } from "../../controllers/httpproxy/authorization.js";
 import { httpProxyMatchesClass, isRootProxy, proxyStatusView, reconcileHTTPProxy, type ProxyStatusView } from "../../controllers/httpproxy/index.js";
 import { canonicalJson } from "../../controllers/model/names.js";
 import { createTlsSecretValidator } from "../../controllers/secrets/index.js";
@@ -31,6 +34,10 @@ export interface PipelineOptions {
   readonly translate: TranslateOptions;
   /** The Gateway API stage; unset: Gateway API objects are ignored. */
   readonly gateway?: GatewayStageOptions | undefined;
+  /** Settings of ExtensionService clusters (connect timeout, default circuit breakers). */
+  readonly extension?: ExtensionOptions;
+  /** The config file's globalExtAuth: HTTPProxies' default authorization and the plain-HTTP listener's. */
+  readonly globalAuthorization?: GlobalAuthorization | undefined;
   /** Test only: faults planted below validation (CONTOUR_TEST_FAULTS in contour serve); see xds/translate/test-faults.ts. */
   readonly testFaults?: TestFaults | undefined;
 }
@@ -43,7 +50,7 @@ export interface QuarantinedSource {
 }
 
 /** Kinds whose status this controller writes: an update that changed only the status changes nothing it reads. */
-const STATUS_KINDS: ReadonlySet<WatchedKind> = new Set<WatchedKind>(["Ingress", "HTTPProxy", "GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute", "BackendTLSPolicy"]);
+const STATUS_KINDS: ReadonlySet<WatchedKind> = new Set<WatchedKind>(["Ingress", "HTTPProxy", "ExtensionService", "GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute", "BackendTLSPolicy"]);
 
 /** How many translations a build tries before publishing what it has: each quarantines at least one source. */
 const MAX_TRANSLATE_ROUNDS = 4;
@@ -52,6 +59,12 @@ const MAX_TRANSLATE_ROUNDS = 4;
 export interface HTTPProxyStatusChange {
   readonly key: ObjectKey;
   readonly view: ProxyStatusView | undefined;
+}
+
+/** The computed status of one ExtensionService; undefined when it is gone. */
+export interface ExtensionStatusChange {
+  readonly key: ObjectKey;
+  readonly view: ExtensionStatusView | undefined;
 }
 
 /** HTTPProxies of this controller by currentStatus. */
@@ -70,6 +83,8 @@ export interface BuildResult {
   readonly endpointsOnly: boolean;
   /** HTTPProxies whose computed status changed in this build (roots, included proxies and orphans). */
   readonly httpProxyStatuses: readonly HTTPProxyStatusChange[];
+  /** ExtensionServices reconciled in this build, with their computed status. */
+  readonly extensionStatuses: readonly ExtensionStatusChange[];
   /** Sources quarantined in this build because a piece of theirs could not be encoded. */
   readonly quarantined: readonly QuarantinedSource[];
   /** Quarantines lifted in this build because the source changed (it is tried again). */
@@ -94,6 +109,8 @@ export interface Pipeline {
   conditions(key: ObjectKey): readonly Condition[] | undefined;
   /** The computed status of every HTTPProxy of this controller's class, sorted by key. */
   httpProxyStatuses(): readonly HTTPProxyStatusChange[];
+  /** The computed status of every ExtensionService, sorted by key. */
+  extensionStatuses(): readonly ExtensionStatusChange[];
   /** How many HTTPProxies are valid, invalid and orphaned. */
   httpProxyCounts(): HTTPProxyCounts;
   /** Read access to the cache (e.g. for the Envoy Service's status). */
@@ -145,7 +162,26 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   // The store's model with the Gateway stage's listeners, clusters and secrets, kept while both are unchanged.
   let combined: { store: Model; gateway: GatewayState; model: Model } | undefined;
 
+  // The plain-HTTP listener's global authorization, recomputed each build, the same object while unchanged.
+  let globalAuth: { json: string; value: NonNullable<Model["globalAuthorization"]> } | undefined;
+  let withAuth: { base: Model; model: Model } | undefined;
+
   function fullModel(): Model {
+    const base = storeAndGatewayModel();
+    if (globalAuth === undefined) return base;
+    if (withAuth?.base === base && withAuth.model.globalAuthorization === globalAuth.value) return withAuth.model;
+    withAuth = { base, model: { ...base, globalAuthorization: globalAuth.value } };
+    return withAuth.model;
+  }
+
+  function updateGlobalAuthorization(): void {
+    if (options.globalAuthorization === undefined) return;
+    const value = globalListenerAuthorization(cache, options.globalAuthorization, options.extension);
+    const json = canonicalJson(value);
+    if (globalAuth?.json !== json) globalAuth = { json, value };
+  }
+
+  function storeAndGatewayModel(): Model {
     const storeModel = store.model();
     if (gatewayState === EMPTY_GATEWAY_STATE) return storeModel;
     if (combined?.store === storeModel && combined.gateway === gatewayState) return combined.model;
@@ -173,6 +209,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     clientCertificate: options.clientCertificate,
     validateTlsSecret,
     ...connectTimeout,
+    defaultGlobalRateLimitPolicy: options.translate.rateLimitService?.defaultGlobalRateLimitPolicy,
+    globalAuthorization: options.globalAuthorization,
+    extension: options.extension,
   };
 
   function markDependents(key: ObjectKey): void {
@@ -197,6 +236,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     switch (kind) {
       case "Ingress":
         dirtySources.set(formatKey(key), key);
+        break;
+      case "ExtensionService":
+        // Reconciles itself; the HTTPProxies whose authorization names it run again.
+        dirtySources.set(formatKey(key), key);
+        markDependents(key);
         break;
       case "HTTPProxy":
         // A root reconciles itself; the roots that include (or would include) it run again; and its own
@@ -255,6 +299,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         else putSource(key, reconcileHTTPProxy(cache, proxy, httpProxyOptions), released);
         continue;
       }
+      if (key.kind === "ExtensionService") {
+        const ext = cache.get<ExtensionService>("ExtensionService", key.namespace, key.name);
+        if (ext === undefined) deleteSource(key);
+        else putSource(key, reconcileExtensionService(cache, ext, options.extension), released);
+        continue;
+      }
       const ingress = cache.get<V1Ingress>(key.kind, key.namespace, key.name);
       if (ingress === undefined) deleteSource(key);
       else putSource(key, reconcileIngress(cache, ingress, { ingressClassName: options.ingressClassName, validateTlsSecret, ...connectTimeout }), released);
@@ -269,6 +319,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const gatewayChanged = gatewayDirty && options.gateway !== undefined;
     if (gatewayChanged && options.gateway !== undefined) gatewayState = computeGatewayState(cache, { ...options.gateway, ...connectTimeout });
     gatewayDirty = false;
+    updateGlobalAuthorization();
     let model = fullModel();
     let resources: EnvoyResources;
     let endpointsOnly = false;
@@ -310,11 +361,16 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     for (const key of changedByStore) if (key.kind !== "HTTPProxy" && !reconciledKeys.has(formatKey(key))) reconciledKeys.set(formatKey(key), key);
     const reconciled = [...reconciledKeys.values()].map((key) => ({ key, conditions: store.conditions(key) }));
     const httpProxyStatuses = updateProxyStatuses(changedByStore);
+    const extensionStatuses = reconciled
+      .filter((r) => r.key.kind === "ExtensionService")
+      .map((r) => r.key)
+      .sort(compareKeys)
+      .map((key) => ({ key, view: extensionView(key) }));
     endpointsDirty = false;
     everBuilt = true;
     lastModel = model;
     lastResources = resources;
-    return { resources, reconciled, endpointsOnly, httpProxyStatuses, quarantined: quarantinedNow, released, unattributed, gatewayChanged };
+    return { resources, reconciled, endpointsOnly, httpProxyStatuses, extensionStatuses, quarantined: quarantinedNow, released, unattributed, gatewayChanged };
   }
 
   /** Quarantines the sources of pieces that failed to encode; returns those newly quarantined. */
@@ -376,6 +432,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     return changes;
   }
 
+  function extensionView(key: ObjectKey): ExtensionStatusView | undefined {
+    const ext = cache.get<ExtensionService>("ExtensionService", key.namespace, key.name);
+    const conditions = store.conditions(key);
+    if (ext === undefined || conditions === undefined) return undefined;
+    return extensionStatusView(conditions, ext.metadata?.generation);
+  }
+
   function proxyView(key: ObjectKey): ProxyStatusView | undefined {
     const proxy = cache.get<HTTPProxy>("HTTPProxy", key.namespace, key.name);
     if (proxy === undefined || !httpProxyMatchesClass(proxy, options.ingressClassName)) return undefined;
@@ -390,6 +453,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     servedIngresses: () => store.sources().filter((k) => k.kind === "Ingress" && (store.conditions(k)?.length ?? 0) > 0),
     conditions: (key) => store.conditions(key),
     httpProxyStatuses: () => [...proxyViews.values()].map(({ key, view }) => ({ key, view })).sort((a, b) => compareKeys(a.key, b.key)),
+    extensionStatuses: () =>
+      store
+        .sources()
+        .filter((k) => k.kind === "ExtensionService")
+        .sort(compareKeys)
+        .map((key) => ({ key, view: extensionView(key) })),
     httpProxyCounts: () => ({ ...counts }),
     cache,
     model: () => fullModel(),

@@ -78,6 +78,7 @@ describe("planUnits", () => {
         "Namespace|*|",
         "HTTPProxy|*|",
         "TLSCertificateDelegation|*|",
+        "ExtensionService|*|",
         "ConfigMap|*|",
         "GatewayClass|*|",
         "Gateway|*|",

@@ -22,6 +22,8 @@ export const KIND_RESOURCES: Readonly<Record<WatchedKind, KindResource>> = {
   Namespace: { group: "", version: "v1", plural: "namespaces", namespaced: false, optional: false },
   HTTPProxy: { group: "projectcontour.io", version: "v1", plural: "httpproxies", namespaced: true, optional: true },
   TLSCertificateDelegation: { group: "projectcontour.io", version: "v1", plural: "tlscertificatedelegations", namespaced: true, optional: true },
+  // ExtensionService: the upstreams of external authorization, global rate limiting and tracing.
+  ExtensionService: { group: "projectcontour.io", version: "v1alpha1", plural: "extensionservices", namespaced: true, optional: true },
   // CA bundles of Gateway frontend validation and BackendTLSPolicy; RBAC without ConfigMaps leaves them empty.
   ConfigMap: { group: "", version: "v1", plural: "configmaps", namespaced: true, optional: false },
   // Gateway API (v1.6.1): watched once their CRDs exist, picked up when installed later (the CRD recheck).

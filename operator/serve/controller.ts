@@ -2,7 +2,7 @@
 // leader writing status and an ops server for health and metrics.
 import { performance } from "node:perf_hooks";
 import type { KubernetesObject } from "@kubernetes/client-node";
-import { GROUP, HTTPPROXY_PLURAL } from "../../crds/index.js";
+import { EXTENSION_SERVICE_PLURAL, GROUP, HTTPPROXY_PLURAL } from "../../crds/index.js";
 import type { WatchedKind } from "../../controllers/source/object-cache.js";
 import type { ServeConfig } from "../config/index.js";
 import { readBuildInfo } from "../build/build-info.js";
@@ -19,6 +19,7 @@ import { createStatusWriter } from "../status/index.js";
 import { createSnapshotCache, InconsistentSnapshotError } from "../../xds/cache/index.js";
 import { createXdsServer } from "../../xds/server/index.js";
 import { createHTTPProxyStatusSync } from "./httpproxy-status.js";
+import { createExtensionStatusSync } from "./extension-status.js";
 import { createIngressStatusSync } from "./ingress-status.js";
 import { logConditions, logProxyStatuses } from "./log-conditions.js";
 import { createGatewayStatusSync, GATEWAY_STATUS_KINDS } from "./gateway-status.js";
@@ -37,6 +38,7 @@ export interface Controller {
 const STATUS_KINDS: Readonly<Record<string, WatchedKind>> = {
   Ingress: "Ingress",
   [`${HTTPPROXY_PLURAL}.${GROUP}`]: "HTTPProxy",
+  [`${EXTENSION_SERVICE_PLURAL}.${GROUP}`]: "ExtensionService",
   ...Object.fromEntries(GATEWAY_STATUS_KINDS.map((k) => [`${k.plural}.gateway.networking.k8s.io`, k.kind])),
 };
 
@@ -58,6 +60,11 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     rootNamespaces: config.rootNamespaces,
     disablePermitInsecure: config.reconcile.disablePermitInsecure,
     clientCertificate: config.reconcile.envoyClientCertificate,
+    extension: {
+      ...(config.envoy.connectTimeoutMs !== undefined ? { connectTimeoutMs: config.envoy.connectTimeoutMs } : {}),
+      ...(config.envoy.clusterCircuitBreakers ? { defaultCircuitBreakers: config.envoy.clusterCircuitBreakers } : {}),
+    },
+    globalAuthorization: config.globalExtAuth,
     gateway: {
       controllerName: config.gateway.controllerName,
       portRange: { ...config.gateway.portRange, reserved: [config.envoyListeners.http.port, config.envoyListeners.https.port] },
@@ -126,6 +133,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     statusAddresses: config.ingress.statusAddresses,
     envoyService: config.envoyService,
   });
+  const extensionStatusSync = createExtensionStatusSync({ pipeline, writer, isLeader: () => leader?.isLeader() ?? false });
   const gatewayStatusSync = createGatewayStatusSync({ pipeline, writer, isLeader: () => leader?.isLeader() ?? false, controllerName: config.gateway.controllerName });
   const gatewayServices = createGatewayServiceSync({ pipeline, kubeConfig, isLeader: () => leader?.isLeader() ?? false, log: log.child({ component: "gateway-services" }) });
   const leaderLog = log.child({ component: "leader" });
@@ -136,6 +144,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
       leaderLog.info("started leading: writing status");
       statusSync.startedLeading();
       proxyStatusSync.startedLeading();
+      extensionStatusSync.startedLeading();
       gatewayStatusSync.startedLeading();
       gatewayServices.changed();
     },
@@ -143,6 +152,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
       leaderLog.info("stopped leading: status writes stop");
       writer.dropPending();
       proxyStatusSync.stoppedLeading();
+      extensionStatusSync.stoppedLeading();
       gatewayStatusSync.stoppedLeading();
     },
   };
@@ -202,6 +212,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     logProxyStatuses(buildLog, result.httpProxyStatuses);
     statusSync.reconciled(result.reconciled.map((r) => r.key));
     proxyStatusSync.changed(result.httpProxyStatuses);
+    extensionStatusSync.changed(result.extensionStatuses);
     if (result.gatewayChanged) {
       gatewayStatusSync.changed();
       gatewayServices.changed();

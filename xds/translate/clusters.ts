@@ -64,20 +64,31 @@ function protocolOptions(cluster: Cluster, maxRequests: number | null): Record<s
 
 function circuitBreakers(cluster: Cluster, defaults: ClusterDefaults["clusterCircuitBreakers"]): MessageInitShape<typeof CircuitBreakersSchema> | undefined {
   const own = cluster.circuitBreakers ?? {};
-  // As upstream: field by field, a Service's own threshold (unset or 0: none) wins over the config's default.
+  const extension = cluster.extension !== undefined;
+  // As upstream: field by field, a Service's own threshold (unset or 0: none) wins over the config's
+  // default. An ExtensionService's policy already replaced the defaults as a whole (its reconciler).
   const pick = (field: keyof NonNullable<Cluster["circuitBreakers"]>): number | undefined => {
     const value = own[field];
-    return value !== undefined && value !== 0 ? value : (defaults?.[field] ?? value);
+    return extension || (value !== undefined && value !== 0) ? value : (defaults?.[field] ?? value);
   };
   const limits = { maxConnections: pick("maxConnections"), maxPendingRequests: pick("maxPendingRequests"), maxRequests: pick("maxRequests"), maxRetries: pick("maxRetries") };
   // Only the limits that were given: Envoy's defaults (1024, 3 retries) stay for the rest.
-  const set = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined).map(([k, v]) => [k, Math.max(0, Math.floor(v!))]));
-  const perHost = pick("perHostMaxConnections");
-  const perHostThresholds = perHost !== undefined && perHost > 0 ? [{ priority: RoutingPriority.DEFAULT, maxConnections: Math.floor(perHost) }] : [];
-  if (Object.keys(set).length === 0 && perHostThresholds.length === 0) return undefined;
+  // An ExtensionService's 0 means Envoy's default too (upstream's UInt32OrNil).
+  const given = (v: number | undefined): v is number => v !== undefined && (!extension || v > 0);
+  const set = Object.fromEntries(Object.entries(limits).filter(([, v]) => given(v)).map(([k, v]) => [k, Math.max(0, Math.floor(v!))]));
+  const perHostValue = pick("perHostMaxConnections");
+  const perHost = perHostValue !== undefined && perHostValue > 0 ? Math.floor(perHostValue) : undefined;
+  if (Object.keys(set).length === 0 && perHost === undefined) return undefined;
+  if (!extension) {
+    return {
+      ...(Object.keys(set).length === 0 ? {} : { thresholds: [{ priority: RoutingPriority.DEFAULT, ...set }] }),
+      ...(perHost === undefined ? {} : { perHostThresholds: [{ priority: RoutingPriority.DEFAULT, maxConnections: perHost }] }),
+    };
+  }
+  // An ExtensionService's, as upstream's applyCircuitBreakers: remaining counts tracked, per-host limits too.
   return {
-    ...(Object.keys(set).length === 0 ? {} : { thresholds: [{ priority: RoutingPriority.DEFAULT, ...set }] }),
-    ...(perHostThresholds.length === 0 ? {} : { perHostThresholds }),
+    thresholds: [{ priority: RoutingPriority.DEFAULT, ...set, trackRemaining: true }],
+    perHostThresholds: [{ priority: RoutingPriority.DEFAULT, ...(perHost === undefined ? {} : { maxConnections: perHost }), trackRemaining: true }],
   };
 }
 
@@ -91,7 +102,8 @@ export function translateCluster(cluster: Cluster, defaults: ClusterDefaults = D
   const tls = protocol === "h2" ? upstreamTlsSocket(cluster, ["h2"], upstreamTls) : protocol === "tls" ? upstreamTlsSocket(cluster, [], upstreamTls) : undefined;
   return create(ClusterSchema, {
     name: cluster.name,
-    altStatName: clusterStatName(service.namespace, service.name, service.port),
+    // An ExtensionService joins several ports: its globally unique name, "/" made "_", as upstream.
+    altStatName: cluster.extension === undefined ? clusterStatName(service.namespace, service.name, service.port) : cluster.name.replaceAll("/", "_"),
     clusterDiscoveryType: { case: "type", value: Cluster_DiscoveryType.EDS },
     edsClusterConfig: { edsConfig: adsConfigSource(), serviceName: cluster.endpoints },
     connectTimeout: durationFromMs(cluster.connectTimeoutMs > 0 ? cluster.connectTimeoutMs : defaults.connectTimeoutMs),

@@ -8,7 +8,7 @@ import { create } from "@bufbuild/protobuf";
 import type { V1EndpointSlice } from "@kubernetes/client-node";
 import type { ClusterLoadAssignment } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
 import { ClusterLoadAssignmentSchema } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
-import type { Model } from "../../controllers/model/model.js";
+import type { ExtensionClusterMember, Model } from "../../controllers/model/model.js";
 import { parseEdsName } from "../names.js";
 import { compareStrings } from "./proto.js";
 
@@ -23,6 +23,16 @@ interface Address {
 /** Every EDS name the model's clusters refer to, each once, sorted. */
 export function edsNamesOf(model: Model): string[] {
   return [...new Set(model.clusters.map((c) => c.endpoints))].sort(compareStrings);
+}
+
+/** The EDS names of ExtensionService clusters (`extension/<ns>/<name>`) and the Service ports each joins. */
+export type ExtensionMembers = ReadonlyMap<string, readonly ExtensionClusterMember[]>;
+
+/** The ExtensionService clusters of a model by EDS name: these names are never read as a Service's. */
+export function extensionMembersOf(model: Model): ExtensionMembers {
+  const members = new Map<string, readonly ExtensionClusterMember[]>();
+  for (const c of model.clusters) if (c.extension !== undefined) members.set(c.endpoints, c.extension.members);
+  return members;
 }
 
 function indexByService(slices: readonly V1EndpointSlice[]): Map<string, V1EndpointSlice[]> {
@@ -41,19 +51,16 @@ function indexByService(slices: readonly V1EndpointSlice[]): Map<string, V1Endpo
 
 /**
  * The ready addresses of one Service port across its slices. Ports match by name (slices list
- * ports by name; unnamed is ""), TCP, or UDP for a name no TCP port has (a Gateway UDPRoute's backend). Ready only: a terminating endpoint is not ready, and
+ * ports by name; unnamed is ""), TCP only. Ready only: a terminating endpoint is not ready, and
  * an endpoint with no ready condition counts as ready, as the EndpointSlice API says. Envoy
  * rejects an EDS update with a malformed IP, so anything that is not an IP literal is skipped.
  */
 function readyAddresses(slices: readonly V1EndpointSlice[], portName: string): Address[] {
   const unique = new Map<string, Address>();
-  // A name on a TCP port anywhere wins; UDP only for a port that is UDP alone (a UDPRoute's backend).
-  const named = slices.flatMap((s) => (s.ports ?? []).filter((p) => (p.name ?? "") === portName));
-  const protocol = named.some((p) => (p.protocol ?? "TCP") === "TCP") ? "TCP" : "UDP";
   for (const slice of slices) {
     if (slice.addressType !== "IPv4" && slice.addressType !== "IPv6") continue;
     const ports = (slice.ports ?? []).filter(
-      (p) => (p.name ?? "") === portName && (p.protocol ?? "TCP") === protocol && p.port !== undefined && p.port >= 1 && p.port <= 65535,
+      (p) => (p.name ?? "") === portName && (p.protocol ?? "TCP") === "TCP" && p.port !== undefined && p.port >= 1 && p.port <= 65535,
     );
     for (const endpoint of slice.endpoints ?? []) {
       if (endpoint.conditions?.ready === false) continue;
@@ -70,32 +77,64 @@ function readyAddresses(slices: readonly V1EndpointSlice[], portName: string): A
   return [...unique.values()].sort((a, b) => compareStrings(a.ip, b.ip) || a.port - b.port);
 }
 
-/** The ClusterLoadAssignment of one EDS name; empty, never missing, when it has no endpoints. */
-function loadAssignment(name: string, index: ReadonlyMap<string, readonly V1EndpointSlice[]>): ClusterLoadAssignment {
-  const target = parseEdsName(name);
-  return assignmentOf(name, target === undefined ? [] : (index.get(`${target.namespace}/${target.service}`) ?? []));
-}
-
-/** The ClusterLoadAssignment of one EDS name from the slices of its Service. */
-function assignmentOf(name: string, slices: readonly V1EndpointSlice[]): ClusterLoadAssignment {
-  const target = parseEdsName(name);
-  const addresses = target === undefined ? [] : readyAddresses(slices, target.portName);
-  const lbEndpoints = addresses.map((a) => ({
+function lbEndpointsOf(addresses: readonly Address[]) {
+  return addresses.map((a) => ({
     hostIdentifier: {
       case: "endpoint" as const,
       value: { address: { address: { case: "socketAddress" as const, value: { address: a.ip, portSpecifier: { case: "portValue" as const, value: a.port } } } } },
     },
   }));
+}
+
+/** The ClusterLoadAssignment of one EDS name; empty, never missing, when it has no endpoints. */
+function loadAssignment(name: string, index: ReadonlyMap<string, readonly V1EndpointSlice[]>): ClusterLoadAssignment {
+  const target = parseEdsName(name);
+  const addresses = target === undefined ? [] : readyAddresses(index.get(`${target.namespace}/${target.service}`) ?? [], target.portName);
+  const lbEndpoints = lbEndpointsOf(addresses);
   return create(ClusterLoadAssignmentSchema, { clusterName: name, endpoints: lbEndpoints.length === 0 ? [] : [{ lbEndpoints }] });
+}
+
+/**
+ * The ClusterLoadAssignment of an ExtensionService cluster: one locality per Service port that has
+ * endpoints, weighted as spec.services says (0: unset), as upstream's EndpointSliceCache builds a
+ * weighted cluster. Upstream's extension cluster sets no locality_weighted_lb_config, so Envoy
+ * ignores these weights and balances over every endpoint: kept so, for the same behaviour.
+ */
+function extensionLoadAssignment(name: string, members: readonly ExtensionClusterMember[], index: ReadonlyMap<string, readonly V1EndpointSlice[]>): ClusterLoadAssignment {
+  const localities = members.flatMap((m) => {
+    const slices = index.get(`${m.service.namespace}/${m.service.name}`) ?? [];
+    const lbEndpoints = lbEndpointsOf(readyAddresses(slices, m.service.portName));
+    if (lbEndpoints.length === 0) return [];
+    return [{ lbEndpoints, ...(m.weight > 0 ? { loadBalancingWeight: m.weight } : {}) }];
+  });
+  return create(ClusterLoadAssignmentSchema, { clusterName: name, endpoints: localities });
 }
 
 /**
  * One ClusterLoadAssignment per EDS name (names as built by names.edsName), sorted by name, from
  * discovery.k8s.io/v1 EndpointSlices of any Services (slices of other Services are ignored).
  */
-export function translateEndpoints(edsNames: Iterable<string>, endpointSlices: readonly V1EndpointSlice[], memo?: EndpointsMemo): ClusterLoadAssignment[] {
+export function translateEndpoints(
+  edsNames: Iterable<string>,
+  endpointSlices: readonly V1EndpointSlice[],
+  memo?: EndpointsMemo,
+  extensions: ExtensionMembers = new Map(),
+): ClusterLoadAssignment[] {
   const index = indexByService(endpointSlices);
   return [...new Set(edsNames)].sort(compareStrings).map((name) => {
+    // Never through parseEdsName: a Service of a namespace called "extension" must not feed an
+    // ExtensionService's cluster. (Such a Service's port named like an ExtensionService has the same
+    // EDS name, as upstream's; the ExtensionService wins here.)
+    const members = extensions.get(name);
+    if (members !== undefined) {
+      if (memo === undefined) return extensionLoadAssignment(name, members, index);
+      const slices = members.flatMap((m) => index.get(`${m.service.namespace}/${m.service.name}`) ?? []);
+      const last = memo.get(name);
+      if (last !== undefined && last.members === members && sameItems(last.slices, slices)) return last.assignment;
+      const assignment = extensionLoadAssignment(name, members, index);
+      memo.set(name, { slices, assignment, members });
+      return assignment;
+    }
     if (memo === undefined) return loadAssignment(name, index);
     // Reused when the Service's slices are the very same objects as last time (the cache replaces an
     // object on every change), so an unchanged assignment keeps its message and its version.
@@ -121,14 +160,33 @@ export function translateLoadAssignment(
   const target = parseEdsName(name);
   const slices = target === undefined ? [] : slicesOf(target.namespace, target.service);
   const last = memo?.get(name);
-  if (last !== undefined && sameItems(last.slices, slices)) return last.assignment;
-  const assignment = assignmentOf(name, slices);
+  if (last !== undefined && last.members === undefined && sameItems(last.slices, slices)) return last.assignment;
+  const assignment = loadAssignment(name, new Map(target === undefined ? [] : [[`${target.namespace}/${target.service}`, slices]]));
   memo?.set(name, { slices, assignment });
   return assignment;
 }
 
+/** translateLoadAssignment for an ExtensionService's cluster: its members' slices, never the name parsed as a Service's. */
+export function translateExtensionLoadAssignment(
+  name: string,
+  members: readonly ExtensionClusterMember[],
+  slicesOf: (namespace: string, service: string) => readonly V1EndpointSlice[],
+  memo?: EndpointsMemo,
+): ClusterLoadAssignment {
+  const index = new Map(members.map((m) => [`${m.service.namespace}/${m.service.name}`, slicesOf(m.service.namespace, m.service.name)] as const));
+  const slices = members.flatMap((m) => index.get(`${m.service.namespace}/${m.service.name}`) ?? []);
+  const last = memo?.get(name);
+  if (last !== undefined && last.members === members && sameItems(last.slices, slices)) return last.assignment;
+  const assignment = extensionLoadAssignment(name, members, index);
+  memo?.set(name, { slices, assignment, members });
+  return assignment;
+}
+
 /** Last assignment per EDS name with the slices it was built from (see createTranslator). */
-export type EndpointsMemo = Map<string, { readonly slices: readonly V1EndpointSlice[]; readonly assignment: ClusterLoadAssignment }>;
+export type EndpointsMemo = Map<
+  string,
+  { readonly slices: readonly V1EndpointSlice[]; readonly assignment: ClusterLoadAssignment; readonly members?: readonly ExtensionClusterMember[] }
+>;
 
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   return a.length === b.length && a.every((item, i) => item === b[i]);

@@ -70,6 +70,10 @@ function mergeModels(cases: readonly GoldenCase[]): Model {
     clusters: byName(cases.map((c) => c.model.clusters)),
     secrets: byName(cases.map((c) => c.model.secrets)),
     gatewayListeners: cases.flatMap((c) => c.model.gatewayListeners ?? []),
+    // The plain-HTTP listener has one global authorization: the first case's that sets one.
+    ...(cases.find((c) => c.model.globalAuthorization !== undefined)?.model.globalAuthorization !== undefined
+      ? { globalAuthorization: cases.find((c) => c.model.globalAuthorization !== undefined)!.model.globalAuthorization! }
+      : {}),
   };
 }
 

@@ -13,10 +13,11 @@ import {
   HttpConnectionManagerSchema,
   type HttpConnectionManager_SetCurrentClientCertDetailsSchema,
 } from "../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
-import type { VirtualHostTls } from "../../controllers/model/model.js";
+import type { ExternalAuthorization, VirtualHostTls } from "../../controllers/model/model.js";
 import { EnvoyExtension } from "../names.js";
 import { translateAccessLog } from "./access-log.js";
 import { translateHttpFilters } from "./http-filters.js";
+import { translateTracing } from "./tracing.js";
 import type { ResolvedOptions, ServerHeaderTransformation, TimeoutMs } from "./options.js";
 import { adsConfigSource, durationFromMs, typed } from "./proto.js";
 
@@ -31,6 +32,8 @@ export interface HttpConnectionManagerParams {
   readonly routeConfigName: string;
   /** Set on secure hosts with client validation that forward the client certificate. */
   readonly forwardClientCertificate?: ForwardClientCertificate;
+  /** The ext_authz filter's settings: a secure host's authorization, or the global one on plain HTTP. */
+  readonly extAuthz?: ExternalAuthorization | undefined;
 }
 
 /** The envoy.filters.network.http_connection_manager filter for one listener or filter chain. */
@@ -43,7 +46,7 @@ export function translateHttpConnectionManager(params: HttpConnectionManagerPara
       case: "rds",
       value: { configSource: adsConfigSource(), routeConfigName: params.routeConfigName },
     },
-    httpFilters: translateHttpFilters(options),
+    httpFilters: translateHttpFilters(options, { extAuthz: params.extAuthz }),
     commonHttpProtocolOptions: {
       idleTimeout: durationFromMs(options.connectionIdleTimeoutMs),
       // Unlike Envoy's other timeouts, 0 here would not mean "none": disabled is left out, as upstream does.
@@ -68,6 +71,7 @@ export function translateHttpConnectionManager(params: HttpConnectionManagerPara
     ...timeout("delayedCloseTimeout", options.delayedCloseTimeoutMs),
     preserveExternalRequestId: true,
     accessLog: translateAccessLog(options),
+    ...tracingOf(options),
     ...(xfcc === undefined
       ? {}
       : {
@@ -76,6 +80,11 @@ export function translateHttpConnectionManager(params: HttpConnectionManagerPara
         }),
   });
   return create(FilterSchema, { name: EnvoyExtension.httpConnectionManager, configType: { case: "typedConfig", value: hcm } });
+}
+
+function tracingOf(options: ResolvedOptions): { tracing?: NonNullable<ReturnType<typeof translateTracing>> } {
+  const tracing = translateTracing(options);
+  return tracing === undefined ? {} : { tracing };
 }
 
 /** One version: that codec only; both: Envoy detects the protocol (upstream's CodecForVersions). */

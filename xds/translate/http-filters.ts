@@ -3,13 +3,21 @@
  * compressor (unless disabled), cors, then local_ratelimit, then rbac, then the router. The three policy filters are always present and do
  * nothing by default; virtual hosts and routes switch them on through typed_per_filter_config
  * under the same names. Keeping the chain fixed means adding a policy to one host changes only
- * route configuration, never the listener (a listener change drains its connections).
+ * route configuration, never the listener (a listener change drains its connections). Configured
+ * from the config file, ext_authz (where authorization is set) and then the global rate limit
+ * filter (with a rateLimitService) come just before the router, as upstream adds them.
  *
  * Why this order: CORS first, so preflights are answered and CORS headers are added to every
  * response, including a 429 or 403 produced further down (the browser can then show the real
  * error instead of a CORS failure). Rate limiting before RBAC, as upstream, so every request
  * counts against a host's budget. The compressor first, as upstream: it compresses whatever the
  * filters after it answer too. The router last: it ends the chain by forwarding.
+ *
+ * Hooks for filters only some HCMs carry go between rbac and the router, in upstream's order
+ * (internal/xdscache/v3/listener.go): jwt_authn, then ext_authz, then the global rate limiter. So a
+ * request is authenticated before it is authorized, and only authorized requests use up a global
+ * rate limit; a request refused by an IP filter or the local rate limit never reaches the
+ * authorization server.
  */
 import { create } from "@bufbuild/protobuf";
 import { CorsSchema } from "../gen/envoy/extensions/filters/http/cors/v3/cors_pb.js";
@@ -19,15 +27,26 @@ import { RouterSchema } from "../gen/envoy/extensions/filters/http/router/v3/rou
 import type { HttpFilter } from "../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
 import { HttpFilterSchema } from "../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
 import { EnvoyExtension } from "../names.js";
+import type { ExternalAuthorization } from "../../controllers/model/model.js";
 import { compressorFilters } from "./compression.js";
+import { globalRateLimitFilter } from "./global-rate-limit-filter.js";
+import { translateExtAuthzFilter } from "./ext-authz.js";
 import type { ResolvedOptions } from "./options.js";
 import { typed } from "./proto.js";
 
 /** Stat prefix of the listener-level local rate limiter, which never limits (upstream's name). */
 const LOCAL_RATE_LIMIT_STAT_PREFIX = "http";
 
+/** The filters only some HCMs have (a secure host's, or the plain-HTTP listener's with global settings). */
+export interface OptionalHttpFilters {
+  /** External authorization of every request on this HCM (routes may switch it off). */
+  readonly extAuthz?: ExternalAuthorization | undefined;
+}
+
 /** The HCM's HTTP filters, router last. */
-export function translateHttpFilters(options: Pick<ResolvedOptions, "compression">): HttpFilter[] {
+export function translateHttpFilters(options: Pick<ResolvedOptions, "compression"> & Partial<Pick<ResolvedOptions, "rateLimitService">>, optional: OptionalHttpFilters = {}): HttpFilter[] {
+  // The global rate limit filter only with a rate limit service, just before the router, as upstream adds it.
+  const globalRateLimit = globalRateLimitFilter(options);
   return [
     ...compressorFilters(options.compression),
     // An empty Cors: the policy comes from each virtual host's typed_per_filter_config.
@@ -39,6 +58,8 @@ export function translateHttpFilters(options: Pick<ResolvedOptions, "compression
     }),
     // No rules: every request passes unless a virtual host or route sets an RBACPerRoute.
     create(HttpFilterSchema, { name: EnvoyExtension.rbac, configType: { case: "typedConfig", value: typed(RBACSchema, {}) } }),
+    ...(optional.extAuthz === undefined ? [] : [translateExtAuthzFilter(optional.extAuthz)]),
+    ...(globalRateLimit === undefined ? [] : [globalRateLimit]),
     create(HttpFilterSchema, { name: EnvoyExtension.router, configType: { case: "typedConfig", value: typed(RouterSchema, {}) } }),
   ];
 }

@@ -14,14 +14,14 @@ import type { Listener } from "../gen/envoy/config/listener/v3/listener_pb.js";
 import type { RouteConfiguration } from "../gen/envoy/config/route/v3/route_pb.js";
 import type { VirtualHost as EnvoyVirtualHost } from "../gen/envoy/config/route/v3/route_components_pb.js";
 import type { Secret } from "../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
-import type { Cluster, Model, VirtualHost } from "../../controllers/model/model.js";
+import type { Cluster, ExtensionClusterMember, Model, VirtualHost } from "../../controllers/model/model.js";
 import type { ChangeSet } from "../../controllers/store/sorted-view.js";
 import type { ModelChanges } from "../../controllers/store/model-store.js";
 import { nameMap, type NameMap } from "../cache/name-map.js";
 import { HTTP_ROUTE_CONFIG_NAME, parseEdsName, vhdsVirtualHostName } from "../names.js";
 import type { EnvoyResources, ResourceListChanges, ResourceListName } from "../resources.js";
 import type { TranslationFailure } from "./encode-check.js";
-import { translateLoadAssignment, type EndpointsMemo } from "./endpoints.js";
+import { translateExtensionLoadAssignment, translateLoadAssignment, type EndpointsMemo } from "./endpoints.js";
 import { httpRouteConfiguration } from "./routes.js";
 
 /** Where a translation finds a Service's EndpointSlices. */
@@ -72,6 +72,12 @@ export interface IncrementalState {
   readonly servedEds: Map<string, string>;
   readonly edsRefs: Map<string, number>;
   readonly edsOfService: Map<string, Set<string>>;
+  /**
+   * The members of every served ExtensionService cluster by EDS name: their Services' slices feed it,
+   * never the name read as a Service's. Such clusters change rarely: a change to one is left to a
+   * full translation, so these stay as seeded.
+   */
+  readonly extensionMembers: ReadonlyMap<string, readonly ExtensionClusterMember[]>;
 }
 
 /** The resource lists of a translation as persistent maps by name. */
@@ -154,6 +160,7 @@ export function seedState(
   const servedEds = new Map<string, string>();
   const edsRefs = new Map<string, number>();
   const edsOfService = new Map<string, Set<string>>();
+  const extensionMembers = new Map<string, readonly ExtensionClusterMember[]>();
   for (const c of model.clusters) {
     if (c.upstreamValidation !== undefined && badSecrets.has(c.upstreamValidation.caSecret)) continue;
     const failure = pieces.cluster(c).failure;
@@ -163,7 +170,17 @@ export function seedState(
       continue;
     }
     servedEds.set(c.name, c.endpoints);
-    referEds(edsRefs, edsOfService, c.endpoints, 1);
+    if (c.extension === undefined) referEds(edsRefs, edsOfService, c.endpoints, 1);
+    else {
+      extensionMembers.set(c.endpoints, c.extension.members);
+      edsRefs.set(c.endpoints, (edsRefs.get(c.endpoints) ?? 0) + 1);
+      for (const m of c.extension.members) {
+        const service = `${m.service.namespace}/${m.service.name}`;
+        let names = edsOfService.get(service);
+        if (names === undefined) edsOfService.set(service, (names = new Set()));
+        names.add(c.endpoints);
+      }
+    }
   }
   return {
     model,
@@ -186,6 +203,7 @@ export function seedState(
     servedEds,
     edsRefs,
     edsOfService,
+    extensionMembers,
   };
 }
 
@@ -215,6 +233,13 @@ export function canApply(state: IncrementalState | undefined, input: ChangedInpu
   const { model, changes } = input;
   if (model.gatewayListeners !== undefined || state.model.gatewayListeners !== undefined) return false;
   if (!empty(changes.secrets) || !empty(changes.tcpProxies)) return false;
+  // An ExtensionService's cluster (before or after), or one sharing its EDS name: a full translation.
+  for (const name of changedIds(changes.clusters)) {
+    const served = state.servedEds.get(name);
+    if (served !== undefined && state.extensionMembers.has(served)) return false;
+    const c = changes.clusterOf !== undefined ? changes.clusterOf(name) : findSorted(model.clusters, name, (x) => x.name);
+    if (c !== undefined && (c.extension !== undefined || state.extensionMembers.has(c.endpoints))) return false;
+  }
   const lowerDelta = new Map<string, number>();
   for (const fqdn of changes.virtualHosts.added) lowerDelta.set(fqdn.toLowerCase(), (lowerDelta.get(fqdn.toLowerCase()) ?? 0) + 1);
   for (const fqdn of changes.virtualHosts.removed) lowerDelta.set(fqdn.toLowerCase(), (lowerDelta.get(fqdn.toLowerCase()) ?? 0) - 1);
@@ -287,7 +312,9 @@ export function applyChanges(state: IncrementalState, input: ChangedInput, piece
   const endpointSet: [string, ClusterLoadAssignment][] = [];
   const endpointRemoved: string[] = [];
   for (const name of edsTouched) {
-    if (edsRefs.has(name)) endpointSet.push([name, translateLoadAssignment(name, slicesOf, endpointsMemo)]);
+    const members = state.extensionMembers.get(name);
+    if (members !== undefined) endpointSet.push([name, translateExtensionLoadAssignment(name, members, slicesOf, endpointsMemo)]);
+    else if (edsRefs.has(name)) endpointSet.push([name, translateLoadAssignment(name, slicesOf, endpointsMemo)]);
     else {
       endpointsMemo.delete(name);
       if (state.lists.endpoints.has(name)) endpointRemoved.push(name);

@@ -6,4 +6,5 @@ export type { TestFaults } from "./test-faults.js";
 export { edsNamesOf, translateEndpoints } from "./endpoints.js";
 export type { ChangedInput, EndpointSource } from "./incremental.js";
 export type { AccessLogFormat, CircuitBreakerDefaults, CompressionAlgorithm, ServerHeaderTransformation, TimeoutMs, TranslateOptions, UpstreamTlsOptions } from "./options.js";
+export type { ExtensionServiceRef, RateLimitServiceOptions, TracingCustomTag, TracingOptions } from "./options.js";
 export { escapeHeaderValue } from "./headers.js";

@@ -11,7 +11,7 @@ import type { Listener } from "../gen/envoy/config/listener/v3/listener_pb.js";
 import { ListenerSchema } from "../gen/envoy/config/listener/v3/listener_pb.js";
 import { ProxyProtocolSchema } from "../gen/envoy/extensions/filters/listener/proxy_protocol/v3/proxy_protocol_pb.js";
 import { TlsInspectorSchema } from "../gen/envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector_pb.js";
-import type { Model, TcpProxyHost } from "../../controllers/model/model.js";
+import type { ExternalAuthorization, Model, TcpProxyHost } from "../../controllers/model/model.js";
 import { EnvoyExtension, HTTP_LISTENER_NAME, HTTP_ROUTE_CONFIG_NAME, HTTPS_LISTENER_NAME, httpsRouteConfigName } from "../names.js";
 import type { SecureVirtualHost } from "./hosts.js";
 import { tlsListenerHosts } from "./hosts.js";
@@ -41,14 +41,17 @@ function connectionSettings(options: ResolvedOptions) {
   };
 }
 
-/** The plain-HTTP listener; always present, since redirects to HTTPS are served from it too. */
-export function translateHttpListener(options: ResolvedOptions): Listener {
+/**
+ * The plain-HTTP listener; always present, since redirects to HTTPS are served from it too. With the
+ * config file's globalExtAuth it checks every request (routes may switch the check off).
+ */
+export function translateHttpListener(options: ResolvedOptions, globalAuthorization?: ExternalAuthorization): Listener {
   return create(ListenerSchema, {
     name: HTTP_LISTENER_NAME,
     address: socketAddress(options.httpAddress, options.httpPort),
     ...connectionSettings(options),
     listenerFilters: proxyProtocolFilters(options),
-    filterChains: [{ filters: [translateHttpConnectionManager({ statPrefix: HTTP_LISTENER_NAME, routeConfigName: HTTP_ROUTE_CONFIG_NAME }, options)] }],
+    filterChains: [{ filters: [translateHttpConnectionManager({ statPrefix: HTTP_LISTENER_NAME, routeConfigName: HTTP_ROUTE_CONFIG_NAME, extAuthz: globalAuthorization }, options)] }],
   });
 }
 
@@ -61,7 +64,12 @@ function alpnFor(options: ResolvedOptions): readonly string[] {
 export function secureHostChain(vhost: SecureVirtualHost, options: ResolvedOptions): FilterChain {
   const forward = vhost.tls.clientValidation?.forwardClientCertificate;
   const hcm = translateHttpConnectionManager(
-    { statPrefix: HTTPS_LISTENER_NAME, routeConfigName: httpsRouteConfigName(vhost.fqdn), ...(forward === undefined ? {} : { forwardClientCertificate: forward }) },
+    {
+      statPrefix: HTTPS_LISTENER_NAME,
+      routeConfigName: httpsRouteConfigName(vhost.fqdn),
+      ...(forward === undefined ? {} : { forwardClientCertificate: forward }),
+      extAuthz: vhost.authorization,
+    },
     options,
   );
   return create(FilterChainSchema, {

@@ -40,6 +40,63 @@ export interface UpstreamTlsOptions {
   readonly cipherSuites?: readonly string[];
 }
 
+/** An ExtensionService by namespace and name: Envoy calls it through the cluster `extension/<namespace>/<name>`. */
+export interface ExtensionServiceRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** How Envoy calls an ExtensionService, read from its cluster in the model by translateModel. */
+export interface ExtensionCall {
+  /** `extension/<namespace>/<name>`. */
+  readonly cluster: string;
+  /** The :authority of the calls: the ExtensionService's subject name, else the cluster name with dots. */
+  readonly authority: string;
+  /** timeoutPolicy.response; null: the caller's default. */
+  readonly timeoutMs: number | null;
+}
+
+/** The config file's rateLimitService: Envoy's global rate limit filter and the service it asks. */
+export interface RateLimitServiceOptions {
+  readonly extensionService: ExtensionServiceRef;
+  /** The rate limit service's domain of the descriptors (default "contour", as upstream). */
+  readonly domain: string;
+  /** Let requests through when the service fails or cannot be reached (default false: answer 500). */
+  readonly failOpen: boolean;
+  /** Add X-RateLimit-* response headers (IETF draft 03). */
+  readonly enableXRateLimitHeaders: boolean;
+  /** Answer gRPC RESOURCE_EXHAUSTED instead of UNAVAILABLE to rate-limited gRPC requests. */
+  readonly enableResourceExhaustedCode: boolean;
+  /**
+   * Descriptors for every HTTPProxy virtual host without a global policy of its own (read by the
+   * HTTPProxy reconciler, not by translation; the CRD's GlobalRateLimitPolicy shape).
+   */
+  readonly defaultGlobalRateLimitPolicy?: unknown;
+  /** Filled by translateModel when the model holds the ExtensionService's cluster; without it no filter is emitted. */
+  readonly call?: ExtensionCall;
+}
+
+/** A custom tag of every span: a literal value or a request header's. */
+export type TracingCustomTag =
+  | { readonly tagName: string; readonly literal: string }
+  | { readonly tagName: string; readonly requestHeaderName: string };
+
+/** The config file's tracing: Envoy's OpenTelemetry tracer, exporting to an ExtensionService over OTLP/gRPC. */
+export interface TracingOptions {
+  readonly extensionService: ExtensionServiceRef;
+  /** service.name of the spans (default "contour"). */
+  readonly serviceName: string;
+  /** Percentage of requests traced, 0-100 (default 100). */
+  readonly overallSamplingPercent: number;
+  /** Longest http.url tag (default 256). */
+  readonly maxPathTagLength: number;
+  /** Add the pod's name and namespace as tags (default true, as upstream). */
+  readonly includePodDetail: boolean;
+  readonly customTags: readonly TracingCustomTag[];
+  /** Filled by translateModel when the model holds the ExtensionService's cluster; without it no tracing is configured. */
+  readonly call?: ExtensionCall;
+}
+
 /** Settings of translateModel; every field is optional and defaults as upstream Contour does. */
 export interface TranslateOptions {
   /** Address the plain-HTTP listener binds (default 0.0.0.0). */
@@ -120,6 +177,10 @@ export interface TranslateOptions {
   readonly globalHeadersApplyToIngress?: boolean;
   /** HTTP versions served to clients (upstream's `default-http-versions`; default both: the codec detects, ALPN offers h2 then http/1.1). */
   readonly httpVersions?: readonly ("HTTP/1.1" | "HTTP/2")[];
+  /** Global rate limiting (upstream's `rateLimitService`; default null: no rate limit filter). */
+  readonly rateLimitService?: RateLimitServiceOptions | null;
+  /** Tracing (upstream's `tracing`; default null: none). */
+  readonly tracing?: TracingOptions | null;
 }
 
 /** TranslateOptions with every default filled in. */
@@ -166,6 +227,8 @@ export function resolveOptions(options: TranslateOptions = {}): ResolvedOptions 
     globalRequestHeaders: options.globalRequestHeaders ?? null,
     globalResponseHeaders: options.globalResponseHeaders ?? null,
     globalHeadersApplyToIngress: options.globalHeadersApplyToIngress ?? false,
+    rateLimitService: options.rateLimitService ?? null,
+    tracing: options.tracing ?? null,
     httpVersions: options.httpVersions === undefined || options.httpVersions.length === 0 ? ["HTTP/1.1", "HTTP/2"] : options.httpVersions,
   };
 }

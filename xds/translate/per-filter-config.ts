@@ -7,8 +7,10 @@ import type { Any } from "@bufbuild/protobuf/wkt";
 import type { Route, VirtualHost } from "../../controllers/model/model.js";
 import { EnvoyExtension } from "../names.js";
 import { translateCorsPolicy } from "./cors.js";
+import { routeExtAuthzConfig } from "./ext-authz.js";
 import { translateIpFilter } from "./ip-filter.js";
 import { translateLocalRateLimit } from "./local-rate-limit.js";
+import { translateRateLimitPerRoute } from "./global-rate-limit.js";
 
 /** Upstream's stat prefix of a host's rate limiters (its routes' too): `vhost.<fqdn>`. */
 export function rateLimitStatPrefix(fqdn: string): string {
@@ -31,10 +33,16 @@ export function virtualHostFilterConfig(vhost: VirtualHost): Record<string, Any>
   ]);
 }
 
-/** A route's own rate limit and IP filter (CORS is per virtual host only, as upstream). */
-export function routeFilterConfig(route: Route, vhost: VirtualHost): Record<string, Any> {
+/**
+ * A route's own rate limit, IP filter and external authorization (CORS is per virtual host only, as
+ * upstream). `redirectsToHttps`: this is the plain-HTTP copy that only redirects.
+ */
+export function routeFilterConfig(route: Route, vhost: VirtualHost, redirectsToHttps = false): Record<string, Any> {
   return perFilter([
     [EnvoyExtension.localRateLimit, translateLocalRateLimit(route.rateLimit, rateLimitStatPrefix(vhost.fqdn))],
     [EnvoyExtension.rbac, translateIpFilter(route.ipFilter)],
+    [EnvoyExtension.extAuthz, routeExtAuthzConfig(route, redirectsToHttps)],
+    // Its host's global descriptors are not sent for this route (HTTPProxy `global.disabled`).
+    [EnvoyExtension.globalRateLimit, translateRateLimitPerRoute(route)],
   ]);
 }

@@ -50,7 +50,8 @@ function pathSpecifier(path: PathMatch): RouteMatchInit["pathSpecifier"] {
   }
 }
 
-function headerMatcher(h: HeaderMatch): MessageInitShape<typeof HeaderMatcherSchema> {
+/** One header condition as Envoy's HeaderMatcher (routes and rate limit header_value_match actions). */
+export function headerMatcher(h: HeaderMatch): MessageInitShape<typeof HeaderMatcherSchema> {
   const value = h.value ?? "";
   const specifier: MessageInitShape<typeof HeaderMatcherSchema>["headerMatchSpecifier"] =
     h.kind === "present"

@@ -22,6 +22,7 @@ import { HTTP_ROUTE_CONFIG_NAME, httpsRouteConfigName, vhdsVirtualHostName } fro
 import { translateHeaderPolicies } from "./headers.js";
 import { isSecureHost, routableVirtualHosts } from "./hosts.js";
 import { routeFilterConfig, virtualHostFilterConfig } from "./per-filter-config.js";
+import { translateGlobalRateLimits, withGlobalRateLimits } from "./global-rate-limit.js";
 import { resolveOptions, type GlobalHeadersPolicy, type ResolvedOptions } from "./options.js";
 import { adsConfigSource, compareStrings } from "./proto.js";
 import { httpsUpgradeAction, translateRouteAction } from "./route-action.js";
@@ -62,8 +63,9 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
   const match = translateRouteMatch(route);
   // A route's policies apply whatever it does, the redirect to HTTPS included: a refused client
   // gets its 403 on either listener, and a redirect counts against the rate limit.
-  const typedPerFilterConfig = routeFilterConfig(route, vhost);
-  if (listener === "http" && route.httpsRedirect && !isAcmeChallenge(route)) {
+  const redirectsToHttps = listener === "http" && route.httpsRedirect && !isAcmeChallenge(route);
+  const typedPerFilterConfig = routeFilterConfig(route, vhost, redirectsToHttps);
+  if (redirectsToHttps) {
     return { match, action: httpsUpgradeAction(), typedPerFilterConfig };
   }
   // As upstream: HTTPProxy routes always, Ingress routes with applyToIngress, others never.
@@ -75,11 +77,14 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
     ...(route.name === undefined ? {} : { name: route.name }),
     match,
     // Ranked routes are Gateway API's, whose ReplacePrefixMatch replaces whole segments.
-    action: translateRouteAction(
-      route.action,
-      headers.hostRewrite,
-      headers.hostRewriteHeader,
-      route.rank !== undefined && route.match.path.kind === "prefix" && route.match.path.segment ? route.match.path.value : undefined,
+    action: withGlobalRateLimits(
+      translateRouteAction(
+        route.action,
+        headers.hostRewrite,
+        headers.hostRewriteHeader,
+        route.rank !== undefined && route.match.path.kind === "prefix" && route.match.path.segment ? route.match.path.value : undefined,
+      ),
+      route.globalRateLimit,
     ),
     requestHeadersToAdd: headers.requestHeadersToAdd,
     requestHeadersToRemove: headers.requestHeadersToRemove,
@@ -98,6 +103,7 @@ export function translateVirtualHost(vhost: VirtualHost, listener: "http" | "htt
     // comparator, so the two can never disagree) keeps a hand-built or merged model correct too.
     routes: sortRoutes(vhost.routes).map((r) => translateRoute(r, vhost, listener, options)),
     typedPerFilterConfig: virtualHostFilterConfig(vhost),
+    rateLimits: translateGlobalRateLimits(vhost.globalRateLimit),
   });
 }
 

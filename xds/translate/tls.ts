@@ -112,9 +112,11 @@ export function upstreamTlsSocket(cluster: Cluster, alpnProtocols: readonly stri
             case: "combinedValidationContext",
             value: {
               defaultValidationContext: {
-                matchTypedSubjectAltNames: [
-                  { sanType: SubjectAltNameMatcher_SanType.DNS, matcher: { matchPattern: { case: "exact", value: validation.subjectName } } },
-                ],
+                // Any one of the names will do (subjectNames; absent: subjectName alone).
+                matchTypedSubjectAltNames: (validation.subjectNames ?? [validation.subjectName]).map((name) => ({
+                  sanType: SubjectAltNameMatcher_SanType.DNS,
+                  matcher: { matchPattern: { case: "exact" as const, value: name } },
+                })),
               },
               validationContextSdsSecretConfig: sdsSecret(validation.caSecret),
             },

@@ -41,6 +41,7 @@ function reversed(model: Model): Model {
     clusters: [...model.clusters].reverse(),
     secrets: [...model.secrets].reverse(),
     ...(model.gatewayListeners === undefined ? {} : { gatewayListeners: [...model.gatewayListeners].reverse() }),
+    ...(model.globalAuthorization === undefined ? {} : { globalAuthorization: model.globalAuthorization }),
   };
 }
 

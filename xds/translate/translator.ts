@@ -19,10 +19,11 @@ import type { Cluster, GatewayEnvoyListener, Model, TcpProxyHost, TlsSecret, Vir
 import { sortRoutes } from "../../controllers/store/route-order.js";
 import type { EnvoyResources } from "../resources.js";
 import { translateCluster, translateClusters } from "./clusters.js";
-import { edsNamesOf, translateEndpoints, type EndpointsMemo } from "./endpoints.js";
+import { edsNamesOf, extensionMembersOf, translateEndpoints, type EndpointsMemo } from "./endpoints.js";
 import { isSecureHost, type SecureVirtualHost } from "./hosts.js";
 import { secureHostChain, translateHttpListener, translateHttpsListener } from "./listeners.js";
-import { resolveOptions, type TranslateOptions } from "./options.js";
+import { resolveOptions, type ResolvedOptions, type TranslateOptions } from "./options.js";
+import { resolveExtensionCalls, type ClusterLookup } from "./extension-calls.js";
 import { compareStrings } from "./proto.js";
 import { translateRouteConfigs, translateVhds, translateVirtualHost, vhdsVirtualHost } from "./routes.js";
 import { translateSecret, translateSecrets } from "./secrets.js";
@@ -110,9 +111,34 @@ function hostFailure(vhost: VirtualHost, listener: "http" | "https", error: stri
   return { piece: "virtualHost", name: vhost.fqdn, sources: uniqueSources(blamed.map((r) => r.source)), message: error };
 }
 
-/** Creates a translator for fixed options. */
+/**
+ * Creates a translator for fixed options. The HCM's calls to ExtensionServices (rate limit service,
+ * trace collector) depend on the model's extension clusters: when what they resolve to changes, every
+ * memo is dropped, since each listener and filter chain carries them.
+ */
 export function createTranslator(options: TranslateOptions = {}, extra: TranslatorOptions = {}): Translator {
-  const resolved = resolveOptions(options);
+  const base = resolveOptions(options);
+  let callsKey: string | undefined;
+  let current: Translator | undefined;
+  const forModel = (clusters: ClusterLookup): Translator => {
+    const resolved = resolveExtensionCalls(base, clusters);
+    const key = JSON.stringify([resolved.rateLimitService?.call ?? null, resolved.tracing?.call ?? null]);
+    if (current === undefined || key !== callsKey) {
+      callsKey = key;
+      current = createFixedTranslator(resolved, extra);
+    }
+    return current;
+  };
+  return {
+    translate: (model, slices) => forModel(model.clusters).translate(model, slices),
+    translateChecked: (model, slices) => forModel(model.clusters).translateChecked(model, slices),
+    // The store's lookup when it has one: a change never lists every cluster to find two.
+    translateChanges: (input) => forModel(input.changes.clusterOf ?? input.model.clusters).translateChanges(input),
+    translateEndpoints: (model, slices) => forModel(model.clusters).translateEndpoints(model, slices),
+  };
+}
+
+function createFixedTranslator(resolved: ResolvedOptions, extra: TranslatorOptions): Translator {
   const faults = extra.testFaults;
   const checkedHost = (vhost: VirtualHost, listener: "http" | "https"): Checked<EnvoyVirtualHost> =>
     attempt(VirtualHostSchema, () => plantFaults(translateVirtualHost(vhost, listener, resolved), faults), (error) => hostFailure(vhost, listener, error));
@@ -166,14 +192,19 @@ export function createTranslator(options: TranslateOptions = {}, extra: Translat
     return { value: built };
   });
   const endpointsMemo: EndpointsMemo = new Map();
-  const httpListener = translateHttpListener(resolved);
+  // The plain-HTTP listener changes only with the global authorization (rare): kept while it is the same object.
+  let httpListener = { auth: undefined as Model["globalAuthorization"], listener: translateHttpListener(resolved) };
+  const httpListenerFor = (auth: Model["globalAuthorization"]): Listener => {
+    if (auth !== httpListener.auth) httpListener = { auth, listener: translateHttpListener(resolved, auth) };
+    return httpListener.listener;
+  };
 
   function endpoints(model: Model, slices: readonly V1EndpointSlice[]): ClusterLoadAssignment[] {
     const names = edsNamesOf(model);
     // Forget assignments no cluster refers to any more.
     const live = new Set(names);
     for (const name of endpointsMemo.keys()) if (!live.has(name)) endpointsMemo.delete(name);
-    return translateEndpoints(names, slices, endpointsMemo);
+    return translateEndpoints(names, slices, endpointsMemo, extensionMembersOf(model));
   }
 
   function translateChecked(model: Model, slices: readonly V1EndpointSlice[]): CheckedTranslation {
@@ -243,10 +274,11 @@ export function createTranslator(options: TranslateOptions = {}, extra: Translat
             clusters,
             secrets,
             ...(model.gatewayListeners === undefined ? {} : { gatewayListeners: model.gatewayListeners }),
+            ...(model.globalAuthorization === undefined ? {} : { globalAuthorization: model.globalAuthorization }),
           };
     const value = <T>(checked: Checked<T>): T => checked.value as T;
     const https = translateHttpsListener(served, resolved, (vhost) => value(chain(vhost)), (host) => value(tcpChain(host)));
-    const listeners: Listener[] = https === undefined ? [httpListener] : [httpListener, https];
+    const listeners: Listener[] = https === undefined ? [httpListenerFor(model.globalAuthorization)] : [httpListenerFor(model.globalAuthorization), https];
     const routes = translateRouteConfigs(served, (vhost, listener) => value(listener === "http" ? httpHost(vhost) : httpsHost(vhost)));
     for (const gl of served.gatewayListeners ?? []) {
       const built = gatewayListener(gl);

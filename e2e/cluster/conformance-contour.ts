@@ -3,7 +3,8 @@
 // selector of the Services contour owns for Gateways) bootstrapped to it, and the GatewayClass
 // `contour`. Traffic to a Gateway's LoadBalancer address reaches that pod on the Envoy port contour
 // allocated to the Gateway. Usage: node dist/e2e/cluster/conformance-contour.js [--report FILE] [--features a,b] [-- suite flags...]
-// The supported features default to what GatewayClass status claims (SUPPORTED_FEATURES).
+// The supported features default to what GatewayClass status claims (SUPPORTED_FEATURES). Exits 1 when
+// the suite fails or its report shows a failed or skipped test (conformance-report.ts).
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -12,6 +13,7 @@ import { freePort, httpGet, waitFor, type TestBed } from "../harness/index.js";
 import { createApiClient } from "../harness/kubelet/api.js";
 import { applyManifests, waitForReadyPods } from "./objects.js";
 import { runConformance } from "./conformance-run.js";
+import { reportFileProblems } from "./conformance-report.js";
 
 import { SUPPORTED_FEATURES } from "../../controllers/gateway/index.js";
 
@@ -87,6 +89,45 @@ export async function startContourOnBed(bed: TestBed): Promise<void> {
   }
 }
 
+/** The conformance profiles we claim and CI runs. */
+export const CONFORMANCE_PROFILES: readonly string[] = ["GATEWAY-HTTP"];
+
+/** A run of the claimed profiles against contour: where to write the report, which features, more suite flags. */
+export interface ContourConformance {
+  readonly report: string;
+  readonly features?: readonly string[];
+  readonly suiteArgs?: readonly string[];
+}
+
+/** The suite's flags for a run against contour. */
+export function contourConformanceArgs(run: ContourConformance): string[] {
+  return [
+    `-conformance-profiles=${CONFORMANCE_PROFILES.join(",")}`,
+    `-supported-features=${(run.features ?? SUPPORTED_FEATURES).join(",")}`,
+    `-report-output=${run.report}`,
+    "-organization=projectcontour",
+    "-project=contour",
+    "-url=https://github.com/projectcontour/contour",
+    "-version=v1.33.6-ts",
+    "-contact=https://github.com/projectcontour/contour/issues",
+    "-mode=default",
+    ...(run.suiteArgs ?? []),
+  ];
+}
+
+/**
+ * Runs the claimed profiles against contour on a fresh bed; resolves with the suite's exit code and
+ * what is wrong with its report (reportProblems). A single test (-run-test) is not checked against
+ * the profile's statistics, as it leaves the rest unrun.
+ */
+export async function runContourConformance(run: ContourConformance): Promise<{ code: number; problems: string[] }> {
+  const code = await runConformance({ start: startContourOnBed, args: contourConformanceArgs(run) });
+  const single = (run.suiteArgs ?? []).some((a) => a.startsWith("-run-test"));
+  const problems = single ? [] : reportFileProblems(run.report, CONFORMANCE_PROFILES, run.features ?? SUPPORTED_FEATURES);
+  if (code !== 0) problems.unshift(`the suite exited with ${code}`);
+  return { code, problems };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const argv = process.argv.slice(2);
   const dash = argv.indexOf("--");
@@ -98,20 +139,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   // --features a,b: try features beyond what GatewayClass status claims (to see which pass before claiming them).
   const f = own.indexOf("--features");
   const features = f >= 0 && own[f + 1] !== undefined ? own[f + 1]!.split(",") : SUPPORTED_FEATURES;
-  const args = [
-    "-conformance-profiles=GATEWAY-HTTP",
-    `-supported-features=${features.join(",")}`,
-    `-report-output=${report}`,
-    "-organization=projectcontour",
-    "-project=contour",
-    "-url=https://github.com/projectcontour/contour",
-    "-version=v1.33.6-ts",
-    "-contact=https://github.com/projectcontour/contour/issues",
-    "-mode=default",
-    ...rest,
-  ];
-  runConformance({ start: startContourOnBed, args }).then(
-    (code) => process.exit(code),
+  runContourConformance({ report, features, suiteArgs: rest }).then(
+    ({ problems }) => {
+      for (const p of problems) console.error(`conformance: ${p}`);
+      process.exit(problems.length === 0 ? 0 : 1);
+    },
     (err: unknown) => {
       console.error(err);
       process.exit(1);

@@ -2,13 +2,15 @@
  * Gateway API features (names of sigs.k8s.io/gateway-api pkg/features at v1.6.1) written in GatewayClass
  * status.supportedFeatures and passed to the conformance suite: only what has passed through real Envoy
  * (the e2e specs and conformance/report.yaml). Grow it with the report. The core also models
- * BackendTLSPolicy, frontend client-certificate validation, CORS, backend timeouts, retries and
- * percentage mirrors, but their translation is missing, so they are not claimed. Kept sorted, as the
- * API requires.
+ * BackendTLSPolicy and frontend client-certificate validation, but their translation is missing, so
+ * they are not claimed. Kept sorted, as the API requires.
  */
 export const SUPPORTED_FEATURES: readonly string[] = [
   "Gateway",
+  "GatewayAddressEmpty",
   "GatewayHTTPListenerIsolation",
+  "GatewayHTTPSListenerDetectMisdirectedRequests",
+  "GatewayInfrastructurePropagation",
   "GatewayPort8080",
   "HTTPRoute",
   "HTTPRoute303RedirectStatusCode",
@@ -17,6 +19,8 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   "HTTPRouteBackendProtocolH2C",
   "HTTPRouteBackendProtocolWebSocket",
   "HTTPRouteBackendRequestHeaderModification",
+  "HTTPRouteBackendTimeout",
+  "HTTPRouteCORS",
   "HTTPRouteDestinationPortMatching",
   "HTTPRouteHostRewrite",
   "HTTPRouteMethodMatching",
@@ -28,8 +32,10 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   "HTTPRouteQueryParamMatching",
   "HTTPRouteRequestMirror",
   "HTTPRouteRequestMultipleMirrors",
+  "HTTPRouteRequestPercentageMirror",
   "HTTPRouteRequestTimeout",
   "HTTPRouteResponseHeaderModification",
+  "HTTPRouteRetry",
   "HTTPRouteSchemeRedirect",
   "ReferenceGrant",
 ];

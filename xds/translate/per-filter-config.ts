@@ -31,9 +31,14 @@ export function virtualHostFilterConfig(vhost: VirtualHost): Record<string, Any>
   ]);
 }
 
-/** A route's own rate limit and IP filter (CORS is per virtual host only, as upstream). */
+/**
+ * A route's own CORS policy, rate limit and IP filter. HTTPProxy and Ingress have CORS per virtual
+ * host only, as upstream; a route's own policy is Gateway API's CORS filter, which answers the
+ * preflights of origins it does not allow itself.
+ */
 export function routeFilterConfig(route: Route, vhost: VirtualHost): Record<string, Any> {
   return perFilter([
+    [EnvoyExtension.cors, translateCorsPolicy(route.cors, true)],
     [EnvoyExtension.localRateLimit, translateLocalRateLimit(route.rateLimit, rateLimitStatPrefix(vhost.fqdn))],
     [EnvoyExtension.rbac, translateIpFilter(route.ipFilter)],
   ]);

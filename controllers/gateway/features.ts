@@ -2,12 +2,14 @@
  * Gateway API features (names of sigs.k8s.io/gateway-api pkg/features at v1.6.1) written in GatewayClass
  * status.supportedFeatures and passed to the conformance suite: only what has passed through real Envoy
  * (the e2e specs and conformance/report.yaml). Grow it with the report. The core also models
- * BackendTLSPolicy and frontend client-certificate validation, but their translation is missing, so
+ * BackendTLSPolicy and the Gateway's backend client certificate, but their translation is missing, so
  * they are not claimed. Kept sorted, as the API requires.
  */
 export const SUPPORTED_FEATURES: readonly string[] = [
   "Gateway",
   "GatewayAddressEmpty",
+  "GatewayFrontendClientCertificateValidation",
+  "GatewayFrontendClientCertificateValidationInsecureFallback",
   "GatewayHTTPListenerIsolation",
   "GatewayHTTPSListenerDetectMisdirectedRequests",
   "GatewayInfrastructurePropagation",
@@ -37,5 +39,6 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   "HTTPRouteResponseHeaderModification",
   "HTTPRouteRetry",
   "HTTPRouteSchemeRedirect",
+  "ListenerSet",
   "ReferenceGrant",
 ];

@@ -13,6 +13,9 @@ import { addressesProgrammed, requestedAddresses } from "./gateway-addresses.js"
 import { resolveCertificateRef } from "./gateway-secrets.js";
 import type { GatewayListener, ListenerStatusView } from "./gateway-listener.js";
 
+// The listener protocols the Gateway API defines (core and extended), whether served here or not.
+const SPEC_PROTOCOLS: ReadonlySet<string> = new Set(["HTTP", "HTTPS", "TLS", "TCP", "UDP"]);
+
 /** What the Gateway reconcile needs from configuration and from the owned Service. */
 export interface GatewayReconcileOptions extends GatewayClassOptions {
   /** status.loadBalancer addresses of the Gateway's owned Service; undefined while it has none. */
@@ -105,10 +108,14 @@ function reconcile(objects: GatewayObjects, gateway: Gateway, options: GatewayRe
       declared.push({ source: lsSource, rank: i + 1, listener, field, check: checkListener({ objects, deps, from, validateTlsSecret: options.validateTlsSecret }, listener, gateway, field) });
     }
   });
-  // Unsupported protocols take no part: they are refused anyway and must not knock out valid listeners.
-  const contenders = declared.map((d, i) => ({ d, i })).filter(({ d }) => d.check.protocolSupported && d.check.accepted.ok);
+  // Listeners of a protocol not served here are refused anyway and must not knock out valid
+  // listeners; one of a protocol the spec defines can still be told it conflicts (ProtocolConflict).
+  const loseOnly = (d: Declared): boolean => !d.check.protocolSupported && SPEC_PROTOCOLS.has(d.listener.protocol);
+  const contenders = declared.map((d, i) => ({ d, i })).filter(({ d }) => (d.check.protocolSupported && d.check.accepted.ok) || loseOnly(d));
   const conflicts: (ConflictReason | undefined)[] = declared.map(() => undefined);
-  findConflicts(contenders.map(({ d }) => ({ ownerRank: d.rank, port: d.listener.port, protocol: d.listener.protocol, ...(d.check.hostname !== undefined ? { hostname: d.check.hostname } : {}) }))).forEach((c, k) => {
+  findConflicts(
+    contenders.map(({ d }) => ({ ownerRank: d.rank, port: d.listener.port, protocol: d.listener.protocol, ...(d.check.hostname !== undefined ? { hostname: d.check.hostname } : {}), ...(loseOnly(d) ? { loseOnly: true } : {}) })),
+  ).forEach((c, k) => {
     const at = contenders[k];
     if (at !== undefined) conflicts[at.i] = c;
   });

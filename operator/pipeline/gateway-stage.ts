@@ -163,7 +163,11 @@ function envoyListeners(g: ServedGateway, allocations: readonly PortAllocation[]
               secret: cert,
               minimumProtocolVersion: "1.2",
               maximumProtocolVersion: "1.3",
-              ...(l.tls?.clientValidation === undefined ? {} : { clientValidation: { caSecret: l.tls.clientValidation.caSecret, optional: l.tls.clientValidation.optional, skipVerification: false } }),
+              // AllowInsecureFallback: a client without a certificate, or with one the CA does not
+              // vouch for, is let in (the chain is still checked, and the result forwarded).
+              ...(l.tls?.clientValidation === undefined
+                ? {}
+                : { clientValidation: { caSecret: l.tls.clientValidation.caSecret, optional: l.tls.clientValidation.optional, skipVerification: l.tls.clientValidation.optional } }),
             };
       return { key, ...(l.hostname === undefined ? {} : { hostname: l.hostname }), ...(tls === undefined ? {} : { tls }), virtualHosts };
     });

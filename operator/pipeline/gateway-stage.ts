@@ -4,7 +4,7 @@
 // owns and the status views. Pure: the same cache gives the same state on every replica.
 // Not incremental yet: any change to a kind it reads recomputes the whole stage (see docs/gateway-api.md).
 import type { KubernetesObject, V1EndpointSlice, V1Service } from "@kubernetes/client-node";
-import type { Gateway, GatewayClass, GatewayStatusAddress, HTTPRoute, BackendTLSPolicy } from "../../crds/types/gateway-api/index.js";
+import type { Gateway, GatewayClass, GatewayStatusAddress, HTTPRoute, BackendTLSPolicy, ParentReference } from "../../crds/types/gateway-api/index.js";
 import {
   allocateGatewayPorts,
   allocationsFromServices,
@@ -15,11 +15,13 @@ import {
   gatewayListenerName,
   gatewayServiceName,
   listenerKey,
+  policyAncestors,
   reconcileBackendTLSPolicy,
   reconcileGateway,
   reconcileGatewayClass,
   reconcileHTTPRoute,
   staleGatewayServices,
+  type BackendTlsPolicyResult,
   type GatewayClassResult,
   type GatewayObjects,
   type GatewayResult,
@@ -60,6 +62,8 @@ export interface GatewayState {
   readonly classes: readonly { readonly gatewayClass: GatewayClass; readonly result: Extract<GatewayClassResult, { ours: true }> }[];
   readonly gateways: readonly ServedGateway[];
   readonly routes: readonly { readonly route: HTTPRoute; readonly result: HTTPRouteResult }[];
+  /** BackendTLSPolicies and the Gateways they report status for (those of routes using a target). */
+  readonly policies: readonly { readonly policy: BackendTLSPolicy; readonly result: BackendTlsPolicyResult; readonly ancestors: readonly ParentReference[] }[];
   /** Attached routes per listenerKey. */
   readonly attachedRoutes: ReadonlyMap<string, number>;
   readonly listeners: readonly GatewayEnvoyListener[];
@@ -73,7 +77,7 @@ export interface GatewayState {
 }
 
 /** The state when no Gateway API object exists. */
-export const EMPTY_GATEWAY_STATE: GatewayState = { classes: [], gateways: [], routes: [], attachedRoutes: new Map(), listeners: [], clusters: [], secrets: [], services: [], endpointSlices: [], staleServices: [] };
+export const EMPTY_GATEWAY_STATE: GatewayState = { classes: [], gateways: [], routes: [], policies: [], attachedRoutes: new Map(), listeners: [], clusters: [], secrets: [], services: [], endpointSlices: [], staleServices: [] };
 
 
 /** Kinds whose change may change the stage's result. */
@@ -107,7 +111,8 @@ export function computeGatewayState(cache: ObjectCache, options: GatewayStageOpt
     if (result.ours) gateways.push({ gateway, result, addresses });
   }
   const gatewayIndex = new Map(gateways.map((g) => [`${g.result.source.namespace}/${g.result.source.name}`, g.result] as const));
-  const policies = objects.list<BackendTLSPolicy>("BackendTLSPolicy").map((p) => reconcileBackendTLSPolicy(objects, p));
+  const policyObjects = objects.list<BackendTLSPolicy>("BackendTLSPolicy");
+  const policies = policyObjects.map((p) => reconcileBackendTLSPolicy(objects, p));
   const backendTls = backendTlsLookup(policies);
   const routes = objects.list<HTTPRoute>("HTTPRoute").map((route) => ({
     route,
@@ -127,6 +132,7 @@ export function computeGatewayState(cache: ObjectCache, options: GatewayStageOpt
     classes,
     gateways,
     routes,
+    policies: policies.map((result, i) => ({ policy: policyObjects[i] as BackendTLSPolicy, result, ancestors: policyAncestors(result.named, routes.map((r) => r.result)) })),
     attachedRoutes: countAttachedRoutes(routes.map((r) => r.result)),
     listeners,
     clusters: byName(routes.flatMap((r) => r.result.clusters)),

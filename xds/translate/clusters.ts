@@ -17,6 +17,7 @@ import { translateHealthChecks } from "./health-check.js";
 import { resolveOptions, type ResolvedOptions } from "./options.js";
 import { adsConfigSource, durationFromMs, sortedBy, typed } from "./proto.js";
 import { upstreamTlsSocket } from "./tls.js";
+import { backendTlsSocket } from "./backend-tls.js";
 
 /** What the config file sets for every cluster (connect_timeout must be positive; upstream's default is 2 s). */
 export type ClusterDefaults = Pick<ResolvedOptions, "connectTimeoutMs" | "clusterMaxRequestsPerConnection" | "clusterPerConnectionBufferLimitBytes">;
@@ -82,7 +83,9 @@ export function translateCluster(cluster: Cluster, defaults: ClusterDefaults = D
   const breakers = circuitBreakers(cluster);
   const healthChecks = translateHealthChecks(cluster);
   // "h2" is HTTP/2 over TLS (ALPN h2), "h2c" HTTP/2 in the clear, "tls" HTTP/1.1 over TLS.
-  const tls = protocol === "h2" ? upstreamTlsSocket(cluster, ["h2"]) : protocol === "tls" ? upstreamTlsSocket(cluster, []) : undefined;
+  const alpn = protocol === "h2" ? ["h2"] : protocol === "tls" ? [] : undefined;
+  // A BackendTLSPolicy's TLS (Gateway API) replaces the upstream-validation of HTTPProxy clusters.
+  const tls = alpn === undefined ? undefined : cluster.backendTls !== undefined ? backendTlsSocket(cluster.backendTls, alpn) : upstreamTlsSocket(cluster, alpn);
   return create(ClusterSchema, {
     name: cluster.name,
     altStatName: clusterStatName(service.namespace, service.name, service.port),

@@ -49,6 +49,8 @@ export type GatewayResult =
       readonly secrets: readonly TlsSecret[];
       /** IPs requested in spec.addresses, for the owned Service. */
       readonly requestedAddresses: readonly string[];
+      /** Name (in secrets) of the certificate presented to TLS backends (spec.tls.backend.clientCertificateRef). */
+      readonly backendClientCertificate?: string;
       /** spec.infrastructure labels and annotations, for the owned Service. */
       readonly infrastructure: { readonly labels: Readonly<Record<string, string>>; readonly annotations: Readonly<Record<string, string>> };
       readonly dependencies: readonly Dependency[];
@@ -159,6 +161,8 @@ function reconcile(objects: GatewayObjects, gateway: Gateway, options: GatewayRe
     for (const s of d.check.certificates) secrets.set(s.name, s);
     if (d.check.clientValidation !== undefined) secrets.set(d.check.clientValidation.ca.name, d.check.clientValidation.ca);
   });
+  const clientCertificate = gwOk && backend.ok ? backend.secret : undefined;
+  if (clientCertificate !== undefined) secrets.set(clientCertificate.name, clientCertificate);
 
   return {
     ours: true,
@@ -171,6 +175,7 @@ function reconcile(objects: GatewayObjects, gateway: Gateway, options: GatewayRe
     model,
     secrets: [...secrets.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     requestedAddresses: addresses.ok ? addresses.ips : [],
+    ...(clientCertificate !== undefined ? { backendClientCertificate: clientCertificate.name } : {}),
     infrastructure: { labels: { ...(gateway.spec?.infrastructure?.labels ?? {}) }, annotations: { ...(gateway.spec?.infrastructure?.annotations ?? {}) } },
     dependencies: deps.sorted(),
   };
@@ -237,10 +242,10 @@ function infrastructureProblem(objects: GatewayObjects, deps: DependencySet, gat
   return undefined;
 }
 
-function backendClientCertificate(objects: GatewayObjects, deps: DependencySet, gateway: Gateway, validate: TlsSecretValidator | undefined): Verdict {
+function backendClientCertificate(objects: GatewayObjects, deps: DependencySet, gateway: Gateway, validate: TlsSecretValidator | undefined): { readonly ok: true; readonly secret?: TlsSecret } | Extract<Verdict, { ok: false }> {
   const ref = gateway.spec?.tls?.backend?.clientCertificateRef;
   if (ref === undefined) return { ok: true };
   const r = resolveCertificateRef({ objects, deps, from: { group: GATEWAY_GROUP, kind: "Gateway", namespace: gateway.metadata?.namespace ?? "" }, validateTlsSecret: validate }, ref, "spec.tls.backend.clientCertificateRef");
-  if (r.ok) return { ok: true };
+  if (r.ok) return { ok: true, secret: r.secret };
   return { ok: false, reason: r.reason === "RefNotPermitted" ? "RefNotPermitted" : "InvalidClientCertificateRef", message: r.message };
 }

@@ -32,6 +32,7 @@ import {
 import type { Cluster, GatewayEnvoyListener, GatewayListenerChain, Route, TlsSecret, VirtualHost, VirtualHostTls } from "../../controllers/model/model.js";
 import type { TlsSecretValidator } from "../../controllers/secrets/tls-secret-validation.js";
 import type { ObjectCache } from "../../controllers/source/object-cache.js";
+import { withBackendClientCertificate } from "./gateway-backend-certificate.js";
 
 /** What the Gateway stage needs from the configuration. */
 export interface GatewayStageOptions {
@@ -124,7 +125,9 @@ export function computeGatewayState(cache: ObjectCache, options: GatewayStageOpt
   const claims = accepted.flatMap((g) => [...new Set(g.result.model.map((l) => l.port))].map((port) => ({ gateway: `${g.result.source.namespace}/${g.result.source.name}`, port })));
   const allServices = objects.list<V1Service>("Service");
   const allocation = allocateGatewayPorts(claims, allocationsFromServices(allServices), options.portRange);
-  const listeners = accepted.flatMap((g) => envoyListeners(g, allocation.allocations, routes.map((r) => r.result)));
+  const routeClusters = new Map(routes.flatMap((r) => r.result.clusters).map((c) => [c.name, c] as const));
+  const variants = new Map<string, Cluster>();
+  const listeners = accepted.flatMap((g) => envoyListeners(g, allocation.allocations, routes.map((r) => r.result), routeClusters, variants));
   const services = accepted.map((g) => withoutSelector(desiredGatewayService(g.gateway, g.result, allocation.allocations, { envoySelector: options.envoySelector })));
   const envoyEndpoints = readyEnvoyAddresses(objects.list<V1EndpointSlice>("EndpointSlice", options.envoyService.namespace), options.envoyService.name);
   const served = new Set(accepted.map((g) => `${g.result.source.namespace}/${g.result.source.name}`));
@@ -135,7 +138,7 @@ export function computeGatewayState(cache: ObjectCache, options: GatewayStageOpt
     policies: policies.map((result, i) => ({ policy: policyObjects[i] as BackendTLSPolicy, result, ancestors: policyAncestors(result.named, routes.map((r) => r.result)) })),
     attachedRoutes: countAttachedRoutes(routes.map((r) => r.result)),
     listeners,
-    clusters: byName(routes.flatMap((r) => r.result.clusters)),
+    clusters: byName([...routeClusters.values(), ...variants.values()]),
     secrets: byName([...gateways.flatMap((g) => g.result.secrets), ...routes.flatMap((r) => r.result.secrets)]),
     services,
     endpointSlices: services.map((svc) => gatewayEndpointSlice(svc, envoyEndpoints)),
@@ -144,7 +147,7 @@ export function computeGatewayState(cache: ObjectCache, options: GatewayStageOpt
 }
 
 /** The Envoy listeners of one Gateway: one per allocated port, a chain per programmed Gateway listener on it. */
-function envoyListeners(g: ServedGateway, allocations: readonly PortAllocation[], routes: readonly HTTPRouteResult[]): GatewayEnvoyListener[] {
+function envoyListeners(g: ServedGateway, allocations: readonly PortAllocation[], routes: readonly HTTPRouteResult[], clusters: ReadonlyMap<string, Cluster>, variants: Map<string, Cluster>): GatewayEnvoyListener[] {
   const { namespace, name } = g.result.source;
   const out: GatewayEnvoyListener[] = [];
   for (const a of allocations) {
@@ -159,7 +162,13 @@ function envoyListeners(g: ServedGateway, allocations: readonly PortAllocation[]
       // The listener's own hostname answers (404) even without routes: a more specific listener's
       // host must never fall through to a wider listener's routes.
       hosts.set(l.hostname ?? "*", []);
-      for (const r of routes) for (const v of r.virtualHosts) if (v.listener === key) hosts.set(v.virtualHost.fqdn, [...(hosts.get(v.virtualHost.fqdn) ?? []), ...v.virtualHost.routes]);
+      for (const r of routes) {
+        for (const v of r.virtualHosts) {
+          if (v.listener !== key) continue;
+          const served = withBackendClientCertificate(v.virtualHost.routes, g.result.backendClientCertificate, clusters, variants);
+          hosts.set(v.virtualHost.fqdn, [...(hosts.get(v.virtualHost.fqdn) ?? []), ...served]);
+        }
+      }
       const virtualHosts: VirtualHost[] = [...hosts.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([fqdn, rs]) => ({ fqdn, routes: rs }));
       const cert = l.tls?.certificates[0];
       const tls: VirtualHostTls | undefined =

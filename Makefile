@@ -38,7 +38,8 @@ build-info:
 typecheck: gen
 	npx tsc -p tsconfig.json --noEmit
 
-## test: everything CI runs: tools, generated code, type-check, unit tests, e2e tests
+## test: everything CI runs: tools, generated code, type-check, unit tests, e2e tests (among them the Gateway API
+##   conformance profiles we claim, with the claimed features: e2e/cluster/conformance-claimed.e2e.test.ts)
 test: tools build
 	npx mocha --config .mocharc.unit.json
 	npx mocha --config .mocharc.e2e.json
@@ -88,7 +89,7 @@ install-manifests: build
 	node dist/config/install/render.js .
 
 ## conformance: the Gateway API v1.6.1 conformance suite, profiles GATEWAY-HTTP, GATEWAY-TLS and GATEWAY-GRPC, against contour and an
-## Envoy pod on a fresh bed with pods; writes the official report to conformance/report.yaml
+## Envoy pod on a fresh bed with pods; writes the official report to conformance/report.yaml; fails when a test fails
 .PHONY: conformance
 conformance: tools build
 	node dist/e2e/cluster/conformance-contour.js --report conformance/report.yaml

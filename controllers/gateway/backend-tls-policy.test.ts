@@ -52,6 +52,8 @@ describe("reconcileBackendTLSPolicy", () => {
     const objs = [older, newer, section];
     const results = objs.map((p) => run(p, objs.filter((o) => o !== p)));
     assert.deepEqual(results.map((r) => [r.source.name, r.conditions[0]?.reason]), [["b-older", "Accepted"], ["a-newer", "Conflicted"], ["c-section", "Accepted"]]);
+    // The loser governs nothing but still names its target, so its Conflicted status reaches the route's Gateways.
+    assert.deepEqual(results.map((r) => [r.targets.length, r.named.map((t) => t.service)]), [[1, ["secure"]], [0, ["secure"]], [1, ["secure"]]]);
     const lookup = backendTlsLookup(results);
     const at = (port: { port: number; name: string }) => lookup("apps", "secure", port);
     const https = at({ port: 443, name: "https" });

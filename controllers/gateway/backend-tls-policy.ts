@@ -23,6 +23,8 @@ export interface BackendTlsPolicyResult {
   readonly conditions: readonly Condition[];
   /** The targets this policy governs: those it does not lose to an older policy. */
   readonly targets: readonly PolicyTarget[];
+  /** Every Service target it names, won or lost: its status goes to the Gateways of routes using them. */
+  readonly named: readonly PolicyTarget[];
   /** The TLS to apply, or why the targets must not be served (Envoy gets no cleartext fallback). */
   readonly settings: { readonly ok: true; readonly value: BackendTlsSettings } | { readonly ok: false; readonly message: string };
   readonly dependencies: readonly Dependency[];
@@ -44,7 +46,7 @@ export function reconcileBackendTLSPolicy(objects: GatewayObjects, policy: Backe
     // Only a bug or input the schema forbids gets here: the policy governs nothing and says why.
     const source: SourceRef = { kind: "BackendTLSPolicy", namespace: policy.metadata?.namespace ?? "", name: policy.metadata?.name ?? "" };
     const message = failure(e);
-    return { source, conditions: [condition("Accepted", false, "Invalid", message)], targets: [], settings: { ok: false, message }, dependencies: [] };
+    return { source, conditions: [condition("Accepted", false, "Invalid", message)], targets: [], named: [], settings: { ok: false, message }, dependencies: [] };
   }
 }
 
@@ -52,11 +54,15 @@ function reconcile(objects: GatewayObjects, policy: BackendTLSPolicy): BackendTl
   const namespace = policy.metadata?.namespace ?? "";
   const source: SourceRef = { kind: "BackendTLSPolicy", namespace, name: policy.metadata?.name ?? "" };
   const deps = createDependencySet();
-  const finish = (accepted: Condition, resolved: Condition, targets: readonly PolicyTarget[], settings: BackendTlsPolicyResult["settings"]): BackendTlsPolicyResult => ({ source, conditions: [accepted, resolved], targets, settings, dependencies: deps.sorted() });
+  const named: PolicyTarget[] = [];
+  const finish = (accepted: Condition, resolved: Condition, targets: readonly PolicyTarget[], settings: BackendTlsPolicyResult["settings"]): BackendTlsPolicyResult => ({ source, conditions: [accepted, resolved], targets, named, settings, dependencies: deps.sorted() });
   const resolvedOk = condition("ResolvedRefs", true, "ResolvedRefs", "references are resolved");
   const invalid = (message: string): BackendTlsPolicyResult => finish(condition("Accepted", false, "Invalid", message), resolvedOk, [], { ok: false, message });
 
   const targets: PolicyTarget[] = [];
+  for (const t of entries<BackendTLSPolicy["spec"]["targetRefs"][number]>(policy.spec?.targetRefs)) {
+    if (t.group === "" && t.kind === "Service") named.push({ namespace, service: t.name, ...(t.sectionName !== undefined ? { sectionName: t.sectionName } : {}) });
+  }
   for (const [i, t] of entries<BackendTLSPolicy["spec"]["targetRefs"][number]>(policy.spec?.targetRefs).entries()) {
     if (t.group !== "" || t.kind !== "Service") return invalid(`spec.targetRefs[${i}]: ${quote(`${t.group}/${t.kind}`)} is not supported; only core Services are`);
     targets.push({ namespace, service: t.name, ...(t.sectionName !== undefined ? { sectionName: t.sectionName } : {}) });

@@ -15,6 +15,8 @@ describe("listener conflicts", () => {
     { name: "ListenerSet loses to the Gateway", in: [l(0, 80, "HTTP", "a.com"), l(1, 80, "HTTP", "a.com"), l(1, 80, "HTTP", "b.com")], want: [undefined, "HostnameConflict", undefined] },
     { name: "an earlier ListenerSet wins over a later one", in: [l(1, 443, "HTTPS"), l(2, 443, "HTTP")], want: [undefined, "ProtocolConflict"] },
     { name: "a loser does not knock out later objects", in: [l(0, 80, "HTTP", "a.com"), l(1, 80, "HTTP", "a.com"), l(2, 80, "HTTP", "a.com")], want: [undefined, "HostnameConflict", "HostnameConflict"] },
+    { name: "a ListenerSet listener lost to the Gateway does not knock out its siblings", in: [l(0, 80, "HTTP", "a.com"), l(1, 80, "TCP"), l(1, 80, "HTTP", "b.com")], want: [undefined, "ProtocolConflict", undefined] },
+    { name: "a lose-only listener is told it conflicts but knocks out nobody", in: [l(0, 80, "HTTP"), { ...l(0, 80, "TCP"), loseOnly: true }, { ...l(0, 9000, "TCP"), loseOnly: true }, l(1, 9000, "HTTP")], want: [undefined, "ProtocolConflict", undefined, undefined] },
     { name: "protocol conflict preferred", in: [l(0, 80, "HTTP", "a.com"), l(0, 80, "HTTPS", "a.com"), l(0, 80, "HTTP", "a.com")], want: ["ProtocolConflict", "ProtocolConflict", "ProtocolConflict"] },
   ];
   for (const t of table) it(t.name, () => assert.deepEqual(findConflicts(t.in), t.want));

@@ -13,6 +13,9 @@ import { addressesProgrammed, requestedAddresses } from "./gateway-addresses.js"
 import { resolveCertificateRef } from "./gateway-secrets.js";
 import type { GatewayListener, ListenerStatusView } from "./gateway-listener.js";
 
+// The listener protocols the Gateway API defines (core and extended), whether served here or not.
+const SPEC_PROTOCOLS: ReadonlySet<string> = new Set(["HTTP", "HTTPS", "TLS", "TCP", "UDP"]);
+
 /** What the Gateway reconcile needs from configuration and from the owned Service. */
 export interface GatewayReconcileOptions extends GatewayClassOptions {
   /** status.loadBalancer addresses of the Gateway's owned Service; undefined while it has none. */
@@ -46,6 +49,8 @@ export type GatewayResult =
       readonly secrets: readonly TlsSecret[];
       /** IPs requested in spec.addresses, for the owned Service. */
       readonly requestedAddresses: readonly string[];
+      /** Name (in secrets) of the certificate presented to TLS backends (spec.tls.backend.clientCertificateRef). */
+      readonly backendClientCertificate?: string;
       /** spec.infrastructure labels and annotations, for the owned Service. */
       readonly infrastructure: { readonly labels: Readonly<Record<string, string>>; readonly annotations: Readonly<Record<string, string>> };
       readonly dependencies: readonly Dependency[];
@@ -105,10 +110,14 @@ function reconcile(objects: GatewayObjects, gateway: Gateway, options: GatewayRe
       declared.push({ source: lsSource, rank: i + 1, listener, field, check: checkListener({ objects, deps, from, validateTlsSecret: options.validateTlsSecret }, listener, gateway, field) });
     }
   });
-  // Unsupported protocols take no part: they are refused anyway and must not knock out valid listeners.
-  const contenders = declared.map((d, i) => ({ d, i })).filter(({ d }) => d.check.protocolSupported && d.check.accepted.ok);
+  // Listeners of a protocol not served here are refused anyway and must not knock out valid
+  // listeners; one of a protocol the spec defines can still be told it conflicts (ProtocolConflict).
+  const loseOnly = (d: Declared): boolean => !d.check.protocolSupported && SPEC_PROTOCOLS.has(d.listener.protocol);
+  const contenders = declared.map((d, i) => ({ d, i })).filter(({ d }) => (d.check.protocolSupported && d.check.accepted.ok) || loseOnly(d));
   const conflicts: (ConflictReason | undefined)[] = declared.map(() => undefined);
-  findConflicts(contenders.map(({ d }) => ({ ownerRank: d.rank, port: d.listener.port, protocol: d.listener.protocol, ...(d.check.hostname !== undefined ? { hostname: d.check.hostname } : {}) }))).forEach((c, k) => {
+  findConflicts(
+    contenders.map(({ d }) => ({ ownerRank: d.rank, port: d.listener.port, protocol: d.listener.protocol, ...(d.check.hostname !== undefined ? { hostname: d.check.hostname } : {}), ...(loseOnly(d) ? { loseOnly: true } : {}) })),
+  ).forEach((c, k) => {
     const at = contenders[k];
     if (at !== undefined) conflicts[at.i] = c;
   });
@@ -152,6 +161,8 @@ function reconcile(objects: GatewayObjects, gateway: Gateway, options: GatewayRe
     for (const s of d.check.certificates) secrets.set(s.name, s);
     if (d.check.clientValidation !== undefined) secrets.set(d.check.clientValidation.ca.name, d.check.clientValidation.ca);
   });
+  const clientCertificate = gwOk && backend.ok ? backend.secret : undefined;
+  if (clientCertificate !== undefined) secrets.set(clientCertificate.name, clientCertificate);
 
   return {
     ours: true,
@@ -164,6 +175,7 @@ function reconcile(objects: GatewayObjects, gateway: Gateway, options: GatewayRe
     model,
     secrets: [...secrets.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     requestedAddresses: addresses.ok ? addresses.ips : [],
+    ...(clientCertificate !== undefined ? { backendClientCertificate: clientCertificate.name } : {}),
     infrastructure: { labels: { ...(gateway.spec?.infrastructure?.labels ?? {}) }, annotations: { ...(gateway.spec?.infrastructure?.annotations ?? {}) } },
     dependencies: deps.sorted(),
   };
@@ -233,10 +245,10 @@ function infrastructureProblem(objects: GatewayObjects, deps: DependencySet, gat
   return undefined;
 }
 
-function backendClientCertificate(objects: GatewayObjects, deps: DependencySet, gateway: Gateway, validate: TlsSecretValidator | undefined): Verdict {
+function backendClientCertificate(objects: GatewayObjects, deps: DependencySet, gateway: Gateway, validate: TlsSecretValidator | undefined): { readonly ok: true; readonly secret?: TlsSecret } | Extract<Verdict, { ok: false }> {
   const ref = gateway.spec?.tls?.backend?.clientCertificateRef;
   if (ref === undefined) return { ok: true };
   const r = resolveCertificateRef({ objects, deps, from: { group: GATEWAY_GROUP, kind: "Gateway", namespace: gateway.metadata?.namespace ?? "" }, validateTlsSecret: validate }, ref, "spec.tls.backend.clientCertificateRef");
-  if (r.ok) return { ok: true };
+  if (r.ok) return { ok: true, secret: r.secret };
   return { ok: false, reason: r.reason === "RefNotPermitted" ? "RefNotPermitted" : "InvalidClientCertificateRef", message: r.message };
 }

@@ -3,7 +3,9 @@
 // selector of the Services contour owns for Gateways) bootstrapped to it, and the GatewayClass
 // `contour`. Traffic to a Gateway's LoadBalancer address reaches that pod on the Envoy port contour
 // allocated to the Gateway. Usage: node dist/e2e/cluster/conformance-contour.js [--report FILE] [--features a,b] [--profiles a,b] [-- suite flags...]
-// The supported features default to what GatewayClass status claims (SUPPORTED_FEATURES).
+// The supported features default to what GatewayClass status claims (SUPPORTED_FEATURES), the profiles to
+// every one we claim (CONFORMANCE_PROFILES). Exits 1 when the suite fails or its report shows a failed
+// or skipped test (conformance-report.ts).
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -12,12 +14,13 @@ import { freePort, httpGet, waitFor, type TestBed } from "../harness/index.js";
 import { createApiClient } from "../harness/kubelet/api.js";
 import { applyManifests, waitForReadyPods } from "./objects.js";
 import { runConformance } from "./conformance-run.js";
+import { reportFileProblems } from "./conformance-report.js";
 
 import { SUPPORTED_FEATURES } from "../../controllers/gateway/index.js";
 
 const ENVOY_NAMESPACE = "projectcontour";
 
-/** The conformance profiles `make conformance` runs and reports. */
+/** The conformance profiles we claim: what `make conformance` and CI run and report. */
 export const CONFORMANCE_PROFILES: readonly string[] = ["GATEWAY-HTTP", "GATEWAY-TLS", "GATEWAY-GRPC"];
 
 function repoRoot(): string {
@@ -93,6 +96,44 @@ export async function startContourOnBed(bed: TestBed): Promise<void> {
   }
 }
 
+/** A run of the claimed profiles against contour: where to write the report, which features, more suite flags. */
+export interface ContourConformance {
+  readonly report: string;
+  readonly features?: readonly string[];
+  /** Default: CONFORMANCE_PROFILES. */
+  readonly profiles?: readonly string[];
+  readonly suiteArgs?: readonly string[];
+}
+
+/** The suite's flags for a run against contour. */
+export function contourConformanceArgs(run: ContourConformance): string[] {
+  return [
+    `-conformance-profiles=${(run.profiles ?? CONFORMANCE_PROFILES).join(",")}`,
+    `-supported-features=${(run.features ?? SUPPORTED_FEATURES).join(",")}`,
+    `-report-output=${run.report}`,
+    "-organization=projectcontour",
+    "-project=contour",
+    "-url=https://github.com/projectcontour/contour",
+    "-version=v1.33.6-ts",
+    "-contact=https://github.com/projectcontour/contour/issues",
+    "-mode=default",
+    ...(run.suiteArgs ?? []),
+  ];
+}
+
+/**
+ * Runs the claimed profiles against contour on a fresh bed; resolves with the suite's exit code and
+ * what is wrong with its report (reportProblems). A single test (-run-test) is not checked against
+ * the profile's statistics, as it leaves the rest unrun.
+ */
+export async function runContourConformance(run: ContourConformance): Promise<{ code: number; problems: string[] }> {
+  const code = await runConformance({ start: startContourOnBed, args: contourConformanceArgs(run) });
+  const single = (run.suiteArgs ?? []).some((a) => a.startsWith("-run-test"));
+  const problems = single ? [] : reportFileProblems(run.report, run.profiles ?? CONFORMANCE_PROFILES, run.features ?? SUPPORTED_FEATURES);
+  if (code !== 0) problems.unshift(`the suite exited with ${code}`);
+  return { code, problems };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const argv = process.argv.slice(2);
   const dash = argv.indexOf("--");
@@ -106,21 +147,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const features = f >= 0 && own[f + 1] !== undefined ? own[f + 1]!.split(",") : SUPPORTED_FEATURES;
   // --profiles a,b: the conformance profiles to run and report (default: every one we claim).
   const p = own.indexOf("--profiles");
-  const profiles = p >= 0 && own[p + 1] !== undefined ? own[p + 1]! : CONFORMANCE_PROFILES.join(",");
-  const args = [
-    `-conformance-profiles=${profiles}`,
-    `-supported-features=${features.join(",")}`,
-    `-report-output=${report}`,
-    "-organization=projectcontour",
-    "-project=contour",
-    "-url=https://github.com/projectcontour/contour",
-    "-version=v1.33.6-ts",
-    "-contact=https://github.com/projectcontour/contour/issues",
-    "-mode=default",
-    ...rest,
-  ];
-  runConformance({ start: startContourOnBed, args }).then(
-    (code) => process.exit(code),
+  const profiles = p >= 0 && own[p + 1] !== undefined ? own[p + 1]!.split(",") : CONFORMANCE_PROFILES;
+  runContourConformance({ report, features, profiles, suiteArgs: rest }).then(
+    ({ problems }) => {
+      for (const problem of problems) console.error(`conformance: ${problem}`);
+      process.exit(problems.length === 0 ? 0 : 1);
+    },
     (err: unknown) => {
       console.error(err);
       process.exit(1);

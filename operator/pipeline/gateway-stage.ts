@@ -4,7 +4,7 @@
 // owns and the status views. Pure: the same cache gives the same state on every replica.
 // Not incremental yet: any change to a kind it reads recomputes the whole stage (see docs/gateway-api.md).
 import type { KubernetesObject, V1EndpointSlice, V1Service } from "@kubernetes/client-node";
-import type { Gateway, GatewayClass, GatewayStatusAddress, HTTPRoute, GRPCRoute, BackendTLSPolicy, TCPRoute, TLSRoute, UDPRoute } from "../../crds/types/gateway-api/index.js";
+import type { Gateway, GatewayClass, GatewayStatusAddress, HTTPRoute, GRPCRoute, BackendTLSPolicy, ParentReference, TCPRoute, TLSRoute, UDPRoute } from "../../crds/types/gateway-api/index.js";
 import {
   allocateGatewayPorts,
   allocationsFromServices,
@@ -15,6 +15,7 @@ import {
   gatewayListenerName,
   gatewayServiceName,
   listenerKey,
+  policyAncestors,
   reconcileBackendTLSPolicy,
   reconcileGateway,
   reconcileGatewayClass,
@@ -23,6 +24,7 @@ import {
   reconcileL4Route,
   olderAttachment,
   staleGatewayServices,
+  type BackendTlsPolicyResult,
   type GatewayClassResult,
   type GatewayObjects,
   type GatewayResult,
@@ -37,6 +39,7 @@ import type { Cluster, GatewayEnvoyListener, GatewayListenerChain, GatewayStream
 import type { GatewayListener } from "../../controllers/gateway/index.js";
 import type { TlsSecretValidator } from "../../controllers/secrets/tls-secret-validation.js";
 import type { ObjectCache } from "../../controllers/source/object-cache.js";
+import { withBackendClientCertificate } from "./gateway-backend-certificate.js";
 
 /** What the Gateway stage needs from the configuration. */
 export interface GatewayStageOptions {
@@ -72,6 +75,8 @@ export interface GatewayState {
   readonly grpcRoutes: readonly { readonly route: GRPCRoute; readonly result: HTTPRouteResult }[];
   /** TLSRoutes, TCPRoutes and UDPRoutes. */
   readonly streamRoutes: readonly { readonly kind: L4RouteKind; readonly route: TLSRoute | TCPRoute | UDPRoute; readonly result: L4RouteResult }[];
+  /** BackendTLSPolicies and the Gateways they report status for (those of routes using a target). */
+  readonly policies: readonly { readonly policy: BackendTLSPolicy; readonly result: BackendTlsPolicyResult; readonly ancestors: readonly ParentReference[] }[];
   /** Attached routes per listenerKey. */
   readonly attachedRoutes: ReadonlyMap<string, number>;
   readonly listeners: readonly GatewayEnvoyListener[];
@@ -85,7 +90,7 @@ export interface GatewayState {
 }
 
 /** The state when no Gateway API object exists. */
-export const EMPTY_GATEWAY_STATE: GatewayState = { classes: [], gateways: [], routes: [], grpcRoutes: [], streamRoutes: [], attachedRoutes: new Map(), listeners: [], clusters: [], secrets: [], services: [], endpointSlices: [], staleServices: [] };
+export const EMPTY_GATEWAY_STATE: GatewayState = { classes: [], gateways: [], routes: [], grpcRoutes: [], streamRoutes: [], policies: [], attachedRoutes: new Map(), listeners: [], clusters: [], secrets: [], services: [], endpointSlices: [], staleServices: [] };
 
 
 /** Kinds whose change may change the stage's result. */
@@ -119,7 +124,8 @@ export function computeGatewayState(cache: ObjectCache, options: GatewayStageOpt
     if (result.ours) gateways.push({ gateway, result, addresses });
   }
   const gatewayIndex = new Map(gateways.map((g) => [`${g.result.source.namespace}/${g.result.source.name}`, g.result] as const));
-  const policies = objects.list<BackendTLSPolicy>("BackendTLSPolicy").map((p) => reconcileBackendTLSPolicy(objects, p));
+  const policyObjects = objects.list<BackendTLSPolicy>("BackendTLSPolicy");
+  const policies = policyObjects.map((p) => reconcileBackendTLSPolicy(objects, p));
   const backendTls = backendTlsLookup(policies);
   const routes = objects.list<HTTPRoute>("HTTPRoute").map((route) => ({
     route,
@@ -145,7 +151,10 @@ export function computeGatewayState(cache: ObjectCache, options: GatewayStageOpt
   const claims = accepted.flatMap((g) => [...new Set(g.result.model.map((l) => l.port))].map((port) => ({ gateway: `${g.result.source.namespace}/${g.result.source.name}`, port })));
   const allServices = objects.list<V1Service>("Service");
   const allocation = allocateGatewayPorts(claims, allocationsFromServices(allServices), options.portRange);
-  const listeners = accepted.flatMap((g) => envoyListeners(g, allocation.allocations, httpResults, streams));
+  const routeClusters = new Map([...httpResults.flatMap((r) => r.clusters), ...streamRoutes.flatMap((r) => r.result.clusters)].map((c) => [c.name, c] as const));
+  // Clusters with a Gateway's backend client certificate, beside the shared ones (see withBackendClientCertificate).
+  const variants = new Map<string, Cluster>();
+  const listeners = accepted.flatMap((g) => envoyListeners(g, allocation.allocations, httpResults, streams, routeClusters, variants));
   const services = accepted.map((g) => withoutSelector(desiredGatewayService(g.gateway, g.result, allocation.allocations, { envoySelector: options.envoySelector })));
   const envoyEndpoints = readyEnvoyAddresses(objects.list<V1EndpointSlice>("EndpointSlice", options.envoyService.namespace), options.envoyService.name);
   const served = new Set(accepted.map((g) => `${g.result.source.namespace}/${g.result.source.name}`));
@@ -155,9 +164,10 @@ export function computeGatewayState(cache: ObjectCache, options: GatewayStageOpt
     routes,
     grpcRoutes,
     streamRoutes,
+    policies: policies.map((result, i) => ({ policy: policyObjects[i] as BackendTLSPolicy, result, ancestors: policyAncestors(result.named, httpResults) })),
     attachedRoutes: countAttachedRoutes([...httpResults, ...streamRoutes.map((r) => r.result)]),
     listeners,
-    clusters: byName([...httpResults.flatMap((r) => r.clusters), ...streamRoutes.flatMap((r) => r.result.clusters)]),
+    clusters: byName([...routeClusters.values(), ...variants.values()]),
     secrets: byName([...gateways.flatMap((g) => g.result.secrets), ...httpResults.flatMap((r) => r.secrets)]),
     services,
     endpointSlices: services.map((svc) => gatewayEndpointSlice(svc, envoyEndpoints)),
@@ -170,7 +180,14 @@ export function computeGatewayState(cache: ObjectCache, options: GatewayStageOpt
  * chain per programmed HTTP or HTTPS Gateway listener and a stream per TLS or TCP route on it, and
  * a UDP listener of its own (`<name>/udp`) for a UDP Gateway listener on the port.
  */
-function envoyListeners(g: ServedGateway, allocations: readonly PortAllocation[], routes: readonly HTTPRouteResult[], streams: readonly L4Attachment[]): GatewayEnvoyListener[] {
+function envoyListeners(
+  g: ServedGateway,
+  allocations: readonly PortAllocation[],
+  routes: readonly HTTPRouteResult[],
+  streams: readonly L4Attachment[],
+  clusters: ReadonlyMap<string, Cluster>,
+  variants: Map<string, Cluster>,
+): GatewayEnvoyListener[] {
   const { namespace, name } = g.result.source;
   const out: GatewayEnvoyListener[] = [];
   for (const a of allocations) {
@@ -181,7 +198,7 @@ function envoyListeners(g: ServedGateway, allocations: readonly PortAllocation[]
     const first = stream[0];
     if (first !== undefined) {
       const http = stream.filter((l) => l.protocol === "HTTP" || l.protocol === "HTTPS");
-      const chains = http.map((l) => httpChain(l, routes)).sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+      const chains = http.map((l) => httpChain(l, routes, g, clusters, variants)).sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
       const l4 = streamsOf(stream.filter((l) => l.protocol === "TLS" || l.protocol === "TCP"), streams);
       const protocol = first.protocol === "HTTP" ? "HTTP" : first.protocol === "TCP" ? "TCP" : http.length > 0 ? "HTTPS" : "TLS";
       out.push({ name: envoyName, source: g.result.source, port: a.envoyPort, protocol, chains, ...(l4.length > 0 ? { streams: l4 } : {}) });
@@ -193,13 +210,19 @@ function envoyListeners(g: ServedGateway, allocations: readonly PortAllocation[]
 }
 
 /** The chain of an HTTP or HTTPS Gateway listener: its virtual hosts and, for HTTPS, its TLS. */
-function httpChain(l: GatewayListener, routes: readonly HTTPRouteResult[]): GatewayListenerChain {
+function httpChain(l: GatewayListener, routes: readonly HTTPRouteResult[], g: ServedGateway, clusters: ReadonlyMap<string, Cluster>, variants: Map<string, Cluster>): GatewayListenerChain {
   const key = listenerKey(l.source, l.name);
   const hosts = new Map<string, Route[]>();
   // The listener's own hostname answers (404) even without routes: a more specific listener's
   // host must never fall through to a wider listener's routes.
   hosts.set(l.hostname ?? "*", []);
-  for (const r of routes) for (const v of r.virtualHosts) if (v.listener === key) hosts.set(v.virtualHost.fqdn, [...(hosts.get(v.virtualHost.fqdn) ?? []), ...v.virtualHost.routes]);
+  for (const r of routes) {
+    for (const v of r.virtualHosts) {
+      if (v.listener !== key) continue;
+      const served = withBackendClientCertificate(v.virtualHost.routes, g.result.backendClientCertificate, clusters, variants);
+      hosts.set(v.virtualHost.fqdn, [...(hosts.get(v.virtualHost.fqdn) ?? []), ...served]);
+    }
+  }
   const virtualHosts: VirtualHost[] = [...hosts.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([fqdn, rs]) => ({ fqdn, routes: rs }));
   const tls = listenerTls(l);
   return { key, ...(l.hostname === undefined ? {} : { hostname: l.hostname }), ...(tls === undefined ? {} : { tls }), virtualHosts };
@@ -213,7 +236,11 @@ function listenerTls(l: GatewayListener): VirtualHostTls | undefined {
     secret: cert,
     minimumProtocolVersion: "1.2",
     maximumProtocolVersion: "1.3",
-    ...(l.tls?.clientValidation === undefined ? {} : { clientValidation: { caSecret: l.tls.clientValidation.caSecret, optional: l.tls.clientValidation.optional, skipVerification: false } }),
+    // AllowInsecureFallback: a client without a certificate, or with one the CA does not vouch for, is
+    // let in (the chain is still checked, and the result forwarded).
+    ...(l.tls?.clientValidation === undefined
+      ? {}
+      : { clientValidation: { caSecret: l.tls.clientValidation.caSecret, optional: l.tls.clientValidation.optional, skipVerification: l.tls.clientValidation.optional } }),
   };
 }
 

@@ -1,10 +1,10 @@
-// Writes the status of GatewayClasses, Gateways, ListenerSets and routes (HTTP, TLS, TCP, UDP) of ours, as the Gateway
+// Writes the status of GatewayClasses, Gateways, ListenerSets, routes (HTTP, gRPC, TLS, TCP, UDP) and BackendTLSPolicies of ours, as the Gateway
 // stage computed it. One registry entry per kind ({kind, plural, views}) and one loop for all of
 // them. Only the leader writes; a status equal to what the informer cache holds, or to what this
 // process last asked for, is not written again.
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { GATEWAY_GROUP } from "../../crds/types/gateway-api/common.js";
-import { gatewayClassStatus, gatewayStatus, httpRouteStatus, listenerSetStatus, type StatusStamp } from "../../controllers/gateway/index.js";
+import { backendTlsPolicyStatus, gatewayClassStatus, gatewayStatus, httpRouteStatus, listenerSetStatus, type StatusStamp } from "../../controllers/gateway/index.js";
 import { canonicalJson } from "../../controllers/model/names.js";
 import type { WatchedKind } from "../../controllers/source/object-cache.js";
 import type { GatewayState } from "../pipeline/gateway-stage.js";
@@ -69,6 +69,13 @@ export const GATEWAY_STATUS_KINDS: readonly StatusKind[] = [
         state.streamRoutes.filter((r) => r.kind === kind && r.result.parents.length > 0).map((r) => ({ ...ident(r.route), view: (prev, stamp) => httpRouteStatus(r.result, controllerName, prev as never, stamp) })),
     }),
   ),
+  {
+    kind: "BackendTLSPolicy",
+    plural: "backendtlspolicies",
+    // A policy no route of ours leads to has no ancestor of ours: nothing of it is ours to write.
+    items: (state, controllerName) =>
+      state.policies.filter((p) => p.ancestors.length > 0).map((p) => ({ ...ident(p.policy), view: (prev, stamp) => backendTlsPolicyStatus(p.result, p.ancestors, controllerName, prev as never, stamp) })),
+  },
 ];
 
 /** Options of createGatewayStatusSync. */

@@ -17,6 +17,7 @@ import { translateHealthChecks } from "./health-check.js";
 import { resolveOptions, type ResolvedOptions } from "./options.js";
 import { adsConfigSource, durationFromMs, sortedBy, typed } from "./proto.js";
 import { upstreamTlsSocket } from "./tls.js";
+import { backendTlsSocket } from "./backend-tls.js";
 
 /** What the config file sets for every cluster (connect_timeout must be positive; upstream's default is 2 s). */
 export type ClusterDefaults = Pick<ResolvedOptions, "connectTimeoutMs" | "clusterMaxRequestsPerConnection" | "clusterPerConnectionBufferLimitBytes"> &
@@ -99,7 +100,9 @@ export function translateCluster(cluster: Cluster, defaults: ClusterDefaults = D
   const healthChecks = translateHealthChecks(cluster);
   // "h2" is HTTP/2 over TLS (ALPN h2), "h2c" HTTP/2 in the clear, "tls" HTTP/1.1 over TLS.
   const upstreamTls = defaults.upstreamTls ?? null;
-  const tls = protocol === "h2" ? upstreamTlsSocket(cluster, ["h2"], upstreamTls) : protocol === "tls" ? upstreamTlsSocket(cluster, [], upstreamTls) : undefined;
+  const alpn = protocol === "h2" ? ["h2"] : protocol === "tls" ? [] : undefined;
+  // A BackendTLSPolicy's TLS (Gateway API) replaces the upstream-validation of HTTPProxy clusters.
+  const tls = alpn === undefined ? undefined : cluster.backendTls !== undefined ? backendTlsSocket(cluster.backendTls, alpn) : upstreamTlsSocket(cluster, alpn, upstreamTls);
   return create(ClusterSchema, {
     name: cluster.name,
     // An ExtensionService joins several ports: its globally unique name, "/" made "_", as upstream.

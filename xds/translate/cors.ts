@@ -39,8 +39,11 @@ function maxAge(seconds: number | undefined): string | undefined {
 /**
  * The CorsPolicy of a virtual host, packed for typed_per_filter_config, or undefined when the host
  * has none or no origin is left to allow (a policy allowing nobody behaves as no policy).
+ * answerRefusedPreflights: a preflight from an origin not allowed is answered by Envoy, without
+ * access-control headers, instead of being forwarded (Gateway API's CORS filter; upstream Contour
+ * forwards them).
  */
-export function translateCorsPolicy(cors: CorsPolicy | undefined): Any | undefined {
+export function translateCorsPolicy(cors: CorsPolicy | undefined, answerRefusedPreflights = false): Any | undefined {
   if (cors === undefined) return undefined;
   const origins = cors.allowOrigin.map(originMatcher).filter((m): m is StringMatcher => m !== undefined);
   if (origins.length === 0) return undefined;
@@ -54,5 +57,6 @@ export function translateCorsPolicy(cors: CorsPolicy | undefined): Any | undefin
     ...(age === undefined ? {} : { maxAge: age }),
     allowCredentials: cors.allowCredentials,
     allowPrivateNetworkAccess: cors.allowPrivateNetwork,
+    ...(answerRefusedPreflights ? { forwardNotMatchingPreflights: false } : {}),
   });
 }

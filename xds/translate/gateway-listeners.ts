@@ -5,13 +5,18 @@
  * (its hostname; none for a hostname-less one), with its certificate and a route configuration
  * `<listener>/<listenerKey>` of its own. TLS, TCP and UDP streams: see gateway-streams.ts.
  * ingress_http and ingress_https are not touched.
+ *
+ * Each HTTPS chain's route configuration also answers 421 Misdirected Request for a Host that belongs
+ * to another Gateway listener on the port, and, for a chain with a hostname, for any Host outside it
+ * (GatewayHTTPSListenerDetectMisdirectedRequests): a client reusing a connection, or naming another
+ * host than its SNI, must not get the routes of the listener its SNI chose.
  */
 import { create } from "@bufbuild/protobuf";
 import { AddressSchema, type Address } from "../gen/envoy/config/core/v3/address_pb.js";
 import { FilterChainSchema, ListenerFilterSchema, type FilterChain } from "../gen/envoy/config/listener/v3/listener_components_pb.js";
 import { ListenerSchema, type Listener } from "../gen/envoy/config/listener/v3/listener_pb.js";
 import { RouteConfigurationSchema, type RouteConfiguration } from "../gen/envoy/config/route/v3/route_pb.js";
-import type { VirtualHost as EnvoyVirtualHost } from "../gen/envoy/config/route/v3/route_components_pb.js";
+import { VirtualHostSchema, type VirtualHost as EnvoyVirtualHost } from "../gen/envoy/config/route/v3/route_components_pb.js";
 import { HeaderValueOption_HeaderAppendAction } from "../gen/envoy/config/core/v3/base_pb.js";
 import { TlsInspectorSchema } from "../gen/envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector_pb.js";
 import type { GatewayEnvoyListener, GatewayListenerChain, VirtualHost } from "../../controllers/model/model.js";
@@ -19,7 +24,7 @@ import { EnvoyExtension } from "../names.js";
 import { translateHttpConnectionManager } from "./http-connection-manager.js";
 import type { ResolvedOptions } from "./options.js";
 import { compareStrings, typed } from "./proto.js";
-import { translateVirtualHost } from "./routes.js";
+import { translateVirtualHost, vhostDomains } from "./routes.js";
 import { downstreamTlsSocket, HTTP_ALPN } from "./tls.js";
 import { gatewayStreamChain, translateGatewayUdpListener } from "./gateway-streams.js";
 
@@ -68,6 +73,43 @@ function routeConfiguration(name: string, vhosts: EnvoyVirtualHost[]): RouteConf
   });
 }
 
+/** Name of the 421 virtual host of an HTTPS chain's route configuration. */
+export function misdirectedVirtualHostName(chainKey: string): string {
+  return `${chainKey}/misdirected`;
+}
+
+/**
+ * The 421 virtual host of one HTTPS chain: the other chains' hostnames, and "*" when the chain has a
+ * hostname of its own, leaving out every domain the chain's hosts already have (Envoy refuses a
+ * domain twice). Envoy tries exact names, then the longest wildcard, then "*", so a more specific
+ * listener's name inside a wildcard chain is misdirected while the rest of the wildcard is served.
+ */
+function misdirectedHost(listener: GatewayEnvoyListener, chain: GatewayListenerChain, own: readonly EnvoyVirtualHost[]): EnvoyVirtualHost | undefined {
+  const taken = new Set(own.flatMap((v) => v.domains.map((d) => d.toLowerCase())));
+  const domains: string[] = [];
+  const add = (d: string): void => {
+    if (taken.has(d.toLowerCase())) return;
+    taken.add(d.toLowerCase());
+    domains.push(d);
+  };
+  for (const other of listener.chains) {
+    if (other.key === chain.key || other.hostname === undefined || other.hostname === chain.hostname) continue;
+    for (const d of vhostDomains(other.hostname)) add(d);
+  }
+  if (chain.hostname !== undefined) add("*");
+  if (domains.length === 0) return undefined;
+  return create(VirtualHostSchema, {
+    name: misdirectedVirtualHostName(chain.key),
+    domains,
+    routes: [
+      {
+        match: { pathSpecifier: { case: "prefix", value: "/" } },
+        action: { case: "directResponse", value: { status: 421, body: { specifier: { case: "inlineString", value: "misdirected request\n" } } } },
+      },
+    ],
+  });
+}
+
 function httpsChain(listener: GatewayEnvoyListener, chain: GatewayListenerChain, options: ResolvedOptions): FilterChain | undefined {
   if (chain.tls === undefined) return undefined;
   const hcm = translateHttpConnectionManager({ statPrefix: listener.name, routeConfigName: gatewayChainRouteConfigName(listener.name, chain.key) }, options);
@@ -104,7 +146,9 @@ export function translateGatewayListener(listener: GatewayEnvoyListener, options
     if (built === undefined) continue;
     claimed.add(chain.hostname ?? "");
     chains.push(built);
-    routes.push(routeConfiguration(gatewayChainRouteConfigName(listener.name, chain.key), envoyHosts([chain], "https")));
+    const own = envoyHosts([chain], "https");
+    const misdirected = misdirectedHost(listener, chain, own);
+    routes.push(routeConfiguration(gatewayChainRouteConfigName(listener.name, chain.key), misdirected === undefined ? own : [...own, misdirected]));
   }
   for (const stream of listener.streams ?? []) {
     const names = stream.serverNames.length === 0 ? [""] : stream.serverNames;

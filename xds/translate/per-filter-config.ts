@@ -34,11 +34,14 @@ export function virtualHostFilterConfig(vhost: VirtualHost): Record<string, Any>
 }
 
 /**
- * A route's own rate limit, IP filter and external authorization (CORS is per virtual host only, as
- * upstream). `redirectsToHttps`: this is the plain-HTTP copy that only redirects.
+ * A route's own CORS policy, rate limits, IP filter and external authorization. HTTPProxy and Ingress
+ * have CORS per virtual host only, as upstream; a route's own policy is Gateway API's CORS filter,
+ * which answers the preflights of origins it does not allow itself. `redirectsToHttps`: this is the
+ * plain-HTTP copy that only redirects.
  */
 export function routeFilterConfig(route: Route, vhost: VirtualHost, redirectsToHttps = false): Record<string, Any> {
   return perFilter([
+    [EnvoyExtension.cors, translateCorsPolicy(route.cors, true)],
     [EnvoyExtension.localRateLimit, translateLocalRateLimit(route.rateLimit, rateLimitStatPrefix(vhost.fqdn))],
     [EnvoyExtension.rbac, translateIpFilter(route.ipFilter)],
     [EnvoyExtension.extAuthz, routeExtAuthzConfig(route, redirectsToHttps)],

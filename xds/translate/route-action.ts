@@ -102,24 +102,38 @@ function segmentPrefixRewrite(prefix: string, replacement: string): RouteActionI
   return { pattern: { regex: `^${re2Literal(trimmed)}/*` }, substitution };
 }
 
+/**
+ * The retry policy of a forwarded request. A per-try timeout (Gateway API timeouts.backendRequest)
+ * lives in Envoy's retry policy, so a route with one and no retry gets a policy that retries on
+ * nothing. A back-off base sets Envoy's maximum to its default of ten times the base.
+ */
+function retryPolicy(action: ForwardAction): Pick<RouteActionInit, "retryPolicy"> {
+  const { retry, timeout } = action;
+  if (retry === undefined || retry.retryOn === "") {
+    const perTry = timeout?.backendRequestMs ?? 0;
+    return perTry > 0 ? { retryPolicy: { numRetries: 0, perTryTimeout: durationFromMs(perTry) } } : {};
+  }
+  const backoff = retry.backoffBaseMs ?? 0;
+  return {
+    retryPolicy: {
+      retryOn: retry.retryOn,
+      retriableStatusCodes: [...retry.retriableStatusCodes],
+      ...(retry.numRetries > 0 ? { numRetries: retry.numRetries } : {}),
+      ...(retry.perTryTimeoutMs > 0 ? { perTryTimeout: durationFromMs(retry.perTryTimeoutMs) } : {}),
+      ...(backoff > 0 ? { retryBackOff: { baseInterval: durationFromMs(backoff), maxInterval: durationFromMs(backoff * 10) } } : {}),
+    },
+  };
+}
+
 function forwardAction(action: ForwardAction, hostRewrite: string | undefined, hostRewriteHeader: string | undefined, segmentPrefix: string | undefined): RouteActionInit {
-  const { timeout, retry } = action;
+  const { timeout } = action;
   const viaRegex = segmentPrefix !== undefined && action.prefixRewrite !== undefined && (action.prefixRewrite.endsWith("/") || segmentPrefix.replace(/\/+$/u, "") === "");
   return {
     clusterSpecifier: clusterSpecifier(action),
     // Unset timeouts keep Envoy's defaults (15 s response, no idle); 0 disables them.
     ...(timeout?.responseMs == null ? {} : { timeout: durationFromMs(timeout.responseMs) }),
     ...(timeout?.idleMs == null ? {} : { idleTimeout: durationFromMs(timeout.idleMs) }),
-    ...(retry === undefined || retry.retryOn === ""
-      ? {}
-      : {
-          retryPolicy: {
-            retryOn: retry.retryOn,
-            retriableStatusCodes: [...retry.retriableStatusCodes],
-            ...(retry.numRetries > 0 ? { numRetries: retry.numRetries } : {}),
-            ...(retry.perTryTimeoutMs > 0 ? { perTryTimeout: durationFromMs(retry.perTryTimeoutMs) } : {}),
-          },
-        }),
+    ...retryPolicy(action),
     requestMirrorPolicies: (action.mirror ?? []).map(mirrorPolicy),
     prefixRewrite: viaRegex ? "" : (action.prefixRewrite ?? ""),
     ...(viaRegex && segmentPrefix !== undefined && action.prefixRewrite !== undefined ? { regexRewrite: segmentPrefixRewrite(segmentPrefix, action.prefixRewrite) } : {}),

@@ -43,6 +43,9 @@ export function sandboxCommand(ip: string, netns: string, scriptDir: string, mou
   const lines = ["set -eu", "mount -t tmpfs -o size=64m,mode=1777 shm /dev/shm"];
   if (hostname !== undefined) lines.push(`echo ${q(hostname.slice(0, 63))} > /proc/sys/kernel/hostname`);
   let overlay = 0;
+  // One overlay per parent: a second one on the same folder would hide the first and every mount
+  // made on it (two volumes under /etc, say /etc/secret-volume and /etc/configmap-volume).
+  const overlaid = new Set<string>();
   for (const m of mounts) {
     const isFile = existsSync(m.source) && !readdirSafe(m.source);
     if (!existsSync(m.target)) {
@@ -57,7 +60,8 @@ export function sandboxCommand(ip: string, netns: string, scriptDir: string, mou
           created.add(top);
           appendFileSync(ledger, `${top}\n`);
         }
-      } else {
+      } else if (!overlaid.has(parent)) {
+        overlaid.add(parent);
         const work = join(scriptDir, `overlay-${overlay++}`);
         mkdirSync(work, { recursive: true });
         lines.push(

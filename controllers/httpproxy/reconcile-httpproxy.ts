@@ -27,6 +27,10 @@ export interface HTTPProxyReconcileOptions {
   readonly rootNamespaces?: readonly string[];
   /** Connect timeout of upstream clusters; upstream Contour's default is 2 s. */
   readonly connectTimeoutMs?: number;
+  /** Ignore routes' permitInsecure: a TLS host redirects every plain-HTTP request (upstream's `disablePermitInsecure`). */
+  readonly disablePermitInsecure?: boolean;
+  /** The Secret Envoy presents to TLS backends (upstream's `tls.envoy-client-certificate`); unset: none. */
+  readonly clientCertificate?: { readonly namespace: string; readonly name: string } | undefined;
   /** Certificate validation, replaceable by a memoising one (createTlsSecretValidator). */
   readonly validateTlsSecret?: TlsSecretValidator;
   /** The config file's globalExtAuth: every root's authorization unless it has its own or disables it. */
@@ -67,6 +71,8 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
     cache,
     ingressClassName: options.ingressClassName,
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    disablePermitInsecure: options.disablePermitInsecure ?? false,
+    clientCertificate: options.clientCertificate,
     fqdn,
     enforceTls: false,
     reports,
@@ -245,7 +251,10 @@ function usedNames(hosts: { vhost?: VirtualHost; tcp?: TcpProxyHost }): { cluste
 }
 
 function usedBy(secret: TlsSecret, clusters: ReadonlyMap<string, Cluster>, used: ReadonlySet<string>): boolean {
-  for (const name of used) if (clusters.get(name)?.upstreamValidation?.caSecret === secret.name) return true;
+  for (const name of used) {
+    const cluster = clusters.get(name);
+    if (cluster?.upstreamValidation?.caSecret === secret.name || cluster?.clientCertificate === secret.name) return true;
+  }
   return false;
 }
 

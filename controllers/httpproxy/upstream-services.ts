@@ -13,6 +13,7 @@ import { clusterName, shortHash } from "../model/names.js";
 import { lookupServicePort } from "../services/service-lookup.js";
 import { serviceCluster } from "../services/service-cluster.js";
 import { lookupCaSecret } from "../secrets/lookup-ca-secret.js";
+import { lookupTlsSecret, type SecretRef } from "../secrets/lookup-tls-secret.js";
 import { headersPolicy, hostRewriteOf } from "./headers-policy.js";
 import { Area, proxyError, proxyWarning, refile } from "./proxy-conditions.js";
 import { secretRef } from "./secret-ref.js";
@@ -35,6 +36,8 @@ export interface ServiceContext {
   /** The proxy's namespace: Services are always looked up there. */
   readonly namespace: string;
   readonly connectTimeoutMs: number;
+  /** The Secret Envoy presents to TLS backends (upstream's `tls.envoy-client-certificate`); unset: none. */
+  readonly clientCertificate?: SecretRef | undefined;
   /** Every Service and Secret read is appended here. */
   readonly dependencies: ObjectKey[];
 }
@@ -111,6 +114,17 @@ export function resolveService(ctx: ServiceContext, raw: unknown, field: string,
     warnings.push(proxyWarning(Area.Service, "IgnoredField", `${field}.validation: applies only to the tls and h2 protocols; ignored`));
   }
 
+  let clientCertificate: string | undefined;
+  if (ctx.clientCertificate !== undefined && (protocol === "tls" || protocol === "h2")) {
+    // Configured by the operator, so no delegation is asked for (as upstream's LookupTLSSecretInsecure).
+    const ref = ctx.clientCertificate;
+    const found = lookupTlsSecret(ctx.cache, ref, ref.namespace, "tls.envoy-client-certificate");
+    ctx.dependencies.push(...found.dependencies);
+    if (!found.ok) return { kind: "fatal", condition: refile(found.condition, Area.TLS, "SecretNotValid") };
+    secrets.push(found.secret);
+    clientCertificate = found.secret.name;
+  }
+
   const healthPort = int(svc.healthPort);
   if (healthPort !== undefined && healthPort !== port && policy.healthCheck !== undefined) {
     warnings.push(proxyWarning(Area.Service, "IgnoredField", `${field}.healthPort: health checks go to port ${port}; a separate health port is not supported`));
@@ -125,6 +139,7 @@ export function resolveService(ctx: ServiceContext, raw: unknown, field: string,
     protocol,
     ...(upstreamValidation !== undefined ? { upstreamValidation } : {}),
     ...(sni !== undefined ? { sni } : {}),
+    ...(clientCertificate !== undefined ? { clientCertificate } : {}),
     ...(policy.healthCheck !== undefined ? { healthCheck: policy.healthCheck } : {}),
     ...(policy.idleConnectionTimeoutMs !== undefined ? { idleConnectionTimeoutMs: policy.idleConnectionTimeoutMs } : {}),
   } satisfies Cluster;

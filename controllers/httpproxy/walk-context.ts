@@ -11,6 +11,10 @@ export interface WalkContext {
   readonly cache: ObjectCache;
   readonly ingressClassName: string | undefined;
   readonly connectTimeoutMs: number;
+  /** Routes' permitInsecure is ignored (upstream's `disablePermitInsecure`). */
+  readonly disablePermitInsecure: boolean;
+  /** The Secret Envoy presents to TLS backends (upstream's `tls.envoy-client-certificate`). */
+  readonly clientCertificate: { readonly namespace: string; readonly name: string } | undefined;
   /** The root's fqdn, lower-cased ("*.example.com" for a wildcard host). */
   readonly fqdn: string;
   /** Whether the root has TLS: routes then redirect plain HTTP to HTTPS unless they permitInsecure. */

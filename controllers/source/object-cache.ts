@@ -16,6 +16,10 @@ export type WatchedKind =
   | "Gateway"
   | "ListenerSet"
   | "HTTPRoute"
+  | "GRPCRoute"
+  | "TLSRoute"
+  | "TCPRoute"
+  | "UDPRoute"
   | "ReferenceGrant"
   | "BackendTLSPolicy";
 

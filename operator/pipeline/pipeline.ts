@@ -16,7 +16,8 @@ import type { Condition, Fragment } from "../../controllers/store/fragment.js";
 import { createModelStore, type ModelStore } from "../../controllers/store/index.js";
 import type { Model } from "../../controllers/model/model.js";
 import type { EnvoyResources } from "../../xds/resources.js";
-import { createTranslator, type TestFaults, type TranslateOptions, type TranslationFailure } from "../../xds/translate/index.js";
+import { createTranslator, type CheckedTranslation, type TestFaults, type TranslateOptions, type TranslationFailure } from "../../xds/translate/index.js";
+import { createEndpointIndex } from "./endpoint-index.js";
 import { attributePieces, type Piece, type SourceFragment } from "./attribution.js";
 import { computeGatewayState, EMPTY_GATEWAY_STATE, GATEWAY_STAGE_INPUTS, type GatewayStageOptions, type GatewayState } from "./gateway-stage.js";
 import { fingerprint, heldFragment, quarantineCondition, type Hold, type QuarantineCause } from "./holds.js";
@@ -26,6 +27,10 @@ export interface PipelineOptions {
   readonly ingressClassName?: string | undefined;
   /** Namespaces where root HTTPProxies may live (--root-namespaces); empty or unset: everywhere. */
   readonly rootNamespaces?: readonly string[];
+  /** Ignore HTTPProxy routes' permitInsecure (upstream's `disablePermitInsecure`); default false. */
+  readonly disablePermitInsecure?: boolean;
+  /** The Secret Envoy presents to TLS backends of HTTPProxies (upstream's `tls.envoy-client-certificate`). */
+  readonly clientCertificate?: { readonly namespace: string; readonly name: string } | undefined;
   readonly translate: TranslateOptions;
   /** The Gateway API stage; unset: Gateway API objects are ignored. */
   readonly gateway?: GatewayStageOptions | undefined;
@@ -45,7 +50,7 @@ export interface QuarantinedSource {
 }
 
 /** Kinds whose status this controller writes: an update that changed only the status changes nothing it reads. */
-const STATUS_KINDS: ReadonlySet<WatchedKind> = new Set<WatchedKind>(["Ingress", "HTTPProxy", "ExtensionService", "GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "BackendTLSPolicy"]);
+const STATUS_KINDS: ReadonlySet<WatchedKind> = new Set<WatchedKind>(["Ingress", "HTTPProxy", "ExtensionService", "GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute", "BackendTLSPolicy"]);
 
 /** How many translations a build tries before publishing what it has: each quarantines at least one source. */
 const MAX_TRANSLATE_ROUNDS = 4;
@@ -144,6 +149,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const holdsDirty = new Map<string, ObjectKey>();
   const dirtySources = new Map<string, ObjectKey>();
   let endpointsDirty = false;
+  // EndpointSlices by Service, and the Services whose slices changed since the last translation.
+  const endpointIndex = createEndpointIndex();
+  const dirtyServices = new Set<string>();
+  // The store's model when its changes were last taken: what the next changes are relative to.
+  let lastStoreModel: Model | undefined;
   let everBuilt = false;
   let lastModel: Model | undefined;
   let lastResources: EnvoyResources | undefined;
@@ -160,7 +170,17 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const base = storeAndGatewayModel();
     if (globalAuth === undefined) return base;
     if (withAuth?.base === base && withAuth.model.globalAuthorization === globalAuth.value) return withAuth.model;
-    withAuth = { base, model: { ...base, globalAuthorization: globalAuth.value } };
+    // Getters, not a spread: the store's model lists lazily, and a copy would list everything.
+    const value = globalAuth.value;
+    const model = Object.defineProperties({} as Model, {
+      virtualHosts: { enumerable: true, get: () => base.virtualHosts },
+      tcpProxies: { enumerable: true, get: () => base.tcpProxies },
+      clusters: { enumerable: true, get: () => base.clusters },
+      secrets: { enumerable: true, get: () => base.secrets },
+      ...(base.gatewayListeners === undefined ? {} : { gatewayListeners: { enumerable: true, value: base.gatewayListeners } }),
+      globalAuthorization: { enumerable: true, value },
+    });
+    withAuth = { base, model };
     return withAuth.model;
   }
 
@@ -190,12 +210,17 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const proxyViews = new Map<string, { json: string; key: ObjectKey; view: ProxyStatusView }>();
   const proxyStatusDirty = new Map<string, ObjectKey>();
   const counts: Record<ProxyStatusView["currentStatus"], number> = { valid: 0, invalid: 0, orphaned: 0 };
+  // The config's connect timeout goes into each cluster the reconcilers build (undefined: their 2 s default).
+  const connectTimeout = options.translate.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.translate.connectTimeoutMs };
   const httpProxyOptions = {
     ingressClassName: options.ingressClassName,
     rootNamespaces: options.rootNamespaces ?? [],
+    disablePermitInsecure: options.disablePermitInsecure ?? false,
+    clientCertificate: options.clientCertificate,
     validateTlsSecret,
     globalAuthorization: options.globalAuthorization,
     extension: options.extension,
+    ...connectTimeout,
   };
 
   function markDependents(key: ObjectKey): void {
@@ -238,8 +263,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         markAllIngresses();
         break;
       case "EndpointSlice":
-        // Endpoints go straight to EDS: no route depends on them.
+        // Endpoints go straight to EDS: no route depends on them, and only this Service's assignments change.
         endpointsDirty = true;
+        for (const service of endpointIndex.apply(event, obj as V1EndpointSlice)) dirtyServices.add(service);
         break;
       default:
         markDependents(key);
@@ -290,7 +316,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       }
       const ingress = cache.get<V1Ingress>(key.kind, key.namespace, key.name);
       if (ingress === undefined) deleteSource(key);
-      else putSource(key, reconcileIngress(cache, ingress, { ingressClassName: options.ingressClassName, validateTlsSecret }), released);
+      else putSource(key, reconcileIngress(cache, ingress, { ingressClassName: options.ingressClassName, validateTlsSecret, ...connectTimeout }), released);
     }
     const reconciledKeys = new Map(changed.map((k) => [formatKey(k), k] as const));
     for (const [k, key] of holdsDirty) {
@@ -299,9 +325,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       reconciledKeys.set(k, key);
     }
     holdsDirty.clear();
-    const slices = cache.list<V1EndpointSlice>("EndpointSlice");
     const gatewayChanged = gatewayDirty && options.gateway !== undefined;
-    if (gatewayChanged && options.gateway !== undefined) gatewayState = computeGatewayState(cache, options.gateway);
+    if (gatewayChanged && options.gateway !== undefined) gatewayState = computeGatewayState(cache, { ...options.gateway, ...connectTimeout });
     gatewayDirty = false;
     updateGlobalAuthorization();
     let model = fullModel();
@@ -309,11 +334,23 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     let endpointsOnly = false;
     const quarantinedNow: QuarantinedSource[] = [];
     let unattributed: readonly TranslationFailure[] = [];
+    // The translator is told what changed in the store's model since it was last taken, and which
+    // Services' slices changed; a model that is not the store's (Gateway API) is translated in full.
+    const translate = (m: Model): CheckedTranslation => {
+      const base = lastStoreModel;
+      const changes = store.takeModelChanges();
+      lastStoreModel = store.model();
+      const services = [...dirtyServices];
+      dirtyServices.clear();
+      return translator.translateChanges({ model: m, base: m === lastStoreModel ? base : undefined, changes, endpoints: endpointIndex, dirtyServices: services });
+    };
     if (lastResources !== undefined && model === lastModel) {
       endpointsOnly = true;
-      resources = endpointsDirty ? { ...lastResources, endpoints: translator.translateEndpoints(model, slices) } : lastResources;
+      if (!endpointsDirty) resources = lastResources;
+      else if (model === store.model()) resources = translate(model).resources;
+      else resources = { ...lastResources, endpoints: translator.translateEndpoints(model, endpointIndex.all()) };
     } else {
-      let checked = translator.translateChecked(model, slices);
+      let checked = translate(model);
       // A piece that cannot be encoded was left out already; quarantining its sources makes the
       // model (and their status) say so, and translating again serves everyone else's as it is.
       for (let round = 1; checked.failures.length > 0 && round < MAX_TRANSLATE_ROUNDS; round++) {
@@ -322,7 +359,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         quarantinedNow.push(...fresh);
         for (const q of fresh) reconciledKeys.set(formatKey(q.key), q.key);
         model = fullModel();
-        checked = translator.translateChecked(model, slices);
+        checked = translate(model);
       }
       resources = checked.resources;
       unattributed = checked.failures;

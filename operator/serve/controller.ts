@@ -58,8 +58,14 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     testFaults,
     ingressClassName: config.ingress.className,
     rootNamespaces: config.rootNamespaces,
-    extension: { ...(config.envoy.connectTimeoutMs !== undefined ? { connectTimeoutMs: config.envoy.connectTimeoutMs } : {}) },
+    extension: {
+      ...(config.envoy.connectTimeoutMs !== undefined ? { connectTimeoutMs: config.envoy.connectTimeoutMs } : {}),
+      // cluster.circuit-breakers: the defaults of ExtensionServices without a circuitBreakerPolicy, as upstream.
+      ...(config.envoy.clusterCircuitBreakers ? { defaultCircuitBreakers: config.envoy.clusterCircuitBreakers } : {}),
+    },
     globalAuthorization: config.globalExtAuth,
+    disablePermitInsecure: config.reconcile.disablePermitInsecure,
+    clientCertificate: config.reconcile.envoyClientCertificate,
     gateway: {
       controllerName: config.gateway.controllerName,
       portRange: { ...config.gateway.portRange, reserved: [config.envoyListeners.http.port, config.envoyListeners.https.port] },
@@ -200,7 +206,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     for (const f of result.unattributed) buildLog.error({ piece: f.piece, name: f.name, error: f.message }, "left out a piece no source object can be blamed for");
     const seconds = (performance.now() - start) / 1000;
     metrics.observeBuild(seconds, result.endpointsOnly);
-    metrics.countSources(pipeline);
+    metrics.countSources(pipeline, result.reconciled);
     upstreamMetrics.afterBuild(pipeline, result, seconds);
     // HTTPProxies are logged by status change: an included proxy's problems are found by its roots' reconciles.
     logConditions(buildLog, result.reconciled.filter((r) => r.key.kind !== "HTTPProxy"));

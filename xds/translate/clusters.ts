@@ -19,7 +19,8 @@ import { adsConfigSource, durationFromMs, sortedBy, typed } from "./proto.js";
 import { upstreamTlsSocket } from "./tls.js";
 
 /** What the config file sets for every cluster (connect_timeout must be positive; upstream's default is 2 s). */
-export type ClusterDefaults = Pick<ResolvedOptions, "connectTimeoutMs" | "clusterMaxRequestsPerConnection" | "clusterPerConnectionBufferLimitBytes">;
+export type ClusterDefaults = Pick<ResolvedOptions, "connectTimeoutMs" | "clusterMaxRequestsPerConnection" | "clusterPerConnectionBufferLimitBytes"> &
+  Partial<Pick<ResolvedOptions, "clusterCircuitBreakers" | "upstreamTls">>;
 
 const DEFAULTS: ClusterDefaults = resolveOptions();
 
@@ -61,36 +62,38 @@ function protocolOptions(cluster: Cluster, maxRequests: number | null): Record<s
   return { [EnvoyExtension.httpProtocolOptions]: options };
 }
 
-function circuitBreakers(cluster: Cluster): MessageInitShape<typeof CircuitBreakersSchema> | undefined {
-  const cb = cluster.circuitBreakers;
-  if (cb === undefined) return undefined;
-  const limits = {
-    maxConnections: cb.maxConnections,
-    maxPendingRequests: cb.maxPendingRequests,
-    maxRequests: cb.maxRequests,
-    maxRetries: cb.maxRetries,
+function circuitBreakers(cluster: Cluster, defaults: ClusterDefaults["clusterCircuitBreakers"]): MessageInitShape<typeof CircuitBreakersSchema> | undefined {
+  const own = cluster.circuitBreakers ?? {};
+  // As upstream: field by field, a Service's own threshold (unset or 0: none) wins over the config's default.
+  const pick = (field: keyof NonNullable<Cluster["circuitBreakers"]>): number | undefined => {
+    const value = own[field];
+    return value !== undefined && value !== 0 ? value : (defaults?.[field] ?? value);
   };
+  const limits = { maxConnections: pick("maxConnections"), maxPendingRequests: pick("maxPendingRequests"), maxRequests: pick("maxRequests"), maxRetries: pick("maxRetries") };
   // Only the limits that were given: Envoy's defaults (1024, 3 retries) stay for the rest.
   // An ExtensionService's 0 means Envoy's default too (upstream's UInt32OrNil).
   const given = (v: number | undefined): v is number => v !== undefined && (cluster.extension === undefined || v > 0);
   const set = Object.fromEntries(Object.entries(limits).filter(([, v]) => given(v)).map(([k, v]) => [k, Math.max(0, Math.floor(v!))]));
-  const perHost = cb.perHostMaxConnections !== undefined && cb.perHostMaxConnections > 0 ? Math.floor(cb.perHostMaxConnections) : undefined;
-  if (Object.keys(set).length === 0 && perHost === undefined) return undefined;
-  if (cluster.extension === undefined) return { thresholds: [{ priority: RoutingPriority.DEFAULT, ...set }] };
-  // An ExtensionService's, as upstream's applyCircuitBreakers: remaining counts tracked, per-host limits too.
+  const perHost = pick("perHostMaxConnections");
+  // An ExtensionService's, as upstream's applyCircuitBreakers: remaining counts tracked.
+  const track = cluster.extension === undefined ? {} : { trackRemaining: true };
+  const perHostThresholds = perHost !== undefined && perHost > 0 ? [{ priority: RoutingPriority.DEFAULT, maxConnections: Math.floor(perHost), ...track }] : [];
+  if (Object.keys(set).length === 0 && perHostThresholds.length === 0) return undefined;
   return {
-    thresholds: [{ priority: RoutingPriority.DEFAULT, ...set, trackRemaining: true }],
-    perHostThresholds: [{ priority: RoutingPriority.DEFAULT, ...(perHost === undefined ? {} : { maxConnections: perHost }), trackRemaining: true }],
+    ...(Object.keys(set).length === 0 ? {} : { thresholds: [{ priority: RoutingPriority.DEFAULT, ...set, ...track }] }),
+    ...(perHostThresholds.length === 0 ? {} : { perHostThresholds }),
   };
 }
 
 /** The Envoy cluster of one model Cluster. */
 export function translateCluster(cluster: Cluster, defaults: ClusterDefaults = DEFAULTS): EnvoyCluster {
   const { service, protocol } = cluster;
-  const breakers = circuitBreakers(cluster);
+  // An ExtensionService's circuitBreakerPolicy already replaced the configured defaults as a whole.
+  const breakers = circuitBreakers(cluster, cluster.extension === undefined ? defaults.clusterCircuitBreakers : undefined);
   const healthChecks = translateHealthChecks(cluster);
   // "h2" is HTTP/2 over TLS (ALPN h2), "h2c" HTTP/2 in the clear, "tls" HTTP/1.1 over TLS.
-  const tls = protocol === "h2" ? upstreamTlsSocket(cluster, ["h2"]) : protocol === "tls" ? upstreamTlsSocket(cluster, []) : undefined;
+  const upstreamTls = defaults.upstreamTls ?? null;
+  const tls = protocol === "h2" ? upstreamTlsSocket(cluster, ["h2"], upstreamTls) : protocol === "tls" ? upstreamTlsSocket(cluster, [], upstreamTls) : undefined;
   return create(ClusterSchema, {
     name: cluster.name,
     // An ExtensionService joins several ports: its globally unique name, "/" made "_", as upstream.

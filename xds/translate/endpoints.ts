@@ -51,16 +51,19 @@ function indexByService(slices: readonly V1EndpointSlice[]): Map<string, V1Endpo
 
 /**
  * The ready addresses of one Service port across its slices. Ports match by name (slices list
- * ports by name; unnamed is ""), TCP only. Ready only: a terminating endpoint is not ready, and
+ * ports by name; unnamed is ""), TCP, or UDP for a name no TCP port has (a Gateway UDPRoute's backend). Ready only: a terminating endpoint is not ready, and
  * an endpoint with no ready condition counts as ready, as the EndpointSlice API says. Envoy
  * rejects an EDS update with a malformed IP, so anything that is not an IP literal is skipped.
  */
 function readyAddresses(slices: readonly V1EndpointSlice[], portName: string): Address[] {
   const unique = new Map<string, Address>();
+  // A name on a TCP port anywhere wins; UDP only for a port that is UDP alone (a UDPRoute's backend).
+  const named = slices.flatMap((s) => (s.ports ?? []).filter((p) => (p.name ?? "") === portName));
+  const protocol = named.some((p) => (p.protocol ?? "TCP") === "TCP") ? "TCP" : "UDP";
   for (const slice of slices) {
     if (slice.addressType !== "IPv4" && slice.addressType !== "IPv6") continue;
     const ports = (slice.ports ?? []).filter(
-      (p) => (p.name ?? "") === portName && (p.protocol ?? "TCP") === "TCP" && p.port !== undefined && p.port >= 1 && p.port <= 65535,
+      (p) => (p.name ?? "") === portName && (p.protocol ?? "TCP") === protocol && p.port !== undefined && p.port >= 1 && p.port <= 65535,
     );
     for (const endpoint of slice.endpoints ?? []) {
       if (endpoint.conditions?.ready === false) continue;
@@ -89,8 +92,13 @@ function lbEndpointsOf(addresses: readonly Address[]) {
 /** The ClusterLoadAssignment of one EDS name; empty, never missing, when it has no endpoints. */
 function loadAssignment(name: string, index: ReadonlyMap<string, readonly V1EndpointSlice[]>): ClusterLoadAssignment {
   const target = parseEdsName(name);
-  const addresses = target === undefined ? [] : readyAddresses(index.get(`${target.namespace}/${target.service}`) ?? [], target.portName);
-  const lbEndpoints = lbEndpointsOf(addresses);
+  return assignmentOf(name, target === undefined ? [] : (index.get(`${target.namespace}/${target.service}`) ?? []));
+}
+
+/** The ClusterLoadAssignment of one EDS name from the slices of its Service. */
+function assignmentOf(name: string, slices: readonly V1EndpointSlice[]): ClusterLoadAssignment {
+  const target = parseEdsName(name);
+  const lbEndpoints = lbEndpointsOf(target === undefined ? [] : readyAddresses(slices, target.portName));
   return create(ClusterLoadAssignmentSchema, { clusterName: name, endpoints: lbEndpoints.length === 0 ? [] : [{ lbEndpoints }] });
 }
 
@@ -146,6 +154,24 @@ export function translateEndpoints(
     memo.set(name, { slices, assignment });
     return assignment;
   });
+}
+
+/**
+ * One ClusterLoadAssignment from the slices of its Service, looked up by `slicesOf` (an index kept
+ * as slices come and go), reused from `memo` while those slices are the same objects.
+ */
+export function translateLoadAssignment(
+  name: string,
+  slicesOf: (namespace: string, service: string) => readonly V1EndpointSlice[],
+  memo?: EndpointsMemo,
+): ClusterLoadAssignment {
+  const target = parseEdsName(name);
+  const slices = target === undefined ? [] : slicesOf(target.namespace, target.service);
+  const last = memo?.get(name);
+  if (last !== undefined && sameItems(last.slices, slices)) return last.assignment;
+  const assignment = assignmentOf(name, slices);
+  memo?.set(name, { slices, assignment });
+  return assignment;
 }
 
 /** Last assignment per EDS name with the slices it was built from (see createTranslator). */

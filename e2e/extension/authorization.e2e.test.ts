@@ -11,6 +11,7 @@ import { assertNoRejectedUpdates } from "../fixtures/envoy-updates.js";
 import { createExtensionService, waitForExtensionValid } from "../fixtures/extension-services.js";
 import { applyEndpointSlice, createService, createTlsSecret, ensureNamespace } from "../fixtures/kube-objects.js";
 import { selfSignedCert, type ServingCert } from "../fixtures/serving-cert.js";
+import { createTestCa } from "../fixtures/test-ca.js";
 import { useStack } from "../fixtures/stack.js";
 import { freePort, httpGet, httpRequest, startAuthzServers, waitFor, type AuthzServers, type HttpRequestOptions, type HttpResponse } from "../harness/index.js";
 
@@ -107,6 +108,30 @@ describe("external authorization: status, fail-open, request body, HTTP server",
     assert.equal(checks.at(-1)?.bodyBytes, 64);
     assert.deepEqual(checks.at(-1)?.context, { route: "upload", scope: "vhost" });
     await assertNoRejectedUpdates(ctx.stack.envoy);
+  });
+
+  it("verifies the server's certificate with the ExtensionService's validation: the right name passes, another fails closed", async () => {
+    const { kube, bed } = ctx.stack;
+    const ca = await createTestCa("authz-ca");
+    const verified = await startAuthzServers(bed, "authz-verified", await ca.issue({ commonName: "authz.authz.svc", dnsNames: ["authz.authz.svc"], usage: "server" }));
+    await createService(kube, NS, "verified", [{ name: "grpc", port: 9443 }]);
+    await applyEndpointSlice(kube, NS, "verified", "grpc", [{ ip: verified.ip, port: verified.grpcTlsPort }]);
+    await kube.core.createNamespacedSecret({ namespace: NS, body: { metadata: { name: "authz-ca", namespace: NS }, type: "Opaque", stringData: { "ca.crt": ca.certPem } } });
+    await createExtensionService(kc(), NS, "verified", { services: [{ name: "verified", port: 9443 }], validation: { caSecret: "authz-ca", subjectName: "authz.authz.svc" } });
+    await createExtensionService(kc(), NS, "misnamed", { services: [{ name: "verified", port: 9443 }], validation: { caSecret: "authz-ca", subjectName: "other.authz.svc" } });
+    await waitForExtensionValid(kc(), NS, "verified");
+    await waitForExtensionValid(kc(), NS, "misnamed");
+    for (const [name, ext] of [["verified", "verified"], ["misnamed", "misnamed"]] as const) {
+      const fqdn = `${name}.tls.authz.example.com`;
+      const secretName = await tlsHost(fqdn);
+      await createHTTPProxy(kc(), NS, `tls-${name}`, { virtualhost: { fqdn, tls: { secretName }, authorization: { extensionRef: { name: ext } } }, routes: [{ services: echo }] });
+      await waitForProxyStatus(kc(), NS, `tls-${name}`, "valid");
+    }
+    await secureUntil("verified.tls.authz.example.com", "/private", 401);
+    await secureUntil("verified.tls.authz.example.com", "/allow", 200);
+    // Envoy refuses the server's certificate for the wrong name: no check is answered, 403 (status_on_error).
+    await secureUntil("misnamed.tls.authz.example.com", "/allow", 403);
+    assert.ok((await verified.checks()).every((c) => c.host !== "misnamed.tls.authz.example.com"), "the misnamed ExtensionService never reached the server");
   });
 
   it("the HTTP authorization server allows paths with \"allow\" and refuses others with 403", async () => {

@@ -39,6 +39,16 @@ describe("pipeline: ExtensionService", () => {
     );
     assert.deepEqual(r.extensionStatuses.map((s) => [s.key.name, s.view?.valid.status]), [["authz", "True"]]);
     assert.deepEqual(pipeline.extensionStatuses().map((s) => s.view?.generation), [1]);
+
+    // Later endpoint changes (the incremental path): the look-alike Service's never leak in, the member's arrive.
+    add(endpointSlice("auth-1", "auth", ["10.6.6.7"], 1, "authz", { namespace: "extension" }), service("other", [port(80)], { namespace: "auth" }));
+    const ipsOf = (res: typeof r): string[] | undefined =>
+      res.resources.endpoints
+        .find((e) => e.clusterName === "extension/auth/authz")
+        ?.endpoints.flatMap((l) => l.lbEndpoints.map((e) => (e.hostIdentifier.case === "endpoint" && e.hostIdentifier.value.address?.address.case === "socketAddress" ? e.hostIdentifier.value.address.address.value.address : "")));
+    assert.deepEqual(ipsOf(pipeline.build()), ["10.0.0.7"]);
+    add(endpointSlice("authz-1", "authz", ["10.0.0.8"], 9000, "grpc", { namespace: "auth" }));
+    assert.deepEqual(ipsOf(pipeline.build()), ["10.0.0.8"]);
   });
 
   it("follows its Services' slices on the per-change path, never a Service of namespace extension", () => {

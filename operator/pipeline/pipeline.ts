@@ -170,7 +170,17 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const base = storeAndGatewayModel();
     if (globalAuth === undefined) return base;
     if (withAuth?.base === base && withAuth.model.globalAuthorization === globalAuth.value) return withAuth.model;
-    withAuth = { base, model: { ...base, globalAuthorization: globalAuth.value } };
+    // Getters, not a spread: the store's model lists lazily, and a copy would list everything.
+    const value = globalAuth.value;
+    const model = Object.defineProperties({} as Model, {
+      virtualHosts: { enumerable: true, get: () => base.virtualHosts },
+      tcpProxies: { enumerable: true, get: () => base.tcpProxies },
+      clusters: { enumerable: true, get: () => base.clusters },
+      secrets: { enumerable: true, get: () => base.secrets },
+      ...(base.gatewayListeners === undefined ? {} : { gatewayListeners: { enumerable: true, value: base.gatewayListeners } }),
+      globalAuthorization: { enumerable: true, value },
+    });
+    withAuth = { base, model };
     return withAuth.model;
   }
 

@@ -77,26 +77,22 @@ function circuitBreakers(cluster: Cluster, defaults: ClusterDefaults["clusterCir
   // An ExtensionService's 0 means Envoy's default too (upstream's UInt32OrNil).
   const given = (v: number | undefined): v is number => v !== undefined && (!extension || v > 0);
   const set = Object.fromEntries(Object.entries(limits).filter(([, v]) => given(v)).map(([k, v]) => [k, Math.max(0, Math.floor(v!))]));
-  const perHostValue = pick("perHostMaxConnections");
-  const perHost = perHostValue !== undefined && perHostValue > 0 ? Math.floor(perHostValue) : undefined;
-  if (Object.keys(set).length === 0 && perHost === undefined) return undefined;
-  if (!extension) {
-    return {
-      ...(Object.keys(set).length === 0 ? {} : { thresholds: [{ priority: RoutingPriority.DEFAULT, ...set }] }),
-      ...(perHost === undefined ? {} : { perHostThresholds: [{ priority: RoutingPriority.DEFAULT, maxConnections: perHost }] }),
-    };
-  }
-  // An ExtensionService's, as upstream's applyCircuitBreakers: remaining counts tracked, per-host limits too.
+  const perHost = pick("perHostMaxConnections");
+  // An ExtensionService's, as upstream's applyCircuitBreakers: remaining counts tracked.
+  const track = cluster.extension === undefined ? {} : { trackRemaining: true };
+  const perHostThresholds = perHost !== undefined && perHost > 0 ? [{ priority: RoutingPriority.DEFAULT, maxConnections: Math.floor(perHost), ...track }] : [];
+  if (Object.keys(set).length === 0 && perHostThresholds.length === 0) return undefined;
   return {
-    thresholds: [{ priority: RoutingPriority.DEFAULT, ...set, trackRemaining: true }],
-    perHostThresholds: [{ priority: RoutingPriority.DEFAULT, ...(perHost === undefined ? {} : { maxConnections: perHost }), trackRemaining: true }],
+    ...(Object.keys(set).length === 0 ? {} : { thresholds: [{ priority: RoutingPriority.DEFAULT, ...set, ...track }] }),
+    ...(perHostThresholds.length === 0 ? {} : { perHostThresholds }),
   };
 }
 
 /** The Envoy cluster of one model Cluster. */
 export function translateCluster(cluster: Cluster, defaults: ClusterDefaults = DEFAULTS): EnvoyCluster {
   const { service, protocol } = cluster;
-  const breakers = circuitBreakers(cluster, defaults.clusterCircuitBreakers);
+  // An ExtensionService's circuitBreakerPolicy already replaced the configured defaults as a whole.
+  const breakers = circuitBreakers(cluster, cluster.extension === undefined ? defaults.clusterCircuitBreakers : undefined);
   const healthChecks = translateHealthChecks(cluster);
   // "h2" is HTTP/2 over TLS (ALPN h2), "h2c" HTTP/2 in the clear, "tls" HTTP/1.1 over TLS.
   const upstreamTls = defaults.upstreamTls ?? null;

@@ -89,8 +89,13 @@ function lbEndpointsOf(addresses: readonly Address[]) {
 /** The ClusterLoadAssignment of one EDS name; empty, never missing, when it has no endpoints. */
 function loadAssignment(name: string, index: ReadonlyMap<string, readonly V1EndpointSlice[]>): ClusterLoadAssignment {
   const target = parseEdsName(name);
-  const addresses = target === undefined ? [] : readyAddresses(index.get(`${target.namespace}/${target.service}`) ?? [], target.portName);
-  const lbEndpoints = lbEndpointsOf(addresses);
+  return assignmentOf(name, target === undefined ? [] : (index.get(`${target.namespace}/${target.service}`) ?? []));
+}
+
+/** The ClusterLoadAssignment of one EDS name from the slices of its Service. */
+function assignmentOf(name: string, slices: readonly V1EndpointSlice[]): ClusterLoadAssignment {
+  const target = parseEdsName(name);
+  const lbEndpoints = lbEndpointsOf(target === undefined ? [] : readyAddresses(slices, target.portName));
   return create(ClusterLoadAssignmentSchema, { clusterName: name, endpoints: lbEndpoints.length === 0 ? [] : [{ lbEndpoints }] });
 }
 

@@ -232,6 +232,8 @@ export function canApply(state: IncrementalState | undefined, input: ChangedInpu
   if (state === undefined || input.base !== state.model) return false;
   const { model, changes } = input;
   if (model.gatewayListeners !== undefined || state.model.gatewayListeners !== undefined) return false;
+  // The plain-HTTP listener's authorization (rare): a full translation.
+  if (model.globalAuthorization !== state.model.globalAuthorization) return false;
   if (!empty(changes.secrets) || !empty(changes.tcpProxies)) return false;
   // An ExtensionService's cluster (before or after), or one sharing its EDS name: a full translation.
   for (const name of changedIds(changes.clusters)) {

@@ -47,6 +47,7 @@ export const EnvoyExtension = {
   cors: "envoy.filters.http.cors",
   localRateLimit: "envoy.filters.http.local_ratelimit",
   rbac: "envoy.filters.http.rbac",
+  jwtAuthn: "envoy.filters.http.jwt_authn",
   tlsInspector: "envoy.filters.listener.tls_inspector",
   proxyProtocol: "envoy.filters.listener.proxy_protocol",
   tlsTransportSocket: "envoy.transport_sockets.tls",

@@ -9,6 +9,7 @@ import { DEFAULT_CONNECT_TIMEOUT_MS } from "../services/service-cluster.js";
 import { invalidHostReason } from "../ingress/host-name.js";
 import { corsPolicy } from "./cors.js";
 import { ipFilter } from "./ip-filter.js";
+import { jwtNotPermitted, jwtProviders, undefinedJwtProvider } from "./jwt-providers.js";
 import { Area, createProxyReports, proxyError } from "./proxy-conditions.js";
 import { computeRoutes } from "./proxy-routes.js";
 import { localRateLimit } from "./rate-limit.js";
@@ -93,9 +94,9 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
     rootError(Area.Spec, "NothingDefined", "HTTPProxy.Spec must have at least one Route, Include, or a TCPProxy");
     return finish(true);
   }
-  // Authentication the controller cannot enforce must fail closed: the host is not served at all.
-  if (list(vh.jwtProviders).length > 0) {
-    rootError(Area.JWTVerification, "JWTVerificationNotSupported", "spec.virtualhost.jwtProviders: JWT verification is not supported by this controller; the virtual host is not served");
+  const jwtRefused = jwtNotPermitted(vh);
+  if (jwtRefused !== undefined) {
+    reports.add(key, jwtRefused);
     return finish(true);
   }
   const auth = obj<NonNullable<SpecVirtualHost["authorization"]>>(vh.authorization);
@@ -111,7 +112,13 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
 
   const tls = virtualHostTls(ctx, proxy, key, options.validateTlsSecret);
   if (!tls.ok) return finish(true);
-  const withTls: WalkContext = { ...ctx, enforceTls: tls.enabled };
+  const jwt = jwtProviders(ctx, vh, key);
+  if (!jwt.ok) {
+    reports.add(key, jwt.condition);
+    return finish(true);
+  }
+  for (const s of jwt.secrets) ctx.secrets.set(s.name, s);
+  const withTls: WalkContext = { ...ctx, enforceTls: tls.enabled, ...(jwt.defaultProvider !== undefined ? { defaultJwtProvider: jwt.defaultProvider } : {}) };
 
   let tcp: TcpProxyHost | undefined;
   if (tcpproxy !== undefined) {
@@ -125,6 +132,12 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
   }
 
   const routes = computeRoutes(withTls, proxy, [], []);
+  // Checked on every host, not only TLS ones as upstream: a route asking for a JWT is never served without one.
+  const jwtUndefined = undefinedJwtProvider(routes, tcp === undefined ? jwt.providers : []);
+  if (jwtUndefined !== undefined) {
+    reports.add(key, jwtUndefined);
+    return finish(true, tcp !== undefined ? { tcp } : {});
+  }
   const cors = corsPolicy(vh.corsPolicy, "spec.virtualhost.corsPolicy");
   if (!cors.ok) {
     rootError(Area.CORS, "PolicyDidNotParse", cors.problem);
@@ -151,6 +164,7 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
     ...(cors.value !== undefined ? { cors: cors.value } : {}),
     ...(rateLimit.value !== undefined ? { rateLimit: rateLimit.value } : {}),
     ...(filter.filter !== undefined ? { ipFilter: filter.filter } : {}),
+    ...(jwt.providers.length > 0 && tcp === undefined ? { jwtProviders: jwt.providers } : {}),
   };
   return finish(true, { ...(vhost.routes.length > 0 ? { vhost } : {}), ...(tcp !== undefined ? { tcp } : {}) });
 }
@@ -207,6 +221,10 @@ function usedNames(hosts: { vhost?: VirtualHost; tcp?: TcpProxyHost }): { cluste
   for (const c of hosts.tcp?.clusters ?? []) clusters.add(c.cluster);
   tls(hosts.vhost?.tls);
   tls(hosts.tcp?.tls);
+  for (const p of hosts.vhost?.jwtProviders ?? []) {
+    const ca = p.remoteJwks.cluster.upstreamValidation?.caSecret;
+    if (ca !== undefined) secrets.add(ca);
+  }
   return { clusters, secrets };
 }
 

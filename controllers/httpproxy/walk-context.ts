@@ -14,6 +14,8 @@ export interface WalkContext {
   readonly fqdn: string;
   /** Whether the root has TLS: routes then redirect plain HTTP to HTTPS unless they permitInsecure. */
   readonly enforceTls: boolean;
+  /** The root's default JWT provider: routes require it unless their jwtVerificationPolicy says otherwise. */
+  readonly defaultJwtProvider?: string;
   readonly reports: ProxyReports;
   readonly dependencies: ObjectKey[];
   readonly clusters: Map<string, Cluster>;

@@ -210,6 +210,40 @@ export interface Route {
   readonly rateLimit?: LocalRateLimit;
   /** Overrides the virtual host's IP filter for this route. */
   readonly ipFilter?: IpFilter;
+  /** Name of one of the secure virtual host's jwtProviders whose JWT this route requires (HTTPS only). */
+  readonly jwtProvider?: string;
+}
+
+/**
+ * A cluster Envoy resolves by DNS itself (STRICT_DNS, or LOGICAL_DNS for lookup family "all"),
+ * named as upstream's DNSNameCluster: `dnsname/<scheme>/<host>`. Used for remote JWKS.
+ */
+export interface DnsNameCluster {
+  readonly name: string;
+  readonly scheme: "http" | "https";
+  readonly address: string;
+  readonly port: number;
+  /** Undefined: the config file's cluster.dns-lookup-family (upstream's default "auto"). */
+  readonly dnsLookupFamily?: "auto" | "v4" | "v6" | "all";
+  /** https only: the CA secret (in Model.secrets) and name the server's certificate must hold; absent: not verified. */
+  readonly upstreamValidation?: { readonly caSecret: string; readonly subjectName: string };
+}
+
+/** A JWT provider of a secure virtual host (Envoy's jwt_authn JwtProvider with a remote JWKS). */
+export interface JwtProvider {
+  readonly name: string;
+  /** Empty: the token's iss is not checked. */
+  readonly issuer: string;
+  /** Empty: the token's aud is not checked. */
+  readonly audiences: readonly string[];
+  readonly forwardJwt: boolean;
+  readonly remoteJwks: {
+    readonly uri: string;
+    readonly timeoutMs: number;
+    /** Undefined: Envoy's default (5 minutes). */
+    readonly cacheDurationMs?: number;
+    readonly cluster: DnsNameCluster;
+  };
 }
 
 /** TLS settings of a secure virtual host. */
@@ -236,6 +270,8 @@ export interface VirtualHost {
   readonly cors?: CorsPolicy;
   readonly rateLimit?: LocalRateLimit;
   readonly ipFilter?: IpFilter;
+  /** JWT verification of a secure host (sorted by name); routes opt in by jwtProvider. */
+  readonly jwtProviders?: readonly JwtProvider[];
 }
 
 /** A TCP proxy reached by SNI on the HTTPS listener (TLS passthrough or termination). */

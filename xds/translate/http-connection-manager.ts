@@ -11,6 +11,7 @@ import {
   HttpConnectionManager_ForwardClientCertDetails,
   HttpConnectionManager_ServerHeaderTransformation,
   HttpConnectionManagerSchema,
+  type HttpFilter,
   type HttpConnectionManager_SetCurrentClientCertDetailsSchema,
 } from "../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
 import type { VirtualHostTls } from "../../controllers/model/model.js";
@@ -31,6 +32,8 @@ export interface HttpConnectionManagerParams {
   readonly routeConfigName: string;
   /** Set on secure hosts with client validation that forward the client certificate. */
   readonly forwardClientCertificate?: ForwardClientCertificate;
+  /** HTTP filters of this host alone (a secure host's jwt_authn), placed before the router. */
+  readonly hostHttpFilters?: readonly HttpFilter[];
 }
 
 /** The envoy.filters.network.http_connection_manager filter for one listener or filter chain. */
@@ -43,7 +46,7 @@ export function translateHttpConnectionManager(params: HttpConnectionManagerPara
       case: "rds",
       value: { configSource: adsConfigSource(), routeConfigName: params.routeConfigName },
     },
-    httpFilters: translateHttpFilters(options),
+    httpFilters: translateHttpFilters(options, params.hostHttpFilters),
     commonHttpProtocolOptions: {
       idleTimeout: durationFromMs(options.connectionIdleTimeoutMs),
       // Unlike Envoy's other timeouts, 0 here would not mean "none": disabled is left out, as upstream does.

@@ -26,8 +26,11 @@ import { typed } from "./proto.js";
 /** Stat prefix of the listener-level local rate limiter, which never limits (upstream's name). */
 const LOCAL_RATE_LIMIT_STAT_PREFIX = "http";
 
-/** The HCM's HTTP filters, router last. */
-export function translateHttpFilters(options: Pick<ResolvedOptions, "compression">): HttpFilter[] {
+/**
+ * The HCM's HTTP filters, router last. `hostFilters` are a secure host's own (jwt_authn): after the
+ * shared policy filters, so CORS preflights and rate limits apply before a token is asked for, as upstream.
+ */
+export function translateHttpFilters(options: Pick<ResolvedOptions, "compression">, hostFilters: readonly HttpFilter[] = []): HttpFilter[] {
   return [
     ...compressorFilters(options.compression),
     // An empty Cors: the policy comes from each virtual host's typed_per_filter_config.
@@ -39,6 +42,7 @@ export function translateHttpFilters(options: Pick<ResolvedOptions, "compression
     }),
     // No rules: every request passes unless a virtual host or route sets an RBACPerRoute.
     create(HttpFilterSchema, { name: EnvoyExtension.rbac, configType: { case: "typedConfig", value: typed(RBACSchema, {}) } }),
+    ...hostFilters,
     create(HttpFilterSchema, { name: EnvoyExtension.router, configType: { case: "typedConfig", value: typed(RouterSchema, {}) } }),
   ];
 }

@@ -76,6 +76,8 @@ export interface TranslateOptions {
   readonly clusterMaxRequestsPerConnection?: number | null;
   /** Buffer limit of each upstream connection in bytes (default null: Envoy's 1 MiB). */
   readonly clusterPerConnectionBufferLimitBytes?: number | null;
+  /** DNS lookup family of clusters Envoy resolves itself (upstream's `cluster.dns-lookup-family`; default "auto"). */
+  readonly clusterDnsLookupFamily?: "auto" | "v4" | "v6" | "all";
   /** Lowest TLS version any secure host accepts; a host may ask for more, never less (default 1.2). */
   readonly tlsMinimumProtocolVersion?: "1.2" | "1.3";
   /** Highest TLS version any secure host accepts (default 1.3). */
@@ -133,6 +135,7 @@ export function resolveOptions(options: TranslateOptions = {}): ResolvedOptions 
     stripTrailingHostDot: options.stripTrailingHostDot ?? false,
     clusterMaxRequestsPerConnection: options.clusterMaxRequestsPerConnection ?? null,
     clusterPerConnectionBufferLimitBytes: options.clusterPerConnectionBufferLimitBytes ?? null,
+    clusterDnsLookupFamily: options.clusterDnsLookupFamily ?? "auto",
     tlsMinimumProtocolVersion: options.tlsMinimumProtocolVersion ?? "1.2",
     tlsMaximumProtocolVersion: options.tlsMaximumProtocolVersion ?? "1.3",
     tlsCipherSuites: options.tlsCipherSuites ?? null,

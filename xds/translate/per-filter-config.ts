@@ -8,6 +8,7 @@ import type { Route, VirtualHost } from "../../controllers/model/model.js";
 import { EnvoyExtension } from "../names.js";
 import { translateCorsPolicy } from "./cors.js";
 import { translateIpFilter } from "./ip-filter.js";
+import { jwtRouteConfig } from "./jwt-authn.js";
 import { translateLocalRateLimit } from "./local-rate-limit.js";
 
 /** Upstream's stat prefix of a host's rate limiters (its routes' too): `vhost.<fqdn>`. */
@@ -31,10 +32,11 @@ export function virtualHostFilterConfig(vhost: VirtualHost): Record<string, Any>
   ]);
 }
 
-/** A route's own rate limit and IP filter (CORS is per virtual host only, as upstream). */
-export function routeFilterConfig(route: Route, vhost: VirtualHost): Record<string, Any> {
+/** A route's own rate limit, IP filter and, on the TLS listener, JWT requirement (CORS is per virtual host only, as upstream). */
+export function routeFilterConfig(route: Route, vhost: VirtualHost, listener: "http" | "https" = "http"): Record<string, Any> {
   return perFilter([
     [EnvoyExtension.localRateLimit, translateLocalRateLimit(route.rateLimit, rateLimitStatPrefix(vhost.fqdn))],
     [EnvoyExtension.rbac, translateIpFilter(route.ipFilter)],
+    [EnvoyExtension.jwtAuthn, jwtRouteConfig(route, vhost, listener)],
   ]);
 }

@@ -62,7 +62,7 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
   const match = translateRouteMatch(route);
   // A route's policies apply whatever it does, the redirect to HTTPS included: a refused client
   // gets its 403 on either listener, and a redirect counts against the rate limit.
-  const typedPerFilterConfig = routeFilterConfig(route, vhost);
+  const typedPerFilterConfig = routeFilterConfig(route, vhost, listener);
   if (listener === "http" && route.httpsRedirect && !isAcmeChallenge(route)) {
     return { match, action: httpsUpgradeAction(), typedPerFilterConfig };
   }

@@ -90,7 +90,7 @@ export function downstreamTlsSocket(tls: VirtualHostTls, alpnProtocols: readonly
  * The TLS socket of an upstream cluster (protocol "tls" or "h2"), verifying the backend's
  * certificate against a CA secret and its subject name when upstream validation is configured.
  */
-export function upstreamTlsSocket(cluster: Cluster, alpnProtocols: readonly string[]): TransportSocket {
+export function upstreamTlsSocket(cluster: Pick<Cluster, "upstreamValidation" | "sni">, alpnProtocols: readonly string[]): TransportSocket {
   const validation = cluster.upstreamValidation;
   const common: CommonTlsContextInit = {
     alpnProtocols: [...alpnProtocols],

@@ -45,6 +45,15 @@ export function translateJwtAuthnFilter(providers: readonly JwtProvider[] | unde
   return create(HttpFilterSchema, { name: EnvoyExtension.jwtAuthn, configType: { case: "typedConfig", value: config } });
 }
 
+/**
+ * Whether a route on the TLS listener asks for a provider its host does not carry. The reconciler
+ * refuses such hosts; should a model still hold one, the route answers 401 rather than serve
+ * unverified (and a requirement name missing from the filter would make Envoy reject the routes).
+ */
+export function jwtUnsatisfiable(route: Route, vhost: VirtualHost, listener: "http" | "https"): boolean {
+  return listener === "https" && route.jwtProvider !== undefined && !(vhost.jwtProviders ?? []).some((p) => p.name === route.jwtProvider);
+}
+
 /** A route's requirement on the TLS listener (the only one carrying the filter), or undefined. */
 export function jwtRouteConfig(route: Route, vhost: VirtualHost, listener: "http" | "https"): Any | undefined {
   if (listener !== "https" || route.jwtProvider === undefined || (vhost.jwtProviders ?? []).length === 0) return undefined;

@@ -26,6 +26,7 @@ import { resolveOptions, type GlobalHeadersPolicy, type ResolvedOptions } from "
 import { adsConfigSource, compareStrings } from "./proto.js";
 import { httpsUpgradeAction, translateRouteAction } from "./route-action.js";
 import { translateRouteMatch } from "./route-match.js";
+import { jwtUnsatisfiable } from "./jwt-authn.js";
 
 type RouteInit = MessageInitShape<typeof RouteSchema>;
 
@@ -66,6 +67,7 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
   if (listener === "http" && route.httpsRedirect && !isAcmeChallenge(route)) {
     return { match, action: httpsUpgradeAction(), typedPerFilterConfig };
   }
+  if (jwtUnsatisfiable(route, vhost, listener)) return { match, action: { case: "directResponse", value: { status: 401 } } };
   // As upstream: HTTPProxy routes always, Ingress routes with applyToIngress, others never.
   const global = route.source.kind === "HTTPProxy" || (route.source.kind === "Ingress" && options.globalHeadersApplyToIngress);
   const headers = global

@@ -16,6 +16,7 @@ import { lookupCaSecret } from "../secrets/lookup-ca-secret.js";
 import { headersPolicy, hostRewriteOf } from "./headers-policy.js";
 import { Area, proxyError, proxyWarning, refile } from "./proxy-conditions.js";
 import { secretRef } from "./secret-ref.js";
+import { slowStart } from "./slow-start.js";
 import { int, list, obj, str } from "./spec-values.js";
 
 /** Cluster settings that come from the route (or tcpproxy) rather than from the Service. */
@@ -115,9 +116,9 @@ export function resolveService(ctx: ServiceContext, raw: unknown, field: string,
   if (healthPort !== undefined && healthPort !== port && policy.healthCheck !== undefined) {
     warnings.push(proxyWarning(Area.Service, "IgnoredField", `${field}.healthPort: health checks go to port ${port}; a separate health port is not supported`));
   }
-  for (const unsupported of ["slowStartPolicy", "cookieRewritePolicies"] as const) {
-    if (svc[unsupported] !== undefined) warnings.push(proxyWarning(Area.Service, "IgnoredField", `${field}.${unsupported}: not supported; ignored`));
-  }
+  if (svc.cookieRewritePolicies !== undefined) warnings.push(proxyWarning(Area.Service, "IgnoredField", `${field}.cookieRewritePolicies: not supported; ignored`));
+  const ramp = slowStart(svc.slowStartPolicy, policy.loadBalancer, field);
+  if (!ramp.ok) return { kind: "fatal", condition: ramp.condition };
 
   const sni = protocol === "tls" || protocol === "h2" ? (hostRewriteOf(requestHeaders) ?? policy.routeHostRewrite) : undefined;
   const { name: _name, ...settings } = {
@@ -127,6 +128,7 @@ export function resolveService(ctx: ServiceContext, raw: unknown, field: string,
     ...(sni !== undefined ? { sni } : {}),
     ...(policy.healthCheck !== undefined ? { healthCheck: policy.healthCheck } : {}),
     ...(policy.idleConnectionTimeoutMs !== undefined ? { idleConnectionTimeoutMs: policy.idleConnectionTimeoutMs } : {}),
+    ...(ramp.value !== undefined ? { slowStart: ramp.value } : {}),
   } satisfies Cluster;
   // Named like every cluster (namespace/service/port/hash of the rest), so equal settings share one.
   const cluster: Cluster = { name: clusterName(settings.service.namespace, settings.service.name, settings.service.port, shortHash(settings)), ...settings };

@@ -76,6 +76,21 @@ function circuitBreakers(cluster: Cluster): MessageInitShape<typeof CircuitBreak
   return { thresholds: [{ priority: RoutingPriority.DEFAULT, ...set }] };
 }
 
+/** Upstream's slow start: the ramp of the two policies Envoy ramps (the reconciler refuses it on others). */
+function slowStartConfig(cluster: Cluster): Pick<MessageInitShape<typeof ClusterSchema>, "lbConfig"> {
+  const ramp = cluster.slowStart;
+  if (ramp === undefined) return {};
+  const config = {
+    slowStartWindow: durationFromMs(ramp.windowMs),
+    // Upstream's runtime key, so an operator can still tune it at run time as there.
+    aggression: { defaultValue: ramp.aggression, runtimeKey: "contour.slowstart.aggression" },
+    minWeightPercent: { value: ramp.minWeightPercent },
+  };
+  if (cluster.loadBalancer === "RoundRobin") return { lbConfig: { case: "roundRobinLbConfig", value: { slowStartConfig: config } } };
+  if (cluster.loadBalancer === "WeightedLeastRequest") return { lbConfig: { case: "leastRequestLbConfig", value: { slowStartConfig: config } } };
+  return {};
+}
+
 /** The Envoy cluster of one model Cluster. */
 export function translateCluster(cluster: Cluster, defaults: ClusterDefaults = DEFAULTS): EnvoyCluster {
   const { service, protocol } = cluster;
@@ -91,6 +106,7 @@ export function translateCluster(cluster: Cluster, defaults: ClusterDefaults = D
     connectTimeout: durationFromMs(cluster.connectTimeoutMs > 0 ? cluster.connectTimeoutMs : defaults.connectTimeoutMs),
     ...(defaults.clusterPerConnectionBufferLimitBytes === null ? {} : { perConnectionBufferLimitBytes: defaults.clusterPerConnectionBufferLimitBytes }),
     lbPolicy: LB_POLICIES[cluster.loadBalancer],
+    ...slowStartConfig(cluster),
     ...(breakers === undefined ? {} : { circuitBreakers: breakers }),
     ...(tls === undefined ? {} : { transportSocket: tls }),
     typedExtensionProtocolOptions: protocolOptions(cluster, defaults.clusterMaxRequestsPerConnection),

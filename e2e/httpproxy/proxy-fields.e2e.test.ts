@@ -1,0 +1,50 @@
+// HTTPProxy service fields that upstream v1.33.6 has no e2e spec for, through a real Envoy:
+// slowStartPolicy (upstream's cases are internal/featuretests/v3/cluster_test.go and
+// internal/dag/builder_test.go: the ramp reaches Envoy's cluster, and a strategy Envoy cannot ramp
+// is refused with SlowStartInvalid).
+import assert from "node:assert/strict";
+import { describe, it } from "mocha";
+import { createHTTPProxy, waitForProxyStatus } from "../fixtures/contour-objects.js";
+import { applyEndpointSlice, createService, ensureNamespace } from "../fixtures/kube-objects.js";
+import { useStack } from "../fixtures/stack.js";
+
+const NS = "fields";
+
+describe("HTTPProxy: service fields through Envoy", function () {
+  const ctx = useStack({ pods: ["app-1"], crds: true });
+  const kc = () => ctx.stack.bed.apiserver.makeKubeConfig();
+
+  it("sends a slowStartPolicy to Envoy as the cluster's slow_start_config, and serves through it", async () => {
+    const { bed, kube } = ctx.stack;
+    await ensureNamespace(kube, NS);
+    await createService(kube, NS, "app", [{ name: "http", port: 80 }]);
+    await applyEndpointSlice(kube, NS, "app", "http", [{ ip: bed.pods[0]!.ip, port: bed.pods[0]!.port }]);
+    await createHTTPProxy(kc(), NS, "slow", {
+      virtualhost: { fqdn: "slow.example.com" },
+      routes: [
+        { conditions: [{ prefix: "/lr" }], loadBalancerPolicy: { strategy: "WeightedLeastRequest" }, services: [{ name: "app", port: 80, slowStartPolicy: { window: "5s", aggression: "1.5", minWeightPercent: 20 } }] },
+        { services: [{ name: "app", port: 80, slowStartPolicy: { window: "3s" } }] },
+      ],
+    });
+    await waitForProxyStatus(kc(), NS, "slow", "valid");
+    await ctx.stack.waitForHttp("slow.example.com", "/", (r) => r.status === 200, "the slow-start route to answer");
+    assert.equal((await ctx.stack.http("slow.example.com", "/lr")).status, 200);
+    const dump = await ctx.stack.envoy.admin.configDump({ resource: "dynamic_active_clusters" });
+    const clusters = dump.configs.map((c) => (c as { cluster?: Record<string, unknown> }).cluster).filter((c) => String(c?.["name"] ?? "").startsWith(`${NS}/app/80/`));
+    const ramps = clusters.map((c) => JSON.stringify(c?.["round_robin_lb_config"] ?? c?.["least_request_lb_config"] ?? null)).sort();
+    assert.equal(ramps.length, 2, JSON.stringify(clusters));
+    assert.match(ramps.find((r) => r.includes('"5s"')) ?? "", /"default_value":1\.5.*"min_weight_percent":\{"value":20\}/u);
+    assert.match(ramps.find((r) => r.includes('"3s"')) ?? "", /"slow_start_window":"3s".*"default_value":1[,}].*"value":10/u);
+    assert.equal(await ctx.stack.envoy.admin.stat("cluster_manager.cds.update_rejected"), 0);
+  });
+
+  it("refuses slow start with a strategy Envoy cannot ramp (SlowStartInvalid)", async () => {
+    await createHTTPProxy(kc(), NS, "slow-random", {
+      virtualhost: { fqdn: "slow-random.example.com" },
+      routes: [{ loadBalancerPolicy: { strategy: "Random" }, services: [{ name: "app", port: 80, slowStartPolicy: { window: "5s" } }] }],
+    });
+    const p = await waitForProxyStatus(kc(), NS, "slow-random", "invalid");
+    const error = p.status?.conditions?.[0]?.errors?.[0];
+    assert.deepEqual([error?.type, error?.reason], ["ServiceError", "SlowStartInvalid"]);
+  });
+});

@@ -1,12 +1,14 @@
 // HTTPProxy service fields that upstream v1.33.6 has no e2e spec for, through a real Envoy:
 // slowStartPolicy (upstream's cases are internal/featuretests/v3/cluster_test.go and
 // internal/dag/builder_test.go: the ramp reaches Envoy's cluster, and a strategy Envoy cannot ramp
-// is refused with SlowStartInvalid).
+// is refused with SlowStartInvalid); gRPC-Web, which upstream translates by default
+// (envoy.filters.http.grpc_web in every HCM): a gRPC-Web request reaches the backend as gRPC.
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import { createHTTPProxy, waitForProxyStatus } from "../fixtures/contour-objects.js";
 import { applyEndpointSlice, createService, ensureNamespace } from "../fixtures/kube-objects.js";
 import { useStack } from "../fixtures/stack.js";
+import { httpRequest, type BackendReply, type RequestLogReply } from "../harness/index.js";
 
 const NS = "fields";
 
@@ -46,5 +48,25 @@ describe("HTTPProxy: service fields through Envoy", function () {
     const p = await waitForProxyStatus(kc(), NS, "slow-random", "invalid");
     const error = p.status?.conditions?.[0]?.errors?.[0];
     assert.deepEqual([error?.type, error?.reason], ["ServiceError", "SlowStartInvalid"]);
+  });
+
+  it("translates gRPC-Web by default: the backend sees a gRPC request, plain requests pass untouched", async () => {
+    await createHTTPProxy(kc(), NS, "grpc-web", { virtualhost: { fqdn: "grpcweb.example.com" }, routes: [{ services: [{ name: "app", port: 80 }] }] });
+    await waitForProxyStatus(kc(), NS, "grpc-web", "valid");
+    await ctx.stack.waitForHttp("grpcweb.example.com", "/", (r) => r.status === 200, "the gRPC-Web host to answer");
+    // One empty gRPC message frame: flag 0, length 0.
+    const res = await httpRequest(`http://127.0.0.1:${ctx.stack.envoyPorts.http}/pkg.Service/Method`, {
+      method: "POST",
+      host: "grpcweb.example.com",
+      headers: { "content-type": "application/grpc-web+proto", "x-grpc-web": "1" },
+      body: Buffer.from([0, 0, 0, 0, 0]),
+    });
+    // The answer is framed as gRPC-Web (the JSON body is not a gRPC message): read what the backend saw instead.
+    assert.equal(res.status, 200);
+    const log = (await ctx.stack.http("grpcweb.example.com", "/__requests?path=/pkg.Service/Method")).json<RequestLogReply>();
+    assert.equal(log.count, 1);
+    assert.equal(log.headers?.["content-type"], "application/grpc", "grpc_web turned the gRPC-Web request into gRPC");
+    const plain = await httpRequest(`http://127.0.0.1:${ctx.stack.envoyPorts.http}/x`, { method: "POST", host: "grpcweb.example.com", headers: { "content-type": "application/json" }, body: "{}" });
+    assert.equal(plain.json<BackendReply>().headers["content-type"], "application/json");
   });
 });

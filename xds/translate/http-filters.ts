@@ -1,6 +1,6 @@
 /**
  * The HTTP filter chain every HCM carries, in the order upstream Contour uses: the response
- * compressor (unless disabled), cors, then local_ratelimit, then rbac, then the router. The three policy filters are always present and do
+ * compressor (unless disabled), grpc_web (gRPC-Web clients reach gRPC backends, as upstream by default), cors, then local_ratelimit, then rbac, then the router. The three policy filters are always present and do
  * nothing by default; virtual hosts and routes switch them on through typed_per_filter_config
  * under the same names. Keeping the chain fixed means adding a policy to one host changes only
  * route configuration, never the listener (a listener change drains its connections).
@@ -12,6 +12,7 @@
  * filters after it answer too. The router last: it ends the chain by forwarding.
  */
 import { create } from "@bufbuild/protobuf";
+import { GrpcWebSchema } from "../gen/envoy/extensions/filters/http/grpc_web/v3/grpc_web_pb.js";
 import { CorsSchema } from "../gen/envoy/extensions/filters/http/cors/v3/cors_pb.js";
 import { LocalRateLimitSchema } from "../gen/envoy/extensions/filters/http/local_ratelimit/v3/local_rate_limit_pb.js";
 import { RBACSchema } from "../gen/envoy/extensions/filters/http/rbac/v3/rbac_pb.js";
@@ -33,6 +34,8 @@ const LOCAL_RATE_LIMIT_STAT_PREFIX = "http";
 export function translateHttpFilters(options: Pick<ResolvedOptions, "compression">, hostFilters: readonly HttpFilter[] = []): HttpFilter[] {
   return [
     ...compressorFilters(options.compression),
+    // Translates only requests whose content-type is application/grpc-web*: everything else passes untouched.
+    create(HttpFilterSchema, { name: EnvoyExtension.grpcWeb, configType: { case: "typedConfig", value: typed(GrpcWebSchema, {}) } }),
     // An empty Cors: the policy comes from each virtual host's typed_per_filter_config.
     create(HttpFilterSchema, { name: EnvoyExtension.cors, configType: { case: "typedConfig", value: typed(CorsSchema, {}) } }),
     // No token bucket: disabled here, enabled per virtual host or route.

@@ -258,6 +258,8 @@ export interface VirtualHostTls {
     readonly optional: boolean;
     readonly skipVerification: boolean;
     readonly forwardClientCertificate?: { readonly subject: boolean; readonly cert: boolean; readonly chain: boolean; readonly dns: boolean; readonly uri: boolean };
+    /** Revoked client certificates (PEM X509 CRLs, inlined in the listener as upstream); onlyLeaf checks only the client's own certificate. */
+    readonly crl?: { readonly pem: string; readonly onlyLeaf: boolean };
   };
 }
 

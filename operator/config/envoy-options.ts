@@ -181,6 +181,10 @@ export function buildEnvoyOptions(applied: AppliedValues): EnvoyOptionsResult {
         else if (Object.keys(result.fields).length > 0) options["accessLogJsonFields"] = result.fields;
         break;
       }
+      case "cluster.dns-lookup-family":
+        // Clusters Envoy resolves itself (JWKS); the values were checked against upstream's list.
+        if (value !== "") options["clusterDnsLookupFamily"] = String(value);
+        break;
       default:
         throw new Error(`BUG: upstream key ${key} is marked applied but has no mapping`);
     }

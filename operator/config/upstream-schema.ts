@@ -75,7 +75,7 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
   "envoy-service-name": str({ setting: "envoy-service-name" }),
   "default-http-versions": { t: "list", applied: true },
   cluster: obj({
-    "dns-lookup-family": str({ values: ["auto", "v4", "v6", "all"], default: "auto" }),
+    "dns-lookup-family": str({ values: ["auto", "v4", "v6", "all"], default: "auto", applied: true }),
     "max-requests-per-connection": int(applied),
     "per-connection-buffer-limit-bytes": int(applied),
     "circuit-breakers": { t: "any" },

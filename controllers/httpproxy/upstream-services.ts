@@ -9,7 +9,7 @@ import type { Cluster, HeadersPolicy, HealthCheck, TlsSecret } from "../model/mo
 import type { Condition } from "../store/fragment.js";
 import type { ObjectCache, ObjectKey } from "../source/object-cache.js";
 import { quote } from "../store/conditions.js";
-import { clusterName, shortHash } from "../model/names.js";
+import { clusterName, edsName, shortHash } from "../model/names.js";
 import { lookupServicePort } from "../services/service-lookup.js";
 import { serviceCluster } from "../services/service-cluster.js";
 import { lookupCaSecret } from "../secrets/lookup-ca-secret.js";
@@ -112,9 +112,13 @@ export function resolveService(ctx: ServiceContext, raw: unknown, field: string,
     warnings.push(proxyWarning(Area.Service, "IgnoredField", `${field}.validation: applies only to the tls and h2 protocols; ignored`));
   }
 
+  // As upstream: a healthPort counts only with a health check policy; it must be a port of the same Service.
+  let endpoints = base.value.endpoints;
   const healthPort = int(svc.healthPort);
-  if (healthPort !== undefined && healthPort !== port && policy.healthCheck !== undefined) {
-    warnings.push(proxyWarning(Area.Service, "IgnoredField", `${field}.healthPort: health checks go to port ${port}; a separate health port is not supported`));
+  if (healthPort !== undefined && healthPort > 0 && healthPort !== port && policy.healthCheck !== undefined) {
+    const health = lookupServicePort(ctx.cache, ctx.namespace, name, { number: healthPort }, `${field}.healthPort`);
+    if (!health.ok) return { kind: "unresolved", condition: refile(health.condition, Area.Service, "ServiceUnresolvedReference") };
+    endpoints = edsName(ctx.namespace, name, lookup.port.name ?? "", health.port.name ?? "");
   }
   if (svc.cookieRewritePolicies !== undefined) warnings.push(proxyWarning(Area.Service, "IgnoredField", `${field}.cookieRewritePolicies: not supported; ignored`));
   const ramp = slowStart(svc.slowStartPolicy, policy.loadBalancer, field);
@@ -123,6 +127,7 @@ export function resolveService(ctx: ServiceContext, raw: unknown, field: string,
   const sni = protocol === "tls" || protocol === "h2" ? (hostRewriteOf(requestHeaders) ?? policy.routeHostRewrite) : undefined;
   const { name: _name, ...settings } = {
     ...base.value,
+    endpoints,
     protocol,
     ...(upstreamValidation !== undefined ? { upstreamValidation } : {}),
     ...(sni !== undefined ? { sni } : {}),

@@ -2,7 +2,9 @@
 // slowStartPolicy (upstream's cases are internal/featuretests/v3/cluster_test.go and
 // internal/dag/builder_test.go: the ramp reaches Envoy's cluster, and a strategy Envoy cannot ramp
 // is refused with SlowStartInvalid); gRPC-Web, which upstream translates by default
-// (envoy.filters.http.grpc_web in every HCM): a gRPC-Web request reaches the backend as gRPC.
+// (envoy.filters.http.grpc_web in every HCM): a gRPC-Web request reaches the backend as gRPC;
+// healthPort (upstream's internal/dag/builder_test.go and featuretests endpoint cases): health
+// checks go to the Service's other port, which the endpoints carry as health_check_config.
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import { createHTTPProxy, waitForProxyStatus } from "../fixtures/contour-objects.js";
@@ -68,5 +70,34 @@ describe("HTTPProxy: service fields through Envoy", function () {
     assert.equal(log.headers?.["content-type"], "application/grpc", "grpc_web turned the gRPC-Web request into gRPC");
     const plain = await httpRequest(`http://127.0.0.1:${ctx.stack.envoyPorts.http}/x`, { method: "POST", host: "grpcweb.example.com", headers: { "content-type": "application/json" }, body: "{}" });
     assert.equal(plain.json<BackendReply>().headers["content-type"], "application/json");
+  });
+
+  it("sends health checks to the healthPort: a dead health port takes the endpoint out, the traffic port alone does not", async () => {
+    const { bed, kube } = ctx.stack;
+    const pod = bed.pods[0]!;
+    await createService(kube, NS, "hc", [{ name: "http", port: 80 }, { name: "health", port: 81 }]);
+    const slice = (healthPort: number) => ({
+      apiVersion: "discovery.k8s.io/v1",
+      kind: "EndpointSlice",
+      metadata: { name: "hc-e2e", namespace: NS, labels: { "kubernetes.io/service-name": "hc" } },
+      addressType: "IPv4",
+      endpoints: [{ addresses: [pod.ip], conditions: { ready: true } }],
+      ports: [{ name: "http", port: pod.port, protocol: "TCP" }, { name: "health", port: healthPort, protocol: "TCP" }],
+    });
+    // Port 1 of the pod: nothing listens there, so a check sent to it fails.
+    await kube.discovery.createNamespacedEndpointSlice({ namespace: NS, body: slice(1) });
+    const checks = { path: "/", intervalSeconds: 1, timeoutSeconds: 1, unhealthyThresholdCount: 1, healthyThresholdCount: 1 };
+    await createHTTPProxy(kc(), NS, "health-port", {
+      virtualhost: { fqdn: "healthport.example.com" },
+      routes: [
+        { conditions: [{ prefix: "/via-health-port" }], services: [{ name: "hc", port: 80, healthPort: 81 }], healthCheckPolicy: checks },
+        { conditions: [{ prefix: "/via-traffic-port" }], services: [{ name: "hc", port: 80 }], healthCheckPolicy: checks },
+      ],
+    });
+    await waitForProxyStatus(kc(), NS, "health-port", "valid");
+    await ctx.stack.waitForHttp("healthport.example.com", "/via-traffic-port", (r) => r.status === 200, "the route checked on its traffic port to answer");
+    await ctx.stack.waitForHttp("healthport.example.com", "/via-health-port", (r) => r.status === 503, "the route checked on the dead health port to have no healthy endpoint");
+    await kube.discovery.replaceNamespacedEndpointSlice({ name: "hc-e2e", namespace: NS, body: slice(pod.port) });
+    await ctx.stack.waitForHttp("healthport.example.com", "/via-health-port", (r) => r.status === 200, "the endpoint to pass once its health port answers");
   });
 });

@@ -18,6 +18,8 @@ export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 interface Address {
   readonly ip: string;
   readonly port: number;
+  /** The port health checks go to (the slice's port of the health port's name), when another. */
+  readonly healthPort?: number;
 }
 
 /** Every EDS name the model's clusters refer to, each once, sorted. */
@@ -45,13 +47,14 @@ function indexByService(slices: readonly V1EndpointSlice[]): Map<string, V1Endpo
  * an endpoint with no ready condition counts as ready, as the EndpointSlice API says. Envoy
  * rejects an EDS update with a malformed IP, so anything that is not an IP literal is skipped.
  */
-function readyAddresses(slices: readonly V1EndpointSlice[], portName: string): Address[] {
+function readyAddresses(slices: readonly V1EndpointSlice[], portName: string, healthPortName?: string): Address[] {
   const unique = new Map<string, Address>();
   for (const slice of slices) {
     if (slice.addressType !== "IPv4" && slice.addressType !== "IPv6") continue;
-    const ports = (slice.ports ?? []).filter(
-      (p) => (p.name ?? "") === portName && (p.protocol ?? "TCP") === "TCP" && p.port !== undefined && p.port >= 1 && p.port <= 65535,
-    );
+    const usable = (p: NonNullable<V1EndpointSlice["ports"]>[number]): boolean => (p.protocol ?? "TCP") === "TCP" && p.port !== undefined && p.port >= 1 && p.port <= 65535;
+    const ports = (slice.ports ?? []).filter((p) => (p.name ?? "") === portName && usable(p));
+    // As upstream: without the health port in the slice, checks go to the traffic port.
+    const healthPort = healthPortName === undefined ? undefined : (slice.ports ?? []).find((p) => (p.name ?? "") === healthPortName && usable(p))?.port;
     for (const endpoint of slice.endpoints ?? []) {
       if (endpoint.conditions?.ready === false) continue;
       // The addresses of one endpoint are one pod's and fungible: the first is enough (as upstream).
@@ -60,7 +63,7 @@ function readyAddresses(slices: readonly V1EndpointSlice[], portName: string): A
       for (const p of ports) {
         const port = p.port!;
         // The same endpoint may sit in two slices while the controller moves it between them.
-        unique.set(`${ip}|${port}`, { ip, port });
+        unique.set(`${ip}|${port}`, { ip, port, ...(healthPort !== undefined ? { healthPort } : {}) });
       }
     }
   }
@@ -70,11 +73,14 @@ function readyAddresses(slices: readonly V1EndpointSlice[], portName: string): A
 /** The ClusterLoadAssignment of one EDS name; empty, never missing, when it has no endpoints. */
 function loadAssignment(name: string, index: ReadonlyMap<string, readonly V1EndpointSlice[]>): ClusterLoadAssignment {
   const target = parseEdsName(name);
-  const addresses = target === undefined ? [] : readyAddresses(index.get(`${target.namespace}/${target.service}`) ?? [], target.portName);
+  const addresses = target === undefined ? [] : readyAddresses(index.get(`${target.namespace}/${target.service}`) ?? [], target.portName, target.healthPortName);
   const lbEndpoints = addresses.map((a) => ({
     hostIdentifier: {
       case: "endpoint" as const,
-      value: { address: { address: { case: "socketAddress" as const, value: { address: a.ip, portSpecifier: { case: "portValue" as const, value: a.port } } } } },
+      value: {
+        address: { address: { case: "socketAddress" as const, value: { address: a.ip, portSpecifier: { case: "portValue" as const, value: a.port } } } },
+        ...(a.healthPort !== undefined ? { healthCheckConfig: { portValue: a.healthPort } } : {}),
+      },
     },
   }));
   return create(ClusterLoadAssignmentSchema, { clusterName: name, endpoints: lbEndpoints.length === 0 ? [] : [{ lbEndpoints }] });

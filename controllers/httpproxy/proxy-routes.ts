@@ -170,7 +170,7 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
   for (let k = 0; k < services.length; k++) {
     const sf = `${field}.services[${k}]`;
     const resolved = resolveService(
-      { cache: ctx.cache, namespace: key.namespace, connectTimeoutMs: ctx.connectTimeoutMs, dependencies: ctx.dependencies },
+      { cache: ctx.cache, namespace: key.namespace, connectTimeoutMs: ctx.connectTimeoutMs, dependencies: ctx.dependencies, enableExternalNameService: ctx.enableExternalNameService === true },
       services[k],
       sf,
       {

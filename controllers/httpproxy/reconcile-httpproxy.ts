@@ -26,6 +26,8 @@ export interface HTTPProxyReconcileOptions {
   readonly rootNamespaces?: readonly string[];
   /** Connect timeout of upstream clusters; upstream Contour's default is 2 s. */
   readonly connectTimeoutMs?: number;
+  /** Route to ExternalName Services (upstream's enableExternalNameService); default false. */
+  readonly enableExternalNameService?: boolean;
   /** Certificate validation, replaceable by a memoising one (createTlsSecretValidator). */
   readonly validateTlsSecret?: TlsSecretValidator;
 }
@@ -62,6 +64,7 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
     cache,
     ingressClassName: options.ingressClassName,
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    enableExternalNameService: options.enableExternalNameService === true,
     fqdn,
     enforceTls: false,
     reports,

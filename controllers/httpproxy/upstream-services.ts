@@ -38,6 +38,8 @@ export interface ServiceContext {
   readonly connectTimeoutMs: number;
   /** Every Service and Secret read is appended here. */
   readonly dependencies: ObjectKey[];
+  /** ExternalName Services may be used (config file enableExternalNameService); default false. */
+  readonly enableExternalNameService?: boolean;
 }
 
 /** A resolved entry, an entry left out (the route may still be served), or an error that fails the proxy. */
@@ -64,7 +66,7 @@ export function resolveService(ctx: ServiceContext, raw: unknown, field: string,
   if (svc === undefined) return fatal(Area.Service, "ServiceUnresolvedReference", "not an object");
   if (port === undefined || port < 1 || port > 65535) return fatal(Area.Service, "ServicePortInvalid", `service ${quote(name)}: port must be in the range 1-65535`);
 
-  const lookup = lookupServicePort(ctx.cache, ctx.namespace, name, { number: port }, field);
+  const lookup = lookupServicePort(ctx.cache, ctx.namespace, name, { number: port }, field, { enabled: ctx.enableExternalNameService === true });
   ctx.dependencies.push(lookup.dependency);
   if (!lookup.ok) return { kind: "unresolved", condition: refile(lookup.condition, Area.Service, "ServiceUnresolvedReference") };
 
@@ -129,6 +131,7 @@ export function resolveService(ctx: ServiceContext, raw: unknown, field: string,
     ...base.value,
     endpoints,
     protocol,
+    ...(lookup.service.spec?.type === "ExternalName" && lookup.service.spec.externalName ? { externalName: lookup.service.spec.externalName } : {}),
     ...(upstreamValidation !== undefined ? { upstreamValidation } : {}),
     ...(sni !== undefined ? { sni } : {}),
     ...(policy.healthCheck !== undefined ? { healthCheck: policy.healthCheck } : {}),

@@ -10,6 +10,8 @@ export interface WalkContext {
   readonly cache: ObjectCache;
   readonly ingressClassName: string | undefined;
   readonly connectTimeoutMs: number;
+  /** Routes may reach ExternalName Services (config file enableExternalNameService). */
+  readonly enableExternalNameService?: boolean;
   /** The root's fqdn, lower-cased ("*.example.com" for a wildcard host). */
   readonly fqdn: string;
   /** Whether the root has TLS: routes then redirect plain HTTP to HTTPS unless they permitInsecure. */

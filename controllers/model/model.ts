@@ -325,6 +325,8 @@ export interface Cluster {
   };
   readonly sni?: string;
   readonly healthCheck?: HealthCheck;
+  /** An ExternalName Service's DNS name: Envoy resolves it itself (STRICT_DNS, port service.port) instead of EDS. */
+  readonly externalName?: string;
   /** Ramp-up of traffic to new endpoints (RoundRobin and WeightedLeastRequest only; HTTPProxy slowStartPolicy). */
   readonly slowStart?: { readonly windowMs: number; readonly aggression: number; readonly minWeightPercent: number };
   /** Milliseconds an idle upstream connection is kept; undefined leaves Envoy's default (1 h). */

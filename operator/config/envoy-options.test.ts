@@ -29,6 +29,13 @@ describe("upstream config-file keys that take effect in Envoy", () => {
     assert.deepEqual(warnings, []);
   });
 
+  it("lets HTTPProxy routes reach ExternalName Services only with enableExternalNameService", () => {
+    assert.equal(ok(load("{}\n")).config.reconcile?.enableExternalNameService, false);
+    const { config, warnings } = ok(load("enableExternalNameService: true\n"));
+    assert.equal(config.reconcile?.enableExternalNameService, true);
+    assert.deepEqual(warnings, []);
+  });
+
   it("maps each key to its option, without a not-implemented warning", () => {
     const { config, warnings } = ok(
       load(

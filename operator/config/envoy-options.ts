@@ -4,6 +4,7 @@
 import type { CompressionAlgorithm, ServerHeaderTransformation, TimeoutMs, TranslateOptions } from "../../xds/translate/index.js";
 import { formatProblem, jsonFieldMap } from "./access-log-format.js";
 import { parseDuration } from "./duration.js";
+import { RECONCILE_KEYS } from "./reconcile-options.js";
 
 /** A key of the upstream file that takes effect, as read: its value and where it came from. */
 export interface AppliedValue {
@@ -70,6 +71,7 @@ export function buildEnvoyOptions(applied: AppliedValues): EnvoyOptionsResult {
   const warnings: string[] = [];
   const options: Record<string, unknown> = {};
   for (const [key, { value, source }] of applied) {
+    if (RECONCILE_KEYS.has(key)) continue;
     const option = TIMEOUTS[key];
     if (option !== undefined) {
       const ms = parseUpstreamTimeout(String(value));

@@ -1,4 +1,5 @@
 // Entry point of the config module: flags over config file over environment over defaults.
+import { buildReconcileOptions } from "./reconcile-options.js";
 import { buildEnvoyOptions, type AppliedValues } from "./envoy-options.js";
 import { parseConfigFile } from "./parse-config-file.js";
 import { parseFlags } from "./parse-flags.js";
@@ -67,7 +68,7 @@ export function loadServeConfig(args: readonly string[], readFile: ReadFile, env
   warnings.push(...envoy.warnings);
   if (errors.length > 0 || "errors" in built) return { errors };
   // The file's keys after the flags': `accesslog-level: disabled` turns off whatever format was chosen.
-  return { config: { ...built.config, envoy: { ...built.config.envoy, ...envoy.options } }, warnings };
+  return { config: { ...built.config, envoy: { ...built.config.envoy, ...envoy.options }, reconcile: buildReconcileOptions(applied) }, warnings };
 }
 
 /** One warning per setting accepted for compatibility but without effect, set to other than its default. */

@@ -1,5 +1,6 @@
 // The typed settings of `contour serve`, built from merged raw values and validated in one pass so the
 // user sees every problem at once rather than one per restart.
+import type { ReconcileFileOptions } from "./reconcile-options.js";
 import type { TranslateOptions } from "../../xds/translate/index.js";
 import { parseDuration } from "./duration.js";
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain, isHostname, isIpAddress, isWildcardAddress } from "./names.js";
@@ -63,6 +64,8 @@ export interface ServeConfig {
   readonly log: { readonly level: LogLevelName; readonly format: "json" | "text" };
   /** What Envoy is sent beyond the listener addresses: flags here, upstream file keys added by loadServeConfig. */
   readonly envoy: TranslateOptions;
+  /** What the reconcilers take from upstream's file keys (loadServeConfig); unset: upstream's defaults. */
+  readonly reconcile?: ReconcileFileOptions;
 }
 
 // Converts raw text per setting, collecting messages instead of throwing.

@@ -60,7 +60,7 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
   disableMergeSlashes: appliedBool,
   compression: obj({ algorithm: str({ values: ["gzip", "brotli", "zstd", "disabled"], default: "gzip", ...applied }) }),
   serverHeaderTransformation: str({ values: ["overwrite", "append_if_absent", "pass_through"], default: "overwrite", ...applied }),
-  enableExternalNameService: bool(),
+  enableExternalNameService: appliedBool,
   timeouts: obj({
     "request-timeout": str(applied),
     "connection-idle-timeout": str({ default: "60s", ...applied }),

@@ -23,6 +23,8 @@ export interface PipelineOptions {
   readonly ingressClassName?: string | undefined;
   /** Namespaces where root HTTPProxies may live (--root-namespaces); empty or unset: everywhere. */
   readonly rootNamespaces?: readonly string[];
+  /** HTTPProxy routes may reach ExternalName Services (config file enableExternalNameService). */
+  readonly enableExternalNameService?: boolean;
   readonly translate: TranslateOptions;
   /** The Gateway API stage; unset: Gateway API objects are ignored. */
   readonly gateway?: GatewayStageOptions | undefined;
@@ -157,6 +159,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const httpProxyOptions = {
     ingressClassName: options.ingressClassName,
     rootNamespaces: options.rootNamespaces ?? [],
+    enableExternalNameService: options.enableExternalNameService ?? false,
     validateTlsSecret,
   };
 

@@ -56,6 +56,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     testFaults,
     ingressClassName: config.ingress.className,
     rootNamespaces: config.rootNamespaces,
+    enableExternalNameService: config.reconcile?.enableExternalNameService ?? false,
     gateway: {
       controllerName: config.gateway.controllerName,
       portRange: { ...config.gateway.portRange, reserved: [config.envoyListeners.http.port, config.envoyListeners.https.port] },

@@ -7,7 +7,7 @@ import { create } from "@bufbuild/protobuf";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { Any } from "@bufbuild/protobuf/wkt";
 import type { Cluster as EnvoyCluster } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
-import { Cluster_DiscoveryType, Cluster_LbPolicy, ClusterSchema } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
+import { Cluster_DiscoveryType, Cluster_DnsLookupFamily, Cluster_LbPolicy, ClusterSchema } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
 import type { CircuitBreakersSchema } from "../gen/envoy/config/cluster/v3/circuit_breaker_pb.js";
 import { RoutingPriority } from "../gen/envoy/config/core/v3/base_pb.js";
 import { HttpProtocolOptionsSchema } from "../gen/envoy/extensions/upstreams/http/v3/http_protocol_options_pb.js";
@@ -19,7 +19,7 @@ import { adsConfigSource, durationFromMs, sortedBy, typed } from "./proto.js";
 import { upstreamTlsSocket } from "./tls.js";
 
 /** What the config file sets for every cluster (connect_timeout must be positive; upstream's default is 2 s). */
-export type ClusterDefaults = Pick<ResolvedOptions, "connectTimeoutMs" | "clusterMaxRequestsPerConnection" | "clusterPerConnectionBufferLimitBytes">;
+export type ClusterDefaults = Pick<ResolvedOptions, "connectTimeoutMs" | "clusterMaxRequestsPerConnection" | "clusterPerConnectionBufferLimitBytes" | "clusterDnsLookupFamily">;
 
 const DEFAULTS: ClusterDefaults = resolveOptions();
 
@@ -76,6 +76,25 @@ function circuitBreakers(cluster: Cluster): MessageInitShape<typeof CircuitBreak
   return { thresholds: [{ priority: RoutingPriority.DEFAULT, ...set }] };
 }
 
+/** EDS, or for an ExternalName Service Envoy's own DNS resolution of the name, as upstream (LOGICAL_DNS for family "all"). */
+function discovery(cluster: Cluster, defaults: ClusterDefaults): Pick<MessageInitShape<typeof ClusterSchema>, "clusterDiscoveryType" | "edsClusterConfig" | "loadAssignment" | "dnsLookupFamily"> {
+  if (cluster.externalName === undefined) return { clusterDiscoveryType: { case: "type", value: Cluster_DiscoveryType.EDS }, edsClusterConfig: { edsConfig: adsConfigSource(), serviceName: cluster.endpoints } };
+  const family = defaults.clusterDnsLookupFamily;
+  const address = { address: { case: "socketAddress" as const, value: { address: cluster.externalName, portSpecifier: { case: "portValue" as const, value: cluster.service.port } } } };
+  return {
+    clusterDiscoveryType: { case: "type", value: family === "all" ? Cluster_DiscoveryType.LOGICAL_DNS : Cluster_DiscoveryType.STRICT_DNS },
+    dnsLookupFamily: DNS_LOOKUP_FAMILY[family],
+    loadAssignment: { clusterName: cluster.name, endpoints: [{ lbEndpoints: [{ hostIdentifier: { case: "endpoint", value: { address } } }] }] },
+  };
+}
+
+const DNS_LOOKUP_FAMILY: Readonly<Record<ResolvedOptions["clusterDnsLookupFamily"], Cluster_DnsLookupFamily>> = {
+  auto: Cluster_DnsLookupFamily.AUTO,
+  v4: Cluster_DnsLookupFamily.V4_ONLY,
+  v6: Cluster_DnsLookupFamily.V6_ONLY,
+  all: Cluster_DnsLookupFamily.ALL,
+};
+
 /** Upstream's slow start: the ramp of the two policies Envoy ramps (the reconciler refuses it on others). */
 function slowStartConfig(cluster: Cluster): Pick<MessageInitShape<typeof ClusterSchema>, "lbConfig"> {
   const ramp = cluster.slowStart;
@@ -101,8 +120,7 @@ export function translateCluster(cluster: Cluster, defaults: ClusterDefaults = D
   return create(ClusterSchema, {
     name: cluster.name,
     altStatName: clusterStatName(service.namespace, service.name, service.port),
-    clusterDiscoveryType: { case: "type", value: Cluster_DiscoveryType.EDS },
-    edsClusterConfig: { edsConfig: adsConfigSource(), serviceName: cluster.endpoints },
+    ...discovery(cluster, defaults),
     connectTimeout: durationFromMs(cluster.connectTimeoutMs > 0 ? cluster.connectTimeoutMs : defaults.connectTimeoutMs),
     ...(defaults.clusterPerConnectionBufferLimitBytes === null ? {} : { perConnectionBufferLimitBytes: defaults.clusterPerConnectionBufferLimitBytes }),
     lbPolicy: LB_POLICIES[cluster.loadBalancer],

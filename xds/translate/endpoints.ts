@@ -24,7 +24,8 @@ interface Address {
 
 /** Every EDS name the model's clusters refer to, each once, sorted. */
 export function edsNamesOf(model: Model): string[] {
-  return [...new Set(model.clusters.map((c) => c.endpoints))].sort(compareStrings);
+  // ExternalName clusters resolve their name themselves: no ClusterLoadAssignment to send.
+  return [...new Set(model.clusters.filter((c) => c.externalName === undefined).map((c) => c.endpoints))].sort(compareStrings);
 }
 
 function indexByService(slices: readonly V1EndpointSlice[]): Map<string, V1EndpointSlice[]> {

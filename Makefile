@@ -87,7 +87,7 @@ image:
 install-manifests: build
 	node dist/config/install/render.js .
 
-## conformance: the Gateway API v1.6.1 conformance suite, profile GATEWAY-HTTP, against contour and an
+## conformance: the Gateway API v1.6.1 conformance suite, profiles GATEWAY-HTTP, GATEWAY-TLS and GATEWAY-GRPC, against contour and an
 ## Envoy pod on a fresh bed with pods; writes the official report to conformance/report.yaml
 .PHONY: conformance
 conformance: tools build

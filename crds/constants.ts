@@ -49,3 +49,16 @@ export const EXTENSION_SERVICE_SINGULAR = "extensionservice";
 export const EXTENSION_SERVICE_SHORT_NAMES = ["extensionservice", "extensionservices"] as const;
 /** Name of the ExtensionService CRD. */
 export const EXTENSION_SERVICE_CRD_NAME = `${EXTENSION_SERVICE_PLURAL}.${GROUP}`;
+
+/** Kind of a ContourConfiguration (projectcontour.io/v1alpha1). */
+export const CONTOUR_CONFIGURATION_KIND = "ContourConfiguration";
+/** Kind of a list of ContourConfigurations. */
+export const CONTOUR_CONFIGURATION_LIST_KIND = "ContourConfigurationList";
+/** Resource name of ContourConfigurations. */
+export const CONTOUR_CONFIGURATION_PLURAL = "contourconfigurations";
+/** Singular resource name. */
+export const CONTOUR_CONFIGURATION_SINGULAR = "contourconfiguration";
+/** kubectl short names of ContourConfiguration. */
+export const CONTOUR_CONFIGURATION_SHORT_NAMES = ["contourconfig"] as const;
+/** Name of the ContourConfiguration CRD. */
+export const CONTOUR_CONFIGURATION_CRD_NAME = `${CONTOUR_CONFIGURATION_PLURAL}.${GROUP}`;

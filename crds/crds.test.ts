@@ -122,7 +122,7 @@ describe("crds: YAML", function () {
   it("loadCrdManifests returns every CRD", function () {
     assert.deepEqual(
       loadCrdManifests().map((c) => c.metadata.name),
-      [HTTPPROXY_CRD_NAME, TLS_CERTIFICATE_DELEGATION_CRD_NAME, "extensionservices.projectcontour.io"],
+      [HTTPPROXY_CRD_NAME, TLS_CERTIFICATE_DELEGATION_CRD_NAME, "extensionservices.projectcontour.io", "contourconfigurations.projectcontour.io"],
     );
   });
 

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
-import { EXTENSION_SERVICE_CRD_NAME, HTTPPROXY_CRD_NAME, TLS_CERTIFICATE_DELEGATION_CRD_NAME } from "./constants.js";
+import { CONTOUR_CONFIGURATION_CRD_NAME, EXTENSION_SERVICE_CRD_NAME, HTTPPROXY_CRD_NAME, TLS_CERTIFICATE_DELEGATION_CRD_NAME } from "./constants.js";
 import type { CustomResourceDefinition } from "./schema/openapi.js";
 
 /** The CRD files, relative to the repository root, by CRD name. */
@@ -16,6 +16,7 @@ export const CRD_FILES = {
   [HTTPPROXY_CRD_NAME]: "crds/projectcontour.io_httpproxies.yaml",
   [TLS_CERTIFICATE_DELEGATION_CRD_NAME]: "crds/projectcontour.io_tlscertificatedelegations.yaml",
   [EXTENSION_SERVICE_CRD_NAME]: "crds/projectcontour.io_extensionservices.yaml",
+  [CONTOUR_CONFIGURATION_CRD_NAME]: "crds/projectcontour.io_contourconfigurations.yaml",
 } as const;
 
 /** The name of one of our CRDs. */
@@ -68,9 +69,14 @@ export function loadExtensionServiceCrd(): CustomResourceDefinition {
   return loadCrd(EXTENSION_SERVICE_CRD_NAME);
 }
 
+/** The ContourConfiguration CRD manifest. */
+export function loadContourConfigurationCrd(): CustomResourceDefinition {
+  return loadCrd(CONTOUR_CONFIGURATION_CRD_NAME);
+}
+
 /** Every CRD manifest of the project, in install order. */
 export function loadCrdManifests(): CustomResourceDefinition[] {
-  return [loadHTTPProxyCrd(), loadTLSCertificateDelegationCrd(), loadExtensionServiceCrd()];
+  return [loadHTTPProxyCrd(), loadTLSCertificateDelegationCrd(), loadExtensionServiceCrd(), loadContourConfigurationCrd()];
 }
 
 function isCrd(value: unknown): value is CustomResourceDefinition {

@@ -132,6 +132,11 @@ describe("config/install", () => {
     assert.ok([...gatewayApi.read, ...gatewayApi.write].every((r) => isGatewayApi(r) || r === "services." || r === "endpointslices.discovery.k8s.io"), "gateway-api.yaml grants only Gateway API kinds and owned Services");
     assert.deepEqual([...core.write].sort(), ["httpproxies/status.projectcontour.io", "ingresses/status.networking.k8s.io"]);
     const lease = manifest.find((o) => o.kind === "Role" && o.metadata.name === "contour");
-    assert.deepEqual(lease?.["rules"], [{ apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["create", "get", "update"] }]);
+    // In its own namespace: the Lease, and the ContourConfiguration of --contour-config-name (read, and Valid reported on it).
+    assert.deepEqual(lease?.["rules"], [
+      { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["create", "get", "update"] },
+      { apiGroups: ["projectcontour.io"], resources: ["contourconfigurations"], verbs: ["get", "list", "watch"] },
+      { apiGroups: ["projectcontour.io"], resources: ["contourconfigurations/status"], verbs: ["update"] },
+    ]);
   });
 });

@@ -7,7 +7,8 @@ import type { Condition } from "../store/fragment.js";
  * One accepted listener of a Gateway (its own, or one of an attached ListenerSet) as routing and
  * translation need it. Every Gateway listener with the same port shares one Envoy listener on the
  * port allocated for (Gateway, port) (see allocateGatewayPorts): HTTP listeners become virtual hosts
- * of its route configuration, HTTPS listeners filter chains chosen by SNI.
+ * of its route configuration, HTTPS listeners and TLSRoutes filter chains chosen by SNI, a TCP
+ * listener its oldest TCPRoute's chain; a UDP listener gets a UDP Envoy listener of its own.
  */
 export interface GatewayListener {
   readonly gateway: { readonly namespace: string; readonly name: string };
@@ -16,7 +17,9 @@ export interface GatewayListener {
   /** Section name (routes name it in parentRefs[].sectionName). */
   readonly name: string;
   readonly port: number;
-  readonly protocol: "HTTP" | "HTTPS";
+  readonly protocol: "HTTP" | "HTTPS" | "TLS" | "TCP" | "UDP";
+  /** TLS listeners: whether the stream is passed through to the backend or terminated here. */
+  readonly tlsMode?: "Passthrough" | "Terminate";
   readonly hostname?: string;
   /** False when accepted but not servable (an HTTPS listener without a usable certificate): routes attach, nothing is served. */
   readonly programmed: boolean;
@@ -64,6 +67,7 @@ export function withAttachedRoutes(source: SourceRef, views: readonly ListenerSt
  */
 export function listenerOwnHostnames(model: readonly GatewayListener[]): { readonly listener: string; readonly fqdn: string }[] {
   return model
+    .filter((l) => l.protocol === "HTTP" || l.protocol === "HTTPS")
     .map((l) => ({ listener: listenerKey(l.source, l.name), fqdn: l.hostname ?? "*" }))
     .sort((a, b) => (a.listener < b.listener ? -1 : a.listener > b.listener ? 1 : 0));
 }

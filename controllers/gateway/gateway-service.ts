@@ -29,7 +29,13 @@ export function desiredGatewayService(gateway: Gateway, result: Extract<GatewayR
   const namespace = gateway.metadata?.namespace ?? "";
   const name = gateway.metadata?.name ?? "";
   const mine = allocations.filter((a) => a.gateway === `${namespace}/${name}`).sort((a, b) => a.port - b.port);
-  const protocolOf = (port: number): string => result.model.find((l) => l.port === port)?.protocol.toLowerCase() ?? "tcp";
+  const protocolOf = (port: number): string => result.model.find((l) => l.port === port && l.protocol !== "UDP")?.protocol.toLowerCase() ?? "tcp";
+  // A port of UDP listeners is a UDP Service port, beside the TCP one when TCP listeners share the number.
+  const transports = (port: number): ("TCP" | "UDP")[] => {
+    const on = result.model.filter((l) => l.port === port);
+    const udp = on.some((l) => l.protocol === "UDP");
+    return udp && on.every((l) => l.protocol === "UDP") ? ["UDP"] : udp ? ["TCP", "UDP"] : ["TCP"];
+  };
   return {
     apiVersion: "v1",
     kind: "Service",
@@ -43,7 +49,7 @@ export function desiredGatewayService(gateway: Gateway, result: Extract<GatewayR
     spec: {
       type: "LoadBalancer",
       selector: { ...options.envoySelector },
-      ports: mine.map((a) => ({ name: `${protocolOf(a.port)}-${a.port}`, protocol: "TCP", port: a.port, targetPort: a.envoyPort })),
+      ports: mine.flatMap((a) => transports(a.port).map((t) => ({ name: t === "UDP" ? `udp-${a.port}` : `${protocolOf(a.port)}-${a.port}`, protocol: t, port: a.port, targetPort: a.envoyPort }))),
       ...(result.requestedAddresses.length === 1 ? { loadBalancerIP: result.requestedAddresses[0] } : {}),
     },
   };

@@ -5,7 +5,9 @@ export { reconcileGatewayClass, DEFAULT_GATEWAY_CONTROLLER_NAME, CONTOUR_DEPLOYM
 export { reconcileGateway, type GatewayReconcileOptions, type GatewayResult, type ListenerSetView } from "./reconcile-gateway.js";
 export { listenerKey, listenerOwnHostnames, withAttachedRoutes, type GatewayListener, type ListenerStatusView, type ListenerStatusOut } from "./gateway-listener.js";
 export { allocateGatewayPorts, type PortAllocation, type PortClaim, type PortRange, type AllocationResult } from "./port-allocation.js";
-export { gatewayListenerName, httpRouteRouteName, gatewayServiceName } from "./names.js";
+export { gatewayListenerName, httpRouteRouteName, l4RouteRuleName, gatewayServiceName } from "./names.js";
+export { reconcileGRPCRoute, asHTTPRoute, type GRPCRouteOptions } from "./reconcile-grpcroute.js";
+export { reconcileTLSRoute, reconcileTCPRoute, reconcileUDPRoute, reconcileL4Route, olderAttachment, type L4RouteKind, type L4RouteOptions, type L4RouteResult, type L4Attachment } from "./reconcile-l4route.js";
 export { reconcileHTTPRoute, type HTTPRouteOptions, type HTTPRouteResult, type ListenerVirtualHost, type RouteParentView } from "./reconcile-httproute.js";
 export type { GatewayLookup } from "./route-parents.js";
 export { routeRank, compareRank } from "./route-rank.js";

@@ -12,7 +12,7 @@ import { resolveCaCertificateRef, resolveCertificateRef, type RefContext } from 
 export type Verdict = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly message: string };
 
 /** Route kinds each listener protocol this controller serves can carry. */
-export const ROUTE_KINDS_BY_PROTOCOL: Readonly<Record<string, readonly string[]>> = { HTTP: ["HTTPRoute"], HTTPS: ["HTTPRoute"] };
+export const ROUTE_KINDS_BY_PROTOCOL: Readonly<Record<string, readonly string[]>> = { HTTP: ["HTTPRoute", "GRPCRoute"], HTTPS: ["HTTPRoute", "GRPCRoute"], TLS: ["TLSRoute"], TCP: ["TCPRoute"], UDP: ["UDPRoute"] };
 
 /** What checking one listener alone (before conflicts) found. */
 export interface ListenerCheck {
@@ -86,14 +86,23 @@ export function checkListener(ctx: RefContext, listener: Listener, gateway: Gate
   }
   const allowedNamespaces = { from, ...(from === "Selector" && selector !== undefined ? { selector } : {}) };
 
-  if (protocol === "HTTP") {
-    if (listener.tls !== undefined) refuse("UnsupportedValue", `${field}.tls must not be set on an HTTP listener`);
+  if (protocol === "HTTP" || protocol === "TCP" || protocol === "UDP") {
+    if (listener.tls !== undefined) refuse("UnsupportedValue", `${field}.tls must not be set on a ${protocol} listener`);
+    // TCP and UDP have no hostname to tell listeners apart; the spec says it is ignored there.
+    const named = protocol === "HTTP" && hostname !== undefined ? { hostname } : {};
+    return { ...base, protocolSupported: true, accepted, resolvedRefs, programmable: true, supportedKinds, allowedNamespaces, ...named };
+  }
+
+  const mode = listener.tls?.mode ?? "Terminate";
+  if (protocol === "TLS" && mode === "Passthrough") {
+    // Passthrough: the backend terminates, so the listener holds no certificate.
+    if ((listener.tls?.certificateRefs ?? []).length > 0) refuse("UnsupportedValue", `${field}.tls.certificateRefs must be empty with mode Passthrough`);
     return { ...base, protocolSupported: true, accepted, resolvedRefs, programmable: true, supportedKinds, allowedNamespaces, ...(hostname !== undefined ? { hostname } : {}) };
   }
 
-  // HTTPS: terminate with certificateRefs.
+  // HTTPS, or TLS with mode Terminate: terminate with certificateRefs.
   const certificates: TlsSecret[] = [];
-  const mode = listener.tls?.mode ?? "Terminate";
+  if (listener.tls === undefined && protocol === "TLS") refuse("UnsupportedValue", `${field}.tls must be set on a TLS listener`);
   if (mode !== "Terminate") refuse("UnsupportedValue", `${field}.tls.mode: ${quote(mode)} is not supported on an HTTPS listener; use Terminate (or a TLS listener for Passthrough)`);
   const refs = listener.tls?.certificateRefs ?? [];
   if (refs.length === 0) unresolved("InvalidCertificateRef", `${field}.tls.certificateRefs must name at least one Secret`);

@@ -6,9 +6,14 @@ export function gatewayListenerName(namespace: string, name: string, port: numbe
   return `gateway/${namespace}/${name}/${port}`;
 }
 
-/** A route built from one match of one HTTPRoute rule: `httproute/<namespace>/<name>/rule/<i>/match/<j>`. */
-export function httpRouteRouteName(namespace: string, name: string, rule: number, match: number): string {
-  return `httproute/${namespace}/${name}/rule/${rule}/match/${match}`;
+/** A route built from one match of one HTTPRoute (or GRPCRoute) rule: `httproute/<namespace>/<name>/rule/<i>/match/<j>`. */
+export function httpRouteRouteName(namespace: string, name: string, rule: number, match: number, kind = "HTTPRoute"): string {
+  return `${kind.toLowerCase()}/${namespace}/${name}/rule/${rule}/match/${match}`;
+}
+
+/** The stream of one TLSRoute, TCPRoute or UDPRoute rule: `tlsroute/<namespace>/<name>/rule/<i>`. */
+export function l4RouteRuleName(kind: string, namespace: string, name: string, rule: number): string {
+  return `${kind.toLowerCase()}/${namespace}/${name}/rule/${rule}`;
 }
 
 /** The owned LoadBalancer Service of a Gateway (upstream Contour's provisioner names it `envoy-<gateway>`). */

@@ -35,7 +35,7 @@ describe("reconcileGateway: Gateway and listener conditions", () => {
     assert.equal(gwConditions(r), OK_GATEWAY);
     assert.equal(listener(r, "http"), OK_LISTENER);
     assert.equal(listener(r, "https"), OK_LISTENER);
-    assert.deepEqual(r.listeners.map((l) => l.supportedKinds), [[{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }], [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }]]);
+    assert.deepEqual(r.listeners.map((l) => l.supportedKinds), [[{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }, { group: "gateway.networking.k8s.io", kind: "GRPCRoute" }], [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }, { group: "gateway.networking.k8s.io", kind: "GRPCRoute" }]]);
     assert.deepEqual(r.model.map((l) => [l.name, l.port, l.protocol, l.hostname ?? "", l.tls?.certificates.length ?? 0, l.allowedRoutes.from]), [["http", 80, "HTTP", "", 0, "Same"], ["https", 443, "HTTPS", "*.example.com", 1, "Same"]]);
     assert.equal(r.secrets.length, 1);
     assert.match(r.secrets[0]?.name ?? "", /^infra\/cert\/[0-9a-f]{10}$/);
@@ -58,7 +58,7 @@ describe("reconcileGateway: Gateway and listener conditions", () => {
     assert.match(gwConditions(only), /^Accepted=False:ListenersNotValid Programmed=False:Invalid/);
     assert.match(listener(only, "invalid"), /^Accepted=False:UnsupportedProtocol .*Programmed=False:Invalid/);
     assert.deepEqual(only.listeners[0]?.supportedKinds, []);
-    const mixed = run(gateway("infra", "gw", [http("http"), { name: "invalid", port: 9000, protocol: "UDP" }]));
+    const mixed = run(gateway("infra", "gw", [http("http"), { name: "invalid", port: 9000, protocol: "SCTP" }]));
     assert.match(gwConditions(mixed), /^Accepted=True:ListenersNotValid Programmed=True:Programmed/);
     assert.equal(listener(mixed, "http"), OK_LISTENER);
     assert.deepEqual(mixed.model.map((l) => l.name), ["http"]);
@@ -191,7 +191,7 @@ describe("reconcileGateway: ListenerSets", () => {
   });
 
   it("tells ListenerSets when the parent Gateway is not accepted", () => {
-    const r = run(gateway("infra", "gw", [{ name: "bad", port: 1, protocol: "UDP" }], allowAll), [listenerSet("infra", "ls", { name: "gw" }, [http("x", 81)])]);
+    const r = run(gateway("infra", "gw", [{ name: "bad", port: 1, protocol: "SCTP" }], allowAll), [listenerSet("infra", "ls", { name: "gw" }, [http("x", 81)])]);
     assert.equal(short(r.listenerSets[0]?.conditions ?? []), "Accepted=False:ParentNotAccepted Programmed=False:ParentNotAccepted");
     assert.deepEqual(r.model, []);
   });

@@ -199,13 +199,16 @@ function listenerSetView(ls: ListenerSet, allowed: Verdict, gatewayAccepted: boo
 
 function toModel(gateway: Gateway, d: Declared): GatewayListener {
   const c = d.check;
-  const tls = d.listener.protocol === "HTTPS" ? { certificates: c.certificates.map((s) => s.name), ...(c.clientValidation !== undefined ? { clientValidation: { caSecret: c.clientValidation.ca.name, optional: c.clientValidation.optional } } : {}) } : undefined;
+  const mode = d.listener.protocol === "TLS" ? (d.listener.tls?.mode === "Passthrough" ? "Passthrough" : "Terminate") : undefined;
+  const terminates = d.listener.protocol === "HTTPS" || mode === "Terminate";
+  const tls = terminates ? { certificates: c.certificates.map((s) => s.name), ...(c.clientValidation !== undefined ? { clientValidation: { caSecret: c.clientValidation.ca.name, optional: c.clientValidation.optional } } : {}) } : undefined;
   return {
     gateway: { namespace: gateway.metadata?.namespace ?? "", name: gateway.metadata?.name ?? "" },
     source: d.source,
     name: d.listener.name,
     port: d.listener.port,
-    protocol: d.listener.protocol as "HTTP" | "HTTPS",
+    protocol: d.listener.protocol as GatewayListener["protocol"],
+    ...(mode !== undefined ? { tlsMode: mode } : {}),
     ...(c.hostname !== undefined ? { hostname: c.hostname } : {}),
     programmed: c.programmable,
     ...(tls !== undefined ? { tls } : {}),

@@ -20,6 +20,8 @@ export interface HTTPRouteOptions {
   readonly controllerName?: string;
   readonly connectTimeoutMs?: number;
   readonly backendTls?: BackendTlsLookup;
+  /** The kind being reconciled: a GRPCRoute is reconciled as the HTTPRoute it amounts to (reconcile-grpcroute.ts). */
+  readonly kind?: "HTTPRoute" | "GRPCRoute";
 }
 
 /** The status of one parentRef. */
@@ -68,24 +70,25 @@ export function reconcileHTTPRoute(objects: GatewayObjects, route: HTTPRoute, op
     // Only a bug or input the schema forbids gets here: the route serves nothing and its parents are told.
     const controllerName = options.controllerName ?? "projectcontour.io/gateway-controller";
     const parents = entries<ParentReference>(route.spec?.parentRefs).map((parentRef) => ({ parentRef, controllerName, conditions: [condition("Accepted", false, "UnsupportedValue", failure(e))] }));
-    return { source: { kind: "HTTPRoute", namespace: route.metadata?.namespace ?? "", name: route.metadata?.name ?? "" }, parents, gateways: [], attachedListeners: [], virtualHosts: [], clusters: [], secrets: [], dependencies: [] };
+    return { source: { kind: options.kind ?? "HTTPRoute", namespace: route.metadata?.namespace ?? "", name: route.metadata?.name ?? "" }, parents, gateways: [], attachedListeners: [], virtualHosts: [], clusters: [], secrets: [], dependencies: [] };
   }
 }
 
 function reconcile(objects: GatewayObjects, route: HTTPRoute, options: HTTPRouteOptions): HTTPRouteResult {
   const namespace = route.metadata?.namespace ?? "";
   const name = route.metadata?.name ?? "";
-  const source: SourceRef = { kind: "HTTPRoute", namespace, name };
+  const kind = options.kind ?? "HTTPRoute";
+  const source: SourceRef = { kind, namespace, name };
   const controllerName = options.controllerName ?? "projectcontour.io/gateway-controller";
   const deps = createDependencySet();
   const hostnames = (Array.isArray(route.spec?.hostnames) ? route.spec.hostnames : []).filter((h): h is string => typeof h === "string");
 
-  const resolutions = entries<ParentReference>(route.spec?.parentRefs).map((ref, i) => ({ ref, r: resolveParentRef(objects, deps, options.gateways, { kind: "HTTPRoute", namespace, hostnames }, ref, `spec.parentRefs[${i}]`) }));
+  const resolutions = entries<ParentReference>(route.spec?.parentRefs).map((ref, i) => ({ ref, r: resolveParentRef(objects, deps, options.gateways, { kind, namespace, hostnames }, ref, `spec.parentRefs[${i}]`) }));
   const attached = resolutions.some(({ r }) => r.ours && r.attached);
   const anyOurs = resolutions.some(({ r }) => r.ours);
 
   const out: RuleOutputs = { clusters: new Map(), secrets: new Map(), refProblems: [] };
-  const ctx = { objects, deps, namespace, connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, ...(options.backendTls !== undefined ? { backendTls: options.backendTls } : {}) };
+  const ctx = { objects, deps, namespace, routeKind: kind, http2: kind === "GRPCRoute", connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, ...(options.backendTls !== undefined ? { backendTls: options.backendTls } : {}) };
   // Rules are resolved for a route with a parent of ours, attached or not, so ResolvedRefs tells the truth; only an attached one contributes clusters.
   const given = entries<HTTPRouteRule>(route.spec?.rules);
   const specRules = given.length > 0 ? given : [{}];
@@ -140,7 +143,7 @@ function listenerVirtualHosts(a: Attachment, rules: readonly Extract<BuiltRule, 
       const f = rule.filters;
       routes.push({
         source: id.source,
-        name: httpRouteRouteName(id.source.namespace, id.source.name, rule.index, j),
+        name: httpRouteRouteName(id.source.namespace, id.source.name, rule.index, j, id.source.kind),
         rank: routeRank({ match: m.match, hasMethod: m.hasMethod, created: id.created, namespace: id.source.namespace, name: id.source.name, rule: rule.index, matchIndex: j }),
         match: m.match,
         action: ruleAction(rule, l),

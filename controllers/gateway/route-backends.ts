@@ -28,6 +28,12 @@ export interface BackendContext {
   readonly namespace: string;
   readonly connectTimeoutMs: number;
   readonly backendTls?: BackendTlsLookup;
+  /** Kind of the referring route, for ReferenceGrants; default HTTPRoute. */
+  readonly routeKind?: string;
+  /** The protocol of the Service ports the route can use (UDPRoute: UDP); default TCP. */
+  readonly transport?: "TCP" | "UDP";
+  /** The route speaks HTTP/2 to its backends whatever their appProtocol (GRPCRoute: gRPC needs it). */
+  readonly http2?: boolean;
 }
 
 /** A resolved backend: its cluster and how traffic reaches it, or the ResolvedRefs reason it failed with. */
@@ -49,11 +55,11 @@ export function resolveBackendRef(ctx: BackendContext, ref: BackendObjectReferen
   const kind = ref.kind ?? "Service";
   if (group !== "" || kind !== "Service") return { ok: false, reason: "InvalidKind", message: `${field}: ${quote(`${group}/${kind}`)} is not a supported backend kind; only core Services are` };
   const namespace = ref.namespace ?? ctx.namespace;
-  if (!referencePermitted(ctx.objects, ctx.deps, { group: GATEWAY_GROUP, kind: "HTTPRoute", namespace: ctx.namespace }, { group: "", kind: "Service", namespace, name: ref.name })) {
+  if (!referencePermitted(ctx.objects, ctx.deps, { group: GATEWAY_GROUP, kind: ctx.routeKind ?? "HTTPRoute", namespace: ctx.namespace }, { group: "", kind: "Service", namespace, name: ref.name })) {
     return { ok: false, reason: "RefNotPermitted", message: `${field}: Service ${quote(`${namespace}/${ref.name}`, 128)} is in another namespace and no ReferenceGrant permits it` };
   }
   if (ref.port === undefined) return { ok: false, reason: "BackendNotFound", message: `${field}.port must be set for a Service` };
-  const found = lookupServicePort(ctx.objects, namespace, ref.name, { number: ref.port }, field);
+  const found = lookupServicePort(ctx.objects, namespace, ref.name, { number: ref.port }, field, [ctx.transport ?? "TCP"]);
   ctx.deps.add(found.dependency.kind, found.dependency.namespace, found.dependency.name);
   if (!found.ok) return { ok: false, reason: found.condition.reason === "UnsupportedServiceProtocol" ? "UnsupportedProtocol" : "BackendNotFound", message: found.condition.message };
   return clusterFor(ctx, found.service, found.port, field);
@@ -72,6 +78,7 @@ function clusterFor(ctx: BackendContext, service: V1Service, port: V1ServicePort
     return { ok: false, reason: "UnsupportedProtocol", message: `${field}: appProtocol ${quote(app)} of port ${port.port} is not supported` };
   }
   const base = serviceCluster(service, port, { connectTimeoutMs: ctx.connectTimeoutMs }).value;
+  if (ctx.http2 === true && protocol === undefined && base.protocol === "http1") protocol = "h2c";
   // A policy created, changed or deleted later changes this cluster: depend on the namespace's policies.
   if (ctx.backendTls !== undefined) ctx.deps.add("BackendTLSPolicy", base.service.namespace, "*");
   const found = ctx.backendTls?.(base.service.namespace, base.service.name, port);

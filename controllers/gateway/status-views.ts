@@ -68,10 +68,10 @@ export function listenerSetStatus(view: ListenerSetView, counts: ReadonlyMap<str
 }
 
 /**
- * An HTTPRoute's status: our parent entries replaced, other controllers' entries kept as they are
+ * A route's status (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute): our parent entries replaced, other controllers' entries kept as they are
  * (several controllers may serve one route), and our stale entries (a parentRef removed) dropped.
  */
-export function httpRouteStatus(result: HTTPRouteResult, controllerName: string, previous: RouteStatus | undefined, stamp: StatusStamp): RouteStatus {
+export function httpRouteStatus(result: Pick<HTTPRouteResult, "parents">, controllerName: string, previous: RouteStatus | undefined, stamp: StatusStamp): RouteStatus {
   const others = (previous?.parents ?? []).filter((p) => p.controllerName !== controllerName);
   const ours = result.parents.map((p) => {
     const before = previous?.parents.find((q) => q.controllerName === controllerName && sameParent(q.parentRef, p.parentRef));

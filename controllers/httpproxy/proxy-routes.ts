@@ -170,7 +170,7 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
   for (let k = 0; k < services.length; k++) {
     const sf = `${field}.services[${k}]`;
     const resolved = resolveService(
-      { cache: ctx.cache, namespace: key.namespace, connectTimeoutMs: ctx.connectTimeoutMs, dependencies: ctx.dependencies, enableExternalNameService: ctx.enableExternalNameService === true },
+      { cache: ctx.cache, namespace: key.namespace, connectTimeoutMs: ctx.connectTimeoutMs, clientCertificate: ctx.clientCertificate, dependencies: ctx.dependencies, enableExternalNameService: ctx.enableExternalNameService === true },
       services[k],
       sf,
       {
@@ -234,7 +234,7 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
     source: sourceOf(key),
     match: withWildcard(ctx, merged.match),
     action,
-    httpsRedirect: ctx.enforceTls && !flag(r.permitInsecure),
+    httpsRedirect: ctx.enforceTls && !(flag(r.permitInsecure) && !ctx.disablePermitInsecure),
     ...(requestHeaders.policy !== undefined ? { requestHeaders: requestHeaders.policy } : {}),
     ...(responseHeaders.policy !== undefined ? { responseHeaders: responseHeaders.policy } : {}),
     ...(rateLimit.value !== undefined ? { rateLimit: rateLimit.value } : {}),

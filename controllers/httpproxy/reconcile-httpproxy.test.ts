@@ -4,7 +4,8 @@ import type { HTTPProxy } from "../../crds/types/httpproxy.js";
 import type { Route, RouteAction } from "../model/model.js";
 import type { Fragment } from "../store/fragment.js";
 import { reconcileHTTPProxy, type HTTPProxyReconcileOptions } from "./reconcile-httpproxy.js";
-import { cacheOf, port, service } from "../source/testdata/fixtures.js";
+import { cacheOf, port, service, tlsSecret } from "../source/testdata/fixtures.js";
+import { A_CRT, A_KEY } from "../source/testdata/certs.js";
 import { httpProxy, include, prefixRoute, rootProxy, to } from "./testdata/fixtures.js";
 
 const web = service("web", [port(80, "http")]);
@@ -387,6 +388,27 @@ describe("reconcileHTTPProxy: services and route policies", () => {
     // Needs a Secret; see tls.test.ts for TLS itself. Passthrough is enough to enable TLS here.
     const f = run([web], rootProxy("a", "a.com", { vhost: { tls: { passthrough: true } }, tcpproxy: { services: [to("web", 80)] }, routes: [prefixRoute("/open", [to("web", 80)], { permitInsecure: true }), prefixRoute("/", [to("web", 80)])] }));
     assert.deepEqual(routesOf(f).map((r) => [r.match.path.value, r.httpsRedirect]), [["/open", false], ["/", true]]);
+  });
+
+  it("presents the configured client certificate (tls.envoy-client-certificate) to TLS backends only, and fails the proxy when it is missing", () => {
+    const proxy = rootProxy("a", "a.com", { routes: [prefixRoute("/tls", [{ ...to("web", 80), protocol: "tls" }]), prefixRoute("/", [to("web", 80)])] });
+    const clientCertificate = { namespace: "projectcontour", name: "envoy-client" };
+    const f = run([web, tlsSecret("envoy-client", A_CRT, A_KEY, { namespace: "projectcontour" })], proxy, { clientCertificate });
+    assert.deepEqual(reasons(f), ["Valid"]);
+    const byProtocol = new Map(f.clusters.map((c) => [c.protocol, c.clientCertificate]));
+    assert.match(byProtocol.get("tls") ?? "", /^projectcontour\/envoy-client\//u);
+    assert.equal(byProtocol.get("http1"), undefined);
+    assert.deepEqual(f.secrets.map((s) => s.source), [{ kind: "Secret", namespace: "projectcontour", name: "envoy-client" }]);
+    assert.ok(f.dependencies.some((d) => d.kind === "Secret" && d.name === "envoy-client"));
+    const missing = run([web], proxy, { clientCertificate });
+    assert.ok(missing.conditions.some((c) => c.reason === "SecretNotValid" && c.message.includes("tls.envoy-client-certificate")), JSON.stringify(missing.conditions));
+  });
+
+  it("redirects every route with disablePermitInsecure, and puts the configured connect timeout in its clusters", () => {
+    const proxy = rootProxy("a", "a.com", { vhost: { tls: { passthrough: true } }, tcpproxy: { services: [to("web", 80)] }, routes: [prefixRoute("/open", [to("web", 80)], { permitInsecure: true })] });
+    const f = run([web], proxy, { disablePermitInsecure: true, connectTimeoutMs: 1500 });
+    assert.deepEqual(routesOf(f).map((r) => [r.match.path.value, r.httpsRedirect]), [["/open", true]]);
+    assert.deepEqual([...new Set(f.clusters.map((c) => c.connectTimeoutMs))], [1500]);
   });
 });
 

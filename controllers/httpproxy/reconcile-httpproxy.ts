@@ -26,6 +26,10 @@ export interface HTTPProxyReconcileOptions {
   readonly rootNamespaces?: readonly string[];
   /** Connect timeout of upstream clusters; upstream Contour's default is 2 s. */
   readonly connectTimeoutMs?: number;
+  /** Ignore routes' permitInsecure: a TLS host redirects every plain-HTTP request (upstream's `disablePermitInsecure`). */
+  readonly disablePermitInsecure?: boolean;
+  /** The Secret Envoy presents to TLS backends (upstream's `tls.envoy-client-certificate`); unset: none. */
+  readonly clientCertificate?: { readonly namespace: string; readonly name: string } | undefined;
   /** Route to ExternalName Services (upstream's enableExternalNameService); default false. */
   readonly enableExternalNameService?: boolean;
   /** Certificate validation, replaceable by a memoising one (createTlsSecretValidator). */
@@ -64,6 +68,8 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
     cache,
     ingressClassName: options.ingressClassName,
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    disablePermitInsecure: options.disablePermitInsecure ?? false,
+    clientCertificate: options.clientCertificate,
     enableExternalNameService: options.enableExternalNameService === true,
     fqdn,
     enforceTls: false,
@@ -232,7 +238,10 @@ function usedNames(hosts: { vhost?: VirtualHost; tcp?: TcpProxyHost }): { cluste
 }
 
 function usedBy(secret: TlsSecret, clusters: ReadonlyMap<string, Cluster>, used: ReadonlySet<string>): boolean {
-  for (const name of used) if (clusters.get(name)?.upstreamValidation?.caSecret === secret.name) return true;
+  for (const name of used) {
+    const cluster = clusters.get(name);
+    if (cluster?.upstreamValidation?.caSecret === secret.name || cluster?.clientCertificate === secret.name) return true;
+  }
   return false;
 }
 

@@ -13,6 +13,7 @@ import { clusterName, edsName, shortHash } from "../model/names.js";
 import { lookupServicePort } from "../services/service-lookup.js";
 import { serviceCluster } from "../services/service-cluster.js";
 import { lookupCaSecret } from "../secrets/lookup-ca-secret.js";
+import { lookupTlsSecret, type SecretRef } from "../secrets/lookup-tls-secret.js";
 import { headersPolicy, hostRewriteOf } from "./headers-policy.js";
 import { Area, proxyError, proxyWarning, refile } from "./proxy-conditions.js";
 import { secretRef } from "./secret-ref.js";
@@ -36,6 +37,8 @@ export interface ServiceContext {
   /** The proxy's namespace: Services are always looked up there. */
   readonly namespace: string;
   readonly connectTimeoutMs: number;
+  /** The Secret Envoy presents to TLS backends (upstream's `tls.envoy-client-certificate`); unset: none. */
+  readonly clientCertificate?: SecretRef | undefined;
   /** Every Service and Secret read is appended here. */
   readonly dependencies: ObjectKey[];
   /** ExternalName Services may be used (config file enableExternalNameService); default false. */
@@ -66,7 +69,7 @@ export function resolveService(ctx: ServiceContext, raw: unknown, field: string,
   if (svc === undefined) return fatal(Area.Service, "ServiceUnresolvedReference", "not an object");
   if (port === undefined || port < 1 || port > 65535) return fatal(Area.Service, "ServicePortInvalid", `service ${quote(name)}: port must be in the range 1-65535`);
 
-  const lookup = lookupServicePort(ctx.cache, ctx.namespace, name, { number: port }, field, { enabled: ctx.enableExternalNameService === true });
+  const lookup = lookupServicePort(ctx.cache, ctx.namespace, name, { number: port }, field, ["TCP"], { enabled: ctx.enableExternalNameService === true });
   ctx.dependencies.push(lookup.dependency);
   if (!lookup.ok) return { kind: "unresolved", condition: refile(lookup.condition, Area.Service, "ServiceUnresolvedReference") };
 
@@ -114,6 +117,17 @@ export function resolveService(ctx: ServiceContext, raw: unknown, field: string,
     warnings.push(proxyWarning(Area.Service, "IgnoredField", `${field}.validation: applies only to the tls and h2 protocols; ignored`));
   }
 
+  let clientCertificate: string | undefined;
+  if (ctx.clientCertificate !== undefined && (protocol === "tls" || protocol === "h2")) {
+    // Configured by the operator, so no delegation is asked for (as upstream's LookupTLSSecretInsecure).
+    const ref = ctx.clientCertificate;
+    const found = lookupTlsSecret(ctx.cache, ref, ref.namespace, "tls.envoy-client-certificate");
+    ctx.dependencies.push(...found.dependencies);
+    if (!found.ok) return { kind: "fatal", condition: refile(found.condition, Area.TLS, "SecretNotValid") };
+    secrets.push(found.secret);
+    clientCertificate = found.secret.name;
+  }
+
   // As upstream: a healthPort counts only with a health check policy; it must be a port of the same Service.
   let endpoints = base.value.endpoints;
   const healthPort = int(svc.healthPort);
@@ -134,6 +148,7 @@ export function resolveService(ctx: ServiceContext, raw: unknown, field: string,
     ...(lookup.service.spec?.type === "ExternalName" && lookup.service.spec.externalName ? { externalName: lookup.service.spec.externalName } : {}),
     ...(upstreamValidation !== undefined ? { upstreamValidation } : {}),
     ...(sni !== undefined ? { sni } : {}),
+    ...(clientCertificate !== undefined ? { clientCertificate } : {}),
     ...(policy.healthCheck !== undefined ? { healthCheck: policy.healthCheck } : {}),
     ...(policy.idleConnectionTimeoutMs !== undefined ? { idleConnectionTimeoutMs: policy.idleConnectionTimeoutMs } : {}),
     ...(ramp.value !== undefined ? { slowStart: ramp.value } : {}),

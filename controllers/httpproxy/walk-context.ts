@@ -10,6 +10,10 @@ export interface WalkContext {
   readonly cache: ObjectCache;
   readonly ingressClassName: string | undefined;
   readonly connectTimeoutMs: number;
+  /** Routes' permitInsecure is ignored (upstream's `disablePermitInsecure`). */
+  readonly disablePermitInsecure: boolean;
+  /** The Secret Envoy presents to TLS backends (upstream's `tls.envoy-client-certificate`). */
+  readonly clientCertificate: { readonly namespace: string; readonly name: string } | undefined;
   /** Routes may reach ExternalName Services (config file enableExternalNameService). */
   readonly enableExternalNameService?: boolean;
   /** The root's fqdn, lower-cased ("*.example.com" for a wildcard host). */

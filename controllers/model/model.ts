@@ -324,6 +324,8 @@ export interface Cluster {
     readonly clientCertificate?: string;
   };
   readonly sni?: string;
+  /** Name of a TlsSecret in Model.secrets: the certificate Envoy presents to a TLS backend (upstream's `tls.envoy-client-certificate`). */
+  readonly clientCertificate?: string;
   readonly healthCheck?: HealthCheck;
   /** An ExternalName Service's DNS name: Envoy resolves it itself (STRICT_DNS, port service.port) instead of EDS. */
   readonly externalName?: string;
@@ -392,9 +394,31 @@ export interface GatewayEnvoyListener {
   readonly source: SourceRef;
   /** The allocated Envoy port. */
   readonly port: number;
-  readonly protocol: "HTTP" | "HTTPS";
+  /** HTTPS also when TLS listeners share the port (both are told apart by SNI); UDP is a listener of its own. */
+  readonly protocol: "HTTP" | "HTTPS" | "TLS" | "TCP" | "UDP";
   /** The Gateway listeners on this port, sorted by key. */
   readonly chains: readonly GatewayListenerChain[];
+  /** TLS, TCP and UDP listeners' streams (TLSRoute, TCPRoute, UDPRoute), sorted by name; absent for HTTP alone. */
+  readonly streams?: readonly GatewayStream[];
+}
+
+/**
+ * Where the connections (or datagrams) of a TLS, TCP or UDP Gateway listener go: one route's
+ * weighted backends. A TLS stream is chosen by SNI and is passed through, or terminated with the
+ * listener's certificate; a TCP or UDP listener has one stream (its oldest route's).
+ */
+export interface GatewayStream {
+  /** `tlsroute/<ns>/<name>/rule/<i>` (or tcproute/, udproute/): the filter chain's name. */
+  readonly name: string;
+  readonly source: SourceRef;
+  /** listenerKey of the Gateway listener it is attached to. */
+  readonly listener: string;
+  /** TLS: the server names that select it, sorted; empty for TCP and UDP. */
+  readonly serverNames: readonly string[];
+  /** TLS Terminate: the listener's certificate; absent for passthrough, TCP and UDP. */
+  readonly tls?: VirtualHostTls;
+  /** Weighted backends; empty when none resolved (connections are refused). */
+  readonly clusters: readonly WeightedCluster[];
 }
 
 /** The whole routing model: what every Envoy should serve. Lists are sorted by name or fqdn. */

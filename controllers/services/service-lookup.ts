@@ -19,6 +19,8 @@ export function lookupServicePort(
   name: string,
   backendPort: V1ServiceBackendPort | undefined,
   field: string,
+  /** Protocols the caller can proxy: TCP, or UDP for a Gateway API UDPRoute. */
+  protocols: readonly string[] = ["TCP"],
   /** HTTPProxy's: whether ExternalName Services may be used (the config file's enableExternalNameService); unset: never. */
   externalName?: { readonly enabled: boolean },
 ): ServicePortLookup {
@@ -45,7 +47,7 @@ export function lookupServicePort(
     return fail("ServicePortNotFound", `Service ${display} has no port ${wanted}`);
   }
   const protocol = port.protocol ?? "TCP";
-  if (protocol !== "TCP") return fail("UnsupportedServiceProtocol", `port ${port.port} of Service ${display} uses protocol ${quote(protocol)}; only TCP is supported`);
+  if (!protocols.includes(protocol)) return fail("UnsupportedServiceProtocol", `port ${port.port} of Service ${display} uses protocol ${quote(protocol)}; only ${protocols.join(", ")} is supported`);
   return { ok: true, service, port, dependency };
 }
 

@@ -30,6 +30,10 @@ const WATCHED_KIND_FLAGS: Readonly<Record<WatchedKind, true>> = {
   Gateway: true,
   ListenerSet: true,
   HTTPRoute: true,
+  GRPCRoute: true,
+  TLSRoute: true,
+  TCPRoute: true,
+  UDPRoute: true,
   ReferenceGrant: true,
   BackendTLSPolicy: true,
 };

@@ -15,6 +15,10 @@ export type WatchedKind =
   | "Gateway"
   | "ListenerSet"
   | "HTTPRoute"
+  | "GRPCRoute"
+  | "TLSRoute"
+  | "TCPRoute"
+  | "UDPRoute"
   | "ReferenceGrant"
   | "BackendTLSPolicy";
 

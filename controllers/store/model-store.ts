@@ -187,6 +187,9 @@ export function createModelStore(): ModelStore {
     clusters.settle(served, undefined, (old, now) => {
       if (old?.upstreamValidation !== undefined) refer([old.upstreamValidation.caSecret], -1);
       if (now?.upstreamValidation !== undefined) refer([now.upstreamValidation.caSecret], 1);
+      // The client certificate Envoy presents to the backend (tls.envoy-client-certificate).
+      if (old?.clientCertificate !== undefined) refer([old.clientCertificate], -1);
+      if (now?.clientCertificate !== undefined) refer([now.clientCertificate], 1);
     });
     // A TLS Secret whose host lost its TLS claim, or has no routes left, is not pushed to Envoy: it
     // would be a key in memory with no purpose.

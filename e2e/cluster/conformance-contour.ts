@@ -2,7 +2,7 @@
 // CLI) on the host with its xDS server on the bed's node address, an Envoy pod (label app=envoy, the
 // selector of the Services contour owns for Gateways) bootstrapped to it, and the GatewayClass
 // `contour`. Traffic to a Gateway's LoadBalancer address reaches that pod on the Envoy port contour
-// allocated to the Gateway. Usage: node dist/e2e/cluster/conformance-contour.js [--report FILE] [--features a,b] [-- suite flags...]
+// allocated to the Gateway. Usage: node dist/e2e/cluster/conformance-contour.js [--report FILE] [--features a,b] [--profiles a,b] [-- suite flags...]
 // The supported features default to what GatewayClass status claims (SUPPORTED_FEATURES).
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -17,6 +17,9 @@ import { SUPPORTED_FEATURES } from "../../controllers/gateway/index.js";
 
 const ENVOY_NAMESPACE = "projectcontour";
 
+/** The conformance profiles `make conformance` runs and reports. */
+export const CONFORMANCE_PROFILES: readonly string[] = ["GATEWAY-HTTP", "GATEWAY-TLS", "GATEWAY-GRPC"];
+
 function repoRoot(): string {
   return new URL("../../../", import.meta.url).pathname;
 }
@@ -26,6 +29,8 @@ export async function startContourOnBed(bed: TestBed): Promise<void> {
   const nodeIp = bed.cluster.kubelet.nodeIp;
   const xdsPort = await freePort();
   const httpPort = await freePort();
+  // Never the fixed default 6060: several runs (and other processes) share this machine.
+  const debugPort = await freePort();
   const main = join(repoRoot(), "dist", "operator", "main.js");
   const configFile = join(bed.runDir.path, "contour-conformance.yaml");
   writeFileSync(configFile, "accesslog-level: disabled\n");
@@ -42,6 +47,7 @@ export async function startContourOnBed(bed: TestBed): Promise<void> {
       `--xds-port=${xdsPort}`,
       "--http-address=127.0.0.1",
       `--http-port=${httpPort}`,
+      `--debug-http-port=${debugPort}`,
       "--disable-leader-election",
       // The bed's container stdout is a socket, which Envoy cannot open as an access log file.
       `--config-path=${configFile}`,
@@ -98,8 +104,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   // --features a,b: try features beyond what GatewayClass status claims (to see which pass before claiming them).
   const f = own.indexOf("--features");
   const features = f >= 0 && own[f + 1] !== undefined ? own[f + 1]!.split(",") : SUPPORTED_FEATURES;
+  // --profiles a,b: the conformance profiles to run and report (default: every one we claim).
+  const p = own.indexOf("--profiles");
+  const profiles = p >= 0 && own[p + 1] !== undefined ? own[p + 1]! : CONFORMANCE_PROFILES.join(",");
   const args = [
-    "-conformance-profiles=GATEWAY-HTTP",
+    `-conformance-profiles=${profiles}`,
     `-supported-features=${features.join(",")}`,
     `-report-output=${report}`,
     "-organization=projectcontour",

@@ -1,5 +1,6 @@
 // `make demo`: a local cluster (etcd + kube-apiserver), `contour serve`, Envoy and a demo app, all on
-// 127.0.0.1. Prints the curl that shows traffic flowing; Ctrl-C stops everything.
+// 127.0.0.1. Prints the curl that shows traffic flowing; Ctrl-C stops everything and keeps the logs
+// (contour's, Envoy's, the API server's) under e2e-logs/, saying where.
 import process from "node:process";
 import { createTestBed, httpGet, resolveTool, waitFor } from "../harness/index.js";
 import { pickEnvoyPorts, startContour, startEnvoyFor, writeCertificates } from "../fixtures/contour.js";
@@ -19,11 +20,21 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log("\nstopping ...");
-    await bed.stop({ failed: code !== 0 });
+    // failed: the bed copies the logs out of its temporary run dir and says where.
+    await bed.stop({ failed: true });
     process.exit(code);
   };
-  process.on("SIGINT", () => void stop(0));
-  process.on("SIGTERM", () => void stop(0));
+  // On Ctrl-C the harness's own handler kills every process and removes the run dir at once, so the
+  // logs are copied first, synchronously, by a listener that runs before it.
+  const keepLogsAndExit = (): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nstopping ...");
+    console.log(`demo logs kept in ${bed.runDir.keepLogs()} (contour.log, envoy.log, kube-apiserver.log, ...)`);
+    setImmediate(() => process.exit(0));
+  };
+  process.prependListener("SIGINT", keepLogsAndExit);
+  process.prependListener("SIGTERM", keepLogsAndExit);
 
   try {
     const kube = kubeClients(bed.apiserver.makeKubeConfig());
@@ -71,7 +82,7 @@ Look around or change things with kubectl (built by make tools):
 
   ${resolveTool("kubectl")} --kubeconfig ${bed.apiserver.kubeconfigPath} get ingress,httpproxy -A
 
-Press Ctrl-C to stop everything.`);
+Press Ctrl-C to stop everything; the logs are then copied to e2e-logs/demo-<time>/ (the path is printed).`);
   } catch (err) {
     console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
     await stop(1);

@@ -71,8 +71,8 @@ describe("contour serve under upstream's RBAC (no ingressclasses rule)", functio
   it("becomes ready and says on /readyz, in a metric and once in its log that IngressClass is forbidden", async () => {
     const readyz = await httpGet(`http://127.0.0.1:${contour.httpPort}/readyz`);
     assert.equal(readyz.status, 200);
-    // Upstream v1.33.6 has no ListenerSet (Gateway API v1.6), so its ClusterRole has no rule for it either.
-    assert.match(readyz.body, /^ok\nwarning: IngressClass: forbidden by RBAC, treated as none\nwarning: ListenerSet: forbidden by RBAC, treated as none\n$/);
+    // Upstream v1.33.6 has no ListenerSet (Gateway API v1.6) and no UDPRoute, so its ClusterRole has no rule for them either.
+    assert.match(readyz.body, /^ok\nwarning: IngressClass: forbidden by RBAC, treated as none\nwarning: ListenerSet: forbidden by RBAC, treated as none\nwarning: UDPRoute: forbidden by RBAC, treated as none\n$/);
     assert.match(await contour.metrics(), /contour_informer_forbidden\{kind="IngressClass"\} 1/);
     assert.match(await contour.metrics(), /contour_informer_forbidden\{kind="Ingress"\} 0/);
     const log = readFileSync(contour.process.logPath, "utf8");

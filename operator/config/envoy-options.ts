@@ -60,7 +60,8 @@ const VALID_CIPHERS: ReadonlySet<string> = new Set([
   "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-AES256-SHA", "ECDHE-RSA-AES256-SHA", "AES256-GCM-SHA384", "AES256-SHA",
 ]);
 
-function isValidCipher(spec: string): boolean {
+/** Whether a `tls.cipher-suites` entry is a cipher (or `[a|b]` group) upstream accepts. */
+export function isValidCipher(spec: string): boolean {
   const group = spec.startsWith("[") && spec.endsWith("]") ? spec.slice(1, -1).split("|") : [spec];
   return group.every((c) => VALID_CIPHERS.has(c));
 }

@@ -1,7 +1,10 @@
 // Entry point of the config module: flags over config file over environment over defaults.
 import { buildReconcileOptions } from "./reconcile-options.js";
 import { buildEnvoyOptions, type AppliedValues } from "./envoy-options.js";
-import { parseConfigFile } from "./parse-config-file.js";
+import type { ContourConfigurationSpec } from "../../crds/index.js";
+import { buildClusterOptions, isClusterOptionKey } from "./cluster-options.js";
+import { contourConfigurationDocument } from "./contour-configuration.js";
+import { parseConfigFile, readConfigDocument } from "./parse-config-file.js";
 import { parseFlags } from "./parse-flags.js";
 import { buildServeConfig, type ServeConfig } from "./serve-config.js";
 import { SETTINGS, findSetting, type RawSettings } from "./settings.js";
@@ -15,11 +18,28 @@ export type ReadFile = (path: string) => string;
  */
 export type LoadServeConfigResult = { config: ServeConfig; warnings: string[] } | { help: string } | { errors: string[] };
 
+/** The ContourConfiguration `--contour-config-name` names, as read from the cluster. */
+export interface ClusterConfiguration {
+  readonly namespace: string;
+  readonly name: string;
+  readonly spec: ContourConfigurationSpec;
+}
+
+/** The xDS TLS settings: a ContourConfiguration's xdsServer.tls replaces all four, not one by one. */
+const XDS_TLS_SETTINGS = ["contour-cafile", "contour-cert-file", "contour-key-file", "insecure"];
+
 /**
  * Loads the settings of `contour serve` from its arguments, the optional --config-path file and the
- * environment (CONTOUR_NAMESPACE, CONTOUR_CAFILE, ...). On errors the caller prints each message and exits 2.
+ * environment (CONTOUR_NAMESPACE, CONTOUR_CAFILE, ...). With `cluster` (the ContourConfiguration of
+ * --contour-config-name, read by the caller), its fields win over flags, as upstream's do, and flags it
+ * leaves unset still apply. On errors the caller prints each message and exits 2.
  */
-export function loadServeConfig(args: readonly string[], readFile: ReadFile, env: Readonly<Record<string, string | undefined>> = {}): LoadServeConfigResult {
+export function loadServeConfig(
+  args: readonly string[],
+  readFile: ReadFile,
+  env: Readonly<Record<string, string | undefined>> = {},
+  cluster?: ClusterConfiguration,
+): LoadServeConfigResult {
   const flags = parseFlags(args);
   if (flags.help) return { help: serveUsage() };
   // Flag errors do not stop the reading: the file and the values are checked too, so that one run shows every problem.
@@ -51,8 +71,27 @@ export function loadServeConfig(args: readonly string[], readFile: ReadFile, env
   for (const [name, value] of flags.raw) merged.set(name, value);
 
   const contourConfig = merged.get("contour-config-name");
-  if (contourConfig !== undefined && contourConfig.value !== "") {
-    errors.push(`${contourConfig.source}: reading settings from a ContourConfiguration is not supported yet; put them in a file given with --config-path`);
+  if (contourConfig !== undefined && contourConfig.value !== "" && typeof configFile?.value === "string" && configFile.value !== "") {
+    // Upstream's rule: one source of settings besides flags, never both.
+    errors.push(`${contourConfig.source}: cannot be combined with ${configFile.source}; put the settings in one of them`);
+  }
+  if (cluster !== undefined) {
+    const label = `ContourConfiguration ${cluster.namespace}/${cluster.name}`;
+    const document = contourConfigurationDocument(cluster.spec);
+    const crd = readConfigDocument(document.doc, label, (keyPath) => `${document.fieldOf(keyPath)} of ${label}`);
+    errors.push(...crd.errors);
+    warnings.push(...crd.warnings);
+    if (crd.raw.has("contour-cafile") || crd.raw.has("contour-cert-file") || crd.raw.has("contour-key-file") || crd.raw.has("insecure")) {
+      for (const name of XDS_TLS_SETTINGS) if (!crd.raw.has(name)) merged.delete(name);
+    }
+    for (const [name, value] of crd.raw) {
+      const before = merged.get(name);
+      if (before !== undefined && flags.raw.has(name) && String(before.value) !== String(value.value)) {
+        warnings.push(`${before.source}: overridden by ${value.source} (${JSON.stringify(value.value)})`);
+      }
+      merged.set(name, value);
+    }
+    applied = new Map([...applied, ...crd.applied]);
   }
   const inCluster = merged.get("incluster");
   if (inCluster?.value === true && (env["KUBERNETES_SERVICE_HOST"] ?? "") === "") {
@@ -63,12 +102,13 @@ export function loadServeConfig(args: readonly string[], readFile: ReadFile, env
 
   const built = buildServeConfig(merged);
   if ("errors" in built) errors.push(...built.errors);
-  const envoy = buildEnvoyOptions(applied);
-  errors.push(...envoy.errors);
+  const envoy = buildEnvoyOptions(new Map([...applied].filter(([key]) => !isClusterOptionKey(key))));
+  const clusterOptions = buildClusterOptions(applied);
+  errors.push(...envoy.errors, ...clusterOptions.errors);
   warnings.push(...envoy.warnings);
   if (errors.length > 0 || "errors" in built) return { errors };
   // The file's keys after the flags': `accesslog-level: disabled` turns off whatever format was chosen.
-  return { config: { ...built.config, envoy: { ...built.config.envoy, ...envoy.options }, reconcile: buildReconcileOptions(applied) }, warnings };
+  return { config: { ...built.config, envoy: { ...built.config.envoy, ...envoy.options, ...clusterOptions.translate }, reconcile: { ...clusterOptions.reconcile, ...buildReconcileOptions(applied) } }, warnings };
 }
 
 /** One warning per setting accepted for compatibility but without effect, set to other than its default. */

@@ -30,9 +30,17 @@ export function parseConfigFile(text: string, path: string): ParsedConfigFile {
   } catch (err) {
     return { raw: new Map(), errors: [`${path}: not valid YAML: ${err instanceof Error ? err.message : String(err)}`], warnings: [], applied: new Map() };
   }
+  return readConfigDocument(doc, path);
+}
+
+/**
+ * Reads a parsed config document (a file's, or a ContourConfiguration's turned into one); `path`
+ * labels messages, and `sourceOf` names where a key came from when that is not "<key> in <path>".
+ */
+export function readConfigDocument(doc: unknown, path: string, sourceOf: (keyPath: string) => string = (k) => `${k} in ${path}`): ParsedConfigFile {
   if (doc === null || doc === undefined) return { raw: new Map(), errors: [], warnings: [], applied: new Map() };
   if (!isMap(doc)) return { raw: new Map(), errors: [`${path}: must be a map of settings`], warnings: [], applied: new Map() };
-  const out: Out = { raw: new Map(), errors: [], warnings: [], applied: new Map() };
+  const out: Out = { raw: new Map(), errors: [], warnings: [], applied: new Map(), sourceOf };
   for (const [key, value] of Object.entries(doc)) {
     if (key === "config-file") {
       out.errors.push(`${path}: "config-file" cannot be set inside a config file`);
@@ -40,7 +48,7 @@ export function parseConfigFile(text: string, path: string): ParsedConfigFile {
     }
     const spec = findSetting(key);
     if (spec !== undefined) {
-      readFlatValue(spec, value, `${key} in ${path}`, out);
+      readFlatValue(spec, value, sourceOf(key), out);
       continue;
     }
     const upstream = UPSTREAM_FILE_KEYS[key];
@@ -54,7 +62,7 @@ export function parseConfigFile(text: string, path: string): ParsedConfigFile {
   return out;
 }
 
-type Out = { raw: RawSettings; errors: string[]; warnings: string[]; applied: Map<string, AppliedValue> };
+type Out = { raw: RawSettings; errors: string[]; warnings: string[]; applied: Map<string, AppliedValue>; sourceOf: (keyPath: string) => string };
 
 function readFlatValue(spec: SettingSpec, value: unknown, source: string, out: Out): void {
   const key = spec.name;
@@ -77,7 +85,7 @@ function readFlatValue(spec: SettingSpec, value: unknown, source: string, out: O
 
 function readUpstreamValue(node: UpstreamKey, value: unknown, keyPath: string, file: string, out: Out): void {
   if (value === null || value === undefined) return; // `key:` with nothing after it: unset, as in Go
-  const source = `${keyPath} in ${file}`;
+  const source = out.sourceOf(keyPath);
   if (node.t === "object") {
     if (!isMap(value)) {
       out.errors.push(`${source}: must be a map`);

@@ -2,6 +2,7 @@
 // user sees every problem at once rather than one per restart.
 import type { ReconcileFileOptions } from "./reconcile-options.js";
 import type { TranslateOptions } from "../../xds/translate/index.js";
+import type { ReconcileOptions } from "./cluster-options.js";
 import { parseDuration } from "./duration.js";
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain, isHostname, isIpAddress, isWildcardAddress } from "./names.js";
 import { SETTINGS, findSetting, type RawSettings, type SettingSpec } from "./settings.js";
@@ -34,6 +35,8 @@ export type LogLevelName = "trace" | "debug" | "info" | "warn" | "error" | "fata
 
 /** Every setting of `contour serve`, typed and validated. */
 export interface ServeConfig {
+  /** The ContourConfiguration to read settings from (--contour-config-name), in contour's namespace; undefined: none. */
+  readonly contourConfigName: string | undefined;
   /** Kubeconfig file; undefined: in-cluster when in a pod, else $KUBECONFIG / ~/.kube/config. */
   readonly kubeconfig: string | undefined;
   readonly xds: ListenAddress & {
@@ -64,8 +67,8 @@ export interface ServeConfig {
   readonly log: { readonly level: LogLevelName; readonly format: "json" | "text" };
   /** What Envoy is sent beyond the listener addresses: flags here, upstream file keys added by loadServeConfig. */
   readonly envoy: TranslateOptions;
-  /** What the reconcilers take from upstream's file keys (loadServeConfig); unset: upstream's defaults. */
-  readonly reconcile?: ReconcileFileOptions;
+  /** What the reconcilers take from upstream's file keys (cluster-options.ts). */
+  readonly reconcile: ReconcileOptions & ReconcileFileOptions;
 }
 
 // Converts raw text per setting, collecting messages instead of throwing.
@@ -232,7 +235,10 @@ export function buildServeConfig(raw: RawSettings): { config: ServeConfig } | { 
     r.errors.push(`--http-port: ${http.port} is also the xDS port on an overlapping address`);
   }
 
+  const contourConfigName = r.optionalString("contour-config-name");
+  r.check(contourConfigName === undefined || isDns1123Subdomain(contourConfigName), "contour-config-name", `"${contourConfigName ?? ""}" is not a valid object name`);
   const config: ServeConfig = {
+    contourConfigName,
     kubernetesClient: { qps: r.positiveNumber("kubernetes-client-qps", 10_000), burst: r.count("kubernetes-client-burst", 10_000) },
     // --incluster: the pod's service account, as upstream does, whatever --kubeconfig says.
     kubeconfig: inCluster ? undefined : kubeconfig,
@@ -251,6 +257,7 @@ export function buildServeConfig(raw: RawSettings): { config: ServeConfig } | { 
     debug: { address: r.address("debug-http-address"), port: r.port("debug-http-port") },
     log: { level: logLevel(r), format: r.enumValue<"json" | "text">("log-format") },
     envoy: { accessLog: r.enumValue<"envoy" | "json">("accesslog-format"), useProxyProtocol: r.boolean("use-proxy-protocol") },
+    reconcile: { disablePermitInsecure: false, enableExternalNameService: false },
   };
   const disabled = r.list("disable-feature");
   const features = findSetting("disable-feature")?.values ?? [];

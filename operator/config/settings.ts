@@ -30,7 +30,7 @@ export interface SettingSpec {
 /** Every setting of `contour serve`, in the order --help lists them. */
 export const SETTINGS: readonly SettingSpec[] = [
   { name: "config-file", type: "string", aliases: ["config-path"], short: "c", help: "path of the YAML config file (upstream Contour's nested format, or flag names as keys); flags override it" },
-  { name: "contour-config-name", type: "string", help: "name of a ContourConfiguration to read settings from (not supported yet: an error; use --config-path)" },
+  { name: "contour-config-name", type: "string", help: "name of a ContourConfiguration in contour's namespace ($CONTOUR_NAMESPACE, default projectcontour) to read settings from at start; its fields win over flags; not with --config-path" },
   { name: "incluster", type: "boolean", default: false, help: "use the pod's service account (in-cluster configuration) even when --kubeconfig is set" },
   { name: "kubeconfig", type: "string", help: "kubeconfig file; default: in-cluster config when running in a pod, else $KUBECONFIG or ~/.kube/config" },
   { name: "xds-address", type: "string", default: "0.0.0.0", help: "address the xDS gRPC server listens on" },

@@ -106,12 +106,12 @@ describe("upstream Contour v1.33.6 compatibility", () => {
 
   it("warns once for each accepted but unimplemented setting, naming it", () => {
     const file = [
-      "disablePermitInsecure: true",
+      "disablePermitInsecure: true", // implemented: no warning
       "accesslog-format: json", // implemented: no warning
       "timeouts:",
       "  connection-idle-timeout: 60s", // upstream's default: no warning
       "  request-timeout: 30s", // implemented: no warning
-      "  connect-timeout: 5s",
+      "  connect-timeout: 5s", // implemented: no warning
       "tls:",
       "  minimum-protocol-version: \"1.3\"", // implemented: no warning
       "  fallback-certificate:",
@@ -123,10 +123,10 @@ describe("upstream Contour v1.33.6 compatibility", () => {
     ].join("\n");
     const { warnings } = loaded(loadServeConfig([...certs, "-c", "/c", "--use-proxy-protocol", "--debug-http-port=6061", "--stats-port=8102"], files({ "/c": file })));
     const named = (key: string) => warnings.filter((w) => w.startsWith(key)).length;
-    assert.equal(named("disablePermitInsecure in /c"), 1);
+    assert.equal(named("disablePermitInsecure in /c"), 0);
     assert.equal(named("accesslog-format in /c"), 0);
     assert.equal(named("timeouts.request-timeout in /c"), 0);
-    assert.equal(named("timeouts.connect-timeout in /c"), 1);
+    assert.equal(named("timeouts.connect-timeout in /c"), 0);
     assert.equal(named("timeouts.connection-idle-timeout"), 0);
     assert.equal(named("tls.minimum-protocol-version in /c"), 0);
     assert.equal(named("tls.fallback-certificate.name in /c"), 1);
@@ -134,7 +134,7 @@ describe("upstream Contour v1.33.6 compatibility", () => {
     assert.equal(named("--use-proxy-protocol"), 0);
     assert.equal(named("--debug-http-port"), 0, "the debug listener is implemented");
     assert.match(warnings.find((w) => w.startsWith("--stats-port")) ?? "", /contour bootstrap --stats-port/);
-    assert.equal(warnings.length, 5, JSON.stringify(warnings)); // fallback-certificate.namespace is a key of its own
+    assert.equal(warnings.length, 3, JSON.stringify(warnings)); // fallback-certificate.namespace is a key of its own
   });
 
   it("reports every unknown flag and key at once, each with the closest name", () => {
@@ -164,9 +164,10 @@ describe("upstream Contour v1.33.6 compatibility", () => {
     assert.match(errors(loadServeConfig([...certs, "--incluster"], files({}))).join("\n"), /--incluster: not running in a pod/);
   });
 
-  it("refuses --contour-config-name with a clear message", () => {
-    const got = errors(loadServeConfig([...certs, "--contour-config-name=contour"], files({})));
-    assert.match(got.join("\n"), /--contour-config-name: reading settings from a ContourConfiguration is not supported yet/);
+  it("takes --contour-config-name (read from the cluster at start), and refuses it beside --config-path", () => {
+    assert.equal(loaded(loadServeConfig([...certs, "--contour-config-name=contour"], files({}))).config.contourConfigName, "contour");
+    const got = errors(loadServeConfig([...certs, "--contour-config-name=contour", "--config-path=/c.yaml"], files({ "/c.yaml": "" })));
+    assert.match(got.join("\n"), /--contour-config-name: cannot be combined with --config-path/);
   });
 
   it("accepts several ingress class names, as upstream splits them on commas, and checks each", () => {

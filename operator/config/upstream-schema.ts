@@ -23,13 +23,13 @@ const list: UpstreamKey = { t: "list" };
 const obj = (children: Record<string, UpstreamKey>): UpstreamKey => ({ t: "object", children });
 const namespacedName = obj({ name: str(), namespace: str() });
 const tlsVersion = ["1.2", "1.3"] as const;
-const protocol = { "minimum-protocol-version": str({ values: tlsVersion }), "maximum-protocol-version": str({ values: tlsVersion }), "cipher-suites": list };
-// The downstream ones take effect (envoy-options.ts); cluster.upstream-tls's do not yet.
+// The downstream ones take effect through envoy-options.ts, cluster.upstream-tls's through cluster-options.ts.
 const downstreamProtocol = {
   "minimum-protocol-version": str({ values: tlsVersion, applied: true }),
   "maximum-protocol-version": str({ values: tlsVersion, applied: true }),
   "cipher-suites": { t: "list", applied: true } as UpstreamKey,
 };
+const upstreamProtocol = downstreamProtocol;
 const headers = obj({ set: { t: "map", applied: true }, remove: { t: "list", applied: true } });
 const metricsServer = (setting: { address: string; port: string } | undefined) =>
   obj({
@@ -54,8 +54,8 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
   "accesslog-format-string": str(applied),
   "json-fields": { t: "list", applied: true },
   "accesslog-level": str({ values: ["info", "error", "critical", "disabled"], default: "info", ...applied }),
-  tls: obj({ ...downstreamProtocol, "fallback-certificate": namespacedName, "envoy-client-certificate": namespacedName }),
-  disablePermitInsecure: bool(),
+  tls: obj({ ...downstreamProtocol, "fallback-certificate": namespacedName, "envoy-client-certificate": obj({ name: str(applied), namespace: str(applied) }) }),
+  disablePermitInsecure: appliedBool,
   disableAllowChunkedLength: appliedBool,
   disableMergeSlashes: appliedBool,
   compression: obj({ algorithm: str({ values: ["gzip", "brotli", "zstd", "disabled"], default: "gzip", ...applied }) }),
@@ -68,7 +68,7 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
     "max-connection-duration": str(applied),
     "delayed-close-timeout": str(applied),
     "connection-shutdown-grace-period": str(applied),
-    "connect-timeout": str({ default: "2s" }),
+    "connect-timeout": str({ default: "2s", ...applied }),
   }),
   policy: obj({ "request-headers": headers, "response-headers": headers, applyToIngress: { t: "bool", default: false, applied: true } }),
   "envoy-service-namespace": str({ setting: "envoy-service-namespace" }),
@@ -78,8 +78,14 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
     "dns-lookup-family": str({ values: ["auto", "v4", "v6", "all"], default: "auto", applied: true }),
     "max-requests-per-connection": int(applied),
     "per-connection-buffer-limit-bytes": int(applied),
-    "circuit-breakers": { t: "any" },
-    "upstream-tls": obj(protocol),
+    "circuit-breakers": obj({
+      "max-connections": int(applied),
+      "max-pending-requests": int(applied),
+      "max-requests": int(applied),
+      "max-retries": int(applied),
+      "per-host-max-connections": int(applied),
+    }),
+    "upstream-tls": obj(upstreamProtocol),
   }),
   network: obj({ "num-trusted-hops": int({ default: 0, ...applied }), "admin-port": int({ default: 9001 }), "strip-trailing-host-dot": appliedBool }),
   listener: obj({

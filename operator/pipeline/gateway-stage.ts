@@ -4,7 +4,7 @@
 // owns and the status views. Pure: the same cache gives the same state on every replica.
 // Not incremental yet: any change to a kind it reads recomputes the whole stage (see docs/gateway-api.md).
 import type { KubernetesObject, V1EndpointSlice, V1Service } from "@kubernetes/client-node";
-import type { Gateway, GatewayClass, GatewayStatusAddress, HTTPRoute, BackendTLSPolicy } from "../../crds/types/gateway-api/index.js";
+import type { Gateway, GatewayClass, GatewayStatusAddress, HTTPRoute, GRPCRoute, BackendTLSPolicy, TCPRoute, TLSRoute, UDPRoute } from "../../crds/types/gateway-api/index.js";
 import {
   allocateGatewayPorts,
   allocationsFromServices,
@@ -19,15 +19,22 @@ import {
   reconcileGateway,
   reconcileGatewayClass,
   reconcileHTTPRoute,
+  reconcileGRPCRoute,
+  reconcileL4Route,
+  olderAttachment,
   staleGatewayServices,
   type GatewayClassResult,
   type GatewayObjects,
   type GatewayResult,
   type HTTPRouteResult,
+  type L4Attachment,
+  type L4RouteKind,
+  type L4RouteResult,
   type PortAllocation,
   type PortRange,
 } from "../../controllers/gateway/index.js";
-import type { Cluster, GatewayEnvoyListener, GatewayListenerChain, Route, TlsSecret, VirtualHost, VirtualHostTls } from "../../controllers/model/model.js";
+import type { Cluster, GatewayEnvoyListener, GatewayListenerChain, GatewayStream, Route, TlsSecret, VirtualHost, VirtualHostTls } from "../../controllers/model/model.js";
+import type { GatewayListener } from "../../controllers/gateway/index.js";
 import type { TlsSecretValidator } from "../../controllers/secrets/tls-secret-validation.js";
 import type { ObjectCache } from "../../controllers/source/object-cache.js";
 
@@ -46,6 +53,8 @@ export interface GatewayStageOptions {
    */
   readonly envoyService: { readonly namespace: string; readonly name: string };
   readonly validateTlsSecret?: TlsSecretValidator;
+  /** Connect timeout of the routes' clusters (upstream's `timeouts.connect-timeout`); unset: 2 s. */
+  readonly connectTimeoutMs?: number;
 }
 
 /** One Gateway of ours, reconciled. */
@@ -60,6 +69,9 @@ export interface GatewayState {
   readonly classes: readonly { readonly gatewayClass: GatewayClass; readonly result: Extract<GatewayClassResult, { ours: true }> }[];
   readonly gateways: readonly ServedGateway[];
   readonly routes: readonly { readonly route: HTTPRoute; readonly result: HTTPRouteResult }[];
+  readonly grpcRoutes: readonly { readonly route: GRPCRoute; readonly result: HTTPRouteResult }[];
+  /** TLSRoutes, TCPRoutes and UDPRoutes. */
+  readonly streamRoutes: readonly { readonly kind: L4RouteKind; readonly route: TLSRoute | TCPRoute | UDPRoute; readonly result: L4RouteResult }[];
   /** Attached routes per listenerKey. */
   readonly attachedRoutes: ReadonlyMap<string, number>;
   readonly listeners: readonly GatewayEnvoyListener[];
@@ -73,11 +85,11 @@ export interface GatewayState {
 }
 
 /** The state when no Gateway API object exists. */
-export const EMPTY_GATEWAY_STATE: GatewayState = { classes: [], gateways: [], routes: [], attachedRoutes: new Map(), listeners: [], clusters: [], secrets: [], services: [], endpointSlices: [], staleServices: [] };
+export const EMPTY_GATEWAY_STATE: GatewayState = { classes: [], gateways: [], routes: [], grpcRoutes: [], streamRoutes: [], attachedRoutes: new Map(), listeners: [], clusters: [], secrets: [], services: [], endpointSlices: [], staleServices: [] };
 
 
 /** Kinds whose change may change the stage's result. */
-export const GATEWAY_STAGE_INPUTS: ReadonlySet<string> = new Set(["GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "ReferenceGrant", "BackendTLSPolicy", "ConfigMap", "Service", "Secret", "Namespace"]);
+export const GATEWAY_STAGE_INPUTS: ReadonlySet<string> = new Set(["GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute", "ReferenceGrant", "BackendTLSPolicy", "ConfigMap", "Service", "Secret", "Namespace"]);
 
 const byName = <T extends { readonly name: string }>(items: Iterable<T>): T[] => {
   const m = new Map<string, T>();
@@ -111,15 +123,29 @@ export function computeGatewayState(cache: ObjectCache, options: GatewayStageOpt
   const backendTls = backendTlsLookup(policies);
   const routes = objects.list<HTTPRoute>("HTTPRoute").map((route) => ({
     route,
-    result: reconcileHTTPRoute(objects, route, { gateways: (ns, name) => gatewayIndex.get(`${ns}/${name}`), controllerName, backendTls }),
+    result: reconcileHTTPRoute(objects, route, {
+      gateways: (ns, name) => gatewayIndex.get(`${ns}/${name}`),
+      controllerName,
+      backendTls,
+      ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+    }),
   }));
+  const grpcRoutes = objects.list<GRPCRoute>("GRPCRoute").map((route) => ({
+    route,
+    result: reconcileGRPCRoute(objects, route, { gateways: (ns, name) => gatewayIndex.get(`${ns}/${name}`), controllerName, backendTls }),
+  }));
+  const httpResults = [...routes.map((r) => r.result), ...grpcRoutes.map((r) => r.result)];
+  const streamRoutes = (["TLSRoute", "TCPRoute", "UDPRoute"] as const).flatMap((kind) =>
+    objects.list<TLSRoute | TCPRoute | UDPRoute>(kind).map((route) => ({ kind, route, result: reconcileL4Route(objects, kind, route, { gateways: (ns, name) => gatewayIndex.get(`${ns}/${name}`), controllerName }) })),
+  );
+  const streams = streamRoutes.flatMap((r) => r.result.attachments);
 
   // Envoy ports: one per (Gateway, port) of an accepted Gateway, kept stable through the owned Services.
   const accepted = gateways.filter((g) => g.result.accepted);
   const claims = accepted.flatMap((g) => [...new Set(g.result.model.map((l) => l.port))].map((port) => ({ gateway: `${g.result.source.namespace}/${g.result.source.name}`, port })));
   const allServices = objects.list<V1Service>("Service");
   const allocation = allocateGatewayPorts(claims, allocationsFromServices(allServices), options.portRange);
-  const listeners = accepted.flatMap((g) => envoyListeners(g, allocation.allocations, routes.map((r) => r.result)));
+  const listeners = accepted.flatMap((g) => envoyListeners(g, allocation.allocations, httpResults, streams));
   const services = accepted.map((g) => withoutSelector(desiredGatewayService(g.gateway, g.result, allocation.allocations, { envoySelector: options.envoySelector })));
   const envoyEndpoints = readyEnvoyAddresses(objects.list<V1EndpointSlice>("EndpointSlice", options.envoyService.namespace), options.envoyService.name);
   const served = new Set(accepted.map((g) => `${g.result.source.namespace}/${g.result.source.name}`));
@@ -127,49 +153,98 @@ export function computeGatewayState(cache: ObjectCache, options: GatewayStageOpt
     classes,
     gateways,
     routes,
-    attachedRoutes: countAttachedRoutes(routes.map((r) => r.result)),
+    grpcRoutes,
+    streamRoutes,
+    attachedRoutes: countAttachedRoutes([...httpResults, ...streamRoutes.map((r) => r.result)]),
     listeners,
-    clusters: byName(routes.flatMap((r) => r.result.clusters)),
-    secrets: byName([...gateways.flatMap((g) => g.result.secrets), ...routes.flatMap((r) => r.result.secrets)]),
+    clusters: byName([...httpResults.flatMap((r) => r.clusters), ...streamRoutes.flatMap((r) => r.result.clusters)]),
+    secrets: byName([...gateways.flatMap((g) => g.result.secrets), ...httpResults.flatMap((r) => r.secrets)]),
     services,
     endpointSlices: services.map((svc) => gatewayEndpointSlice(svc, envoyEndpoints)),
     staleServices: staleGatewayServices(allServices, served),
   };
 }
 
-/** The Envoy listeners of one Gateway: one per allocated port, a chain per programmed Gateway listener on it. */
-function envoyListeners(g: ServedGateway, allocations: readonly PortAllocation[], routes: readonly HTTPRouteResult[]): GatewayEnvoyListener[] {
+/**
+ * The Envoy listeners of one Gateway: one per allocated port (HTTP; HTTPS and TLS by SNI; TCP), a
+ * chain per programmed HTTP or HTTPS Gateway listener and a stream per TLS or TCP route on it, and
+ * a UDP listener of its own (`<name>/udp`) for a UDP Gateway listener on the port.
+ */
+function envoyListeners(g: ServedGateway, allocations: readonly PortAllocation[], routes: readonly HTTPRouteResult[], streams: readonly L4Attachment[]): GatewayEnvoyListener[] {
   const { namespace, name } = g.result.source;
   const out: GatewayEnvoyListener[] = [];
   for (const a of allocations) {
     if (a.gateway !== `${namespace}/${name}`) continue;
     const onPort = g.result.model.filter((l) => l.port === a.port && l.programmed);
-    const first = onPort[0];
-    if (first === undefined) continue;
     const envoyName = gatewayListenerName(namespace, name, a.port);
-    const chains: GatewayListenerChain[] = onPort.map((l) => {
-      const key = listenerKey(l.source, l.name);
-      const hosts = new Map<string, Route[]>();
-      // The listener's own hostname answers (404) even without routes: a more specific listener's
-      // host must never fall through to a wider listener's routes.
-      hosts.set(l.hostname ?? "*", []);
-      for (const r of routes) for (const v of r.virtualHosts) if (v.listener === key) hosts.set(v.virtualHost.fqdn, [...(hosts.get(v.virtualHost.fqdn) ?? []), ...v.virtualHost.routes]);
-      const virtualHosts: VirtualHost[] = [...hosts.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([fqdn, rs]) => ({ fqdn, routes: rs }));
-      const cert = l.tls?.certificates[0];
-      const tls: VirtualHostTls | undefined =
-        cert === undefined
-          ? undefined
-          : {
-              secret: cert,
-              minimumProtocolVersion: "1.2",
-              maximumProtocolVersion: "1.3",
-              ...(l.tls?.clientValidation === undefined ? {} : { clientValidation: { caSecret: l.tls.clientValidation.caSecret, optional: l.tls.clientValidation.optional, skipVerification: false } }),
-            };
-      return { key, ...(l.hostname === undefined ? {} : { hostname: l.hostname }), ...(tls === undefined ? {} : { tls }), virtualHosts };
-    });
-    out.push({ name: envoyName, source: g.result.source, port: a.envoyPort, protocol: first.protocol, chains: chains.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0)) });
+    const stream = onPort.filter((l) => l.protocol !== "UDP");
+    const first = stream[0];
+    if (first !== undefined) {
+      const http = stream.filter((l) => l.protocol === "HTTP" || l.protocol === "HTTPS");
+      const chains = http.map((l) => httpChain(l, routes)).sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+      const l4 = streamsOf(stream.filter((l) => l.protocol === "TLS" || l.protocol === "TCP"), streams);
+      const protocol = first.protocol === "HTTP" ? "HTTP" : first.protocol === "TCP" ? "TCP" : http.length > 0 ? "HTTPS" : "TLS";
+      out.push({ name: envoyName, source: g.result.source, port: a.envoyPort, protocol, chains, ...(l4.length > 0 ? { streams: l4 } : {}) });
+    }
+    const udp = onPort.filter((l) => l.protocol === "UDP");
+    if (udp.length > 0) out.push({ name: `${envoyName}/udp`, source: g.result.source, port: a.envoyPort, protocol: "UDP", chains: [], streams: streamsOf(udp, streams) });
   }
   return out.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+}
+
+/** The chain of an HTTP or HTTPS Gateway listener: its virtual hosts and, for HTTPS, its TLS. */
+function httpChain(l: GatewayListener, routes: readonly HTTPRouteResult[]): GatewayListenerChain {
+  const key = listenerKey(l.source, l.name);
+  const hosts = new Map<string, Route[]>();
+  // The listener's own hostname answers (404) even without routes: a more specific listener's
+  // host must never fall through to a wider listener's routes.
+  hosts.set(l.hostname ?? "*", []);
+  for (const r of routes) for (const v of r.virtualHosts) if (v.listener === key) hosts.set(v.virtualHost.fqdn, [...(hosts.get(v.virtualHost.fqdn) ?? []), ...v.virtualHost.routes]);
+  const virtualHosts: VirtualHost[] = [...hosts.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([fqdn, rs]) => ({ fqdn, routes: rs }));
+  const tls = listenerTls(l);
+  return { key, ...(l.hostname === undefined ? {} : { hostname: l.hostname }), ...(tls === undefined ? {} : { tls }), virtualHosts };
+}
+
+/** The TLS a terminating listener (HTTPS, TLS Terminate) serves with: its first certificate. */
+function listenerTls(l: GatewayListener): VirtualHostTls | undefined {
+  const cert = l.tls?.certificates[0];
+  if (cert === undefined) return undefined;
+  return {
+    secret: cert,
+    minimumProtocolVersion: "1.2",
+    maximumProtocolVersion: "1.3",
+    ...(l.tls?.clientValidation === undefined ? {} : { clientValidation: { caSecret: l.tls.clientValidation.caSecret, optional: l.tls.clientValidation.optional, skipVerification: false } }),
+  };
+}
+
+/**
+ * The streams of TLS, TCP or UDP Gateway listeners. TLS: each SNI name goes to the oldest route
+ * claiming it on the port ("*" means any name: no server names); TCP and UDP: the oldest route on
+ * the listener takes all of it. Passed through, or terminated with the listener's certificate.
+ */
+function streamsOf(listeners: readonly GatewayListener[], streams: readonly L4Attachment[]): GatewayStream[] {
+  const byKey = new Map(listeners.map((l) => [listenerKey(l.source, l.name), l] as const));
+  const mine = streams.filter((s) => byKey.has(s.listener)).sort(olderAttachment);
+  const taken = new Set<string>();
+  const out: GatewayStream[] = [];
+  for (const s of mine) {
+    const l = byKey.get(s.listener);
+    if (l === undefined) continue;
+    if (l.protocol !== "TLS") {
+      if (taken.has(s.listener)) continue;
+      taken.add(s.listener);
+      out.push({ name: s.name, source: s.source, listener: s.listener, serverNames: [], clusters: s.clusters });
+      continue;
+    }
+    const names = s.serverNames.filter((n) => !taken.has(n));
+    if (names.length === 0) continue;
+    for (const n of names) taken.add(n);
+    const tls = l.tlsMode === "Terminate" ? listenerTls(l) : undefined;
+    if (l.tlsMode === "Terminate" && tls === undefined) continue;
+    out.push({ name: s.name, source: s.source, listener: s.listener, serverNames: names.filter((n) => n !== "*"), ...(tls === undefined ? {} : { tls }), clusters: s.clusters });
+  }
+  const key = (s: GatewayStream): string => `${s.name}\n${s.listener}`;
+  return out.sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
 }
 
 function withoutSelector(svc: V1Service): V1Service {
@@ -206,7 +281,7 @@ function gatewayEndpointSlice(svc: V1Service, addresses: readonly string[]): V1E
     },
     addressType: "IPv4",
     endpoints: addresses.map((a) => ({ addresses: [a], conditions: { ready: true } })),
-    ports: (svc.spec?.ports ?? []).map((p) => ({ name: p.name ?? "", port: Number(p.targetPort), protocol: "TCP" })),
+    ports: (svc.spec?.ports ?? []).map((p) => ({ name: p.name ?? "", port: Number(p.targetPort), protocol: p.protocol ?? "TCP" })),
   };
 }
 

@@ -120,3 +120,20 @@ describe("pipeline: HTTPProxy incremental rebuilds", () => {
     assert.deepEqual(r.resources.routes.map((x) => x.name).sort(), ["https/a.com", "ingress_http"]);
   });
 });
+
+describe("pipeline: settings of the config file", () => {
+  it("sends the envoy client certificate with the TLS clusters that present it, and the connect timeout in every cluster", () => {
+    const pipeline = createPipeline({ translate: { connectTimeoutMs: 1500 }, clientCertificate: { namespace: "projectcontour", name: "envoy-client" } });
+    const objects: KubernetesObject[] = [
+      rootSvc,
+      tlsSecret("envoy-client", A_CRT, A_KEY, { namespace: "projectcontour" }),
+      rootProxy("a", "a.com", { routes: [prefixRoute("/", [{ ...to("web", 80), protocol: "tls" }])] }, { namespace: "roots" }),
+    ];
+    for (const o of objects) pipeline.apply(kindOf(o), "add", o);
+    const { resources } = pipeline.build();
+    const cluster = resources.clusters.find((c) => c.name.startsWith("roots/web/80/"));
+    assert.equal(cluster?.connectTimeout?.seconds, 1n);
+    assert.equal(cluster?.connectTimeout?.nanos, 500_000_000);
+    assert.deepEqual(resources.secrets.map((s) => s.name.split("/").slice(0, 2).join("/")), ["projectcontour/envoy-client"]);
+  });
+});

@@ -23,6 +23,10 @@ export interface PipelineOptions {
   readonly ingressClassName?: string | undefined;
   /** Namespaces where root HTTPProxies may live (--root-namespaces); empty or unset: everywhere. */
   readonly rootNamespaces?: readonly string[];
+  /** Ignore HTTPProxy routes' permitInsecure (upstream's `disablePermitInsecure`); default false. */
+  readonly disablePermitInsecure?: boolean;
+  /** The Secret Envoy presents to TLS backends of HTTPProxies (upstream's `tls.envoy-client-certificate`). */
+  readonly clientCertificate?: { readonly namespace: string; readonly name: string } | undefined;
   /** HTTPProxy routes may reach ExternalName Services (config file enableExternalNameService). */
   readonly enableExternalNameService?: boolean;
   readonly translate: TranslateOptions;
@@ -40,7 +44,7 @@ export interface QuarantinedSource {
 }
 
 /** Kinds whose status this controller writes: an update that changed only the status changes nothing it reads. */
-const STATUS_KINDS: ReadonlySet<WatchedKind> = new Set<WatchedKind>(["Ingress", "HTTPProxy", "GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "BackendTLSPolicy"]);
+const STATUS_KINDS: ReadonlySet<WatchedKind> = new Set<WatchedKind>(["Ingress", "HTTPProxy", "GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute", "BackendTLSPolicy"]);
 
 /** How many translations a build tries before publishing what it has: each quarantines at least one source. */
 const MAX_TRANSLATE_ROUNDS = 4;
@@ -156,11 +160,16 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const proxyViews = new Map<string, { json: string; key: ObjectKey; view: ProxyStatusView }>();
   const proxyStatusDirty = new Map<string, ObjectKey>();
   const counts: Record<ProxyStatusView["currentStatus"], number> = { valid: 0, invalid: 0, orphaned: 0 };
+  // The config's connect timeout goes into each cluster the reconcilers build (undefined: their 2 s default).
+  const connectTimeout = options.translate.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.translate.connectTimeoutMs };
   const httpProxyOptions = {
     ingressClassName: options.ingressClassName,
     rootNamespaces: options.rootNamespaces ?? [],
+    disablePermitInsecure: options.disablePermitInsecure ?? false,
+    clientCertificate: options.clientCertificate,
     enableExternalNameService: options.enableExternalNameService ?? false,
     validateTlsSecret,
+    ...connectTimeout,
   };
 
   function markDependents(key: ObjectKey): void {
@@ -244,7 +253,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       }
       const ingress = cache.get<V1Ingress>(key.kind, key.namespace, key.name);
       if (ingress === undefined) deleteSource(key);
-      else putSource(key, reconcileIngress(cache, ingress, { ingressClassName: options.ingressClassName, validateTlsSecret }), released);
+      else putSource(key, reconcileIngress(cache, ingress, { ingressClassName: options.ingressClassName, validateTlsSecret, ...connectTimeout }), released);
     }
     const reconciledKeys = new Map(changed.map((k) => [formatKey(k), k] as const));
     for (const [k, key] of holdsDirty) {
@@ -255,7 +264,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     holdsDirty.clear();
     const slices = cache.list<V1EndpointSlice>("EndpointSlice");
     const gatewayChanged = gatewayDirty && options.gateway !== undefined;
-    if (gatewayChanged && options.gateway !== undefined) gatewayState = computeGatewayState(cache, options.gateway);
+    if (gatewayChanged && options.gateway !== undefined) gatewayState = computeGatewayState(cache, { ...options.gateway, ...connectTimeout });
     gatewayDirty = false;
     let model = fullModel();
     let resources: EnvoyResources;

@@ -29,6 +29,10 @@ export const KIND_RESOURCES: Readonly<Record<WatchedKind, KindResource>> = {
   Gateway: { group: "gateway.networking.k8s.io", version: "v1", plural: "gateways", namespaced: true, optional: true },
   ListenerSet: { group: "gateway.networking.k8s.io", version: "v1", plural: "listenersets", namespaced: true, optional: true },
   HTTPRoute: { group: "gateway.networking.k8s.io", version: "v1", plural: "httproutes", namespaced: true, optional: true },
+  GRPCRoute: { group: "gateway.networking.k8s.io", version: "v1", plural: "grpcroutes", namespaced: true, optional: true },
+  TLSRoute: { group: "gateway.networking.k8s.io", version: "v1", plural: "tlsroutes", namespaced: true, optional: true },
+  TCPRoute: { group: "gateway.networking.k8s.io", version: "v1", plural: "tcproutes", namespaced: true, optional: true },
+  UDPRoute: { group: "gateway.networking.k8s.io", version: "v1", plural: "udproutes", namespaced: true, optional: true },
   ReferenceGrant: { group: "gateway.networking.k8s.io", version: "v1", plural: "referencegrants", namespaced: true, optional: true },
   BackendTLSPolicy: { group: "gateway.networking.k8s.io", version: "v1", plural: "backendtlspolicies", namespaced: true, optional: true },
 };

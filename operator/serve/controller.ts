@@ -56,7 +56,9 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     testFaults,
     ingressClassName: config.ingress.className,
     rootNamespaces: config.rootNamespaces,
-    enableExternalNameService: config.reconcile?.enableExternalNameService ?? false,
+    disablePermitInsecure: config.reconcile.disablePermitInsecure,
+    clientCertificate: config.reconcile.envoyClientCertificate,
+    enableExternalNameService: config.reconcile.enableExternalNameService,
     gateway: {
       controllerName: config.gateway.controllerName,
       portRange: { ...config.gateway.portRange, reserved: [config.envoyListeners.http.port, config.envoyListeners.https.port] },

@@ -1,4 +1,4 @@
-// Writes the status of GatewayClasses, Gateways, ListenerSets and HTTPRoutes of ours, as the Gateway
+// Writes the status of GatewayClasses, Gateways, ListenerSets and routes (HTTP, TLS, TCP, UDP) of ours, as the Gateway
 // stage computed it. One registry entry per kind ({kind, plural, views}) and one loop for all of
 // them. Only the leader writes; a status equal to what the informer cache holds, or to what this
 // process last asked for, is not written again.
@@ -55,6 +55,20 @@ export const GATEWAY_STATUS_KINDS: readonly StatusKind[] = [
     items: (state, controllerName) =>
       state.routes.filter((r) => r.result.parents.length > 0).map((r) => ({ ...ident(r.route), view: (prev, stamp) => httpRouteStatus(r.result, controllerName, prev as never, stamp) })),
   },
+  {
+    kind: "GRPCRoute",
+    plural: "grpcroutes",
+    items: (state, controllerName) =>
+      state.grpcRoutes.filter((r) => r.result.parents.length > 0).map((r) => ({ ...ident(r.route), view: (prev, stamp) => httpRouteStatus(r.result, controllerName, prev as never, stamp) })),
+  },
+  ...(["TLSRoute", "TCPRoute", "UDPRoute"] as const).map(
+    (kind): StatusKind => ({
+      kind,
+      plural: `${kind.toLowerCase()}s`,
+      items: (state, controllerName) =>
+        state.streamRoutes.filter((r) => r.kind === kind && r.result.parents.length > 0).map((r) => ({ ...ident(r.route), view: (prev, stamp) => httpRouteStatus(r.result, controllerName, prev as never, stamp) })),
+    }),
+  ),
 ];
 
 /** Options of createGatewayStatusSync. */

@@ -19,7 +19,8 @@ import { adsConfigSource, durationFromMs, sortedBy, typed } from "./proto.js";
 import { upstreamTlsSocket } from "./tls.js";
 
 /** What the config file sets for every cluster (connect_timeout must be positive; upstream's default is 2 s). */
-export type ClusterDefaults = Pick<ResolvedOptions, "connectTimeoutMs" | "clusterMaxRequestsPerConnection" | "clusterPerConnectionBufferLimitBytes" | "clusterDnsLookupFamily">;
+export type ClusterDefaults = Pick<ResolvedOptions, "connectTimeoutMs" | "clusterMaxRequestsPerConnection" | "clusterPerConnectionBufferLimitBytes" | "clusterDnsLookupFamily"> &
+  Partial<Pick<ResolvedOptions, "clusterCircuitBreakers" | "upstreamTls">>;
 
 const DEFAULTS: ClusterDefaults = resolveOptions();
 
@@ -61,19 +62,23 @@ function protocolOptions(cluster: Cluster, maxRequests: number | null): Record<s
   return { [EnvoyExtension.httpProtocolOptions]: options };
 }
 
-function circuitBreakers(cluster: Cluster): MessageInitShape<typeof CircuitBreakersSchema> | undefined {
-  const cb = cluster.circuitBreakers;
-  if (cb === undefined) return undefined;
-  const limits = {
-    maxConnections: cb.maxConnections,
-    maxPendingRequests: cb.maxPendingRequests,
-    maxRequests: cb.maxRequests,
-    maxRetries: cb.maxRetries,
+function circuitBreakers(cluster: Cluster, defaults: ClusterDefaults["clusterCircuitBreakers"]): MessageInitShape<typeof CircuitBreakersSchema> | undefined {
+  const own = cluster.circuitBreakers ?? {};
+  // As upstream: field by field, a Service's own threshold (unset or 0: none) wins over the config's default.
+  const pick = (field: keyof NonNullable<Cluster["circuitBreakers"]>): number | undefined => {
+    const value = own[field];
+    return value !== undefined && value !== 0 ? value : (defaults?.[field] ?? value);
   };
+  const limits = { maxConnections: pick("maxConnections"), maxPendingRequests: pick("maxPendingRequests"), maxRequests: pick("maxRequests"), maxRetries: pick("maxRetries") };
   // Only the limits that were given: Envoy's defaults (1024, 3 retries) stay for the rest.
   const set = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined).map(([k, v]) => [k, Math.max(0, Math.floor(v!))]));
-  if (Object.keys(set).length === 0) return undefined;
-  return { thresholds: [{ priority: RoutingPriority.DEFAULT, ...set }] };
+  const perHost = pick("perHostMaxConnections");
+  const perHostThresholds = perHost !== undefined && perHost > 0 ? [{ priority: RoutingPriority.DEFAULT, maxConnections: Math.floor(perHost) }] : [];
+  if (Object.keys(set).length === 0 && perHostThresholds.length === 0) return undefined;
+  return {
+    ...(Object.keys(set).length === 0 ? {} : { thresholds: [{ priority: RoutingPriority.DEFAULT, ...set }] }),
+    ...(perHostThresholds.length === 0 ? {} : { perHostThresholds }),
+  };
 }
 
 /** EDS, or for an ExternalName Service Envoy's own DNS resolution of the name, as upstream (LOGICAL_DNS for family "all"). */
@@ -113,10 +118,11 @@ function slowStartConfig(cluster: Cluster): Pick<MessageInitShape<typeof Cluster
 /** The Envoy cluster of one model Cluster. */
 export function translateCluster(cluster: Cluster, defaults: ClusterDefaults = DEFAULTS): EnvoyCluster {
   const { service, protocol } = cluster;
-  const breakers = circuitBreakers(cluster);
+  const breakers = circuitBreakers(cluster, defaults.clusterCircuitBreakers);
   const healthChecks = translateHealthChecks(cluster);
   // "h2" is HTTP/2 over TLS (ALPN h2), "h2c" HTTP/2 in the clear, "tls" HTTP/1.1 over TLS.
-  const tls = protocol === "h2" ? upstreamTlsSocket(cluster, ["h2"]) : protocol === "tls" ? upstreamTlsSocket(cluster, []) : undefined;
+  const upstreamTls = defaults.upstreamTls ?? null;
+  const tls = protocol === "h2" ? upstreamTlsSocket(cluster, ["h2"], upstreamTls) : protocol === "tls" ? upstreamTlsSocket(cluster, [], upstreamTls) : undefined;
   return create(ClusterSchema, {
     name: cluster.name,
     altStatName: clusterStatName(service.namespace, service.name, service.port),

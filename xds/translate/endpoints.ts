@@ -44,15 +44,18 @@ function indexByService(slices: readonly V1EndpointSlice[]): Map<string, V1Endpo
 
 /**
  * The ready addresses of one Service port across its slices. Ports match by name (slices list
- * ports by name; unnamed is ""), TCP only. Ready only: a terminating endpoint is not ready, and
+ * ports by name; unnamed is ""), TCP, or UDP for a name no TCP port has (a Gateway UDPRoute's backend). Ready only: a terminating endpoint is not ready, and
  * an endpoint with no ready condition counts as ready, as the EndpointSlice API says. Envoy
  * rejects an EDS update with a malformed IP, so anything that is not an IP literal is skipped.
  */
 function readyAddresses(slices: readonly V1EndpointSlice[], portName: string, healthPortName?: string): Address[] {
   const unique = new Map<string, Address>();
+  // A name on a TCP port anywhere wins; UDP only for a port that is UDP alone (a UDPRoute's backend).
+  const named = slices.flatMap((s) => (s.ports ?? []).filter((p) => (p.name ?? "") === portName));
+  const protocol = named.some((p) => (p.protocol ?? "TCP") === "TCP") ? "TCP" : "UDP";
   for (const slice of slices) {
     if (slice.addressType !== "IPv4" && slice.addressType !== "IPv6") continue;
-    const usable = (p: NonNullable<V1EndpointSlice["ports"]>[number]): boolean => (p.protocol ?? "TCP") === "TCP" && p.port !== undefined && p.port >= 1 && p.port <= 65535;
+    const usable = (p: NonNullable<V1EndpointSlice["ports"]>[number]): boolean => (p.protocol ?? "TCP") === protocol && p.port !== undefined && p.port >= 1 && p.port <= 65535;
     const ports = (slice.ports ?? []).filter((p) => (p.name ?? "") === portName && usable(p));
     // As upstream: without the health port in the slice, checks go to the traffic port.
     const healthPort = healthPortName === undefined ? undefined : (slice.ports ?? []).find((p) => (p.name ?? "") === healthPortName && usable(p))?.port;

@@ -3,7 +3,8 @@
  * `gateway/<ns>/<name>/<port>`. HTTP: one route configuration of that name holding the virtual hosts
  * of every Gateway listener on the port. HTTPS: a filter chain per Gateway listener, matched by SNI
  * (its hostname; none for a hostname-less one), with its certificate and a route configuration
- * `<listener>/<listenerKey>` of its own. ingress_http and ingress_https are not touched.
+ * `<listener>/<listenerKey>` of its own. TLS, TCP and UDP streams: see gateway-streams.ts.
+ * ingress_http and ingress_https are not touched.
  */
 import { create } from "@bufbuild/protobuf";
 import { AddressSchema, type Address } from "../gen/envoy/config/core/v3/address_pb.js";
@@ -20,6 +21,7 @@ import type { ResolvedOptions } from "./options.js";
 import { compareStrings, typed } from "./proto.js";
 import { translateVirtualHost } from "./routes.js";
 import { downstreamTlsSocket, HTTP_ALPN } from "./tls.js";
+import { gatewayStreamChain, translateGatewayUdpListener } from "./gateway-streams.js";
 
 /** The Envoy listeners and route configurations of the Gateway listeners. */
 export interface GatewayTranslation {
@@ -87,13 +89,30 @@ export function translateGatewayListener(listener: GatewayEnvoyListener, options
       routes: [routeConfiguration(listener.name, envoyHosts(listener.chains, "http"))],
     };
   }
+  if (listener.protocol === "UDP") return { listeners: translateGatewayUdpListener(listener, options), routes: [] };
+  if (listener.protocol === "TCP") {
+    const chain = listener.streams?.[0] === undefined ? undefined : gatewayStreamChain(listener, listener.streams[0], options);
+    return { listeners: chain === undefined ? [] : [create(ListenerSchema, { name: listener.name, address, filterChains: [chain] })], routes: [] };
+  }
   const chains: FilterChain[] = [];
   const routes: RouteConfiguration[] = [];
+  // Envoy refuses two filter chains with the same match: a server name goes to the first chain
+  // claiming it (HTTPS listeners, then TLS streams oldest first, as the stage ordered them).
+  const claimed = new Set<string>();
   for (const chain of listener.chains) {
     const built = httpsChain(listener, chain, options);
     if (built === undefined) continue;
+    claimed.add(chain.hostname ?? "");
     chains.push(built);
     routes.push(routeConfiguration(gatewayChainRouteConfigName(listener.name, chain.key), envoyHosts([chain], "https")));
+  }
+  for (const stream of listener.streams ?? []) {
+    const names = stream.serverNames.length === 0 ? [""] : stream.serverNames;
+    const free = names.filter((n) => !claimed.has(n));
+    if (free.length === 0) continue;
+    const built = gatewayStreamChain(listener, { ...stream, serverNames: free.filter((n) => n !== "") }, options);
+    for (const n of free) claimed.add(n);
+    chains.push(built);
   }
   // A listener without a single filter chain would accept connections only to close them: leave it out.
   if (chains.length === 0) return { listeners: [], routes: [] };

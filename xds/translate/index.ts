@@ -4,5 +4,5 @@ export { createTranslator, type CheckedTranslation, type Translator, type Transl
 export type { TranslationFailure } from "./encode-check.js";
 export type { TestFaults } from "./test-faults.js";
 export { edsNamesOf, translateEndpoints } from "./endpoints.js";
-export type { AccessLogFormat, CompressionAlgorithm, ServerHeaderTransformation, TimeoutMs, TranslateOptions } from "./options.js";
+export type { AccessLogFormat, CircuitBreakerDefaults, CompressionAlgorithm, ServerHeaderTransformation, TimeoutMs, TranslateOptions, UpstreamTlsOptions } from "./options.js";
 export { escapeHeaderValue } from "./headers.js";

@@ -24,6 +24,22 @@ export interface GlobalHeadersPolicy {
   readonly remove: readonly string[];
 }
 
+/** Default circuit-breaker thresholds of every cluster (upstream's `cluster.circuit-breakers`); a Service's own win field by field. */
+export interface CircuitBreakerDefaults {
+  readonly maxConnections?: number;
+  readonly maxPendingRequests?: number;
+  readonly maxRequests?: number;
+  readonly maxRetries?: number;
+  readonly perHostMaxConnections?: number;
+}
+
+/** TLS versions and TLS 1.2 ciphers of Envoy's connections to backends (upstream's `cluster.upstream-tls`). */
+export interface UpstreamTlsOptions {
+  readonly minimumProtocolVersion?: "1.2" | "1.3";
+  readonly maximumProtocolVersion?: "1.2" | "1.3";
+  readonly cipherSuites?: readonly string[];
+}
+
 /** Settings of translateModel; every field is optional and defaults as upstream Contour does. */
 export interface TranslateOptions {
   /** Address the plain-HTTP listener binds (default 0.0.0.0). */
@@ -76,6 +92,10 @@ export interface TranslateOptions {
   readonly clusterMaxRequestsPerConnection?: number | null;
   /** Buffer limit of each upstream connection in bytes (default null: Envoy's 1 MiB). */
   readonly clusterPerConnectionBufferLimitBytes?: number | null;
+  /** Circuit breakers of every cluster whose Service sets none of its own (default null: Envoy's). */
+  readonly clusterCircuitBreakers?: CircuitBreakerDefaults | null;
+  /** TLS parameters towards backends (default null: Envoy's client defaults, TLS 1.2 to 1.3). */
+  readonly upstreamTls?: UpstreamTlsOptions | null;
   /** DNS lookup family of clusters Envoy resolves itself (upstream's `cluster.dns-lookup-family`; default "auto"). */
   readonly clusterDnsLookupFamily?: "auto" | "v4" | "v6" | "all";
   /** Lowest TLS version any secure host accepts; a host may ask for more, never less (default 1.2). */
@@ -135,6 +155,8 @@ export function resolveOptions(options: TranslateOptions = {}): ResolvedOptions 
     stripTrailingHostDot: options.stripTrailingHostDot ?? false,
     clusterMaxRequestsPerConnection: options.clusterMaxRequestsPerConnection ?? null,
     clusterPerConnectionBufferLimitBytes: options.clusterPerConnectionBufferLimitBytes ?? null,
+    clusterCircuitBreakers: options.clusterCircuitBreakers ?? null,
+    upstreamTls: options.upstreamTls ?? null,
     clusterDnsLookupFamily: options.clusterDnsLookupFamily ?? "auto",
     tlsMinimumProtocolVersion: options.tlsMinimumProtocolVersion ?? "1.2",
     tlsMaximumProtocolVersion: options.tlsMaximumProtocolVersion ?? "1.3",

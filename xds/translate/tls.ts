@@ -16,7 +16,7 @@ import type { CommonTlsContextSchema } from "../gen/envoy/extensions/transport_s
 import { DownstreamTlsContextSchema, UpstreamTlsContextSchema } from "../gen/envoy/extensions/transport_sockets/tls/v3/tls_pb.js";
 import type { Cluster, VirtualHostTls } from "../../controllers/model/model.js";
 import { EnvoyExtension } from "../names.js";
-import type { ResolvedOptions } from "./options.js";
+import type { ResolvedOptions, UpstreamTlsOptions } from "./options.js";
 import { adsConfigSource, inlineString, typed } from "./proto.js";
 
 /** ALPN of secure HTTP hosts: HTTP/2 preferred, HTTP/1.1 accepted. */
@@ -95,10 +95,21 @@ export function downstreamTlsSocket(tls: VirtualHostTls, alpnProtocols: readonly
  * The TLS socket of an upstream cluster (protocol "tls" or "h2"), verifying the backend's
  * certificate against a CA secret and its subject name when upstream validation is configured.
  */
-export function upstreamTlsSocket(cluster: Pick<Cluster, "upstreamValidation" | "sni">, alpnProtocols: readonly string[]): TransportSocket {
+export function upstreamTlsSocket(cluster: Pick<Cluster, "upstreamValidation" | "sni" | "clientCertificate">, alpnProtocols: readonly string[], upstreamTls: UpstreamTlsOptions | null = null): TransportSocket {
   const validation = cluster.upstreamValidation;
   const common: CommonTlsContextInit = {
     alpnProtocols: [...alpnProtocols],
+    ...(cluster.clientCertificate === undefined ? {} : { tlsCertificateSdsSecretConfigs: [sdsSecret(cluster.clientCertificate)] }),
+    // Only when configured: Envoy's client defaults (TLS 1.2 to 1.3) are upstream's too.
+    ...(upstreamTls === null
+      ? {}
+      : {
+          tlsParams: {
+            tlsMinimumProtocolVersion: tlsVersion(upstreamTls.minimumProtocolVersion ?? "1.2"),
+            tlsMaximumProtocolVersion: tlsVersion(upstreamTls.maximumProtocolVersion ?? "1.3"),
+            cipherSuites: [...(upstreamTls.cipherSuites ?? [])],
+          },
+        }),
     ...(validation === undefined
       ? {}
       : {

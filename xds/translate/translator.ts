@@ -202,7 +202,9 @@ export function createTranslator(options: TranslateOptions = {}, extra: Translat
     for (const vhost of model.virtualHosts) if (vhost.routes.length > 0 && !ok(httpHost(vhost))) badHttp.add(vhost);
     const badTcp = new Set<TcpProxyHost>();
     for (const host of model.tcpProxies) if (tlsBroken(host.tls) || !ok(tcpChain(host))) badTcp.add(host);
-    const clusters = model.clusters.filter((c) => (c.upstreamValidation === undefined || !badSecret.has(c.upstreamValidation.caSecret)) && ok(cluster(c)));
+    const clusters = model.clusters.filter(
+      (c) => (c.upstreamValidation === undefined || !badSecret.has(c.upstreamValidation.caSecret)) && (c.clientCertificate === undefined || !badSecret.has(c.clientCertificate)) && ok(cluster(c)),
+    );
     const served: Model =
       failures.length === 0
         ? model

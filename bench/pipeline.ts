@@ -1,13 +1,29 @@
 // Prints what the in-memory pipeline costs at growing sizes: a cold build of N Ingresses (each with
 // its own Service and EndpointSlice), then one changed Ingress and one changed EndpointSlice, and
 // the snapshot publish after each. No I/O: this is the controller's CPU cost per change.
+// Each change is repeated on different objects and the median printed (the first change after a
+// cold build also pays for compiling the code paths of small changes). Sizes: `node
+// dist/bench/pipeline.js 1000 100000`; default 100, 1,000, 10,000 and 100,000. Run with
+// --expose-gc to have the heap measured after a collection.
 import { performance } from "node:perf_hooks";
 import { endpointSlice, ingress, path, port, rule, service } from "../controllers/source/testdata/fixtures.js";
 import { createPipeline } from "../operator/pipeline/pipeline.js";
 import { createSnapshotCache } from "../xds/cache/index.js";
 
-function ms(start: number): string {
-  return `${(performance.now() - start).toFixed(1)} ms`;
+/** Changes of each kind measured per size. */
+const REPEATS = 11;
+
+const fmt = (ms: number): string => `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+function timed<T>(fn: () => T): [T, number] {
+  const start = performance.now();
+  const value = fn();
+  return [value, performance.now() - start];
 }
 
 function run(n: number): string[] {
@@ -19,38 +35,65 @@ function run(n: number): string[] {
     pipeline.apply("EndpointSlice", "add", endpointSlice(`svc-${i}-a`, `svc-${i}`, [`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`], 8080, "http", { namespace: ns }));
     pipeline.apply("Ingress", "add", ingress(`ing-${i}`, { rules: [rule(`host-${i}.example.com`, path("/", `svc-${i}`, 80), path("/api", `svc-${i}`, "http"))] }, { namespace: ns }));
   }
-  let start = performance.now();
-  const cold = pipeline.build();
-  const coldBuild = ms(start);
-  start = performance.now();
-  cache.publish(cold.resources);
-  const coldPublish = ms(start);
+  const [cold, coldBuild] = timed(() => pipeline.build());
+  const [, coldPublish] = timed(() => cache.publish(cold.resources));
 
-  const i = Math.floor(n / 2);
-  const ns = `team-${i % 50}`;
-  pipeline.apply("Ingress", "update", ingress(`ing-${i}`, { rules: [rule(`host-${i}.example.com`, path("/v2", `svc-${i}`, 80))] }, { namespace: ns, resourceVersion: "2" }));
-  start = performance.now();
-  const routeChange = pipeline.build();
-  const routeBuild = ms(start);
-  start = performance.now();
-  cache.publish(routeChange.resources);
-  const routePublish = ms(start);
+  const route: { build: number[]; publish: number[] } = { build: [], publish: [] };
+  const endpoint: { build: number[]; publish: number[] } = { build: [], publish: [] };
+  for (let k = 1; k <= REPEATS; k++) {
+    const i = Math.floor((n * k) / (REPEATS + 1));
+    const ns = `team-${i % 50}`;
+    pipeline.apply("Ingress", "update", ingress(`ing-${i}`, { rules: [rule(`host-${i}.example.com`, path("/v2", `svc-${i}`, 80))] }, { namespace: ns, resourceVersion: "2" }));
+    const [routeChange, routeBuild] = timed(() => pipeline.build());
+    const [, routePublish] = timed(() => cache.publish(routeChange.resources));
+    route.build.push(routeBuild);
+    route.publish.push(routePublish);
 
-  pipeline.apply("EndpointSlice", "update", endpointSlice(`svc-${i}-a`, `svc-${i}`, ["10.200.0.1", "10.200.0.2"], 8080, "http", { namespace: ns, resourceVersion: "2" }));
-  start = performance.now();
-  const endpointChange = pipeline.build();
-  const endpointBuild = ms(start);
-  start = performance.now();
-  cache.publish(endpointChange.resources);
-  const endpointPublish = ms(start);
+    pipeline.apply("EndpointSlice", "update", endpointSlice(`svc-${i}-a`, `svc-${i}`, ["10.200.0.1", "10.200.0.2"], 8080, "http", { namespace: ns, resourceVersion: "2" }));
+    const [endpointChange, endpointBuild] = timed(() => pipeline.build());
+    const [, endpointPublish] = timed(() => cache.publish(endpointChange.resources));
+    endpoint.build.push(endpointBuild);
+    endpoint.publish.push(endpointPublish);
+  }
+  (globalThis as { gc?: () => void }).gc?.();
   const heapMiB = (process.memoryUsage().heapUsed / 1048576).toFixed(0);
-  return [String(n), coldBuild, coldPublish, routeBuild, routePublish, endpointBuild, endpointPublish, `${heapMiB} MiB`];
+  const both = (c: typeof route): string => fmt(median(c.build.map((b, j) => b + (c.publish[j] ?? 0))));
+  return [
+    String(n),
+    fmt(coldBuild),
+    fmt(coldPublish),
+    fmt(median(route.build)),
+    fmt(median(route.publish)),
+    both(route),
+    fmt(median(endpoint.build)),
+    fmt(median(endpoint.publish)),
+    both(endpoint),
+    `${heapMiB} MiB`,
+  ];
 }
 
-const header = ["Ingresses", "cold build", "cold publish", "1 route: build", "1 route: publish", "1 endpoint: build", "1 endpoint: publish", "heap used"];
-const rows = [100, 1000, 10000].map(run);
-const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? "").length)));
+const header = [
+  "Ingresses",
+  "cold build",
+  "cold publish",
+  "1 route: build",
+  "1 route: publish",
+  "1 route: both",
+  "1 endpoint: build",
+  "1 endpoint: publish",
+  "1 endpoint: both",
+  "heap used",
+];
+const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [100, 1000, 10000, 100000];
+const rows: string[][] = [];
+const widths = header.map((h) => h.length);
 const line = (cells: string[]) => `| ${cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(" | ")} |`;
+for (const n of sizes) {
+  const row = run(n);
+  rows.push(row);
+  row.forEach((cell, c) => (widths[c] = Math.max(widths[c] ?? 0, cell.length)));
+}
 console.log(line(header));
 console.log(line(widths.map((w) => "-".repeat(w))));
 for (const row of rows) console.log(line(row));
+console.log(`(medians of ${REPEATS} changes of each kind; "both" is the median of build + publish)`);

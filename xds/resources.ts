@@ -1,3 +1,4 @@
+import type { Message } from "@bufbuild/protobuf";
 import type { Cluster } from "./gen/envoy/config/cluster/v3/cluster_pb.js";
 import type { ClusterLoadAssignment } from "./gen/envoy/config/endpoint/v3/endpoint_pb.js";
 import type { Listener } from "./gen/envoy/config/listener/v3/listener_pb.js";
@@ -39,4 +40,24 @@ export interface EnvoyResources {
    * change sends one virtual host and one rejected host leaves the others' updates alone.
    */
   readonly deltaRoutes?: readonly RouteConfiguration[];
+  /**
+   * What changed since `changes.from`, a set this one was derived from: a snapshot built from the
+   * snapshot of `from` applies only these instead of looking at every resource.
+   */
+  readonly changes?: ResourceChanges | undefined;
+}
+
+/** The lists of a resource set, by field name. */
+export type ResourceListName = "listeners" | "routes" | "clusters" | "endpoints" | "secrets" | "virtualHosts" | "deltaRoutes";
+
+/** The resources of one list put (added or replaced) and the names removed. */
+export interface ResourceListChanges {
+  readonly upserted: readonly Message[];
+  readonly removed: readonly string[];
+}
+
+/** How a resource set differs from the one it was derived from; a list not named is unchanged. */
+export interface ResourceChanges {
+  readonly from: EnvoyResources;
+  readonly lists: Readonly<Partial<Record<ResourceListName, ResourceListChanges>>>;
 }

@@ -14,6 +14,10 @@ export interface ModelChanges {
   readonly tcpProxies: ChangeSet;
   readonly clusters: ChangeSet;
   readonly secrets: ChangeSet;
+  /** The model's virtual host of this fqdn now (until the next put or delete), without listing the model. */
+  readonly virtualHostOf?: (fqdn: string) => VirtualHost | undefined;
+  /** The model's cluster of this name now (until the next put or delete). */
+  readonly clusterOf?: (name: string) => Cluster | undefined;
 }
 
 /** The shared snapshot store: one fragment per source object, merged into one model on demand. */
@@ -104,6 +108,7 @@ export function createModelStore(): ModelStore {
   let cached: Model | undefined;
   // The last model handed out: returned again when a change left every list as it was.
   let previous: Model | undefined;
+  let previousRevisions = "";
 
   /** A source that lost its exclusive claim to another: it contributes nothing at all. */
   function rejected(entry: Entry): boolean {
@@ -194,10 +199,14 @@ export function createModelStore(): ModelStore {
     // A TLS Secret whose host lost its TLS claim, or has no routes left, is not pushed to Envoy: it
     // would be a key in memory with no purpose.
     secrets.settle(served, (name) => secretRefs.has(name));
-    const next: Model = { virtualHosts: vhosts.view.values(), tcpProxies: tcp.view.values(), clusters: clusters.view.values(), secrets: secrets.view.values() };
-    const same = previous !== undefined && (Object.keys(next) as (keyof Model)[]).every((k) => next[k] === previous?.[k]);
-    cached = same && previous !== undefined ? previous : next;
-    previous = cached;
+    // The lists are read from the views' frozen copies when first asked for: a translator that
+    // follows takeModelChanges() never lists 100,000 hosts for one changed host.
+    const revisions = [vhosts.view.revision(), tcp.view.revision(), clusters.view.revision(), secrets.view.revision()].join(",");
+    if (previous === undefined || revisions !== previousRevisions) {
+      previous = lazyModel({ virtualHosts: vhosts.view.lazyValues(), tcpProxies: tcp.view.lazyValues(), clusters: clusters.view.lazyValues(), secrets: secrets.view.lazyValues() });
+      previousRevisions = revisions;
+    }
+    cached = previous;
     return cached;
   }
 
@@ -300,7 +309,14 @@ export function createModelStore(): ModelStore {
 
     takeModelChanges() {
       flush();
-      return { virtualHosts: vhosts.view.takeChanges(), tcpProxies: tcp.view.takeChanges(), clusters: clusters.view.takeChanges(), secrets: secrets.view.takeChanges() };
+      return {
+        virtualHosts: vhosts.view.takeChanges(),
+        tcpProxies: tcp.view.takeChanges(),
+        clusters: clusters.view.takeChanges(),
+        secrets: secrets.view.takeChanges(),
+        virtualHostOf: (fqdn) => vhosts.view.get(fqdn),
+        clusterOf: (name) => clusters.view.get(name),
+      };
     },
 
     conditions(key) {
@@ -406,4 +422,11 @@ function deleteFrom(m: Map<string, { delete(k: string): boolean; readonly size: 
   if (v === undefined) return;
   v.delete(src);
   if (v.size === 0) m.delete(id);
+}
+
+/** A model whose lists are read when first asked for (each list is of one moment, so the model is immutable). */
+function lazyModel(lists: { readonly [K in keyof Required<Omit<Model, "gatewayListeners">>]: () => Model[K] }): Model {
+  const model = {} as Record<string, unknown>;
+  for (const [key, list] of Object.entries(lists)) Object.defineProperty(model, key, { enumerable: true, get: list });
+  return model as unknown as Model;
 }

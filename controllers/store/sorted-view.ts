@@ -1,4 +1,8 @@
+import btree from "sorted-btree";
 import { compareStrings } from "../source/object-cache.js";
+
+const BTree = btree.default;
+type Tree<T> = InstanceType<typeof btree.default<string, T>>;
 
 /** What changed in a sorted view between two takeChanges() calls, by id, each list sorted. */
 export interface ChangeSet {
@@ -8,9 +12,10 @@ export interface ChangeSet {
 }
 
 /**
- * A map from id to value that also keeps its values sorted by id, for a model list: a change costs a
- * binary search and a splice (and one copy of the array when the previous one was handed out, since
- * handed-out arrays are never mutated), not a sort of everything. It remembers which ids changed
+ * A map from id to value that also gives its values sorted by id, for a model list. It is a
+ * copy-on-write B+ tree: a change costs O(log n), and the values of a moment are kept by an O(1)
+ * clone and listed only when someone reads them, so a model that nobody reads in full (the
+ * translator follows changes instead) costs nothing per change. It remembers which ids changed
  * since the last takeChanges(), comparing with the value they had then.
  */
 export interface SortedView<T> {
@@ -20,81 +25,62 @@ export interface SortedView<T> {
   /** The values sorted by id: the same array until a set changes something, and never changed after. */
   values(): readonly T[];
   /**
+   * The values of this moment, listed on the first call of the returned function (the same array
+   * as values() returns until a set changes something).
+   */
+  lazyValues(): () => readonly T[];
+  /** A number that changes whenever a set changes something. */
+  revision(): number;
+  /**
    * The ids added, changed (another value object) and removed since the last call; the first call
    * reports every id as added. Nothing is remembered for a view whose changes nobody takes.
    */
   takeChanges(): ChangeSet;
 }
 
-/** Pending changes at most this many (or an eighth of the view) are spliced in; more re-sort the lot. */
-const SPLICE_LIMIT = 256;
-
 /** Creates an empty view. */
 export function createSortedView<T>(): SortedView<T> {
-  const byId = new Map<string, T>();
-  let ids: string[] = [];
-  let vals: T[] = [];
-  let handedOut = false;
-  const pending = new Set<string>();
+  const tree: Tree<T> = new BTree<string, T>(undefined, compareStrings);
+  let rev = 0;
+  // The lazy list of the current revision, shared by every caller until the next change.
+  let current: { readonly rev: number; readonly list: () => readonly T[] } | undefined;
   // Per id changed since the last takeChanges(): its value then (undefined: absent then). Kept only
   // once someone takes changes: it holds old values alive until the next call.
   const before = new Map<string, T | undefined>();
   let tracking = false;
 
-  function sync(): void {
-    if (pending.size === 0) return;
-    if (pending.size > SPLICE_LIMIT && pending.size > ids.length / 8) {
-      ids = [...byId.keys()].sort(compareStrings);
-      vals = ids.map((id) => byId.get(id) as T);
-    } else {
-      // Only the values are handed out; the ids are ours to change in place.
-      if (handedOut) vals = vals.slice();
-      for (const id of pending) {
-        const at = lowerBound(ids, id);
-        const present = ids[at] === id;
-        const value = byId.get(id);
-        if (value === undefined) {
-          if (present) {
-            ids.splice(at, 1);
-            vals.splice(at, 1);
-          }
-        } else if (present) vals[at] = value;
-        else {
-          ids.splice(at, 0, id);
-          vals.splice(at, 0, value);
-        }
-      }
-    }
-    handedOut = false;
-    pending.clear();
+  function lazyValues(): () => readonly T[] {
+    if (current?.rev === rev) return current.list;
+    const frozen = tree.clone();
+    let list: readonly T[] | undefined;
+    const read = (): readonly T[] => (list ??= frozen.valuesArray());
+    current = { rev, list: read };
+    return read;
   }
 
   return {
-    get: (id) => byId.get(id),
+    get: (id) => tree.get(id),
     set(id, value) {
-      const old = byId.get(id);
+      const old = tree.get(id);
       if (old === value) return;
       if (tracking && !before.has(id)) before.set(id, old);
-      if (value === undefined) byId.delete(id);
-      else byId.set(id, value);
-      pending.add(id);
+      if (value === undefined) tree.delete(id);
+      else tree.set(id, value);
+      rev++;
     },
-    values() {
-      sync();
-      handedOut = true;
-      return vals;
-    },
+    values: () => lazyValues()(),
+    lazyValues,
+    revision: () => rev,
     takeChanges() {
       if (!tracking) {
         tracking = true;
-        sync();
-        return { added: ids.slice(), changed: [], removed: [] };
+        return { added: tree.keysArray(), changed: [], removed: [] };
       }
       const added: string[] = [];
       const changed: string[] = [];
       const removed: string[] = [];
       for (const [id, old] of before) {
-        const now = byId.get(id);
+        const now = tree.get(id);
         if (old === now) continue;
         if (old === undefined) added.push(id);
         else if (now === undefined) removed.push(id);
@@ -104,16 +90,4 @@ export function createSortedView<T>(): SortedView<T> {
       return { added: added.sort(compareStrings), changed: changed.sort(compareStrings), removed: removed.sort(compareStrings) };
     },
   };
-}
-
-/** The first index whose id is not below `id`. */
-function lowerBound(ids: readonly string[], id: string): number {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareStrings(ids[mid] as string, id) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -1,6 +1,9 @@
 // Metrics of the rebuild loop: how often, how long, and how many sources are valid.
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { Pipeline } from "./pipeline.js";
+import type { ObjectKey } from "../../controllers/source/object-cache.js";
+import { formatKey } from "../../controllers/source/object-cache.js";
+import type { Condition } from "../../controllers/store/fragment.js";
 import { isError } from "../../controllers/store/conditions.js";
 import { HOST_OWNED_ELSEWHERE } from "../../controllers/store/host-ownership.js";
 
@@ -10,8 +13,11 @@ export interface PipelineMetrics {
   observeBuild(seconds: number, endpointsOnly: boolean): void;
   /** Records a snapshot refused by the consistency check. */
   observeRefusedSnapshot(): void;
-  /** Recounts valid and invalid sources, and the quarantined ones. */
-  countSources(pipeline: Pipeline): void;
+  /**
+   * Recounts valid and invalid sources, and the quarantined ones. Given the build's reconciled
+   * sources (whose conditions may have changed), Ingresses are counted again only for those.
+   */
+  countSources(pipeline: Pipeline, reconciled?: readonly { readonly key: ObjectKey; readonly conditions: readonly Condition[] | undefined }[]): void;
   /** Records a rebuild that failed as a whole (the previous snapshot stays served). */
   observeFailedRebuild(): void;
 }
@@ -45,6 +51,7 @@ export function createPipelineMetrics(registry: Registry): PipelineMetrics {
     labelNames: ["kind", "cause"],
     registers: [registry],
   });
+  let ingressTally: IngressTally | undefined;
   return {
     observeFailedRebuild: () => failures.inc(),
     observeBuild(seconds, endpointsOnly) {
@@ -53,16 +60,16 @@ export function createPipelineMetrics(registry: Registry): PipelineMetrics {
       duration.observe({ scope }, seconds);
     },
     observeRefusedSnapshot: () => refused.inc(),
-    countSources(pipeline) {
-      let valid = 0;
-      let invalid = 0;
-      let refused = 0;
-      for (const key of pipeline.servedIngresses()) {
-        const conditions = pipeline.conditions(key) ?? [];
-        if (conditions.some(isError)) invalid++;
-        else valid++;
-        if (conditions.some((c) => c.reason === HOST_OWNED_ELSEWHERE)) refused++;
+    countSources(pipeline, reconciled) {
+      // Per served Ingress: whether it is invalid and whether it was refused a host. Walking every
+      // Ingress on each build would cost O(cluster) per change: only the reconciled ones are looked at.
+      if (ingressTally === undefined || reconciled === undefined) {
+        ingressTally = createIngressTally();
+        for (const key of pipeline.servedIngresses()) ingressTally.set(key, pipeline.conditions(key));
+      } else {
+        for (const r of reconciled) if (r.key.kind === "Ingress") ingressTally.set(r.key, r.conditions);
       }
+      const { valid, invalid, refused } = ingressTally.counts;
       refusals.set({ kind: "Ingress" }, refused);
       sources.set({ kind: "Ingress", validity: "valid" }, valid);
       sources.set({ kind: "Ingress", validity: "invalid" }, invalid);
@@ -75,6 +82,38 @@ export function createPipelineMetrics(registry: Registry): PipelineMetrics {
         if (entry !== undefined) entry.n++;
       }
       for (const { kind, cause, n } of held.values()) quarantined.set({ kind, cause }, n);
+    },
+  };
+}
+
+/** Served Ingresses by validity and refusal, kept per Ingress so that one change costs one update. */
+interface IngressTally {
+  /** Records an Ingress's conditions; none (or undefined) means it is not served (another class, or gone). */
+  set(key: ObjectKey, conditions: readonly Condition[] | undefined): void;
+  readonly counts: { valid: number; invalid: number; refused: number };
+}
+
+function createIngressTally(): IngressTally {
+  const byKey = new Map<string, { invalid: boolean; refused: boolean }>();
+  const counts = { valid: 0, invalid: 0, refused: 0 };
+  const count = (t: { invalid: boolean; refused: boolean }, delta: 1 | -1): void => {
+    if (t.invalid) counts.invalid += delta;
+    else counts.valid += delta;
+    if (t.refused) counts.refused += delta;
+  };
+  return {
+    counts,
+    set(key, conditions) {
+      const k = formatKey(key);
+      const before = byKey.get(k);
+      if (before !== undefined) count(before, -1);
+      if (conditions === undefined || conditions.length === 0) {
+        byKey.delete(k);
+        return;
+      }
+      const now = { invalid: conditions.some(isError), refused: conditions.some((c) => c.reason === HOST_OWNED_ELSEWHERE) };
+      byKey.set(k, now);
+      count(now, 1);
     },
   };
 }

@@ -13,7 +13,8 @@ import type { Condition, Fragment } from "../../controllers/store/fragment.js";
 import { createModelStore, type ModelStore } from "../../controllers/store/index.js";
 import type { Model } from "../../controllers/model/model.js";
 import type { EnvoyResources } from "../../xds/resources.js";
-import { createTranslator, type TestFaults, type TranslateOptions, type TranslationFailure } from "../../xds/translate/index.js";
+import { createTranslator, type CheckedTranslation, type TestFaults, type TranslateOptions, type TranslationFailure } from "../../xds/translate/index.js";
+import { createEndpointIndex } from "./endpoint-index.js";
 import { attributePieces, type Piece, type SourceFragment } from "./attribution.js";
 import { computeGatewayState, EMPTY_GATEWAY_STATE, GATEWAY_STAGE_INPUTS, type GatewayStageOptions, type GatewayState } from "./gateway-stage.js";
 import { fingerprint, heldFragment, quarantineCondition, type Hold, type QuarantineCause } from "./holds.js";
@@ -133,6 +134,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const holdsDirty = new Map<string, ObjectKey>();
   const dirtySources = new Map<string, ObjectKey>();
   let endpointsDirty = false;
+  // EndpointSlices by Service, and the Services whose slices changed since the last translation.
+  const endpointIndex = createEndpointIndex();
+  const dirtyServices = new Set<string>();
+  // The store's model when its changes were last taken: what the next changes are relative to.
+  let lastStoreModel: Model | undefined;
   let everBuilt = false;
   let lastModel: Model | undefined;
   let lastResources: EnvoyResources | undefined;
@@ -207,8 +213,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         markAllIngresses();
         break;
       case "EndpointSlice":
-        // Endpoints go straight to EDS: no route depends on them.
+        // Endpoints go straight to EDS: no route depends on them, and only this Service's assignments change.
         endpointsDirty = true;
+        for (const service of endpointIndex.apply(event, obj as V1EndpointSlice)) dirtyServices.add(service);
         break;
       default:
         markDependents(key);
@@ -262,7 +269,6 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       reconciledKeys.set(k, key);
     }
     holdsDirty.clear();
-    const slices = cache.list<V1EndpointSlice>("EndpointSlice");
     const gatewayChanged = gatewayDirty && options.gateway !== undefined;
     if (gatewayChanged && options.gateway !== undefined) gatewayState = computeGatewayState(cache, { ...options.gateway, ...connectTimeout });
     gatewayDirty = false;
@@ -271,11 +277,23 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     let endpointsOnly = false;
     const quarantinedNow: QuarantinedSource[] = [];
     let unattributed: readonly TranslationFailure[] = [];
+    // The translator is told what changed in the store's model since it was last taken, and which
+    // Services' slices changed; a model that is not the store's (Gateway API) is translated in full.
+    const translate = (m: Model): CheckedTranslation => {
+      const base = lastStoreModel;
+      const changes = store.takeModelChanges();
+      lastStoreModel = store.model();
+      const services = [...dirtyServices];
+      dirtyServices.clear();
+      return translator.translateChanges({ model: m, base: m === lastStoreModel ? base : undefined, changes, endpoints: endpointIndex, dirtyServices: services });
+    };
     if (lastResources !== undefined && model === lastModel) {
       endpointsOnly = true;
-      resources = endpointsDirty ? { ...lastResources, endpoints: translator.translateEndpoints(model, slices) } : lastResources;
+      if (!endpointsDirty) resources = lastResources;
+      else if (model === store.model()) resources = translate(model).resources;
+      else resources = { ...lastResources, endpoints: translator.translateEndpoints(model, endpointIndex.all()) };
     } else {
-      let checked = translator.translateChecked(model, slices);
+      let checked = translate(model);
       // A piece that cannot be encoded was left out already; quarantining its sources makes the
       // model (and their status) say so, and translating again serves everyone else's as it is.
       for (let round = 1; checked.failures.length > 0 && round < MAX_TRANSLATE_ROUNDS; round++) {
@@ -284,7 +302,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         quarantinedNow.push(...fresh);
         for (const q of fresh) reconciledKeys.set(formatKey(q.key), q.key);
         model = fullModel();
-        checked = translator.translateChecked(model, slices);
+        checked = translate(model);
       }
       resources = checked.resources;
       unattributed = checked.failures;

@@ -196,7 +196,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     for (const f of result.unattributed) buildLog.error({ piece: f.piece, name: f.name, error: f.message }, "left out a piece no source object can be blamed for");
     const seconds = (performance.now() - start) / 1000;
     metrics.observeBuild(seconds, result.endpointsOnly);
-    metrics.countSources(pipeline);
+    metrics.countSources(pipeline, result.reconciled);
     upstreamMetrics.afterBuild(pipeline, result, seconds);
     // HTTPProxies are logged by status change: an included proxy's problems are found by its roots' reconciles.
     logConditions(buildLog, result.reconciled.filter((r) => r.key.kind !== "HTTPProxy"));

@@ -1,12 +1,16 @@
 // An immutable, consistent set of Envoy resources with content-hash versions: what one publish serves.
-import { create, toBinary, type Message } from "@bufbuild/protobuf";
-import { AnySchema, type Any } from "@bufbuild/protobuf/wkt";
-import { TypeUrl, type EnvoyResources } from "../resources.js";
+import type { Message } from "@bufbuild/protobuf";
+import type { Any } from "@bufbuild/protobuf/wkt";
+import type { TypeUrl, EnvoyResources } from "../resources.js";
 import { checkConsistency, resourceReferences } from "./consistency.js";
 import type { Reference, References } from "./references.js";
-import { hashBytes, hashPairs } from "./hash.js";
+import { hashPairs } from "./hash.js";
+import { nameMap, type NameMap } from "./name-map.js";
 import { RESOURCE_TYPES, type ResourceType } from "./resource-types.js";
+import { encodedResource, isSotwHttpRoutes, sotwHttpRoutesResource } from "./snapshot-resource.js";
 import { InconsistentSnapshotError } from "./snapshot-error.js";
+import { addPair, digestVersion } from "./type-digest.js";
+import { updateSnapshot } from "./snapshot-update.js";
 
 /** One resource as it is served: the message, its encodings, and its content version. */
 export interface SnapshotResource {
@@ -24,15 +28,19 @@ export interface SnapshotResource {
    * changes: Envoy re-creates the cluster and it stays warming until endpoints arrive.
    */
   readonly references: readonly Reference[];
+  /** Set on the state-of-the-world ingress_http whose version is derived from its virtual hosts (snapshot-resource.ts). */
+  readonly derived?: true;
 }
 
 /** All resources of one type in a snapshot. */
 export interface TypeSnapshot {
   readonly typeUrl: TypeUrl;
-  /** Hash over the sorted (name, version) pairs of `resources`. */
+  /** The digest of the (name, version) pairs of `resources` (see type-digest.ts). */
   readonly version: string;
-  /** By name, in name order. */
-  readonly resources: ReadonlyMap<string, SnapshotResource>;
+  /** By name, in name order; a persistent map shared with the snapshots before and after. */
+  readonly resources: NameMap<SnapshotResource>;
+  /** The sum behind `version`, which the next snapshot updates per changed resource. */
+  readonly digest: bigint;
 }
 
 /** An immutable, consistency-checked set of resources with versions per resource and per type. */
@@ -44,14 +52,17 @@ export interface Snapshot {
   readonly deltaTypes: Readonly<Partial<Record<TypeUrl, TypeSnapshot>>>;
   /** The resources the snapshot was built from. */
   readonly resources: EnvoyResources;
+  /** How many served resources need each `<type>\0<name>`: a removal is checked against it alone. */
+  readonly referenceCounts: NameMap<number>;
 }
 
 /** Options of createSnapshot. */
 export interface CreateSnapshotOptions {
   /**
-   * The snapshot this one replaces. A resource that is the very same message object as in
-   * `previous` reuses its encoding and version instead of being encoded again (messages are
-   * treated as immutable once published), so a small change to a large model costs little.
+   * The snapshot this one replaces. When `resources.changes` says they were derived from the
+   * resources of `previous`, only the changes are applied (encoded, hashed and checked). Otherwise
+   * a resource that is the very same message object as in `previous` reuses its encoding and
+   * version (messages are treated as immutable once published).
    */
   readonly previous?: Snapshot | undefined;
 }
@@ -61,22 +72,26 @@ export interface CreateSnapshotOptions {
  * EDS, RDS or SDS name is missing (or a name is duplicated); the caller keeps its previous snapshot.
  */
 export function createSnapshot(resources: EnvoyResources, options: CreateSnapshotOptions = {}): Snapshot {
-  const misplaced: string[] = [];
-  for (const type of RESOURCE_TYPES) {
-    for (const message of type.list(resources)) {
-      if (message.$typeName !== type.schema.typeName) {
-        misplaced.push(`${type.name} list holds a ${message.$typeName} named "${type.nameOf(message)}"`);
-      }
-    }
+  const previous = options.previous;
+  if (previous !== undefined && resources === previous.resources) return previous;
+  if (previous !== undefined && resources.changes !== undefined && resources.changes.from === previous.resources) {
+    return updateSnapshot(previous, resources, resources.changes);
   }
+  const misplaced = misplacedResources(RESOURCE_TYPES.map((type) => [type, type.list(resources)] as const));
   if (misplaced.length > 0) throw new InconsistentSnapshotError(misplaced);
   const types = {} as Record<TypeUrl, TypeSnapshot>;
   const found = new Map<Message, References>();
-  for (const type of RESOURCE_TYPES) types[type.typeUrl] = buildType(type, type.list(resources), options.previous?.types[type.typeUrl], found);
+  const virtualHostType = RESOURCE_TYPES.find((t) => t.name === "virtualHost") as ResourceType;
+  // Virtual hosts first: the state-of-the-world route configuration holding them takes their version.
+  types[virtualHostType.typeUrl] = buildType(virtualHostType, virtualHostType.list(resources), previous?.types[virtualHostType.typeUrl], found, resources);
+  for (const type of RESOURCE_TYPES) {
+    if (type === virtualHostType) continue;
+    types[type.typeUrl] = buildType(type, type.list(resources), previous?.types[type.typeUrl], found, resources, types[virtualHostType.typeUrl]);
+  }
   const deltaTypes: Partial<Record<TypeUrl, TypeSnapshot>> = {};
-  const routeType = RESOURCE_TYPES.find((t) => t.typeUrl === TypeUrl.route);
-  if (resources.deltaRoutes !== undefined && routeType !== undefined) {
-    deltaTypes[TypeUrl.route] = buildType(routeType, resources.deltaRoutes, options.previous?.deltaTypes[TypeUrl.route], found);
+  const routeType = RESOURCE_TYPES.find((t) => t.name === "route") as ResourceType;
+  if (resources.deltaRoutes !== undefined) {
+    deltaTypes[routeType.typeUrl] = buildType(routeType, resources.deltaRoutes, previous?.deltaTypes[routeType.typeUrl], found, undefined);
   }
   // References were computed once while building (or carried over with unchanged messages).
   const problems = checkConsistency(resources, (typeName, message) => found.get(message) ?? resourceReferences(typeName, message));
@@ -86,14 +101,12 @@ export function createSnapshot(resources: EnvoyResources, options: CreateSnapsho
     if (names(resources.deltaRoutes) !== names(resources.routes)) problems.push("the delta route configurations do not have the names of the others");
   }
   if (problems.length > 0) throw new InconsistentSnapshotError(problems);
-  const versions = RESOURCE_TYPES.map((t) => [t.name, types[t.typeUrl].version] as const);
-  const deltaVersions = Object.entries(deltaTypes).map(([url, t]) => [`delta ${url}`, t.version] as const);
-  return {
-    version: hashPairs([...versions, ...deltaVersions]),
-    types,
-    deltaTypes,
-    resources,
-  };
+  const counts = new Map<string, number>();
+  for (const type of RESOURCE_TYPES) {
+    if (type.name !== "cluster" && type.name !== "listener") continue;
+    for (const r of types[type.typeUrl].resources.values()) for (const key of referenceKeys(r.references)) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return finishSnapshot(types, deltaTypes, resources, nameMap(counts));
 }
 
 /** A snapshot with no resources at all; for tests and for servers that must answer before any model exists. */
@@ -101,11 +114,52 @@ export function emptySnapshot(): Snapshot {
   return createSnapshot({ listeners: [], routes: [], clusters: [], endpoints: [], secrets: [] });
 }
 
-function buildType(type: ResourceType, list: readonly Message[], previous: TypeSnapshot | undefined, found: Map<Message, References>): TypeSnapshot {
+/** The snapshot of these types, with its version over theirs. */
+export function finishSnapshot(
+  types: Record<TypeUrl, TypeSnapshot>,
+  deltaTypes: Partial<Record<TypeUrl, TypeSnapshot>>,
+  resources: EnvoyResources,
+  referenceCounts: NameMap<number>,
+): Snapshot {
+  const versions = RESOURCE_TYPES.map((t) => [t.name, types[t.typeUrl].version] as const);
+  const deltaVersions = Object.entries(deltaTypes).map(([url, t]) => [`delta ${url}`, t.version] as const);
+  return { version: hashPairs([...versions, ...deltaVersions]), types, deltaTypes, resources, referenceCounts };
+}
+
+/** The reference-count keys of a resource's references, each once. */
+export function referenceKeys(references: readonly Reference[]): Set<string> {
+  return new Set(references.map((r) => `${r.type}\0${r.name}`));
+}
+
+/** One sentence per resource filed in the list of another type. */
+export function misplacedResources(lists: Iterable<readonly [ResourceType, readonly Message[]]>): string[] {
+  const misplaced: string[] = [];
+  for (const [type, list] of lists) {
+    for (const message of list) {
+      if (message.$typeName !== type.schema.typeName) misplaced.push(`${type.name} list holds a ${message.$typeName} named "${type.nameOf(message)}"`);
+    }
+  }
+  return misplaced;
+}
+
+function buildType(
+  type: ResourceType,
+  list: readonly Message[],
+  previous: TypeSnapshot | undefined,
+  found: Map<Message, References>,
+  sotw: EnvoyResources | undefined,
+  virtualHosts?: TypeSnapshot,
+): TypeSnapshot {
   const built: SnapshotResource[] = [];
   for (const message of list) {
     const name = type.nameOf(message);
     const before = previous?.resources.get(name);
+    if (sotw !== undefined && virtualHosts !== undefined && isSotwHttpRoutes(type, name, sotw)) {
+      const resource = sotwHttpRoutesResource(virtualHosts.version, () => message, before);
+      found.set(message, { references: [], problems: [] });
+      built.push(resource);
+      continue;
+    }
     if (before !== undefined && before.message === message) {
       built.push(before);
       found.set(message, { references: [...before.references], problems: [] });
@@ -113,10 +167,9 @@ function buildType(type: ResourceType, list: readonly Message[], previous: TypeS
     }
     const refs = resourceReferences(type.name, message);
     found.set(message, refs);
-    const bytes = toBinary(type.schema, message as never);
-    built.push({ name, version: hashBytes(bytes), message, bytes, any: create(AnySchema, { typeUrl: type.typeUrl, value: bytes }), references: refs.references });
+    built.push(encodedResource(type, name, message, refs.references));
   }
-  built.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const byName = new Map(built.map((r) => [r.name, r] as const));
-  return { typeUrl: type.typeUrl, version: hashPairs(built.map((r) => [r.name, r.version] as const)), resources: byName };
+  let digest = 0n;
+  for (const r of built) digest = addPair(digest, r.name, r.version);
+  return { typeUrl: type.typeUrl, version: digestVersion(digest), resources: nameMap(built.map((r) => [r.name, r] as const)), digest };
 }

@@ -1,7 +1,7 @@
 // What one stream should currently hold of one type: its subscription's share of the snapshot,
 // plus resources retained for make-before-break.
 import type { Any } from "@bufbuild/protobuf/wkt";
-import { hashPairs } from "../cache/hash.js";
+import { addPair, digestOf, digestVersion } from "../cache/type-digest.js";
 import type { Reference } from "../cache/references.js";
 import type { TypeSnapshot } from "../cache/snapshot.js";
 import { type Subscription, subscribes } from "./subscription.js";
@@ -21,7 +21,7 @@ export interface TypeView {
   readonly version: string;
 }
 
-const EMPTY_VIEW: TypeView = { resources: new Map(), version: hashPairs([]) };
+const EMPTY_VIEW: TypeView = { resources: new Map(), version: digestVersion(0n) };
 
 /**
  * The resources a subscription selects from a snapshot type, plus `retained`: resources Envoy
@@ -53,10 +53,20 @@ export function computeView(
       if (resource !== undefined) selected.push(resource);
     }
   }
+  const fromSnapshot = selected.length - extra.length;
+  // Everything the snapshot has (an Envoy subscribing to every EDS name, or to the VHDS namespace
+  // holding every host): the snapshot's own map, when nothing is retained besides.
+  if (extra.length === 0 && fromSnapshot === snapshot.resources.size) return snapshot;
   // Name order, like the snapshot: replicas with equal state send byte-identical responses.
   selected.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const resources = new Map(selected.map((r) => [r.name, r] as const));
-  return { resources, version: hashPairs([...resources.values()].map((r) => [r.name, r.version] as const)) };
+  // The version is the snapshot's digest where the view holds all of it (one hash per retained
+  // resource, not one per resource), so equal content has the snapshot's version either way.
+  const digest =
+    fromSnapshot === snapshot.resources.size
+      ? extra.reduce((d, r) => addPair(d, r.name, r.version), snapshot.digest)
+      : digestOf([...resources.values()].map((r) => [r.name, r.version] as const));
+  return { resources, version: digestVersion(digest) };
 }
 
 /**

@@ -77,7 +77,13 @@ function readyAddresses(slices: readonly V1EndpointSlice[], portName: string, he
 /** The ClusterLoadAssignment of one EDS name; empty, never missing, when it has no endpoints. */
 function loadAssignment(name: string, index: ReadonlyMap<string, readonly V1EndpointSlice[]>): ClusterLoadAssignment {
   const target = parseEdsName(name);
-  const addresses = target === undefined ? [] : readyAddresses(index.get(`${target.namespace}/${target.service}`) ?? [], target.portName, target.healthPortName);
+  return assignmentOf(name, target === undefined ? [] : (index.get(`${target.namespace}/${target.service}`) ?? []));
+}
+
+/** The ClusterLoadAssignment of one EDS name from the slices of its Service. */
+function assignmentOf(name: string, slices: readonly V1EndpointSlice[]): ClusterLoadAssignment {
+  const target = parseEdsName(name);
+  const addresses = target === undefined ? [] : readyAddresses(slices, target.portName, target.healthPortName);
   const lbEndpoints = addresses.map((a) => ({
     hostIdentifier: {
       case: "endpoint" as const,
@@ -108,6 +114,24 @@ export function translateEndpoints(edsNames: Iterable<string>, endpointSlices: r
     memo.set(name, { slices, assignment });
     return assignment;
   });
+}
+
+/**
+ * One ClusterLoadAssignment from the slices of its Service, looked up by `slicesOf` (an index kept
+ * as slices come and go), reused from `memo` while those slices are the same objects.
+ */
+export function translateLoadAssignment(
+  name: string,
+  slicesOf: (namespace: string, service: string) => readonly V1EndpointSlice[],
+  memo?: EndpointsMemo,
+): ClusterLoadAssignment {
+  const target = parseEdsName(name);
+  const slices = target === undefined ? [] : slicesOf(target.namespace, target.service);
+  const last = memo?.get(name);
+  if (last !== undefined && sameItems(last.slices, slices)) return last.assignment;
+  const assignment = assignmentOf(name, slices);
+  memo?.set(name, { slices, assignment });
+  return assignment;
 }
 
 /** Last assignment per EDS name with the slices it was built from (see createTranslator). */

@@ -4,5 +4,6 @@ export { createTranslator, type CheckedTranslation, type Translator, type Transl
 export type { TranslationFailure } from "./encode-check.js";
 export type { TestFaults } from "./test-faults.js";
 export { edsNamesOf, translateEndpoints } from "./endpoints.js";
+export type { ChangedInput, EndpointSource } from "./incremental.js";
 export type { AccessLogFormat, CircuitBreakerDefaults, CompressionAlgorithm, ServerHeaderTransformation, TimeoutMs, TranslateOptions, UpstreamTlsOptions } from "./options.js";
 export { escapeHeaderValue } from "./headers.js";

@@ -118,6 +118,11 @@ function routeConfiguration(name: string, vhosts: EnvoyVirtualHost[], vhds = fal
   });
 }
 
+/** The plain-HTTP route configuration holding these hosts, in this order (what translateRouteConfigs builds). */
+export function httpRouteConfiguration(vhosts: EnvoyVirtualHost[]): RouteConfiguration {
+  return routeConfiguration(HTTP_ROUTE_CONFIG_NAME, vhosts);
+}
+
 /** VHDS: a plain-HTTP virtual host as a resource of its own, named `ingress_http/<fqdn>` (Envoy keys VHDS hosts by name). */
 export function vhdsVirtualHost(vhost: EnvoyVirtualHost): EnvoyVirtualHost {
   return create(VirtualHostSchema, { ...vhost, name: vhdsVirtualHostName(vhost.name) });

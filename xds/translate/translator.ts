@@ -30,6 +30,7 @@ import { translateSecret, translateSecrets } from "./secrets.js";
 import { translateTcpProxyChain } from "./tcp-proxy.js";
 import { encodeError, uniqueSources, type TranslationFailure } from "./encode-check.js";
 import { failRebuildIfAsked, plantFaults, type TestFaults } from "./test-faults.js";
+import { applyChanges, canApply, failuresOf, seedState, type ChangedInput, type IncrementalPieces, type IncrementalState } from "./incremental.js";
 
 /** A translation and the pieces it had to leave out because they cannot be encoded. */
 export interface CheckedTranslation {
@@ -55,6 +56,13 @@ export interface Translator {
    * routes) and reported, so one object's bad value never fails the resources others share.
    */
   translateChecked(model: Model, endpoints: readonly V1EndpointSlice[]): CheckedTranslation;
+  /**
+   * translateChecked for a model of which the caller says what changed since the model it passed
+   * last (and which Services' EndpointSlices changed): plain-HTTP hosts, clusters and endpoints are
+   * updated one by one and the resources say what changed (`changes`) for the snapshot; anything
+   * else is translated in full. The result is always translateChecked's.
+   */
+  translateChanges(input: ChangedInput): CheckedTranslation;
   /** Only the ClusterLoadAssignments, for a change that touched nothing but EndpointSlices. */
   translateEndpoints(model: Model, endpoints: readonly V1EndpointSlice[]): ClusterLoadAssignment[];
 }
@@ -170,6 +178,23 @@ export function createTranslator(options: TranslateOptions = {}, extra: Translat
   }
 
   function translateChecked(model: Model, slices: readonly V1EndpointSlice[]): CheckedTranslation {
+    const { resources, failures } = translateFull(model, slices);
+    return { resources, failures };
+  }
+
+  const pieces: IncrementalPieces = { httpHost: (v) => httpHost(v), vhdsHost, cluster };
+  let state: IncrementalState | undefined;
+  function translateChanges(input: ChangedInput): CheckedTranslation {
+    if (faults === undefined && canApply(state, input)) {
+      state = applyChanges(state, input, pieces, endpointsMemo);
+      return { resources: state.resources, failures: failuresOf(state) };
+    }
+    const full = translateFull(input.model, input.endpoints.all());
+    state = seedState(input.model, full.resources, full.failures, full.badSecret, pieces);
+    return { resources: full.resources, failures: full.failures };
+  }
+
+  function translateFull(model: Model, slices: readonly V1EndpointSlice[]): CheckedTranslation & { readonly badSecret: ReadonlySet<string> } {
     if (faults !== undefined) failRebuildIfAsked(model.virtualHosts.map((v) => v.fqdn), faults);
     const failures: TranslationFailure[] = [];
     const ok = <T>(checked: Checked<T>): checked is { readonly value: T } => {
@@ -239,12 +264,13 @@ export function createTranslator(options: TranslateOptions = {}, extra: Translat
       secrets: translateSecrets(served.secrets, (s) => value(secret(s))),
       ...translateVhds(served, routes, vhdsHost),
     };
-    return { resources, failures };
+    return { resources, failures, badSecret };
   }
 
   return {
     translate: (model, slices) => translateChecked(model, slices).resources,
     translateChecked,
+    translateChanges,
     translateEndpoints: endpoints,
   };
 }

@@ -42,6 +42,7 @@ export const EnvoyExtension = {
   tcpProxy: "envoy.filters.network.tcp_proxy",
   router: "envoy.filters.http.router",
   compressor: "envoy.filters.http.compressor",
+  grpcWeb: "envoy.filters.http.grpc_web",
   // HTTP filters configured per virtual host and route: the filter's name in the HCM is also the
   // key of its typed_per_filter_config, which Envoy looks the per-route config up by.
   cors: "envoy.filters.http.cors",
@@ -49,6 +50,7 @@ export const EnvoyExtension = {
   rbac: "envoy.filters.http.rbac",
   // External authorization (ExtensionService over gRPC); per-route ExtAuthzPerRoute under this name.
   extAuthz: "envoy.filters.http.ext_authz",
+  jwtAuthn: "envoy.filters.http.jwt_authn",
   tlsInspector: "envoy.filters.listener.tls_inspector",
   proxyProtocol: "envoy.filters.listener.proxy_protocol",
   tlsTransportSocket: "envoy.transport_sockets.tls",

@@ -26,6 +26,7 @@ import {
 } from "./match-conditions.js";
 import { headersPolicy, hostRewriteOf } from "./headers-policy.js";
 import { ipFilter } from "./ip-filter.js";
+import { routeJwtProvider } from "./jwt-providers.js";
 import { MAX_INCLUDE_DEPTH, MAX_VISITS_PER_PROXY } from "./limits.js";
 import { Area, proxyError, proxyWarning, type AreaName } from "./proxy-conditions.js";
 import { localRateLimit } from "./rate-limit.js";
@@ -156,12 +157,8 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
   if (!rewrite.ok) return fail(Area.PrefixReplace, rewrite.reason, `: ${rewrite.problem}`);
   const health = httpHealthCheck(r.healthCheckPolicy, `${field}.healthCheckPolicy`);
   if (!health.ok) return fail(Area.Route, "HealthCheckPolicyInvalid", `: ${health.problem}`);
-  const jwt = obj<{ require?: unknown; disabled?: unknown }>(r.jwtVerificationPolicy);
-  if (jwt !== undefined && str(jwt.require) && flag(jwt.disabled)) {
-    return fail(Area.JWTVerification, "InvalidJWTVerificationPolicy", ".jwtVerificationPolicy: route's JWT verification policy cannot specify both require and disabled");
-  }
-  // No JWT provider can exist (they are not supported): a route that requires one is refused, never served unverified.
-  if (jwt !== undefined && str(jwt.require)) return fail(Area.JWTVerification, "JWTProviderNotDefined", `.jwtVerificationPolicy: route references an undefined JWT provider ${quote(String(jwt.require))}`);
+  const jwt = routeJwtProvider(r.jwtVerificationPolicy, ctx.defaultJwtProvider, field);
+  if (!jwt.ok) return void ctx.reports.add(key, jwt.condition);
   const filter = ipFilter(r.ipAllowPolicy, r.ipDenyPolicy, field);
   if (!filter.ok) {
     for (const e of filter.errors) ctx.reports.add(key, e);
@@ -177,7 +174,7 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
   for (let k = 0; k < services.length; k++) {
     const sf = `${field}.services[${k}]`;
     const resolved = resolveService(
-      { cache: ctx.cache, namespace: key.namespace, connectTimeoutMs: ctx.connectTimeoutMs, clientCertificate: ctx.clientCertificate, dependencies: ctx.dependencies },
+      { cache: ctx.cache, namespace: key.namespace, connectTimeoutMs: ctx.connectTimeoutMs, clientCertificate: ctx.clientCertificate, dependencies: ctx.dependencies, enableExternalNameService: ctx.enableExternalNameService === true },
       services[k],
       sf,
       {
@@ -249,6 +246,7 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
     ...(optsOut(r.rateLimitPolicy) ? { ignoreVirtualHostGlobalRateLimit: true } : {}),
     ...(filter.filter !== undefined ? { ipFilter: filter.filter } : {}),
     ...authOf(routeAuthorization(ctx.auth, r.authPolicy)),
+    ...(jwt.provider !== undefined ? { jwtProvider: jwt.provider } : {}),
   };
   return [route];
 }

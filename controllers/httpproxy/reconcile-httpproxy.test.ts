@@ -469,7 +469,8 @@ describe("reconcileHTTPProxy: roots", () => {
 
   it("fails closed on authorization and JWT settings it cannot enforce", () => {
     const jwt = run([web], rootProxy("a", "a.com", { vhost: { jwtProviders: [{ name: "p", remoteJWKS: { uri: "https://jwks" } }] }, routes: [prefixRoute("/", [to("web", 80)])] }));
-    assert.deepEqual(reasons(jwt), ["JWTVerificationNotSupported"]);
+    // JWT verification needs TLS termination (jwt-providers.test.ts covers the rest).
+    assert.deepEqual(reasons(jwt), ["JWTVerificationNotPermitted"]);
     assert.deepEqual(jwt.virtualHosts, []);
     const auth = run([web], rootProxy("a", "a.com", { vhost: { authorization: { extensionRef: { name: "authz" } } }, routes: [prefixRoute("/", [to("web", 80)])] }));
     assert.deepEqual(reasons(auth), ["AuthNotPermitted"]);

@@ -11,6 +11,7 @@ import type { ExtensionOptions } from "../extension/reconcile-extension-service.
 import { namesExtension, resolveAuthorization, routeAuthDefaults, type GlobalAuthorization } from "./authorization.js";
 import { corsPolicy } from "./cors.js";
 import { ipFilter } from "./ip-filter.js";
+import { jwtNotPermitted, jwtProviders, undefinedJwtProvider } from "./jwt-providers.js";
 import { Area, createProxyReports, proxyError } from "./proxy-conditions.js";
 import { computeRoutes } from "./proxy-routes.js";
 import { localRateLimit } from "./rate-limit.js";
@@ -32,6 +33,8 @@ export interface HTTPProxyReconcileOptions {
   readonly disablePermitInsecure?: boolean;
   /** The Secret Envoy presents to TLS backends (upstream's `tls.envoy-client-certificate`); unset: none. */
   readonly clientCertificate?: { readonly namespace: string; readonly name: string } | undefined;
+  /** Route to ExternalName Services (upstream's enableExternalNameService); default false. */
+  readonly enableExternalNameService?: boolean;
   /** Certificate validation, replaceable by a memoising one (createTlsSecretValidator). */
   readonly validateTlsSecret?: TlsSecretValidator;
   /** The config file's rateLimitService.defaultGlobalRateLimitPolicy: for hosts without a global policy of their own. */
@@ -76,6 +79,7 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     disablePermitInsecure: options.disablePermitInsecure ?? false,
     clientCertificate: options.clientCertificate,
+    enableExternalNameService: options.enableExternalNameService === true,
     fqdn,
     enforceTls: false,
     reports,
@@ -108,9 +112,9 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
     rootError(Area.Spec, "NothingDefined", "HTTPProxy.Spec must have at least one Route, Include, or a TCPProxy");
     return finish(true);
   }
-  // Authentication the controller cannot enforce must fail closed: the host is not served at all.
-  if (list(vh.jwtProviders).length > 0) {
-    rootError(Area.JWTVerification, "JWTVerificationNotSupported", "spec.virtualhost.jwtProviders: JWT verification is not supported by this controller; the virtual host is not served");
+  const jwtRefused = jwtNotPermitted(vh);
+  if (jwtRefused !== undefined) {
+    reports.add(key, jwtRefused);
     return finish(true);
   }
   const auth = obj<NonNullable<SpecVirtualHost["authorization"]>>(vh.authorization);
@@ -130,8 +134,19 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
 
   const tls = virtualHostTls(ctx, proxy, key, options.validateTlsSecret);
   if (!tls.ok) return finish(true);
+  const jwt = jwtProviders(ctx, vh, key);
+  if (!jwt.ok) {
+    reports.add(key, jwt.condition);
+    return finish(true);
+  }
+  for (const s of jwt.secrets) ctx.secrets.set(s.name, s);
   const authDefaults = routeAuthDefaults(vh.authorization, options.globalAuthorization);
-  const withTls: WalkContext = { ...ctx, enforceTls: tls.enabled, ...(authDefaults !== undefined ? { auth: authDefaults } : {}) };
+  const withTls: WalkContext = {
+    ...ctx,
+    enforceTls: tls.enabled,
+    ...(authDefaults !== undefined ? { auth: authDefaults } : {}),
+    ...(jwt.defaultProvider !== undefined ? { defaultJwtProvider: jwt.defaultProvider } : {}),
+  };
   const authCtx = { cache, dependencies: ctx.dependencies, extension: options.extension };
   let authorization: ExternalAuthorization | undefined;
   const secure = tls.enabled && !tls.passthrough && tcpproxy === undefined;
@@ -166,6 +181,12 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
   }
 
   const routes = computeRoutes(withTls, proxy, [], []);
+  // Checked on every host, not only TLS ones as upstream: a route asking for a JWT is never served without one.
+  const jwtUndefined = undefinedJwtProvider(routes, tcp === undefined ? jwt.providers : []);
+  if (jwtUndefined !== undefined) {
+    reports.add(key, jwtUndefined);
+    return finish(true, tcp !== undefined ? { tcp } : {});
+  }
   const cors = corsPolicy(vh.corsPolicy, "spec.virtualhost.corsPolicy");
   if (!cors.ok) {
     rootError(Area.CORS, "PolicyDidNotParse", cors.problem);
@@ -197,6 +218,7 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
     ...(globalLimit.value !== undefined ? { globalRateLimit: globalLimit.value } : {}),
     ...(filter.filter !== undefined ? { ipFilter: filter.filter } : {}),
     ...(authorization !== undefined ? { authorization } : {}),
+    ...(jwt.providers.length > 0 && tcp === undefined ? { jwtProviders: jwt.providers } : {}),
   };
   return finish(true, { ...(vhost.routes.length > 0 ? { vhost } : {}), ...(tcp !== undefined ? { tcp } : {}) });
 }
@@ -254,6 +276,10 @@ function usedNames(hosts: { vhost?: VirtualHost; tcp?: TcpProxyHost }): { cluste
   tls(hosts.vhost?.tls);
   tls(hosts.tcp?.tls);
   if (hosts.vhost?.authorization !== undefined) clusters.add(hosts.vhost.authorization.cluster);
+  for (const p of hosts.vhost?.jwtProviders ?? []) {
+    const ca = p.remoteJwks.cluster.upstreamValidation?.caSecret;
+    if (ca !== undefined) secrets.add(ca);
+  }
   return { clusters, secrets };
 }
 

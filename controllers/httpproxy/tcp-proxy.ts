@@ -45,7 +45,7 @@ export function tcpProxyClusters(ctx: WalkContext, proxy: HTTPProxy, chain: read
     const clusters: WeightedCluster[] = [];
     for (let i = 0; i < services.length; i++) {
       const resolved = resolveService(
-        { cache: ctx.cache, namespace: key.namespace, connectTimeoutMs: ctx.connectTimeoutMs, clientCertificate: ctx.clientCertificate, dependencies: ctx.dependencies },
+        { cache: ctx.cache, namespace: key.namespace, connectTimeoutMs: ctx.connectTimeoutMs, clientCertificate: ctx.clientCertificate, dependencies: ctx.dependencies, enableExternalNameService: ctx.enableExternalNameService === true },
         services[i],
         `${field}.services[${i}]`,
         { loadBalancer: strategy, headerPolicies: false, ...(healthCheck !== undefined ? { healthCheck } : {}) },

@@ -9,7 +9,7 @@ import type { Cluster, HeadersPolicy, HealthCheck, TlsSecret } from "../model/mo
 import type { Condition } from "../store/fragment.js";
 import type { ObjectCache, ObjectKey } from "../source/object-cache.js";
 import { quote } from "../store/conditions.js";
-import { clusterName, shortHash } from "../model/names.js";
+import { clusterName, edsName, shortHash } from "../model/names.js";
 import { lookupServicePort } from "../services/service-lookup.js";
 import { serviceCluster } from "../services/service-cluster.js";
 import { lookupCaSecret } from "../secrets/lookup-ca-secret.js";
@@ -17,6 +17,7 @@ import { lookupTlsSecret, type SecretRef } from "../secrets/lookup-tls-secret.js
 import { headersPolicy, hostRewriteOf } from "./headers-policy.js";
 import { Area, proxyError, proxyWarning, refile } from "./proxy-conditions.js";
 import { secretRef } from "./secret-ref.js";
+import { slowStart } from "./slow-start.js";
 import { int, list, obj, str } from "./spec-values.js";
 
 /** Cluster settings that come from the route (or tcpproxy) rather than from the Service. */
@@ -40,6 +41,8 @@ export interface ServiceContext {
   readonly clientCertificate?: SecretRef | undefined;
   /** Every Service and Secret read is appended here. */
   readonly dependencies: ObjectKey[];
+  /** ExternalName Services may be used (config file enableExternalNameService); default false. */
+  readonly enableExternalNameService?: boolean;
 }
 
 /** A resolved entry, an entry left out (the route may still be served), or an error that fails the proxy. */
@@ -66,7 +69,7 @@ export function resolveService(ctx: ServiceContext, raw: unknown, field: string,
   if (svc === undefined) return fatal(Area.Service, "ServiceUnresolvedReference", "not an object");
   if (port === undefined || port < 1 || port > 65535) return fatal(Area.Service, "ServicePortInvalid", `service ${quote(name)}: port must be in the range 1-65535`);
 
-  const lookup = lookupServicePort(ctx.cache, ctx.namespace, name, { number: port }, field);
+  const lookup = lookupServicePort(ctx.cache, ctx.namespace, name, { number: port }, field, ["TCP"], { enabled: ctx.enableExternalNameService === true });
   ctx.dependencies.push(lookup.dependency);
   if (!lookup.ok) return { kind: "unresolved", condition: refile(lookup.condition, Area.Service, "ServiceUnresolvedReference") };
 
@@ -125,23 +128,30 @@ export function resolveService(ctx: ServiceContext, raw: unknown, field: string,
     clientCertificate = found.secret.name;
   }
 
+  // As upstream: a healthPort counts only with a health check policy; it must be a port of the same Service.
+  let endpoints = base.value.endpoints;
   const healthPort = int(svc.healthPort);
-  if (healthPort !== undefined && healthPort !== port && policy.healthCheck !== undefined) {
-    warnings.push(proxyWarning(Area.Service, "IgnoredField", `${field}.healthPort: health checks go to port ${port}; a separate health port is not supported`));
+  if (healthPort !== undefined && healthPort > 0 && healthPort !== port && policy.healthCheck !== undefined) {
+    const health = lookupServicePort(ctx.cache, ctx.namespace, name, { number: healthPort }, `${field}.healthPort`);
+    if (!health.ok) return { kind: "unresolved", condition: refile(health.condition, Area.Service, "ServiceUnresolvedReference") };
+    endpoints = edsName(ctx.namespace, name, lookup.port.name ?? "", health.port.name ?? "");
   }
-  for (const unsupported of ["slowStartPolicy", "cookieRewritePolicies"] as const) {
-    if (svc[unsupported] !== undefined) warnings.push(proxyWarning(Area.Service, "IgnoredField", `${field}.${unsupported}: not supported; ignored`));
-  }
+  if (svc.cookieRewritePolicies !== undefined) warnings.push(proxyWarning(Area.Service, "IgnoredField", `${field}.cookieRewritePolicies: not supported; ignored`));
+  const ramp = slowStart(svc.slowStartPolicy, policy.loadBalancer, field);
+  if (!ramp.ok) return { kind: "fatal", condition: ramp.condition };
 
   const sni = protocol === "tls" || protocol === "h2" ? (hostRewriteOf(requestHeaders) ?? policy.routeHostRewrite) : undefined;
   const { name: _name, ...settings } = {
     ...base.value,
+    endpoints,
     protocol,
+    ...(lookup.service.spec?.type === "ExternalName" && lookup.service.spec.externalName ? { externalName: lookup.service.spec.externalName } : {}),
     ...(upstreamValidation !== undefined ? { upstreamValidation } : {}),
     ...(sni !== undefined ? { sni } : {}),
     ...(clientCertificate !== undefined ? { clientCertificate } : {}),
     ...(policy.healthCheck !== undefined ? { healthCheck: policy.healthCheck } : {}),
     ...(policy.idleConnectionTimeoutMs !== undefined ? { idleConnectionTimeoutMs: policy.idleConnectionTimeoutMs } : {}),
+    ...(ramp.value !== undefined ? { slowStart: ramp.value } : {}),
   } satisfies Cluster;
   // Named like every cluster (namespace/service/port/hash of the rest), so equal settings share one.
   const cluster: Cluster = { name: clusterName(settings.service.namespace, settings.service.name, settings.service.port, shortHash(settings)), ...settings };

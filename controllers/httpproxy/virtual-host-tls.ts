@@ -12,6 +12,7 @@ import { quote } from "../store/conditions.js";
 import { lookupTlsSecret } from "../secrets/lookup-tls-secret.js";
 import { lookupCaSecret } from "../secrets/lookup-ca-secret.js";
 import { Area, proxyError, proxyWarning, refile, type ProxyReports } from "./proxy-conditions.js";
+import { lookupCrlSecret } from "./crl-secret.js";
 import { secretRef } from "./secret-ref.js";
 import { flag, nonBlank, obj, str } from "./spec-values.js";
 import type { WalkContext } from "./walk-context.js";
@@ -83,11 +84,6 @@ function clientValidationOf(
 ): NonNullable<VirtualHostTls["clientValidation"]> | false {
   const field = "spec.virtualhost.tls.clientValidation";
   const skip = flag(cv.skipClientCertValidation);
-  // Revocation lists cannot be applied here; accepting revoked certificates silently would be worse than refusing.
-  if (nonBlank(cv.crlSecret) !== undefined) {
-    error("ClientValidationInvalid", ".clientValidation.crlSecret: certificate revocation lists are not supported");
-    return false;
-  }
   let caSecret: TlsSecret | undefined;
   const caRef = nonBlank(cv.caSecret);
   if (caRef !== undefined) {
@@ -104,6 +100,18 @@ function clientValidationOf(
     error("ClientValidationInvalid", ".clientValidation: client validation is invalid: CA Secret must be specified");
     return false;
   }
+  let crl: { pem: string; onlyLeaf: boolean } | undefined;
+  const crlRef = nonBlank(cv.crlSecret);
+  if (crlRef !== undefined) {
+    const found = lookupCrlSecret(ctx.cache, secretRef(crlRef, key.namespace), key.namespace, `${field}.crlSecret`);
+    ctx.dependencies.push(...found.lookup.dependencies);
+    if (!found.lookup.ok || found.pem === undefined) {
+      const reason = !found.lookup.ok && found.lookup.condition.reason === "DelegationNotPermitted" ? "DelegationNotPermitted" : "ClientValidationInvalid";
+      if (!found.lookup.ok) ctx.reports.add(key, refile(found.lookup.condition, Area.TLS, reason));
+      return false;
+    }
+    crl = { pem: found.pem, onlyLeaf: flag(cv.crlOnlyVerifyLeafCert) };
+  }
   const forward = obj<NonNullable<DownstreamValidation["forwardClientCertificate"]>>(cv.forwardClientCertificate);
   return {
     ...(caSecret !== undefined ? { caSecret: caSecret.name } : {}),
@@ -112,6 +120,7 @@ function clientValidationOf(
     ...(forward !== undefined
       ? { forwardClientCertificate: { subject: flag(forward.subject), cert: flag(forward.cert), chain: flag(forward.chain), dns: flag(forward.dns), uri: flag(forward.uri) } }
       : {}),
+    ...(crl !== undefined ? { crl } : {}),
   };
 }
 

@@ -15,10 +15,14 @@ export interface WalkContext {
   readonly disablePermitInsecure: boolean;
   /** The Secret Envoy presents to TLS backends (upstream's `tls.envoy-client-certificate`). */
   readonly clientCertificate: { readonly namespace: string; readonly name: string } | undefined;
+  /** Routes may reach ExternalName Services (config file enableExternalNameService). */
+  readonly enableExternalNameService?: boolean;
   /** The root's fqdn, lower-cased ("*.example.com" for a wildcard host). */
   readonly fqdn: string;
   /** Whether the root has TLS: routes then redirect plain HTTP to HTTPS unless they permitInsecure. */
   readonly enforceTls: boolean;
+  /** The root's default JWT provider: routes require it unless their jwtVerificationPolicy says otherwise. */
+  readonly defaultJwtProvider?: string;
   readonly reports: ProxyReports;
   readonly dependencies: ObjectKey[];
   readonly clusters: Map<string, Cluster>;

@@ -229,6 +229,8 @@ export interface Route {
   readonly ignoreVirtualHostGlobalRateLimit?: boolean;
   /** Overrides the virtual host's IP filter for this route. */
   readonly ipFilter?: IpFilter;
+  /** Name of one of the secure virtual host's jwtProviders whose JWT this route requires (HTTPS only). */
+  readonly jwtProvider?: string;
   /** External authorization of this route, when its HCM has the ext_authz filter (ExtAuthzPerRoute). */
   readonly auth?: RouteAuthorization;
 }
@@ -254,6 +256,38 @@ export interface ExternalAuthorization {
   readonly withRequestBody?: { readonly maxRequestBytes: number; readonly allowPartialMessage: boolean; readonly packAsBytes: boolean };
 }
 
+/**
+ * A cluster Envoy resolves by DNS itself (STRICT_DNS, or LOGICAL_DNS for lookup family "all"),
+ * named as upstream's DNSNameCluster: `dnsname/<scheme>/<host>`. Used for remote JWKS.
+ */
+export interface DnsNameCluster {
+  readonly name: string;
+  readonly scheme: "http" | "https";
+  readonly address: string;
+  readonly port: number;
+  /** Undefined: the config file's cluster.dns-lookup-family (upstream's default "auto"). */
+  readonly dnsLookupFamily?: "auto" | "v4" | "v6" | "all";
+  /** https only: the CA secret (in Model.secrets) and name the server's certificate must hold; absent: not verified. */
+  readonly upstreamValidation?: { readonly caSecret: string; readonly subjectName: string };
+}
+
+/** A JWT provider of a secure virtual host (Envoy's jwt_authn JwtProvider with a remote JWKS). */
+export interface JwtProvider {
+  readonly name: string;
+  /** Empty: the token's iss is not checked. */
+  readonly issuer: string;
+  /** Empty: the token's aud is not checked. */
+  readonly audiences: readonly string[];
+  readonly forwardJwt: boolean;
+  readonly remoteJwks: {
+    readonly uri: string;
+    readonly timeoutMs: number;
+    /** Undefined: Envoy's default (5 minutes). */
+    readonly cacheDurationMs?: number;
+    readonly cluster: DnsNameCluster;
+  };
+}
+
 /** TLS settings of a secure virtual host. */
 export interface VirtualHostTls {
   /** Name of a TlsSecret in Model.secrets. */
@@ -266,6 +300,8 @@ export interface VirtualHostTls {
     readonly optional: boolean;
     readonly skipVerification: boolean;
     readonly forwardClientCertificate?: { readonly subject: boolean; readonly cert: boolean; readonly chain: boolean; readonly dns: boolean; readonly uri: boolean };
+    /** Revoked client certificates (PEM X509 CRLs, inlined in the listener as upstream); onlyLeaf checks only the client's own certificate. */
+    readonly crl?: { readonly pem: string; readonly onlyLeaf: boolean };
   };
 }
 
@@ -282,6 +318,8 @@ export interface VirtualHost {
   readonly ipFilter?: IpFilter;
   /** External authorization on this host's HTTPS filter chain (secure hosts only). */
   readonly authorization?: ExternalAuthorization;
+  /** JWT verification of a secure host (sorted by name); routes opt in by jwtProvider. */
+  readonly jwtProviders?: readonly JwtProvider[];
 }
 
 /** A TCP proxy reached by SNI on the HTTPS listener (TLS passthrough or termination). */
@@ -335,6 +373,10 @@ export interface Cluster {
   /** Name of a TlsSecret in Model.secrets: the certificate Envoy presents to a TLS backend (upstream's `tls.envoy-client-certificate`). */
   readonly clientCertificate?: string;
   readonly healthCheck?: HealthCheck;
+  /** An ExternalName Service's DNS name: Envoy resolves it itself (STRICT_DNS, port service.port) instead of EDS. */
+  readonly externalName?: string;
+  /** Ramp-up of traffic to new endpoints (RoundRobin and WeightedLeastRequest only; HTTPProxy slowStartPolicy). */
+  readonly slowStart?: { readonly windowMs: number; readonly aggression: number; readonly minWeightPercent: number };
   /** Milliseconds an idle upstream connection is kept; undefined leaves Envoy's default (1 h). */
   readonly idleConnectionTimeoutMs?: number;
   /**

@@ -15,8 +15,11 @@ export function clusterName(namespace: string, service: string, port: number, op
  * named, not numbered, because EndpointSlices list ports by name; an unnamed port (portName "")
  * leaves the segment out, as upstream Contour does.
  */
-export function edsName(namespace: string, service: string, portName: string): string {
-  return portName === "" ? `${namespace}/${service}` : `${namespace}/${service}/${portName}`;
+export function edsName(namespace: string, service: string, portName: string, healthPortName = ""): string {
+  const base = portName === "" ? `${namespace}/${service}` : `${namespace}/${service}/${portName}`;
+  // Health checks on another port (HTTPProxy healthPort) need their own assignment: its endpoints carry that port.
+  // Only with both ports named, which a Service of two ports always has, so the name stays unambiguous.
+  return portName !== "" && healthPortName !== "" && healthPortName !== portName ? `${base}/${healthPortName}` : base;
 }
 
 /** What an EDS name refers to; undefined when the name was not built by edsName. */
@@ -24,14 +27,17 @@ export interface EdsTarget {
   readonly namespace: string;
   readonly service: string;
   readonly portName: string;
+  /** The Service port health checks go to, when not the traffic port (HTTPProxy healthPort). */
+  readonly healthPortName?: string;
 }
 
 /** Inverse of edsName; unambiguous because namespaces, Service names and port names hold no "/". */
 export function parseEdsName(name: string): EdsTarget | undefined {
   const parts = name.split("/");
-  const [namespace, service, portName = ""] = parts;
-  if (parts.length < 2 || parts.length > 3 || !namespace || !service) return undefined;
-  if (parts.length === 3 && portName === "") return undefined;
+  const [namespace, service, portName = "", healthPortName = ""] = parts;
+  if (parts.length < 2 || parts.length > 4 || !namespace || !service) return undefined;
+  if (parts.length >= 3 && portName === "") return undefined;
+  if (parts.length === 4) return healthPortName === "" || healthPortName === portName ? undefined : { namespace, service, portName, healthPortName };
   return { namespace, service, portName };
 }
 

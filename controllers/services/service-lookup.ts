@@ -21,6 +21,8 @@ export function lookupServicePort(
   field: string,
   /** Protocols the caller can proxy: TCP, or UDP for a Gateway API UDPRoute. */
   protocols: readonly string[] = ["TCP"],
+  /** HTTPProxy's: whether ExternalName Services may be used (the config file's enableExternalNameService); unset: never. */
+  externalName?: { readonly enabled: boolean },
 ): ServicePortLookup {
   const dependency: ObjectKey = { kind: "Service", namespace, name };
   const fail = (reason: string, message: string): ServicePortLookup => ({ ok: false, condition: errorCondition(reason, `${field}: ${message}`), dependency });
@@ -33,7 +35,11 @@ export function lookupServicePort(
   const display = quote(`${namespace}/${name}`, 128);
   if (service === undefined) return fail("ServiceNotFound", `Service ${display} not found`);
   // Upstream routes to ExternalName Services only when an operator enables it (GHSA-5ph6-qq5x-7jwc); the model cannot express them at all yet.
-  if (service.spec?.type === "ExternalName") return fail("UnsupportedServiceType", `Service ${display} is of type ExternalName, which is not supported`);
+  if (service.spec?.type === "ExternalName") {
+    if (externalName === undefined) return fail("UnsupportedServiceType", `Service ${display} is of type ExternalName, which is not supported`);
+    const problem = externalNameProblem(service, externalName.enabled);
+    if (problem !== undefined) return fail("UnsupportedServiceType", problem);
+  }
 
   const port = (service.spec?.ports ?? []).find((p) => (wantName !== "" ? p.name === wantName : p.port === wantNumber));
   if (port === undefined) {
@@ -43,4 +49,17 @@ export function lookupServicePort(
   const protocol = port.protocol ?? "TCP";
   if (!protocols.includes(protocol)) return fail("UnsupportedServiceProtocol", `port ${port.port} of Service ${display} uses protocol ${quote(protocol)}; only ${protocols.join(", ")} is supported`);
   return { ok: true, service, port, dependency };
+}
+
+/** Names upstream refuses as an ExternalName target: they would point Envoy at itself (its admin port). */
+const LOCALHOST_NAMES: ReadonlySet<string> = new Set(["localhost", "localhost.localdomain", "local.projectcontour.io"]);
+
+/** Upstream's validateExternalName, its messages word for word; undefined when the Service may be used. */
+function externalNameProblem(service: V1Service, enabled: boolean): string | undefined {
+  const id = `${service.metadata?.namespace ?? ""}/${service.metadata?.name ?? ""}`;
+  if (!enabled) return `${id} is an ExternalName service, these are not currently enabled. See the config.enableExternalNameService config file setting`;
+  const target = service.spec?.externalName ?? "";
+  if (target === "") return `${id} is an ExternalName service without spec.externalName`;
+  if (LOCALHOST_NAMES.has(target.toLowerCase())) return `${id} is an ExternalName service that points to localhost, this is not allowed`;
+  return undefined;
 }

@@ -38,7 +38,7 @@ export function mergeVirtualHost(fqdn: string, contributions: readonly Contribut
     else list.push(c);
   };
   const routes = new Map<string, { route: Route; sourceKey: string }>();
-  let tls: { value: NonNullable<VirtualHost["tls"]>; json: string; sourceKey: string } | undefined;
+  let tls: { value: NonNullable<VirtualHost["tls"]>; json: string; sourceKey: string; jwtProviders?: VirtualHost["jwtProviders"] } | undefined;
   // Host-wide policies (CORS, rate limit, IP filter) come from HTTPProxy roots, of which at most one
   // owns a host (exclusive claims are settled before merging): the first source that has one keeps it.
   let cors: VirtualHost["cors"];
@@ -58,7 +58,8 @@ export function mergeVirtualHost(fqdn: string, contributions: readonly Contribut
       report(sourceKey, errorCondition("TLSConflict", `host ${quote(fqdn)}: the host belongs to ${owner}, whose TLS settings are used; this source's are not`));
     } else if (value.tls !== undefined) {
       const json = canonicalJson(value.tls);
-      if (tls === undefined) tls = { value: value.tls, json, sourceKey };
+      // JWT providers belong to the TLS settings' source: they only exist on a host that terminates TLS.
+      if (tls === undefined) tls = { value: value.tls, json, sourceKey, ...(value.jwtProviders !== undefined ? { jwtProviders: value.jwtProviders } : {}) };
       else if (tls.json !== json) {
         report(sourceKey, errorCondition("TLSConflict", `host ${quote(fqdn)}: its TLS settings differ from those of ${tls.sourceKey}, which are used`));
       }
@@ -78,6 +79,7 @@ export function mergeVirtualHost(fqdn: string, contributions: readonly Contribut
     fqdn,
     routes: sortRoutes([...routes.values()].map((r) => r.route)),
     ...(tls !== undefined ? { tls: tls.value } : {}),
+    ...(tls?.jwtProviders !== undefined ? { jwtProviders: tls.jwtProviders } : {}),
     ...(cors !== undefined ? { cors } : {}),
     ...(rateLimit !== undefined ? { rateLimit } : {}),
     ...(globalRateLimit !== undefined ? { globalRateLimit } : {}),

@@ -18,7 +18,7 @@ describe("config file: connect timeout, circuit breakers, upstream TLS, disableP
     assert.equal(result.config.envoy.connectTimeoutMs, 1500);
     assert.deepEqual(result.config.envoy.clusterCircuitBreakers, { maxConnections: 7, perHostMaxConnections: 3 });
     assert.deepEqual(result.config.envoy.upstreamTls, { minimumProtocolVersion: "1.3", cipherSuites: ["ECDHE-RSA-AES256-GCM-SHA384"] });
-    assert.deepEqual(result.config.reconcile, { disablePermitInsecure: true });
+    assert.deepEqual(result.config.reconcile, { disablePermitInsecure: true, enableExternalNameService: false });
     assert.deepEqual(result.warnings, []);
   });
 

@@ -23,6 +23,19 @@ describe("upstream config-file keys that take effect in Envoy", () => {
     assert.deepEqual(warnings, []);
   });
 
+  it("sets the DNS lookup family of self-resolved clusters from cluster.dns-lookup-family", () => {
+    const { config, warnings } = ok(load("cluster:\n  dns-lookup-family: v6\n"));
+    assert.equal(config.envoy.clusterDnsLookupFamily, "v6");
+    assert.deepEqual(warnings, []);
+  });
+
+  it("lets HTTPProxy routes reach ExternalName Services only with enableExternalNameService", () => {
+    assert.equal(ok(load("{}\n")).config.reconcile?.enableExternalNameService, false);
+    const { config, warnings } = ok(load("enableExternalNameService: true\n"));
+    assert.equal(config.reconcile?.enableExternalNameService, true);
+    assert.deepEqual(warnings, []);
+  });
+
   it("maps each key to its option, without a not-implemented warning", () => {
     const { config, warnings } = ok(
       load(

@@ -5,6 +5,7 @@ import type { CompressionAlgorithm, ServerHeaderTransformation, TimeoutMs, Trans
 import { formatProblem, jsonFieldMap } from "./access-log-format.js";
 import { parseDuration } from "./duration.js";
 import { readRateLimitService, readTracing } from "./extension-settings.js";
+import { RECONCILE_KEYS } from "./reconcile-options.js";
 
 /** A key of the upstream file that takes effect, as read: its value and where it came from. */
 export interface AppliedValue {
@@ -72,6 +73,7 @@ export function buildEnvoyOptions(applied: AppliedValues): EnvoyOptionsResult {
   const warnings: string[] = [];
   const options: Record<string, unknown> = {};
   for (const [key, { value, source }] of applied) {
+    if (RECONCILE_KEYS.has(key)) continue;
     const option = TIMEOUTS[key];
     if (option !== undefined) {
       const ms = parseUpstreamTimeout(String(value));
@@ -191,6 +193,10 @@ export function buildEnvoyOptions(applied: AppliedValues): EnvoyOptionsResult {
         if (read.value !== null) options[key] = read.value;
         break;
       }
+      case "cluster.dns-lookup-family":
+        // Clusters Envoy resolves itself (JWKS); the values were checked against upstream's list.
+        if (value !== "") options["clusterDnsLookupFamily"] = String(value);
+        break;
       default:
         // globalExtAuth.* is read by global-ext-auth.ts.
         if (key.startsWith("globalExtAuth.")) break;

@@ -1,4 +1,5 @@
 // Entry point of the config module: flags over config file over environment over defaults.
+import { buildReconcileOptions } from "./reconcile-options.js";
 import { buildEnvoyOptions, type AppliedValues } from "./envoy-options.js";
 import type { ContourConfigurationSpec } from "../../crds/index.js";
 import { buildClusterOptions, isClusterOptionKey } from "./cluster-options.js";
@@ -113,7 +114,7 @@ export function loadServeConfig(
     config: {
       ...built.config,
       envoy: { ...built.config.envoy, ...envoy.options, ...clusterOptions.translate },
-      reconcile: clusterOptions.reconcile,
+      reconcile: { ...clusterOptions.reconcile, ...buildReconcileOptions(applied) },
       ...(globalExtAuth.value === undefined ? {} : { globalExtAuth: globalExtAuth.value }),
     },
     warnings,

@@ -1,6 +1,7 @@
 // The typed settings of `contour serve`, built from merged raw values and validated in one pass so the
 // user sees every problem at once rather than one per restart.
 import type { AuthorizationServer } from "../../crds/types/httpproxy.js";
+import type { ReconcileFileOptions } from "./reconcile-options.js";
 import type { TranslateOptions } from "../../xds/translate/index.js";
 import type { ReconcileOptions } from "./cluster-options.js";
 import { parseDuration } from "./duration.js";
@@ -68,7 +69,7 @@ export interface ServeConfig {
   /** What Envoy is sent beyond the listener addresses: flags here, upstream file keys added by loadServeConfig. */
   readonly envoy: TranslateOptions;
   /** What the reconcilers take from upstream's file keys (cluster-options.ts). */
-  readonly reconcile: ReconcileOptions;
+  readonly reconcile: ReconcileOptions & ReconcileFileOptions;
   /** The config file's globalExtAuth (global-ext-auth.ts); absent when not configured. */
   readonly globalExtAuth?: AuthorizationServer;
 }
@@ -259,7 +260,7 @@ export function buildServeConfig(raw: RawSettings): { config: ServeConfig } | { 
     debug: { address: r.address("debug-http-address"), port: r.port("debug-http-port") },
     log: { level: logLevel(r), format: r.enumValue<"json" | "text">("log-format") },
     envoy: { accessLog: r.enumValue<"envoy" | "json">("accesslog-format"), useProxyProtocol: r.boolean("use-proxy-protocol") },
-    reconcile: { disablePermitInsecure: false },
+    reconcile: { disablePermitInsecure: false, enableExternalNameService: false },
   };
   const disabled = r.list("disable-feature");
   const features = findSetting("disable-feature")?.values ?? [];

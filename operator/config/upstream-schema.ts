@@ -60,7 +60,7 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
   disableMergeSlashes: appliedBool,
   compression: obj({ algorithm: str({ values: ["gzip", "brotli", "zstd", "disabled"], default: "gzip", ...applied }) }),
   serverHeaderTransformation: str({ values: ["overwrite", "append_if_absent", "pass_through"], default: "overwrite", ...applied }),
-  enableExternalNameService: bool(),
+  enableExternalNameService: appliedBool,
   timeouts: obj({
     "request-timeout": str(applied),
     "connection-idle-timeout": str({ default: "60s", ...applied }),
@@ -75,7 +75,7 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
   "envoy-service-name": str({ setting: "envoy-service-name" }),
   "default-http-versions": { t: "list", applied: true },
   cluster: obj({
-    "dns-lookup-family": str({ values: ["auto", "v4", "v6", "all"], default: "auto" }),
+    "dns-lookup-family": str({ values: ["auto", "v4", "v6", "all"], default: "auto", applied: true }),
     "max-requests-per-connection": int(applied),
     "per-connection-buffer-limit-bytes": int(applied),
     "circuit-breakers": obj({

@@ -31,6 +31,8 @@ export interface PipelineOptions {
   readonly disablePermitInsecure?: boolean;
   /** The Secret Envoy presents to TLS backends of HTTPProxies (upstream's `tls.envoy-client-certificate`). */
   readonly clientCertificate?: { readonly namespace: string; readonly name: string } | undefined;
+  /** HTTPProxy routes may reach ExternalName Services (config file enableExternalNameService). */
+  readonly enableExternalNameService?: boolean;
   readonly translate: TranslateOptions;
   /** The Gateway API stage; unset: Gateway API objects are ignored. */
   readonly gateway?: GatewayStageOptions | undefined;
@@ -217,6 +219,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     rootNamespaces: options.rootNamespaces ?? [],
     disablePermitInsecure: options.disablePermitInsecure ?? false,
     clientCertificate: options.clientCertificate,
+    enableExternalNameService: options.enableExternalNameService ?? false,
     validateTlsSecret,
     ...connectTimeout,
     defaultGlobalRateLimitPolicy: options.translate.rateLimitService?.defaultGlobalRateLimitPolicy,

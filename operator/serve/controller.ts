@@ -65,6 +65,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
       ...(config.envoy.clusterCircuitBreakers ? { defaultCircuitBreakers: config.envoy.clusterCircuitBreakers } : {}),
     },
     globalAuthorization: config.globalExtAuth,
+    enableExternalNameService: config.reconcile.enableExternalNameService,
     gateway: {
       controllerName: config.gateway.controllerName,
       portRange: { ...config.gateway.portRange, reserved: [config.envoyListeners.http.port, config.envoyListeners.https.port] },

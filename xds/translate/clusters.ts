@@ -7,7 +7,7 @@ import { create } from "@bufbuild/protobuf";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { Any } from "@bufbuild/protobuf/wkt";
 import type { Cluster as EnvoyCluster } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
-import { Cluster_DiscoveryType, Cluster_LbPolicy, ClusterSchema } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
+import { Cluster_DiscoveryType, Cluster_DnsLookupFamily, Cluster_LbPolicy, ClusterSchema } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
 import type { CircuitBreakersSchema } from "../gen/envoy/config/cluster/v3/circuit_breaker_pb.js";
 import { RoutingPriority } from "../gen/envoy/config/core/v3/base_pb.js";
 import { HttpProtocolOptionsSchema } from "../gen/envoy/extensions/upstreams/http/v3/http_protocol_options_pb.js";
@@ -20,7 +20,7 @@ import { upstreamTlsSocket } from "./tls.js";
 import { backendTlsSocket } from "./backend-tls.js";
 
 /** What the config file sets for every cluster (connect_timeout must be positive; upstream's default is 2 s). */
-export type ClusterDefaults = Pick<ResolvedOptions, "connectTimeoutMs" | "clusterMaxRequestsPerConnection" | "clusterPerConnectionBufferLimitBytes"> &
+export type ClusterDefaults = Pick<ResolvedOptions, "connectTimeoutMs" | "clusterMaxRequestsPerConnection" | "clusterPerConnectionBufferLimitBytes" | "clusterDnsLookupFamily"> &
   Partial<Pick<ResolvedOptions, "clusterCircuitBreakers" | "upstreamTls">>;
 
 const DEFAULTS: ClusterDefaults = resolveOptions();
@@ -88,6 +88,40 @@ function circuitBreakers(cluster: Cluster, defaults: ClusterDefaults["clusterCir
   };
 }
 
+/** EDS, or for an ExternalName Service Envoy's own DNS resolution of the name, as upstream (LOGICAL_DNS for family "all"). */
+function discovery(cluster: Cluster, defaults: ClusterDefaults): Pick<MessageInitShape<typeof ClusterSchema>, "clusterDiscoveryType" | "edsClusterConfig" | "loadAssignment" | "dnsLookupFamily"> {
+  if (cluster.externalName === undefined) return { clusterDiscoveryType: { case: "type", value: Cluster_DiscoveryType.EDS }, edsClusterConfig: { edsConfig: adsConfigSource(), serviceName: cluster.endpoints } };
+  const family = defaults.clusterDnsLookupFamily;
+  const address = { address: { case: "socketAddress" as const, value: { address: cluster.externalName, portSpecifier: { case: "portValue" as const, value: cluster.service.port } } } };
+  return {
+    clusterDiscoveryType: { case: "type", value: family === "all" ? Cluster_DiscoveryType.LOGICAL_DNS : Cluster_DiscoveryType.STRICT_DNS },
+    dnsLookupFamily: DNS_LOOKUP_FAMILY[family],
+    loadAssignment: { clusterName: cluster.name, endpoints: [{ lbEndpoints: [{ hostIdentifier: { case: "endpoint", value: { address } } }] }] },
+  };
+}
+
+const DNS_LOOKUP_FAMILY: Readonly<Record<ResolvedOptions["clusterDnsLookupFamily"], Cluster_DnsLookupFamily>> = {
+  auto: Cluster_DnsLookupFamily.AUTO,
+  v4: Cluster_DnsLookupFamily.V4_ONLY,
+  v6: Cluster_DnsLookupFamily.V6_ONLY,
+  all: Cluster_DnsLookupFamily.ALL,
+};
+
+/** Upstream's slow start: the ramp of the two policies Envoy ramps (the reconciler refuses it on others). */
+function slowStartConfig(cluster: Cluster): Pick<MessageInitShape<typeof ClusterSchema>, "lbConfig"> {
+  const ramp = cluster.slowStart;
+  if (ramp === undefined) return {};
+  const config = {
+    slowStartWindow: durationFromMs(ramp.windowMs),
+    // Upstream's runtime key, so an operator can still tune it at run time as there.
+    aggression: { defaultValue: ramp.aggression, runtimeKey: "contour.slowstart.aggression" },
+    minWeightPercent: { value: ramp.minWeightPercent },
+  };
+  if (cluster.loadBalancer === "RoundRobin") return { lbConfig: { case: "roundRobinLbConfig", value: { slowStartConfig: config } } };
+  if (cluster.loadBalancer === "WeightedLeastRequest") return { lbConfig: { case: "leastRequestLbConfig", value: { slowStartConfig: config } } };
+  return {};
+}
+
 /** The Envoy cluster of one model Cluster. */
 export function translateCluster(cluster: Cluster, defaults: ClusterDefaults = DEFAULTS): EnvoyCluster {
   const { service, protocol } = cluster;
@@ -103,11 +137,11 @@ export function translateCluster(cluster: Cluster, defaults: ClusterDefaults = D
     name: cluster.name,
     // An ExtensionService joins several ports: its globally unique name, "/" made "_", as upstream.
     altStatName: cluster.extension === undefined ? clusterStatName(service.namespace, service.name, service.port) : cluster.name.replaceAll("/", "_"),
-    clusterDiscoveryType: { case: "type", value: Cluster_DiscoveryType.EDS },
-    edsClusterConfig: { edsConfig: adsConfigSource(), serviceName: cluster.endpoints },
+    ...discovery(cluster, defaults),
     connectTimeout: durationFromMs(cluster.connectTimeoutMs > 0 ? cluster.connectTimeoutMs : defaults.connectTimeoutMs),
     ...(defaults.clusterPerConnectionBufferLimitBytes === null ? {} : { perConnectionBufferLimitBytes: defaults.clusterPerConnectionBufferLimitBytes }),
     lbPolicy: LB_POLICIES[cluster.loadBalancer],
+    ...slowStartConfig(cluster),
     ...(breakers === undefined ? {} : { circuitBreakers: breakers }),
     ...(tls === undefined ? {} : { transportSocket: tls }),
     typedExtensionProtocolOptions: protocolOptions(cluster, defaults.clusterMaxRequestsPerConnection),

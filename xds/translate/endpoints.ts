@@ -18,11 +18,14 @@ export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 interface Address {
   readonly ip: string;
   readonly port: number;
+  /** The port health checks go to (the slice's port of the health port's name), when another. */
+  readonly healthPort?: number;
 }
 
 /** Every EDS name the model's clusters refer to, each once, sorted. */
 export function edsNamesOf(model: Model): string[] {
-  return [...new Set(model.clusters.map((c) => c.endpoints))].sort(compareStrings);
+  // ExternalName clusters resolve their name themselves: no ClusterLoadAssignment to send.
+  return [...new Set(model.clusters.filter((c) => c.externalName === undefined).map((c) => c.endpoints))].sort(compareStrings);
 }
 
 /** The EDS names of ExtensionService clusters (`extension/<ns>/<name>`) and the Service ports each joins. */
@@ -51,17 +54,21 @@ function indexByService(slices: readonly V1EndpointSlice[]): Map<string, V1Endpo
 
 /**
  * The ready addresses of one Service port across its slices. Ports match by name (slices list
- * ports by name; unnamed is ""), TCP only. Ready only: a terminating endpoint is not ready, and
+ * ports by name; unnamed is ""), TCP, or UDP for a name no TCP port has (a Gateway UDPRoute's backend). Ready only: a terminating endpoint is not ready, and
  * an endpoint with no ready condition counts as ready, as the EndpointSlice API says. Envoy
  * rejects an EDS update with a malformed IP, so anything that is not an IP literal is skipped.
  */
-function readyAddresses(slices: readonly V1EndpointSlice[], portName: string): Address[] {
+function readyAddresses(slices: readonly V1EndpointSlice[], portName: string, healthPortName?: string): Address[] {
   const unique = new Map<string, Address>();
+  // A name on a TCP port anywhere wins; UDP only for a port that is UDP alone (a UDPRoute's backend).
+  const named = slices.flatMap((s) => (s.ports ?? []).filter((p) => (p.name ?? "") === portName));
+  const protocol = named.some((p) => (p.protocol ?? "TCP") === "TCP") ? "TCP" : "UDP";
   for (const slice of slices) {
     if (slice.addressType !== "IPv4" && slice.addressType !== "IPv6") continue;
-    const ports = (slice.ports ?? []).filter(
-      (p) => (p.name ?? "") === portName && (p.protocol ?? "TCP") === "TCP" && p.port !== undefined && p.port >= 1 && p.port <= 65535,
-    );
+    const usable = (p: NonNullable<V1EndpointSlice["ports"]>[number]): boolean => (p.protocol ?? "TCP") === protocol && p.port !== undefined && p.port >= 1 && p.port <= 65535;
+    const ports = (slice.ports ?? []).filter((p) => (p.name ?? "") === portName && usable(p));
+    // As upstream: without the health port in the slice, checks go to the traffic port.
+    const healthPort = healthPortName === undefined ? undefined : (slice.ports ?? []).find((p) => (p.name ?? "") === healthPortName && usable(p))?.port;
     for (const endpoint of slice.endpoints ?? []) {
       if (endpoint.conditions?.ready === false) continue;
       // The addresses of one endpoint are one pod's and fungible: the first is enough (as upstream).
@@ -70,7 +77,7 @@ function readyAddresses(slices: readonly V1EndpointSlice[], portName: string): A
       for (const p of ports) {
         const port = p.port!;
         // The same endpoint may sit in two slices while the controller moves it between them.
-        unique.set(`${ip}|${port}`, { ip, port });
+        unique.set(`${ip}|${port}`, { ip, port, ...(healthPort !== undefined ? { healthPort } : {}) });
       }
     }
   }
@@ -81,7 +88,10 @@ function lbEndpointsOf(addresses: readonly Address[]) {
   return addresses.map((a) => ({
     hostIdentifier: {
       case: "endpoint" as const,
-      value: { address: { address: { case: "socketAddress" as const, value: { address: a.ip, portSpecifier: { case: "portValue" as const, value: a.port } } } } },
+      value: {
+        address: { address: { case: "socketAddress" as const, value: { address: a.ip, portSpecifier: { case: "portValue" as const, value: a.port } } } },
+        ...(a.healthPort !== undefined ? { healthCheckConfig: { portValue: a.healthPort } } : {}),
+      },
     },
   }));
 }
@@ -95,7 +105,7 @@ function loadAssignment(name: string, index: ReadonlyMap<string, readonly V1Endp
 /** The ClusterLoadAssignment of one EDS name from the slices of its Service. */
 function assignmentOf(name: string, slices: readonly V1EndpointSlice[]): ClusterLoadAssignment {
   const target = parseEdsName(name);
-  const lbEndpoints = lbEndpointsOf(target === undefined ? [] : readyAddresses(slices, target.portName));
+  const lbEndpoints = lbEndpointsOf(target === undefined ? [] : readyAddresses(slices, target.portName, target.healthPortName));
   return create(ClusterLoadAssignmentSchema, { clusterName: name, endpoints: lbEndpoints.length === 0 ? [] : [{ lbEndpoints }] });
 }
 

@@ -97,9 +97,11 @@ function inlineRoutes(listeners: unknown, routes: ReadonlyMap<string, JsonObject
   return copy;
 }
 
-/** Clusters made STATIC with their ClusterLoadAssignment inline instead of fetched over EDS. */
+/** EDS clusters made STATIC with their ClusterLoadAssignment inline instead of fetched over EDS. */
 function inlineEndpoints(clusters: unknown, assignments: ReadonlyMap<string, JsonObject>): JsonObject[] {
   return (structuredClone(clusters) as JsonObject[]).map((c) => {
+    // Clusters Envoy resolves by DNS (JWKS) carry their own load assignment.
+    if (c["eds_cluster_config"] === undefined) return c;
     const eds = c["eds_cluster_config"] as JsonObject;
     const cla = assignments.get(String(eds["service_name"]));
     assert.ok(cla !== undefined, `ClusterLoadAssignment ${String(eds["service_name"])} is referenced but not emitted`);

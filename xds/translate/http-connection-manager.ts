@@ -11,6 +11,7 @@ import {
   HttpConnectionManager_ForwardClientCertDetails,
   HttpConnectionManager_ServerHeaderTransformation,
   HttpConnectionManagerSchema,
+  type HttpFilter,
   type HttpConnectionManager_SetCurrentClientCertDetailsSchema,
 } from "../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
 import type { ExternalAuthorization, VirtualHostTls } from "../../controllers/model/model.js";
@@ -34,6 +35,8 @@ export interface HttpConnectionManagerParams {
   readonly forwardClientCertificate?: ForwardClientCertificate;
   /** The ext_authz filter's settings: a secure host's authorization, or the global one on plain HTTP. */
   readonly extAuthz?: ExternalAuthorization | undefined;
+  /** HTTP filters of this host alone (a secure host's jwt_authn), placed before the router. */
+  readonly hostHttpFilters?: readonly HttpFilter[];
 }
 
 /** The envoy.filters.network.http_connection_manager filter for one listener or filter chain. */
@@ -46,7 +49,7 @@ export function translateHttpConnectionManager(params: HttpConnectionManagerPara
       case: "rds",
       value: { configSource: adsConfigSource(), routeConfigName: params.routeConfigName },
     },
-    httpFilters: translateHttpFilters(options, { extAuthz: params.extAuthz }),
+    httpFilters: translateHttpFilters(options, { extAuthz: params.extAuthz, ...(params.hostHttpFilters === undefined ? {} : { hostFilters: params.hostHttpFilters }) }),
     commonHttpProtocolOptions: {
       idleTimeout: durationFromMs(options.connectionIdleTimeoutMs),
       // Unlike Envoy's other timeouts, 0 here would not mean "none": disabled is left out, as upstream does.

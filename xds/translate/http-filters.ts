@@ -1,6 +1,6 @@
 /**
  * The HTTP filter chain every HCM carries, in the order upstream Contour uses: the response
- * compressor (unless disabled), cors, then local_ratelimit, then rbac, then the router. The three policy filters are always present and do
+ * compressor (unless disabled), grpc_web (gRPC-Web clients reach gRPC backends, as upstream by default), cors, then local_ratelimit, then rbac, then the router. The three policy filters are always present and do
  * nothing by default; virtual hosts and routes switch them on through typed_per_filter_config
  * under the same names. Keeping the chain fixed means adding a policy to one host changes only
  * route configuration, never the listener (a listener change drains its connections). Configured
@@ -20,6 +20,7 @@
  * authorization server.
  */
 import { create } from "@bufbuild/protobuf";
+import { GrpcWebSchema } from "../gen/envoy/extensions/filters/http/grpc_web/v3/grpc_web_pb.js";
 import { CorsSchema } from "../gen/envoy/extensions/filters/http/cors/v3/cors_pb.js";
 import { LocalRateLimitSchema } from "../gen/envoy/extensions/filters/http/local_ratelimit/v3/local_rate_limit_pb.js";
 import { RBACSchema } from "../gen/envoy/extensions/filters/http/rbac/v3/rbac_pb.js";
@@ -41,14 +42,22 @@ const LOCAL_RATE_LIMIT_STAT_PREFIX = "http";
 export interface OptionalHttpFilters {
   /** External authorization of every request on this HCM (routes may switch it off). */
   readonly extAuthz?: ExternalAuthorization | undefined;
+  /** Filters of this host alone (a secure host's jwt_authn). */
+  readonly hostFilters?: readonly HttpFilter[];
 }
 
-/** The HCM's HTTP filters, router last. */
+/**
+ * The HCM's HTTP filters, router last, in upstream's order: compression and the shared policy filters,
+ * then a secure host's own (jwt_authn), so CORS preflights and local rate limits apply before a token
+ * is asked for, then ext_authz and the global rate limit filter.
+ */
 export function translateHttpFilters(options: Pick<ResolvedOptions, "compression"> & Partial<Pick<ResolvedOptions, "rateLimitService">>, optional: OptionalHttpFilters = {}): HttpFilter[] {
   // The global rate limit filter only with a rate limit service, just before the router, as upstream adds it.
   const globalRateLimit = globalRateLimitFilter(options);
   return [
     ...compressorFilters(options.compression),
+    // Translates only requests whose content-type is application/grpc-web*: everything else passes untouched.
+    create(HttpFilterSchema, { name: EnvoyExtension.grpcWeb, configType: { case: "typedConfig", value: typed(GrpcWebSchema, {}) } }),
     // An empty Cors: the policy comes from each virtual host's typed_per_filter_config.
     create(HttpFilterSchema, { name: EnvoyExtension.cors, configType: { case: "typedConfig", value: typed(CorsSchema, {}) } }),
     // No token bucket: disabled here, enabled per virtual host or route.
@@ -58,6 +67,7 @@ export function translateHttpFilters(options: Pick<ResolvedOptions, "compression
     }),
     // No rules: every request passes unless a virtual host or route sets an RBACPerRoute.
     create(HttpFilterSchema, { name: EnvoyExtension.rbac, configType: { case: "typedConfig", value: typed(RBACSchema, {}) } }),
+    ...(optional.hostFilters ?? []),
     ...(optional.extAuthz === undefined ? [] : [translateExtAuthzFilter(optional.extAuthz)]),
     ...(globalRateLimit === undefined ? [] : [globalRateLimit]),
     create(HttpFilterSchema, { name: EnvoyExtension.router, configType: { case: "typedConfig", value: typed(RouterSchema, {}) } }),

@@ -169,6 +169,8 @@ export function seedState(
       known.add(failure);
       continue;
     }
+    // An ExternalName cluster resolves its name itself: it refers to no ClusterLoadAssignment.
+    if (c.externalName !== undefined) continue;
     servedEds.set(c.name, c.endpoints);
     if (c.extension === undefined) referEds(edsRefs, edsOfService, c.endpoints, 1);
     else {
@@ -304,9 +306,11 @@ export function applyChanges(state: IncrementalState, input: ChangedInput, piece
     if (built?.failure !== undefined) failures.set(key, built.failure);
     if (c !== undefined && built?.value !== undefined) {
       clusterSet.push([name, built.value]);
-      servedEds.set(name, c.endpoints);
-      referEds(edsRefs, edsOfService, c.endpoints, 1);
-      edsTouched.add(c.endpoints);
+      if (c.externalName === undefined) {
+        servedEds.set(name, c.endpoints);
+        referEds(edsRefs, edsOfService, c.endpoints, 1);
+        edsTouched.add(c.endpoints);
+      }
     } else clusterRemoved.push(name);
   }
   for (const service of input.dirtyServices) for (const name of edsOfService.get(service) ?? []) edsTouched.add(name);

@@ -16,6 +16,7 @@ import { EnvoyExtension, HTTP_LISTENER_NAME, HTTP_ROUTE_CONFIG_NAME, HTTPS_LISTE
 import type { SecureVirtualHost } from "./hosts.js";
 import { tlsListenerHosts } from "./hosts.js";
 import { translateHttpConnectionManager } from "./http-connection-manager.js";
+import { translateJwtAuthnFilter } from "./jwt-authn.js";
 import { listenerSocketOptions } from "./socket-options.js";
 import type { ResolvedOptions } from "./options.js";
 import { compareStrings, typed } from "./proto.js";
@@ -63,12 +64,14 @@ function alpnFor(options: ResolvedOptions): readonly string[] {
 /** The TLS listener's filter chain of one secure host. */
 export function secureHostChain(vhost: SecureVirtualHost, options: ResolvedOptions): FilterChain {
   const forward = vhost.tls.clientValidation?.forwardClientCertificate;
+  const jwt = translateJwtAuthnFilter(vhost.jwtProviders);
   const hcm = translateHttpConnectionManager(
     {
       statPrefix: HTTPS_LISTENER_NAME,
       routeConfigName: httpsRouteConfigName(vhost.fqdn),
       ...(forward === undefined ? {} : { forwardClientCertificate: forward }),
       extAuthz: vhost.authorization,
+      ...(jwt === undefined ? {} : { hostHttpFilters: [jwt] }),
     },
     options,
   );

@@ -14,7 +14,9 @@ describe("names", () => {
   it("parses EDS names back, and refuses names it did not build", () => {
     assert.deepEqual(parseEdsName(edsName("ns", "web", "http")), { namespace: "ns", service: "web", portName: "http" });
     assert.deepEqual(parseEdsName(edsName("ns", "web", "")), { namespace: "ns", service: "web", portName: "" });
-    for (const bad of ["", "ns", "ns/", "/web", "ns/web/", "a/b/c/d"]) assert.equal(parseEdsName(bad), undefined, bad);
+    // A fourth segment is a health port (HTTPProxy healthPort), built only with two named ports.
+    assert.deepEqual(parseEdsName(edsName("ns", "web", "http", "health")), { namespace: "ns", service: "web", portName: "http", healthPortName: "health" });
+    for (const bad of ["", "ns", "ns/", "/web", "ns/web/", "ns/web//d", "ns/web/c/c", "a/b/c/d/e"]) assert.equal(parseEdsName(bad), undefined, bad);
   });
 
   it("hashes content, not key order, into 10 hex characters", () => {

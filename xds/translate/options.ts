@@ -153,6 +153,8 @@ export interface TranslateOptions {
   readonly clusterCircuitBreakers?: CircuitBreakerDefaults | null;
   /** TLS parameters towards backends (default null: Envoy's client defaults, TLS 1.2 to 1.3). */
   readonly upstreamTls?: UpstreamTlsOptions | null;
+  /** DNS lookup family of clusters Envoy resolves itself (upstream's `cluster.dns-lookup-family`; default "auto"). */
+  readonly clusterDnsLookupFamily?: "auto" | "v4" | "v6" | "all";
   /** Lowest TLS version any secure host accepts; a host may ask for more, never less (default 1.2). */
   readonly tlsMinimumProtocolVersion?: "1.2" | "1.3";
   /** Highest TLS version any secure host accepts (default 1.3). */
@@ -216,6 +218,7 @@ export function resolveOptions(options: TranslateOptions = {}): ResolvedOptions 
     clusterPerConnectionBufferLimitBytes: options.clusterPerConnectionBufferLimitBytes ?? null,
     clusterCircuitBreakers: options.clusterCircuitBreakers ?? null,
     upstreamTls: options.upstreamTls ?? null,
+    clusterDnsLookupFamily: options.clusterDnsLookupFamily ?? "auto",
     tlsMinimumProtocolVersion: options.tlsMinimumProtocolVersion ?? "1.2",
     tlsMaximumProtocolVersion: options.tlsMaximumProtocolVersion ?? "1.3",
     tlsCipherSuites: options.tlsCipherSuites ?? null,

@@ -46,18 +46,23 @@ function rbac(any: Any | undefined) {
 }
 
 describe("HTTP filter chain", () => {
-  it("holds the compressor, cors, local_ratelimit and rbac before the router, as upstream orders them", () => {
+  it("holds the compressor, grpc_web, cors, local_ratelimit and rbac before the router, as upstream orders them", () => {
     assert.deepEqual(
       translateHttpFilters({ compression: "gzip" }).map((f: HttpFilter) => f.name),
-      [EnvoyExtension.compressor, EnvoyExtension.cors, EnvoyExtension.localRateLimit, EnvoyExtension.rbac, EnvoyExtension.router],
+      [EnvoyExtension.compressor, EnvoyExtension.grpcWeb, EnvoyExtension.cors, EnvoyExtension.localRateLimit, EnvoyExtension.rbac, EnvoyExtension.router],
     );
   });
 
   it("has no compressor when compression is disabled", () => {
     assert.deepEqual(
       translateHttpFilters({ compression: "disabled" }).map((f: HttpFilter) => f.name),
-      [EnvoyExtension.cors, EnvoyExtension.localRateLimit, EnvoyExtension.rbac, EnvoyExtension.router],
+      [EnvoyExtension.grpcWeb, EnvoyExtension.cors, EnvoyExtension.localRateLimit, EnvoyExtension.rbac, EnvoyExtension.router],
     );
+  });
+
+  it("puts a secure host's own filters (jwt_authn) after the policy filters, before the router", () => {
+    const jwt = { name: EnvoyExtension.jwtAuthn } as HttpFilter;
+    assert.deepEqual(translateHttpFilters({ compression: "disabled" }, { hostFilters: [jwt] }).map((f: HttpFilter) => f.name).slice(-2), [EnvoyExtension.jwtAuthn, EnvoyExtension.router]);
   });
 });
 

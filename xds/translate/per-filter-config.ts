@@ -9,6 +9,7 @@ import { EnvoyExtension } from "../names.js";
 import { translateCorsPolicy } from "./cors.js";
 import { routeExtAuthzConfig } from "./ext-authz.js";
 import { translateIpFilter } from "./ip-filter.js";
+import { jwtRouteConfig } from "./jwt-authn.js";
 import { translateLocalRateLimit } from "./local-rate-limit.js";
 import { translateRateLimitPerRoute } from "./global-rate-limit.js";
 
@@ -34,12 +35,12 @@ export function virtualHostFilterConfig(vhost: VirtualHost): Record<string, Any>
 }
 
 /**
- * A route's own CORS policy, rate limits, IP filter and external authorization. HTTPProxy and Ingress
- * have CORS per virtual host only, as upstream; a route's own policy is Gateway API's CORS filter,
- * which answers the preflights of origins it does not allow itself. `redirectsToHttps`: this is the
- * plain-HTTP copy that only redirects.
+ * A route's own CORS policy, rate limits, IP filter, external authorization and, on the TLS listener,
+ * JWT requirement. HTTPProxy and Ingress have CORS per virtual host only, as upstream; a route's own
+ * policy is Gateway API's CORS filter, which answers the preflights of origins it does not allow
+ * itself. `redirectsToHttps`: this is the plain-HTTP copy that only redirects.
  */
-export function routeFilterConfig(route: Route, vhost: VirtualHost, redirectsToHttps = false): Record<string, Any> {
+export function routeFilterConfig(route: Route, vhost: VirtualHost, listener: "http" | "https" = "http", redirectsToHttps = false): Record<string, Any> {
   return perFilter([
     [EnvoyExtension.cors, translateCorsPolicy(route.cors, true)],
     [EnvoyExtension.localRateLimit, translateLocalRateLimit(route.rateLimit, rateLimitStatPrefix(vhost.fqdn))],
@@ -47,5 +48,6 @@ export function routeFilterConfig(route: Route, vhost: VirtualHost, redirectsToH
     [EnvoyExtension.extAuthz, routeExtAuthzConfig(route, redirectsToHttps)],
     // Its host's global descriptors are not sent for this route (HTTPProxy `global.disabled`).
     [EnvoyExtension.globalRateLimit, translateRateLimitPerRoute(route)],
+    [EnvoyExtension.jwtAuthn, jwtRouteConfig(route, vhost, listener)],
   ]);
 }

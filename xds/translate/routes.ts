@@ -27,6 +27,7 @@ import { resolveOptions, type GlobalHeadersPolicy, type ResolvedOptions } from "
 import { adsConfigSource, compareStrings } from "./proto.js";
 import { httpsUpgradeAction, translateRouteAction } from "./route-action.js";
 import { translateRouteMatch } from "./route-match.js";
+import { jwtUnsatisfiable } from "./jwt-authn.js";
 
 type RouteInit = MessageInitShape<typeof RouteSchema>;
 
@@ -64,10 +65,11 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
   // A route's policies apply whatever it does, the redirect to HTTPS included: a refused client
   // gets its 403 on either listener, and a redirect counts against the rate limit.
   const redirectsToHttps = listener === "http" && route.httpsRedirect && !isAcmeChallenge(route);
-  const typedPerFilterConfig = routeFilterConfig(route, vhost, redirectsToHttps);
+  const typedPerFilterConfig = routeFilterConfig(route, vhost, listener, redirectsToHttps);
   if (redirectsToHttps) {
     return { match, action: httpsUpgradeAction(), typedPerFilterConfig };
   }
+  if (jwtUnsatisfiable(route, vhost, listener)) return { match, action: { case: "directResponse", value: { status: 401 } } };
   // As upstream: HTTPProxy routes always, Ingress routes with applyToIngress, others never.
   const global = route.source.kind === "HTTPProxy" || (route.source.kind === "Ingress" && options.globalHeadersApplyToIngress);
   const headers = global

@@ -17,7 +17,7 @@ import { DownstreamTlsContextSchema, UpstreamTlsContextSchema } from "../gen/env
 import type { Cluster, VirtualHostTls } from "../../controllers/model/model.js";
 import { EnvoyExtension } from "../names.js";
 import type { ResolvedOptions, UpstreamTlsOptions } from "./options.js";
-import { adsConfigSource, typed } from "./proto.js";
+import { adsConfigSource, inlineString, typed } from "./proto.js";
 
 /** ALPN of secure HTTP hosts: HTTP/2 preferred, HTTP/1.1 accepted. */
 export const HTTP_ALPN: readonly string[] = ["h2", "http/1.1"];
@@ -46,10 +46,15 @@ function sdsSecret(name: string): MessageInitShape<typeof SdsSecretConfigSchema>
 
 /** The downstream validation part of a CommonTlsContext; undefined when clients are not validated. */
 function clientValidationContext(validation: NonNullable<VirtualHostTls["clientValidation"]>): CommonTlsContextInit["validationContextType"] {
-  const { caSecret, skipVerification } = validation;
+  const { caSecret, skipVerification, crl } = validation;
+  // The CRL travels inline beside the CA from SDS, as upstream inlines it: Envoy merges the two contexts.
+  const revocation = crl === undefined ? {} : { crl: inlineString(crl.pem), onlyVerifyLeafCertCrl: crl.onlyLeaf };
+  if (caSecret !== undefined && !skipVerification && crl !== undefined) {
+    return { case: "combinedValidationContext", value: { defaultValidationContext: revocation, validationContextSdsSecretConfig: sdsSecret(caSecret) } };
+  }
   if (caSecret !== undefined && !skipVerification) return { case: "validationContextSdsSecretConfig", value: sdsSecret(caSecret) };
   // Skipping verification still asks for (and forwards) a certificate; it is just not checked.
-  const acceptUntrusted = { trustChainVerification: CertificateValidationContext_TrustChainVerification.ACCEPT_UNTRUSTED };
+  const acceptUntrusted = { trustChainVerification: CertificateValidationContext_TrustChainVerification.ACCEPT_UNTRUSTED, ...revocation };
   if (caSecret !== undefined) {
     return { case: "combinedValidationContext", value: { defaultValidationContext: acceptUntrusted, validationContextSdsSecretConfig: sdsSecret(caSecret) } };
   }
@@ -90,7 +95,7 @@ export function downstreamTlsSocket(tls: VirtualHostTls, alpnProtocols: readonly
  * The TLS socket of an upstream cluster (protocol "tls" or "h2"), verifying the backend's
  * certificate against a CA secret and its subject name when upstream validation is configured.
  */
-export function upstreamTlsSocket(cluster: Cluster, alpnProtocols: readonly string[], upstreamTls: UpstreamTlsOptions | null = null): TransportSocket {
+export function upstreamTlsSocket(cluster: Pick<Cluster, "upstreamValidation" | "sni" | "clientCertificate">, alpnProtocols: readonly string[], upstreamTls: UpstreamTlsOptions | null = null): TransportSocket {
   const validation = cluster.upstreamValidation;
   const common: CommonTlsContextInit = {
     alpnProtocols: [...alpnProtocols],

@@ -16,6 +16,7 @@ import { compareStrings } from "./proto.js";
 import { translateRouteConfigs, translateVhds, translateVirtualHost, vhdsVirtualHost } from "./routes.js";
 import { translateSecrets } from "./secrets.js";
 import { translateGatewayListener } from "./gateway-listeners.js";
+import { dnsNameClustersOf, translateDnsNameCluster } from "./jwt-authn.js";
 
 /** Translates a model and the cluster's EndpointSlices into Envoy resources, every list sorted by name. */
 export function translateModel(model: Model, endpoints: readonly V1EndpointSlice[], options: TranslateOptions = {}): EnvoyResources {
@@ -34,7 +35,7 @@ export function translateModel(model: Model, endpoints: readonly V1EndpointSlice
   return {
     listeners: listeners.sort((a, b) => compareStrings(a.name, b.name)),
     routes,
-    clusters: translateClusters(model.clusters, (c) => translateCluster(c, resolved)),
+    clusters: [...translateClusters(model.clusters, (c) => translateCluster(c, resolved)), ...dnsNameClustersOf(model).map((c) => translateDnsNameCluster(c, resolved))].sort((a, b) => compareStrings(a.name, b.name)),
     endpoints: translateEndpoints(edsNamesOf(model), endpoints, undefined, extensionMembersOf(model)),
     secrets: translateSecrets(model.secrets),
     ...vhds,

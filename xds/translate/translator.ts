@@ -19,6 +19,7 @@ import type { Cluster, GatewayEnvoyListener, Model, TcpProxyHost, TlsSecret, Vir
 import { sortRoutes } from "../../controllers/store/route-order.js";
 import type { EnvoyResources } from "../resources.js";
 import { translateCluster, translateClusters } from "./clusters.js";
+import { dnsNameClustersOf, translateDnsNameCluster } from "./jwt-authn.js";
 import { edsNamesOf, extensionMembersOf, translateEndpoints, type EndpointsMemo } from "./endpoints.js";
 import { isSecureHost, type SecureVirtualHost } from "./hosts.js";
 import { secureHostChain, translateHttpListener, translateHttpsListener } from "./listeners.js";
@@ -290,7 +291,7 @@ function createFixedTranslator(resolved: ResolvedOptions, extra: TranslatorOptio
     const resources: EnvoyResources = {
       listeners: listeners.sort((a, b) => compareStrings(a.name, b.name)),
       routes,
-      clusters: translateClusters(served.clusters, (c) => value(cluster(c))),
+      clusters: [...translateClusters(served.clusters, (c) => value(cluster(c))), ...dnsNameClustersOf(served).map((c) => translateDnsNameCluster(c, resolved))].sort((a, b) => compareStrings(a.name, b.name)),
       endpoints: endpoints(served, slices),
       secrets: translateSecrets(served.secrets, (s) => value(secret(s))),
       ...translateVhds(served, routes, vhdsHost),

@@ -1,5 +1,6 @@
 // Entry point of the config module: flags over config file over environment over defaults.
 import { buildReconcileOptions } from "./reconcile-options.js";
+import { RUNTIME_KEYS, buildRuntimeSettings } from "./runtime-options.js";
 import { buildEnvoyOptions, type AppliedValues } from "./envoy-options.js";
 import type { ContourConfigurationSpec } from "../../crds/index.js";
 import { buildClusterOptions, isClusterOptionKey } from "./cluster-options.js";
@@ -103,7 +104,9 @@ export function loadServeConfig(
 
   const built = buildServeConfig(merged);
   if ("errors" in built) errors.push(...built.errors);
-  const envoy = buildEnvoyOptions(new Map([...applied].filter(([key]) => !isClusterOptionKey(key))));
+  const envoy = buildEnvoyOptions(new Map([...applied].filter(([key]) => !isClusterOptionKey(key) && !RUNTIME_KEYS.has(key))));
+  const runtime = buildRuntimeSettings(applied);
+  errors.push(...runtime.errors);
   const clusterOptions = buildClusterOptions(applied);
   const globalExtAuth = buildGlobalExtAuth(applied);
   errors.push(...envoy.errors, ...clusterOptions.errors, ...globalExtAuth.errors);
@@ -115,6 +118,7 @@ export function loadServeConfig(
       ...built.config,
       envoy: { ...built.config.envoy, ...envoy.options, ...clusterOptions.translate },
       reconcile: { ...clusterOptions.reconcile, ...buildReconcileOptions(applied) },
+      runtime: runtime.settings,
       ...(globalExtAuth.value === undefined ? {} : { globalExtAuth: globalExtAuth.value }),
     },
     warnings,

@@ -93,9 +93,10 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
     "max-requests-per-connection": int(applied),
     "per-connection-buffer-limit-bytes": int(applied),
     "socket-options": obj({ tos: int({ default: 0, ...applied }), "traffic-class": int({ default: 0, ...applied }) }),
-    "max-requests-per-io-cycle": int(),
+    // Served over RTDS (runtime-options.ts).
+    "max-requests-per-io-cycle": int(applied),
     "http2-max-concurrent-streams": int(applied),
-    "max-connections-per-listener": int(),
+    "max-connections-per-listener": int(applied),
   }),
   // Read whole by extension-settings.ts (its keys, defaults and messages).
   rateLimitService: { t: "map", applied: true },

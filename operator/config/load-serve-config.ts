@@ -1,5 +1,6 @@
 // Entry point of the config module: flags over config file over environment over defaults.
 import { buildReconcileOptions } from "./reconcile-options.js";
+import { checkCompatKeys, isCompatKey } from "./compat-keys.js";
 import { RUNTIME_KEYS, buildRuntimeSettings } from "./runtime-options.js";
 import { buildEnvoyOptions, type AppliedValues } from "./envoy-options.js";
 import type { ContourConfigurationSpec } from "../../crds/index.js";
@@ -104,7 +105,10 @@ export function loadServeConfig(
 
   const built = buildServeConfig(merged);
   if ("errors" in built) errors.push(...built.errors);
-  const envoy = buildEnvoyOptions(new Map([...applied].filter(([key]) => !isClusterOptionKey(key) && !RUNTIME_KEYS.has(key))));
+  const envoy = buildEnvoyOptions(new Map([...applied].filter(([key]) => !isClusterOptionKey(key) && !RUNTIME_KEYS.has(key) && !isCompatKey(key))));
+  const compat = checkCompatKeys(applied);
+  errors.push(...compat.errors);
+  warnings.push(...compat.warnings);
   const runtime = buildRuntimeSettings(applied);
   errors.push(...runtime.errors);
   const clusterOptions = buildClusterOptions(applied);

@@ -53,7 +53,12 @@ export interface ServeConfig {
   };
   readonly envoyService: { readonly name: string; readonly namespace: string };
   /** Gateway API: the controllerName we answer to, and the Envoy ports Gateway listeners get. */
-  readonly gateway: { readonly controllerName: string; readonly portRange: { readonly min: number; readonly max: number } };
+  readonly gateway: {
+    readonly controllerName: string;
+    readonly portRange: { readonly min: number; readonly max: number };
+    /** Static mode (the file's gateway.gatewayRef): serve this Gateway only, whatever its class. */
+    readonly gatewayRef?: { readonly namespace: string; readonly name: string };
+  };
   readonly envoyListeners: { readonly http: ListenAddress; readonly https: ListenAddress };
   /** Empty: all namespaces. */
   readonly watchNamespaces: readonly string[];

@@ -48,7 +48,8 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
   kubernetesClientBurst: int({ setting: "kubernetes-client-burst" }),
   // Checked and accepted by compat-keys.ts: one xDS server here for both (upstream v1.33 dropped the key).
   server: obj({ "xds-server-type": str({ values: ["contour", "envoy"], applied: true }) }),
-  gateway: obj({ controllerName: str({ setting: "gateway-controller-name" }), gatewayRef: namespacedName }),
+  // gatewayRef: static mode, read by gateway-ref.ts.
+  gateway: obj({ controllerName: str({ setting: "gateway-controller-name" }), gatewayRef: obj({ name: str(applied), namespace: str(applied) }) }),
   "ingress-status-address": str({ setting: "ingress-status-address" }),
   "accesslog-format": str({ values: ["envoy", "json"], setting: "accesslog-format" }),
   "accesslog-format-string": str(applied),

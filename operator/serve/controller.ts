@@ -69,6 +69,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     enableExternalNameService: config.reconcile.enableExternalNameService,
     gateway: {
       controllerName: config.gateway.controllerName,
+      ...(config.gateway.gatewayRef === undefined ? {} : { gatewayRef: config.gateway.gatewayRef }),
       portRange: { ...config.gateway.portRange, reserved: [config.envoyListeners.http.port, config.envoyListeners.https.port] },
       envoySelector: ENVOY_POD_SELECTOR,
       envoyService: config.envoyService,

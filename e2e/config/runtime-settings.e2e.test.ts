@@ -1,6 +1,6 @@
 // listener.max-requests-per-io-cycle and listener.max-connections-per-listener through a real Envoy:
 // contour serves them as the RTDS layer `dynamic` (the bootstrap from `contour bootstrap`'s builder
-// names it), and Envoy's admin /runtime shows the values in that layer.
+// names it), and Envoy's admin /runtime shows the values in that layer, over delta and SotW streams.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,11 +14,11 @@ type RuntimeDump = {
   entries: Record<string, { final_value: string; layer_values: string[] }>;
 };
 
-describe("config file: listener runtime values over RTDS through Envoy", function () {
+for (const xdsMode of ["delta", "sotw"] as const) describe(`config file: listener runtime values over RTDS through Envoy (${xdsMode} xDS)`, function () {
   const dir = mkdtempSync(join(tmpdir(), "contour-runtime-settings-"));
   const configPath = join(dir, "contour.yaml");
   writeFileSync(configPath, ["listener:", "  max-requests-per-io-cycle: 7", "  max-connections-per-listener: 123", ""].join("\n"));
-  const ctx = useStack({ pods: [], contourArgs: [`--config-path=${configPath}`] });
+  const ctx = useStack({ pods: [], xdsMode, contourArgs: [`--config-path=${configPath}`] });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   async function runtime(): Promise<RuntimeDump> {

@@ -23,3 +23,16 @@ describe("gateway.gatewayRef (static Gateway mode)", () => {
     assert.equal(result.config.gateway.gatewayRef, undefined);
   });
 });
+
+describe("ContourConfiguration: gateway.gatewayRef and the listener runtime values", () => {
+  it("come from the CRD as from the file", () => {
+    const result = loadServeConfig(["--insecure"], () => "", {}, {
+      namespace: "projectcontour",
+      name: "contour",
+      spec: { gateway: { gatewayRef: { namespace: "gw", name: "web" } }, envoy: { listener: { maxRequestsPerIOCycle: 5, maxConnectionsPerListener: 50 } } },
+    });
+    assert.ok("config" in result, JSON.stringify(result));
+    assert.deepEqual(result.config.gateway.gatewayRef, { namespace: "gw", name: "web" });
+    assert.deepEqual(result.config.runtime, { maxRequestsPerIoCycle: 5, maxConnectionsPerListener: 50 });
+  });
+});

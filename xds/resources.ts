@@ -5,9 +5,11 @@ import type { Listener } from "./gen/envoy/config/listener/v3/listener_pb.js";
 import type { RouteConfiguration } from "./gen/envoy/config/route/v3/route_pb.js";
 import type { VirtualHost } from "./gen/envoy/config/route/v3/route_components_pb.js";
 import type { Secret } from "./gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
+import type { Runtime } from "./gen/envoy/service/runtime/v3/rtds_pb.js";
 
 /** The xDS type URLs this control plane serves, in the order adds must reach Envoy. */
 export const TypeUrl = {
+  runtime: "type.googleapis.com/envoy.service.runtime.v3.Runtime",
   secret: "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret",
   cluster: "type.googleapis.com/envoy.config.cluster.v3.Cluster",
   endpoint: "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment",
@@ -34,6 +36,8 @@ export interface EnvoyResources {
    * delta streams only (Envoy supports VHDS over delta xDS alone).
    */
   readonly virtualHosts?: readonly VirtualHost[];
+  /** RTDS: the runtime layers (one, `dynamic`, when contour serves runtime values; see xds/translate/runtime-layer.ts). */
+  readonly runtimes?: readonly Runtime[];
   /**
    * The route configurations delta streams get instead of `routes`, by the same names: the
    * plain-HTTP one names its virtual hosts through VHDS instead of holding them, so one tenant's
@@ -48,7 +52,7 @@ export interface EnvoyResources {
 }
 
 /** The lists of a resource set, by field name. */
-export type ResourceListName = "listeners" | "routes" | "clusters" | "endpoints" | "secrets" | "virtualHosts" | "deltaRoutes";
+export type ResourceListName = "listeners" | "routes" | "clusters" | "endpoints" | "secrets" | "virtualHosts" | "deltaRoutes" | "runtimes";
 
 /** The resources of one list put (added or replaced) and the names removed. */
 export interface ResourceListChanges {

@@ -1,5 +1,8 @@
 // Entry point of the config module: flags over config file over environment over defaults.
 import { buildReconcileOptions } from "./reconcile-options.js";
+import { buildGatewayRef, isGatewayRefKey } from "./gateway-ref.js";
+import { checkCompatKeys, isCompatKey } from "./compat-keys.js";
+import { RUNTIME_KEYS, buildRuntimeSettings } from "./runtime-options.js";
 import { buildEnvoyOptions, type AppliedValues } from "./envoy-options.js";
 import type { ContourConfigurationSpec } from "../../crds/index.js";
 import { buildClusterOptions, isClusterOptionKey } from "./cluster-options.js";
@@ -103,7 +106,14 @@ export function loadServeConfig(
 
   const built = buildServeConfig(merged);
   if ("errors" in built) errors.push(...built.errors);
-  const envoy = buildEnvoyOptions(new Map([...applied].filter(([key]) => !isClusterOptionKey(key))));
+  const envoy = buildEnvoyOptions(new Map([...applied].filter(([key]) => !isClusterOptionKey(key) && !RUNTIME_KEYS.has(key) && !isCompatKey(key) && !isGatewayRefKey(key))));
+  const gatewayRef = buildGatewayRef(applied);
+  errors.push(...gatewayRef.errors);
+  const compat = checkCompatKeys(applied);
+  errors.push(...compat.errors);
+  warnings.push(...compat.warnings);
+  const runtime = buildRuntimeSettings(applied);
+  errors.push(...runtime.errors);
   const clusterOptions = buildClusterOptions(applied);
   const globalExtAuth = buildGlobalExtAuth(applied);
   errors.push(...envoy.errors, ...clusterOptions.errors, ...globalExtAuth.errors);
@@ -115,6 +125,8 @@ export function loadServeConfig(
       ...built.config,
       envoy: { ...built.config.envoy, ...envoy.options, ...clusterOptions.translate },
       reconcile: { ...clusterOptions.reconcile, ...buildReconcileOptions(applied) },
+      runtime: runtime.settings,
+      ...(gatewayRef.ref === undefined ? {} : { gateway: { ...built.config.gateway, gatewayRef: gatewayRef.ref } }),
       ...(globalExtAuth.value === undefined ? {} : { globalExtAuth: globalExtAuth.value }),
     },
     warnings,

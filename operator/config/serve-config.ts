@@ -3,6 +3,7 @@
 import type { AuthorizationServer } from "../../crds/types/httpproxy.js";
 import type { ReconcileFileOptions } from "./reconcile-options.js";
 import type { TranslateOptions } from "../../xds/translate/index.js";
+import type { RuntimeSettings } from "../../xds/translate/runtime-layer.js";
 import type { ReconcileOptions } from "./cluster-options.js";
 import { parseDuration } from "./duration.js";
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain, isHostname, isIpAddress, isWildcardAddress } from "./names.js";
@@ -52,7 +53,12 @@ export interface ServeConfig {
   };
   readonly envoyService: { readonly name: string; readonly namespace: string };
   /** Gateway API: the controllerName we answer to, and the Envoy ports Gateway listeners get. */
-  readonly gateway: { readonly controllerName: string; readonly portRange: { readonly min: number; readonly max: number } };
+  readonly gateway: {
+    readonly controllerName: string;
+    readonly portRange: { readonly min: number; readonly max: number };
+    /** Static mode (the file's gateway.gatewayRef): serve this Gateway only, whatever its class. */
+    readonly gatewayRef?: { readonly namespace: string; readonly name: string };
+  };
   readonly envoyListeners: { readonly http: ListenAddress; readonly https: ListenAddress };
   /** Empty: all namespaces. */
   readonly watchNamespaces: readonly string[];
@@ -70,6 +76,8 @@ export interface ServeConfig {
   readonly envoy: TranslateOptions;
   /** What the reconcilers take from upstream's file keys (cluster-options.ts). */
   readonly reconcile: ReconcileOptions & ReconcileFileOptions;
+  /** Runtime values served over RTDS (runtime-options.ts); empty when the file sets none. */
+  readonly runtime?: RuntimeSettings;
   /** The config file's globalExtAuth (global-ext-auth.ts); absent when not configured. */
   readonly globalExtAuth?: AuthorizationServer;
 }

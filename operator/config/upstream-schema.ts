@@ -19,7 +19,6 @@ const bool = (setting?: string): UpstreamKey => ({ t: "bool", default: false, ..
 const int = (extra: { default?: unknown; setting?: string; applied?: true } = {}): UpstreamKey => ({ t: "int", ...extra });
 const applied = { applied: true } as const;
 const appliedBool: UpstreamKey = { t: "bool", default: false, applied: true };
-const list: UpstreamKey = { t: "list" };
 const obj = (children: Record<string, UpstreamKey>): UpstreamKey => ({ t: "object", children });
 const namespacedName = obj({ name: str(), namespace: str() });
 const tlsVersion = ["1.2", "1.3"] as const;
@@ -47,8 +46,10 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
   kubeconfig: str({ setting: "kubeconfig" }),
   kubernetesClientQPS: { t: "number", setting: "kubernetes-client-qps" },
   kubernetesClientBurst: int({ setting: "kubernetes-client-burst" }),
-  server: obj({}),
-  gateway: obj({ controllerName: str({ setting: "gateway-controller-name" }), gatewayRef: namespacedName }),
+  // Checked and accepted by compat-keys.ts: one xDS server here for both (upstream v1.33 dropped the key).
+  server: obj({ "xds-server-type": str({ values: ["contour", "envoy"], applied: true }) }),
+  // gatewayRef: static mode, read by gateway-ref.ts.
+  gateway: obj({ controllerName: str({ setting: "gateway-controller-name" }), gatewayRef: obj({ name: str(applied), namespace: str(applied) }) }),
   "ingress-status-address": str({ setting: "ingress-status-address" }),
   "accesslog-format": str({ values: ["envoy", "json"], setting: "accesslog-format" }),
   "accesslog-format-string": str(applied),
@@ -93,9 +94,10 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
     "max-requests-per-connection": int(applied),
     "per-connection-buffer-limit-bytes": int(applied),
     "socket-options": obj({ tos: int({ default: 0, ...applied }), "traffic-class": int({ default: 0, ...applied }) }),
-    "max-requests-per-io-cycle": int(),
+    // Served over RTDS (runtime-options.ts).
+    "max-requests-per-io-cycle": int(applied),
     "http2-max-concurrent-streams": int(applied),
-    "max-connections-per-listener": int(),
+    "max-connections-per-listener": int(applied),
   }),
   // Read whole by extension-settings.ts (its keys, defaults and messages).
   rateLimitService: { t: "map", applied: true },
@@ -109,6 +111,6 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
   }),
   metrics: obj({ contour: metricsServer({ address: "http-address", port: "http-port" }), envoy: metricsServer(undefined) }),
   tracing: { t: "map", applied: true },
-  featureFlags: list,
-  omEnforcedHealthListener: obj({ address: str(), port: int() }),
+  featureFlags: { t: "list", applied: true },
+  omEnforcedHealthListener: obj({ address: str(applied), port: int(applied) }),
 };

@@ -40,6 +40,7 @@ import type { GatewayListener } from "../../controllers/gateway/index.js";
 import type { TlsSecretValidator } from "../../controllers/secrets/tls-secret-validation.js";
 import type { ObjectCache } from "../../controllers/source/object-cache.js";
 import { withBackendClientCertificate } from "./gateway-backend-certificate.js";
+import { staticGatewayView, type GatewayRef } from "./gateway-static-mode.js";
 
 /** What the Gateway stage needs from the configuration. */
 export interface GatewayStageOptions {
@@ -56,6 +57,11 @@ export interface GatewayStageOptions {
    */
   readonly envoyService: { readonly namespace: string; readonly name: string };
   readonly validateTlsSecret?: TlsSecretValidator;
+  /**
+   * Static mode (the config file's gateway.gatewayRef): only this Gateway is served, whatever its
+   * class, and no GatewayClass is reconciled (see gateway-static-mode.ts).
+   */
+  readonly gatewayRef?: GatewayRef;
   /** Connect timeout of the routes' clusters (upstream's `timeouts.connect-timeout`); unset: 2 s. */
   readonly connectTimeoutMs?: number;
 }
@@ -104,7 +110,8 @@ const byName = <T extends { readonly name: string }>(items: Iterable<T>): T[] =>
 
 /** Computes the Gateway stage from the cache. */
 export function computeGatewayState(cache: ObjectCache, options: GatewayStageOptions): GatewayState {
-  const objects = cache as unknown as GatewayObjects;
+  const cached = cache as unknown as GatewayObjects;
+  const objects = options.gatewayRef === undefined ? cached : staticGatewayView(cached, options.gatewayRef, options.controllerName);
   const gatewayClasses = objects.list<GatewayClass>("GatewayClass");
   if (gatewayClasses.length === 0 && objects.list("Gateway").length === 0) return EMPTY_GATEWAY_STATE;
   const controllerName = options.controllerName;

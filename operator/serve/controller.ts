@@ -1,5 +1,6 @@
 // `contour serve` wired together: informers → pipeline → snapshot cache → xDS server, with the
 // leader writing status and an ops server for health and metrics.
+import { withRuntimeLayer, type PublishedRuntime } from "../../xds/translate/runtime-layer.js";
 import { performance } from "node:perf_hooks";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { EXTENSION_SERVICE_PLURAL, GROUP, HTTPPROXY_PLURAL } from "../../crds/index.js";
@@ -68,6 +69,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     enableExternalNameService: config.reconcile.enableExternalNameService,
     gateway: {
       controllerName: config.gateway.controllerName,
+      ...(config.gateway.gatewayRef === undefined ? {} : { gatewayRef: config.gateway.gatewayRef }),
       portRange: { ...config.gateway.portRange, reserved: [config.envoyListeners.http.port, config.envoyListeners.https.port] },
       envoySelector: ENVOY_POD_SELECTOR,
       envoyService: config.envoyService,
@@ -170,12 +172,16 @@ export function startController(config: ServeConfig, log: Logger): Controller {
 
   let failingSince: string | undefined;
   let xdsListening = false;
+  // The RTDS layer follows the listeners (a connection limit per listener): the last one published.
+  let lastRuntime: PublishedRuntime | undefined;
   function rebuild(): void {
     const start = performance.now();
     let result: ReturnType<typeof pipeline.build>;
     try {
       result = pipeline.build();
-      const snapshot = snapshots.publish(result.resources);
+      const resources = withRuntimeLayer(result.resources, config.runtime ?? {}, lastRuntime);
+      const snapshot = snapshots.publish(resources);
+      lastRuntime = { from: result.resources, published: resources };
       nackQuarantine.onPublished(snapshot);
       if (failingSince !== undefined) buildLog.info({ failingSince }, "rebuilds succeed again");
       failingSince = undefined;

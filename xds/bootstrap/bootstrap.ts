@@ -29,7 +29,7 @@ export function buildBootstrap(options: BootstrapOptions): JsonObject {
       lds_config: viaAds,
       cds_config: viaAds,
     },
-    layered_runtime: buildLayeredRuntime(),
+    layered_runtime: buildLayeredRuntime({ rtds: true }),
     overload_manager: buildOverloadManager(options.maxDownstreamConnections, options.maxHeapBytes),
   };
 }

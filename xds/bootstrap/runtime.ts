@@ -20,8 +20,16 @@ export const MAX_DOWNSTREAM_CONNECTIONS = 50_000;
 export const DOWNSTREAM_CONNECTIONS_CONFIG_TYPE =
   "type.googleapis.com/envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig";
 
-/** The `layered_runtime` section of the bootstrap. */
-export function buildLayeredRuntime(): JsonObject {
+/** Name of the RTDS layer (and of the Runtime resource contour serves), as upstream. */
+export const RTDS_LAYER_NAME = "dynamic";
+
+/**
+ * The `layered_runtime` section of the bootstrap: our static values, then (with `rtds`) the RTDS
+ * layer contour serves over ADS (listener limits from the config file), then admin. Without `rtds`
+ * for Envoys that have no xDS server (validation runs).
+ */
+export function buildLayeredRuntime(options: { readonly rtds?: boolean } = {}): JsonObject {
+  const rtds = { name: RTDS_LAYER_NAME, rtds_layer: { name: RTDS_LAYER_NAME, rtds_config: { ads: {}, resource_api_version: "V3" } } };
   return {
     layers: [
       {
@@ -31,6 +39,7 @@ export function buildLayeredRuntime(): JsonObject {
           "re2.max_program_size.warn_level": RE2_MAX_PROGRAM_SIZE_WARN,
         },
       },
+      ...(options.rtds === true ? [rtds] : []),
       // Last so that operators can override any value above through the admin /runtime_modify endpoint.
       { name: "admin", admin_layer: {} },
     ],

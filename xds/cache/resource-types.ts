@@ -1,15 +1,16 @@
 // What the cache and server need to know about each served resource type, in one table.
-import type { DescMessage, Message } from "@bufbuild/protobuf";
+import { create, type DescMessage, type Message } from "@bufbuild/protobuf";
 import { ClusterSchema } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
 import { ClusterLoadAssignmentSchema } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
 import { ListenerSchema } from "../gen/envoy/config/listener/v3/listener_pb.js";
 import { RouteConfigurationSchema } from "../gen/envoy/config/route/v3/route_pb.js";
 import { VirtualHostSchema } from "../gen/envoy/config/route/v3/route_components_pb.js";
 import { SecretSchema } from "../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
+import { RuntimeSchema } from "../gen/envoy/service/runtime/v3/rtds_pb.js";
 import { TypeUrl, type EnvoyResources } from "../resources.js";
 
 /** The short name of a served type: metric label and log field. */
-export type TypeName = "secret" | "cluster" | "endpoint" | "listener" | "route" | "virtualHost";
+export type TypeName = "secret" | "cluster" | "endpoint" | "listener" | "route" | "virtualHost" | "runtime";
 
 /** Static facts about one served resource type. */
 export interface ResourceType {
@@ -41,10 +42,19 @@ export interface ResourceType {
 const named = (resource: Message): string => (resource as unknown as { name: string }).name;
 
 /**
+ * The RTDS layer a set without runtimes serves: empty, named as the bootstrap's layer (`dynamic`),
+ * because Envoy waits at start-up for every RTDS layer its bootstrap names.
+ */
+const EMPTY_RUNTIME_LAYERS: readonly Message[] = [create(RuntimeSchema, { name: "dynamic", layer: {} })];
+
+/**
  * Every served type in the order a change must reach Envoy: what is referenced before what refers
  * to it (secrets and clusters before the listeners and routes that use them).
  */
 export const RESOURCE_TYPES: readonly ResourceType[] = [
+  // RTDS first: a listener's connection limit is in place before the listener. Envoy subscribes to
+  // the layer by name (`dynamic`); it references nothing and nothing references it.
+  { typeUrl: TypeUrl.runtime, name: "runtime", schema: RuntimeSchema, wildcard: false, namespaced: false, upstream: true, list: (r) => r.runtimes ?? EMPTY_RUNTIME_LAYERS, nameOf: named },
   { typeUrl: TypeUrl.secret, name: "secret", schema: SecretSchema, wildcard: false, namespaced: false, upstream: true, list: (r) => r.secrets, nameOf: named },
   { typeUrl: TypeUrl.cluster, name: "cluster", schema: ClusterSchema, wildcard: true, namespaced: false, upstream: true, list: (r) => r.clusters, nameOf: named },
   {

@@ -18,6 +18,7 @@ const LIST_OF: Record<TypeName, ResourceListName> = {
   listener: "listeners",
   route: "routes",
   virtualHost: "virtualHosts",
+  runtime: "runtimes",
 };
 
 // The Envoy message name used in problems, as checkConsistency words them.

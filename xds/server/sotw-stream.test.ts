@@ -210,7 +210,7 @@ describe("SotW stream", () => {
 
   it("reports requests for types it does not serve", () => {
     const stream = createSotwStream();
-    const step = stream.handleRequest(sotwRequest("type.googleapis.com/envoy.service.runtime.v3.Runtime"));
+    const step = stream.handleRequest(sotwRequest("type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig"));
     assert.deepEqual(step.events.map((e) => e.kind), ["unknown-type"]);
   });
 

@@ -2,6 +2,7 @@
 import { buildReconcileOptions } from "./reconcile-options.js";
 import { buildGatewayRef, isGatewayRefKey } from "./gateway-ref.js";
 import { checkCompatKeys, isCompatKey } from "./compat-keys.js";
+import { buildMetricsTls, isMetricsTlsKey } from "./metrics-tls.js";
 import { RUNTIME_KEYS, buildRuntimeSettings } from "./runtime-options.js";
 import { buildEnvoyOptions, type AppliedValues } from "./envoy-options.js";
 import type { ContourConfigurationSpec } from "../../crds/index.js";
@@ -106,7 +107,7 @@ export function loadServeConfig(
 
   const built = buildServeConfig(merged);
   if ("errors" in built) errors.push(...built.errors);
-  const envoy = buildEnvoyOptions(new Map([...applied].filter(([key]) => !isClusterOptionKey(key) && !RUNTIME_KEYS.has(key) && !isCompatKey(key) && !isGatewayRefKey(key))));
+  const envoy = buildEnvoyOptions(new Map([...applied].filter(([key]) => !isClusterOptionKey(key) && !RUNTIME_KEYS.has(key) && !isCompatKey(key) && !isGatewayRefKey(key) && !isMetricsTlsKey(key))));
   const gatewayRef = buildGatewayRef(applied);
   errors.push(...gatewayRef.errors);
   const compat = checkCompatKeys(applied);
@@ -114,6 +115,8 @@ export function loadServeConfig(
   warnings.push(...compat.warnings);
   const runtime = buildRuntimeSettings(applied);
   errors.push(...runtime.errors);
+  const metricsTls = buildMetricsTls(applied);
+  errors.push(...metricsTls.errors);
   const clusterOptions = buildClusterOptions(applied);
   const globalExtAuth = buildGlobalExtAuth(applied);
   errors.push(...envoy.errors, ...clusterOptions.errors, ...globalExtAuth.errors);
@@ -128,6 +131,7 @@ export function loadServeConfig(
       runtime: runtime.settings,
       ...(gatewayRef.ref === undefined ? {} : { gateway: { ...built.config.gateway, gatewayRef: gatewayRef.ref } }),
       ...(globalExtAuth.value === undefined ? {} : { globalExtAuth: globalExtAuth.value }),
+      ...(metricsTls.value === undefined ? {} : { metricsTls: metricsTls.value }),
     },
     warnings,
   };

@@ -2,6 +2,7 @@
 // user sees every problem at once rather than one per restart.
 import type { AuthorizationServer } from "../../crds/types/httpproxy.js";
 import type { ReconcileFileOptions } from "./reconcile-options.js";
+import type { MetricsTls } from "./metrics-tls.js";
 import type { TranslateOptions } from "../../xds/translate/index.js";
 import type { RuntimeSettings } from "../../xds/translate/runtime-layer.js";
 import type { ReconcileOptions } from "./cluster-options.js";
@@ -74,6 +75,8 @@ export interface ServeConfig {
   readonly log: { readonly level: LogLevelName; readonly format: "json" | "text" };
   /** What Envoy is sent beyond the listener addresses: flags here, upstream file keys added by loadServeConfig. */
   readonly envoy: TranslateOptions;
+  /** The config file's metrics.contour TLS (metrics-tls.ts): the ops server is HTTPS when set. */
+  readonly metricsTls?: MetricsTls;
   /** What the reconcilers take from upstream's file keys (cluster-options.ts). */
   readonly reconcile: ReconcileOptions & ReconcileFileOptions;
   /** Runtime values served over RTDS (runtime-options.ts); empty when the file sets none. */

@@ -30,13 +30,14 @@ const downstreamProtocol = {
 };
 const upstreamProtocol = downstreamProtocol;
 const headers = obj({ set: { t: "map", applied: true }, remove: { t: "list", applied: true } });
+// metrics.contour's TLS files are taken in by metrics-tls.ts; metrics.envoy is Envoy's stats listener (its bootstrap).
 const metricsServer = (setting: { address: string; port: string } | undefined) =>
   obj({
     address: str(setting === undefined ? {} : { setting: setting.address }),
     port: int(setting === undefined ? {} : { setting: setting.port }),
-    "server-certificate-path": str(),
-    "server-key-path": str(),
-    "ca-certificate-path": str(),
+    "server-certificate-path": str(setting === undefined ? {} : applied),
+    "server-key-path": str(setting === undefined ? {} : applied),
+    "ca-certificate-path": str(setting === undefined ? {} : applied),
   });
 
 /** The top level of upstream's config file. `setting` names the `contour serve` setting a key sets. */

@@ -1,6 +1,8 @@
 // The operations endpoint: /healthz (can we reach the API server), /readyz (have we synced and built the
-// first snapshot), /metrics (Prometheus). Plain node:http: three routes do not need a framework.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+// first snapshot), /metrics (Prometheus). Plain node:http (node:https with the config file's
+// metrics.contour TLS): three routes do not need a framework.
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
 import type { Logger } from "../log.js";
@@ -17,6 +19,8 @@ export interface OpsServerOptions {
   log: Logger;
   /** Lines appended to a ready /readyz (e.g. kinds RBAC hides): ready, but not everything is seen. */
   readyDetails?: () => readonly string[];
+  /** HTTPS with this certificate; with `ca`, clients must present a certificate it signed (upstream's metrics TLS). */
+  tls?: { readonly cert: Buffer; readonly key: Buffer; readonly ca?: Buffer };
 }
 
 /** The running server. */
@@ -74,18 +78,23 @@ export function createOpsServer(options: OpsServerOptions): OpsServer {
   return {
     start() {
       return new Promise((resolve, reject) => {
-        const s = createServer((req, res) => {
+        const listener: RequestListener = (req, res) => {
           handle(req, res).catch((err: unknown) => {
             log.error({ err, url: req.url }, "ops request failed");
             if (!res.headersSent) reply(res, 500, "internal error\n");
           });
-        });
+        };
+        const tls = options.tls;
+        const s: Server =
+          tls === undefined
+            ? createServer(listener)
+            : createHttpsServer({ cert: tls.cert, key: tls.key, ...(tls.ca === undefined ? {} : { ca: tls.ca, requestCert: true, rejectUnauthorized: true }) }, listener);
         s.once("error", reject);
         s.listen(options.port, options.address, () => {
           s.off("error", reject);
           server = s;
           const port = (s.address() as AddressInfo).port;
-          log.info({ address: options.address, port }, "serving /healthz, /readyz and /metrics");
+          log.info({ address: options.address, port, tls: tls !== undefined, clientCertificates: tls?.ca !== undefined }, "serving /healthz, /readyz and /metrics");
           resolve(port);
         });
       });

@@ -106,6 +106,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
   });
   const ops = createOpsServer({
     ...config.http,
+    ...(config.metricsTls === undefined ? {} : { tls: config.metricsTls }),
     healthCheck: createApiServerHealthCheck(kubeConfig),
     registry,
     log: log.child({ component: "http" }),

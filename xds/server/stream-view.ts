@@ -19,6 +19,10 @@ export interface ServedVersion {
 export interface TypeView {
   readonly resources: ReadonlyMap<string, ServedVersion>;
   readonly version: string;
+  /** For protocols that diff per resource: the snapshot type the view selects from, not copied. */
+  readonly source?: TypeSnapshot | undefined;
+  /** With `source`: whether accepted resources the snapshot dropped are kept (make-before-break). */
+  readonly retaining?: boolean;
 }
 
 const EMPTY_VIEW: TypeView = { resources: new Map(), version: digestVersion(0n) };

@@ -1,0 +1,131 @@
+// What a delta stream knows Envoy holds of one type, and which names may differ from what it
+// should hold: a diff looks at those names alone, so a change costs what changed, not the type.
+//
+// Names become "dirty" when anything their wanted version depends on changes: the snapshot type
+// (its per-snapshot change list, or everything when the stream missed a snapshot), the
+// subscription, a NACK reverting `known`, a forced resend, and the end of make-before-break for
+// resources the snapshot dropped while they were retained.
+import type { TypeSnapshot } from "../cache/snapshot.js";
+import type { ResourceType } from "../cache/resource-types.js";
+import { addPair, digestVersion, removePair } from "../cache/type-digest.js";
+import type { ServedVersion } from "./stream-view.js";
+import { type Subscription, subscribes } from "./subscription.js";
+
+/** Name → version of what Envoy has or is being sent, with the digest of those pairs kept per change. */
+export class KnownVersions {
+  readonly map = new Map<string, string>();
+  #digest = 0n;
+
+  /** The version string of the pairs held (equal to the snapshot type's version when they are all of it). */
+  version(): string {
+    return digestVersion(this.#digest);
+  }
+
+  get(name: string): string | undefined {
+    return this.map.get(name);
+  }
+
+  set(name: string, version: string): void {
+    const before = this.map.get(name);
+    if (before === version) return;
+    if (before !== undefined) this.#digest = removePair(this.#digest, name, before);
+    this.#digest = addPair(this.#digest, name, version);
+    this.map.set(name, version);
+  }
+
+  delete(name: string): void {
+    const before = this.map.get(name);
+    if (before === undefined) return;
+    this.#digest = removePair(this.#digest, name, before);
+    this.map.delete(name);
+  }
+}
+
+/** The names to look at on the next diff of a type, or every name. */
+export type Dirty = Set<string> | "all";
+
+/** What a diff found: resources to send and names to remove, both in name order. */
+export interface DeltaPlan {
+  readonly added: ServedVersion[];
+  readonly removed: string[];
+}
+
+/** The inputs of a per-resource diff. */
+export interface DiffInputs {
+  readonly type: ResourceType;
+  readonly source: TypeSnapshot | undefined;
+  readonly subscription: Subscription;
+  /** Accepted resources the snapshot dropped are kept while true (make-before-break). */
+  readonly retaining: boolean;
+  readonly acked: ReadonlyMap<string, ServedVersion>;
+  readonly known: KnownVersions;
+  readonly refused: ReadonlyMap<string, string>;
+}
+
+/** Adds names to a dirty set (nothing to do when everything is dirty already). */
+export function markDirty(dirty: Dirty, names: Iterable<string>): Dirty {
+  if (dirty === "all") return dirty;
+  for (const name of names) dirty.add(name);
+  return dirty;
+}
+
+/**
+ * The names that differ between type snapshot `base` and `next`: those `next` records as changed
+ * when it was derived from `base`, every name otherwise (the stream missed a snapshot).
+ */
+export function changesSince(base: TypeSnapshot | undefined, next: TypeSnapshot | undefined): ReadonlySet<string> | "all" {
+  if (base === next) return new Set();
+  if (next?.changedFrom !== undefined && base !== undefined && next.changedFrom.previous.deref() === base) return next.changedFrom.names;
+  return "all";
+}
+
+/** The resource Envoy should hold under `name`, or undefined when it should hold none. */
+export function wanted(inputs: DiffInputs, name: string): ServedVersion | undefined {
+  const namespaced = inputs.type.namespaced;
+  const current = inputs.source?.resources.get(name);
+  if (current !== undefined) return subscribes(inputs.subscription, name, namespaced) ? current : undefined;
+  if (!inputs.retaining) return undefined;
+  const held = inputs.acked.get(name);
+  return held !== undefined && subscribes(inputs.subscription, name, namespaced) ? held : undefined;
+}
+
+/** The plan that brings `known` to what Envoy should hold, looking only at `dirty` names. */
+export function diffNames(inputs: DiffInputs, dirty: Dirty): DeltaPlan {
+  const added: ServedVersion[] = [];
+  const removed: string[] = [];
+  for (const name of dirty === "all" ? everyName(inputs) : dirty) {
+    const want = wanted(inputs, name);
+    const have = inputs.known.get(name);
+    if (want !== undefined) {
+      // A resource known only by version (from initial_resource_versions) cannot be resent, and need not be.
+      if (have !== want.version && want.any !== undefined && inputs.refused.get(name) !== want.version) added.push(want);
+    } else if (have !== undefined) {
+      removed.push(name);
+    }
+  }
+  // Name order, like the snapshot: replicas with equal state send byte-identical responses.
+  added.sort((a, b) => byName(a.name, b.name));
+  removed.sort(byName);
+  return { added, removed };
+}
+
+/** The names of accepted resources the snapshot no longer has: retained until make-before-break ends. */
+export function droppedNames(source: TypeSnapshot | undefined, acked: ReadonlyMap<string, ServedVersion>, candidates: Iterable<string> | "all"): string[] {
+  const names: string[] = [];
+  for (const name of candidates === "all" ? acked.keys() : candidates) if (acked.has(name) && source?.resources.has(name) !== true) names.push(name);
+  return names;
+}
+
+// Every name a full diff must look at: what Envoy has, what the subscription selects, what is retained.
+function everyName(inputs: DiffInputs): Set<string> {
+  const names = new Set(inputs.known.map.keys());
+  const source = inputs.source;
+  if (source !== undefined) {
+    if (inputs.subscription.wildcard || inputs.type.namespaced) for (const name of source.resources.keys()) names.add(name);
+    else for (const name of inputs.subscription.names) names.add(name);
+  }
+  if (inputs.retaining) for (const name of inputs.acked.keys()) names.add(name);
+  return names;
+}
+
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -93,8 +93,7 @@ export function wanted(inputs: DiffInputs, name: string): ServedVersion | undefi
 export function diffNames(inputs: DiffInputs, dirty: Dirty): DeltaPlan {
   const added: ServedVersion[] = [];
   const removed: string[] = [];
-  for (const name of dirty === "all" ? everyName(inputs) : dirty) {
-    const want = wanted(inputs, name);
+  const consider = (name: string, want: ServedVersion | undefined): void => {
     const have = inputs.known.get(name);
     if (want !== undefined) {
       // A resource known only by version (from initial_resource_versions) cannot be resent, and need not be.
@@ -102,29 +101,40 @@ export function diffNames(inputs: DiffInputs, dirty: Dirty): DeltaPlan {
     } else if (have !== undefined) {
       removed.push(name);
     }
-  }
+  };
+  if (dirty === "all") fullDiff(inputs, consider);
+  else for (const name of dirty) consider(name, wanted(inputs, name));
   // Name order, like the snapshot: replicas with equal state send byte-identical responses.
   added.sort((a, b) => byName(a.name, b.name));
   removed.sort(byName);
   return { added, removed };
 }
 
+// Every name once: what the subscription selects from the snapshot, what is retained, and what Envoy
+// has beyond those (to remove). Walks the maps instead of looking each name up.
+function fullDiff(inputs: DiffInputs, consider: (name: string, want: ServedVersion | undefined) => void): void {
+  const { source, subscription, type } = inputs;
+  const resources = source?.resources;
+  const seen = (name: string): boolean => resources?.has(name) === true && subscribes(subscription, name, type.namespaced);
+  if (resources !== undefined) {
+    if (subscription.wildcard || type.namespaced) {
+      for (const r of resources.values()) if (subscription.wildcard || subscribes(subscription, r.name, true)) consider(r.name, r);
+    } else {
+      for (const name of subscription.names) {
+        const r = resources.get(name);
+        if (r !== undefined) consider(name, r);
+      }
+    }
+  }
+  const retained = (name: string): boolean => inputs.retaining && resources?.has(name) !== true && inputs.acked.has(name) && subscribes(subscription, name, type.namespaced);
+  if (inputs.retaining) for (const [name, held] of inputs.acked) if (retained(name)) consider(name, held);
+  for (const name of inputs.known.map.keys()) if (!seen(name) && !retained(name)) consider(name, undefined);
+}
+
 /** The names of accepted resources the snapshot no longer has: retained until make-before-break ends. */
 export function droppedNames(source: TypeSnapshot | undefined, acked: ReadonlyMap<string, ServedVersion>, candidates: Iterable<string> | "all"): string[] {
   const names: string[] = [];
   for (const name of candidates === "all" ? acked.keys() : candidates) if (acked.has(name) && source?.resources.has(name) !== true) names.push(name);
-  return names;
-}
-
-// Every name a full diff must look at: what Envoy has, what the subscription selects, what is retained.
-function everyName(inputs: DiffInputs): Set<string> {
-  const names = new Set(inputs.known.map.keys());
-  const source = inputs.source;
-  if (source !== undefined) {
-    if (inputs.subscription.wildcard || inputs.type.namespaced) for (const name of source.resources.keys()) names.add(name);
-    else for (const name of inputs.subscription.names) names.add(name);
-  }
-  if (inputs.retaining) for (const name of inputs.acked.keys()) names.add(name);
   return names;
 }
 

@@ -40,7 +40,9 @@ export function computeView(
 ): TypeView {
   if (snapshot === undefined) return EMPTY_VIEW;
   const extra: ServedVersion[] = [];
-  if (retained !== undefined) {
+  // Retained resources are what Envoy accepted: when that is this very snapshot map (an unchanged
+  // type), none can be missing from it, and the scan is skipped.
+  if (retained !== undefined && retained !== snapshot.resources) {
     for (const held of retained.values()) {
       if (!snapshot.resources.has(held.name) && subscribes(subscription, held.name, namespaced)) extra.push(held);
     }

@@ -4,7 +4,7 @@ import { RESOURCE_TYPES } from "../cache/resource-types.js";
 import type { SnapshotResource, TypeSnapshot } from "../cache/snapshot.js";
 import type { DeltaDiscoveryResponse } from "../gen/envoy/service/discovery/v3/discovery_pb.js";
 import { TypeUrl } from "../resources.js";
-import { KnownVersions, changesSince, diffNames } from "./delta-state.js";
+import { createKnownVersions, changesSince, diffNames } from "./delta-state.js";
 import { createDeltaStream, type DeltaStream } from "./delta-stream.js";
 import { deltaAck, deltaRequest, evolve, typesOf, world } from "./testing/streams.js";
 
@@ -52,7 +52,7 @@ describe("per-name delta diff", () => {
   const source = world({ clusters: ["a", "b", "c"] }).types[TypeUrl.cluster];
 
   it("looks only at the dirty names", () => {
-    const known = new KnownVersions();
+    const known = createKnownVersions();
     const inputs = { type: clusterType, source, subscription: { wildcard: true, names: new Set<string>() }, retaining: false, acked: new Map(), known, refused: new Map() };
     assert.deepEqual(diffNames(inputs, new Set(["b"])).added.map((r) => r.name), ["b"], "a and c are missing too, but not dirty");
     assert.deepEqual(diffNames(inputs, "all").added.map((r) => r.name), ["a", "b", "c"]);
@@ -61,7 +61,7 @@ describe("per-name delta diff", () => {
   });
 
   it("keeps what Envoy accepted while retaining, and a digest equal to the snapshot's version", () => {
-    const known = new KnownVersions();
+    const known = createKnownVersions();
     for (const r of source.resources.values()) known.set(r.name, r.version);
     assert.equal(known.version(), source.version);
     const held: SnapshotResource = { ...source.resources.get("a")!, name: "old" };

@@ -12,33 +12,37 @@ import type { ServedVersion } from "./stream-view.js";
 import { type Subscription, subscribes } from "./subscription.js";
 
 /** Name → version of what Envoy has or is being sent, with the digest of those pairs kept per change. */
-export class KnownVersions {
-  readonly map = new Map<string, string>();
-  #digest = 0n;
+export interface KnownVersions {
+  readonly map: ReadonlyMap<string, string>;
+  /** The version string of the pairs held (the snapshot type's version when they are all of it). */
+  version(): string;
+  get(name: string): string | undefined;
+  set(name: string, version: string): void;
+  delete(name: string): void;
+}
 
-  /** The version string of the pairs held (equal to the snapshot type's version when they are all of it). */
-  version(): string {
-    return digestVersion(this.#digest);
-  }
-
-  get(name: string): string | undefined {
-    return this.map.get(name);
-  }
-
-  set(name: string, version: string): void {
-    const before = this.map.get(name);
-    if (before === version) return;
-    if (before !== undefined) this.#digest = removePair(this.#digest, name, before);
-    this.#digest = addPair(this.#digest, name, version);
-    this.map.set(name, version);
-  }
-
-  delete(name: string): void {
-    const before = this.map.get(name);
-    if (before === undefined) return;
-    this.#digest = removePair(this.#digest, name, before);
-    this.map.delete(name);
-  }
+/** An empty KnownVersions. */
+export function createKnownVersions(): KnownVersions {
+  const map = new Map<string, string>();
+  let digest = 0n;
+  return {
+    map,
+    version: () => digestVersion(digest),
+    get: (name) => map.get(name),
+    set(name, version) {
+      const before = map.get(name);
+      if (before === version) return;
+      if (before !== undefined) digest = removePair(digest, name, before);
+      digest = addPair(digest, name, version);
+      map.set(name, version);
+    },
+    delete(name) {
+      const before = map.get(name);
+      if (before === undefined) return;
+      digest = removePair(digest, name, before);
+      map.delete(name);
+    },
+  };
 }
 
 /** The names to look at on the next diff of a type, or every name. */

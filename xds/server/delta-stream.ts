@@ -8,7 +8,7 @@ import {
   type DeltaDiscoveryResponse,
   DeltaDiscoveryResponseSchema,
 } from "../gen/envoy/service/discovery/v3/discovery_pb.js";
-import { type DeltaPlan, type Dirty, KnownVersions, changesSince, diffNames, droppedNames, markDirty } from "./delta-state.js";
+import { type DeltaPlan, type Dirty, type KnownVersions, createKnownVersions, changesSince, diffNames, droppedNames, markDirty } from "./delta-state.js";
 import { type TypeStateBase, createStreamCore, initialTypeState } from "./stream-core.js";
 import type { StreamEvent, StreamStep } from "./stream-events.js";
 import type { ServedVersion } from "./stream-view.js";
@@ -70,7 +70,7 @@ export function createDeltaStream(options: DeltaStreamOptions = {}): DeltaStream
       const state: DeltaTypeState = {
         ...initialTypeState(type),
         acked: accepted,
-        known: new KnownVersions(),
+        known: createKnownVersions(),
         accepted,
         base: undefined,
         dirty: "all",

@@ -61,7 +61,11 @@ export function updateSnapshot(previous: Snapshot, resources: EnvoyResources, ch
     const sotw = sotwHttpRoutesResource(hosts.type.version, () => sotwHttpRoutes(resources), sotwBefore);
     if (sotw !== sotwBefore) {
       const digest = addPair(removePair(routes.digest, sotwBefore.name, sotwBefore.version), sotw.name, sotw.version);
-      types[TypeUrl.route] = { typeUrl: TypeUrl.route, version: digestVersion(digest), resources: routes.resources.update([[sotw.name, sotw]]), digest };
+      const before = previous.types[TypeUrl.route];
+      const names = new Set(routes === before ? [] : routes.changedFrom?.names);
+      names.add(sotw.name);
+      const changedFrom = { previous: new WeakRef(before), names };
+      types[TypeUrl.route] = { typeUrl: TypeUrl.route, version: digestVersion(digest), resources: routes.resources.update([[sotw.name, sotw]]), digest, changedFrom };
     }
   }
   const deltaTypes = { ...previous.deltaTypes };
@@ -160,5 +164,6 @@ function applyChanges(type: ResourceType, previous: TypeSnapshot, upserted: read
     else set.push([name, after]);
   }
   const resources = previous.resources.update(set, gone);
-  return { type: { typeUrl: type.typeUrl, version: digestVersion(digest), resources, digest }, changed, problems };
+  const changedFrom = { previous: new WeakRef(previous), names: new Set(changed.keys()) };
+  return { type: { typeUrl: type.typeUrl, version: digestVersion(digest), resources, digest, changedFrom }, changed, problems };
 }

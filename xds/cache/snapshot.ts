@@ -41,6 +41,18 @@ export interface TypeSnapshot {
   readonly resources: NameMap<SnapshotResource>;
   /** The sum behind `version`, which the next snapshot updates per changed resource. */
   readonly digest: bigint;
+  /**
+   * Set when this type was derived from the type of the previous snapshot: which names changed
+   * (added, changed or removed). A stream that holds `previous` looks at these names alone.
+   * Weak, so a chain of snapshots is not kept alive through it.
+   */
+  readonly changedFrom?: TypeChanges | undefined;
+}
+
+/** The names whose resource differs between a type snapshot and the one it was derived from. */
+export interface TypeChanges {
+  readonly previous: WeakRef<TypeSnapshot>;
+  readonly names: ReadonlySet<string>;
 }
 
 /** An immutable, consistency-checked set of resources with versions per resource and per type. */

@@ -1,23 +1,30 @@
 // The incremental (delta) protocol of one stream, without I/O: requests and snapshots in,
 // responses carrying only added/changed resources and removals out.
 import { create } from "@bufbuild/protobuf";
-import { RESOURCE_TYPES, lookupResourceType } from "../cache/resource-types.js";
-import type { Snapshot } from "../cache/snapshot.js";
+import { lookupResourceType } from "../cache/resource-types.js";
+import type { Snapshot, TypeSnapshot } from "../cache/snapshot.js";
 import {
   type DeltaDiscoveryRequest,
   type DeltaDiscoveryResponse,
   DeltaDiscoveryResponseSchema,
 } from "../gen/envoy/service/discovery/v3/discovery_pb.js";
+import { type DeltaPlan, type Dirty, type KnownVersions, createKnownVersions, changesSince, diffNames, droppedNames, markDirty } from "./delta-state.js";
 import { type TypeStateBase, createStreamCore, initialTypeState } from "./stream-core.js";
 import type { StreamEvent, StreamStep } from "./stream-events.js";
-import type { ServedVersion, TypeView } from "./stream-view.js";
-import { deltaSubscription, subscribes } from "./subscription.js";
+import type { ServedVersion } from "./stream-view.js";
+import { WILDCARD, deltaSubscription, subscribes } from "./subscription.js";
 
 interface DeltaTypeState extends TypeStateBase {
-  /** Name → version of what Envoy has or is being sent: the base every diff is taken against. */
-  known: Map<string, string>;
-  /** The view last found to need nothing while `known` stayed unchanged: skips re-diffing on ACKs. */
-  cleanView: TypeView | undefined;
+  /** What Envoy has or is being sent: the base every diff is taken against. */
+  known: KnownVersions;
+  /** `acked`, updated in place per resource (no copy per ACK). */
+  accepted: Map<string, ServedVersion>;
+  /** The snapshot type `dirty` is relative to. */
+  base: TypeSnapshot | undefined;
+  /** The names whose wanted version may differ from `known` (a cache: "all" is always correct). */
+  dirty: Dirty;
+  /** Accepted names the snapshot dropped: looked at again when make-before-break ends. */
+  dropped: Set<string>;
   /** A wildcard subscription is answered once even when empty, so Envoy's initialisation completes. */
   answered: boolean;
   pending: { version: string; added: readonly ServedVersion[]; removed: readonly string[] } | undefined;
@@ -25,10 +32,7 @@ interface DeltaTypeState extends TypeStateBase {
   refused: Map<string, string>;
 }
 
-interface DeltaPlan {
-  readonly added: ServedVersion[];
-  readonly removed: string[];
-}
+const EMPTY_RESOURCES: ReadonlyMap<string, ServedVersion> = new Map();
 
 /** Options of createDeltaStream. */
 export interface DeltaStreamOptions {
@@ -51,35 +55,62 @@ export interface DeltaStream {
 /** Creates the state machine of one delta stream (diff must not change protocol state; it only caches). */
 export function createDeltaStream(options: DeltaStreamOptions = {}): DeltaStream {
   let nodeId = "";
+  const created: DeltaTypeState[] = [];
+  // Moves a state's dirty set onto the snapshot type it now serves (per changed name when it was derived from the one before).
+  const advance = (state: DeltaTypeState, source: TypeSnapshot | undefined): void => {
+    if (state.base === source) return;
+    const changes = changesSince(state.base, source);
+    state.dirty = changes === "all" ? "all" : markDirty(state.dirty, changes);
+    if (state.type.upstream && state.accepted.size > 0) for (const name of droppedNames(source, state.accepted, changes)) state.dropped.add(name);
+    state.base = source;
+  };
   const core = createStreamCore<DeltaTypeState, DeltaPlan, DeltaDiscoveryResponse>({
-    newState: (type) => ({ ...initialTypeState(type), known: new Map(), cleanView: undefined, answered: false, pending: undefined, refused: new Map() }),
+    newState: (type) => {
+      const accepted = new Map<string, ServedVersion>();
+      const state: DeltaTypeState = {
+        ...initialTypeState(type),
+        acked: accepted,
+        known: createKnownVersions(),
+        accepted,
+        base: undefined,
+        dirty: "all",
+        dropped: new Set(),
+        answered: false,
+        pending: undefined,
+        refused: new Map(),
+      };
+      created.push(state);
+      return state;
+    },
+    // No copy of the snapshot's share: the diff reads the snapshot type per name.
+    view: (_state, source, retaining) => ({ resources: source?.resources ?? EMPTY_RESOURCES, version: source?.version ?? "", source, retaining }),
     diff(state, view) {
-      if (state.cleanView === view) return undefined;
-      const added: ServedVersion[] = [];
-      const removed: string[] = [];
-      for (const [name, resource] of view.resources) {
-        // A resource known only by version (from initial_resource_versions) cannot be resent, and need not be.
-        if (state.known.get(name) !== resource.version && resource.any !== undefined && state.refused.get(name) !== resource.version) added.push(resource);
-      }
-      for (const name of state.known.keys()) if (!view.resources.has(name)) removed.push(name);
+      advance(state, view.source);
+      const plan = diffNames(
+        { type: state.type, source: view.source, subscription: state.subscription, retaining: view.retaining === true, acked: state.accepted, known: state.known, refused: state.refused },
+        state.dirty,
+      );
       // A wildcard or VHDS namespace subscription is answered even when empty: Envoy waits for it.
       const mustAnswer = !state.answered && (state.subscription.wildcard || (state.type.namespaced && state.subscription.names.size > 0));
-      if (added.length > 0 || removed.length > 0 || mustAnswer) return { added, removed };
-      // Only a cache: the next diff against this same view object (and unchanged `known`) is empty too.
-      state.cleanView = view;
+      if (plan.added.length > 0 || plan.removed.length > 0 || mustAnswer) return plan;
+      // Only a cache: every dirty name matches, so the next diff needs to look at none of them.
+      state.dirty = new Set();
       return undefined;
     },
-    send(state, plan, nonce, view) {
+    send(state, plan, nonce) {
       for (const r of plan.added) {
         state.known.set(r.name, r.version);
         state.refused.delete(r.name);
       }
       for (const name of plan.removed) state.known.delete(name);
-      state.cleanView = undefined;
+      // The plan covered every dirty name.
+      state.dirty = new Set();
       state.answered = true;
-      state.pending = { version: view.version, added: plan.added, removed: plan.removed };
+      // The version of what Envoy holds once it applies this: the snapshot type's version when that is all of it.
+      const version = state.known.version();
+      state.pending = { version, added: plan.added, removed: plan.removed };
       const response = create(DeltaDiscoveryResponseSchema, {
-        systemVersionInfo: view.version,
+        systemVersionInfo: version,
         typeUrl: state.type.typeUrl,
         resources: plan.added.map((r) => ({ name: r.name, version: r.version, resource: r.any })),
         removedResources: plan.removed,
@@ -87,14 +118,19 @@ export function createDeltaStream(options: DeltaStreamOptions = {}): DeltaStream
       });
       return {
         response,
-        event: { kind: "push", typeUrl: state.type.typeUrl, version: view.version, nonce, resources: plan.added.length, removed: plan.removed.length },
+        event: { kind: "push", typeUrl: state.type.typeUrl, version, nonce, resources: plan.added.length, removed: plan.removed.length },
         changed: plan.added,
       };
     },
     force(state, names) {
       // Forgetting that Envoy has them makes the next diff send them.
       for (const name of names) state.known.delete(name);
-      state.cleanView = undefined;
+      state.dirty = markDirty(state.dirty, names);
+    },
+    released(state) {
+      // Retained resources leave the view now: the next diff removes them.
+      state.dirty = markDirty(state.dirty, state.dropped);
+      state.dropped.clear();
     },
     // Route configurations that name their virtual hosts through VHDS, where the snapshot has them.
     typeSnapshot: (snapshot, type) => snapshot.deltaTypes[type.typeUrl] ?? snapshot.types[type.typeUrl],
@@ -111,16 +147,12 @@ export function createDeltaStream(options: DeltaStreamOptions = {}): DeltaStream
       const first = !s.requested;
       if (first) {
         s.requested = true;
+        s.dirty = "all";
         // Envoy reconnecting tells us what it holds: those are not resent, and count as accepted
         // so make-before-break also protects resources it got from an earlier stream.
-        const initial = Object.entries(request.initialResourceVersions);
-        if (initial.length > 0) {
-          const acked = new Map<string, ServedVersion>();
-          for (const [name, version] of initial) {
-            s.known.set(name, version);
-            acked.set(name, { name, version });
-          }
-          s.acked = acked;
+        for (const [name, version] of Object.entries(request.initialResourceVersions)) {
+          s.known.set(name, version);
+          s.accepted.set(name, { name, version });
         }
       }
       // Subscription changes are deltas: they apply whatever nonce the request carries.
@@ -130,7 +162,7 @@ export function createDeltaStream(options: DeltaStreamOptions = {}): DeltaStream
         unsubscribe: request.resourceNamesUnsubscribe,
         first,
       });
-      if (first || s.subscription !== before) forgetUnsubscribed(s);
+      if (first || s.subscription !== before) followSubscription(s, before, request.resourceNamesSubscribe, request.resourceNamesUnsubscribe, first);
       if (!first && request.responseNonce !== "") {
         if (s.pendingNonce !== undefined && request.responseNonce === s.pendingNonce) {
           const pending = s.pending;
@@ -149,7 +181,7 @@ export function createDeltaStream(options: DeltaStreamOptions = {}): DeltaStream
             if (pending !== undefined) revertRejected(s, pending.added, pending.removed);
           } else {
             s.rejected = false;
-            if (pending !== undefined) s.acked = applyAck(s.acked, pending.added, pending.removed);
+            if (pending !== undefined) applyAck(s, pending.added, pending.removed, core.view(s).source);
             core.recordAck();
             events.push({ kind: "ack", typeUrl, version: pending?.version ?? "", nonce: request.responseNonce, resources: pending?.added ?? [] });
           }
@@ -162,27 +194,46 @@ export function createDeltaStream(options: DeltaStreamOptions = {}): DeltaStream
       return core.evaluate(events);
     },
     handleSnapshot(snapshot) {
-      // A new snapshot may be what fixes a rejection (the culprit withdrawn): offer everything again.
-      if (snapshot !== core.snapshot()) for (const type of RESOURCE_TYPES) core.state(type).refused.clear();
-      core.setSnapshot(snapshot);
+      if (snapshot !== core.snapshot()) {
+        core.setSnapshot(snapshot);
+        for (const s of created) {
+          // A new snapshot may be what fixes a rejection (the culprit withdrawn): offer those again.
+          s.dirty = markDirty(s.dirty, s.refused.keys());
+          s.refused.clear();
+          advance(s, core.view(s).source);
+        }
+      }
       return core.evaluate([]);
     },
     nodeId: () => nodeId,
     known(typeUrl) {
       const type = lookupResourceType(typeUrl);
-      return type === undefined ? new Map() : core.state(type).known;
+      return type === undefined ? new Map() : core.state(type).known.map;
     },
   };
 }
 
-// Envoy drops what it unsubscribes from without being told, so neither known nor acked keeps it.
-function forgetUnsubscribed(s: DeltaTypeState): void {
-  let ackedChanged = false;
+/**
+ * Applies a subscription change. Newly subscribed names are looked at on the next diff. Envoy drops
+ * what it unsubscribes from without being told, so neither known nor acked keeps it: only the
+ * unsubscribed names are looked at, unless a namespace or the wildcard went (then every name is).
+ */
+function followSubscription(s: DeltaTypeState, before: DeltaTypeState["subscription"], subscribed: readonly string[], unsubscribed: readonly string[], first: boolean): void {
   const ns = s.type.namespaced;
-  for (const name of [...s.known.keys()]) if (!subscribes(s.subscription, name, ns)) s.known.delete(name);
-  for (const name of s.acked.keys()) if (!subscribes(s.subscription, name, ns)) ackedChanged = true;
-  if (ackedChanged) s.acked = new Map([...s.acked].filter(([name]) => subscribes(s.subscription, name, ns)));
-  s.cleanView = undefined;
+  const wildcardGone = before.wildcard && !s.subscription.wildcard;
+  if (first || wildcardGone || (ns && unsubscribed.length > 0)) {
+    for (const name of [...s.known.map.keys()]) if (!subscribes(s.subscription, name, ns)) s.known.delete(name);
+    for (const name of [...s.accepted.keys()]) if (!subscribes(s.subscription, name, ns)) s.accepted.delete(name);
+  } else {
+    for (const name of unsubscribed) {
+      if (subscribes(s.subscription, name, ns)) continue;
+      s.known.delete(name);
+      s.accepted.delete(name);
+    }
+  }
+  // A namespace or the wildcard selects names nobody listed: every name is looked at.
+  if (ns || subscribed.includes(WILDCARD) || s.subscription.wildcard !== before.wildcard) s.dirty = "all";
+  else s.dirty = markDirty(s.dirty, subscribed);
 }
 
 /**
@@ -193,21 +244,23 @@ function forgetUnsubscribed(s: DeltaTypeState): void {
 function revertRejected(s: DeltaTypeState, added: readonly ServedVersion[], removed: readonly string[]): void {
   for (const r of added) {
     s.refused.set(r.name, r.version);
-    const before = s.acked.get(r.name);
+    const before = s.accepted.get(r.name);
     if (before === undefined) s.known.delete(r.name);
     else s.known.set(r.name, before.version);
   }
   for (const name of removed) {
-    const before = s.acked.get(name);
+    const before = s.accepted.get(name);
     if (before !== undefined) s.known.set(name, before.version);
   }
-  s.cleanView = undefined;
+  s.dirty = markDirty(s.dirty, [...added.map((r) => r.name), ...removed]);
 }
 
-function applyAck(acked: ReadonlyMap<string, ServedVersion>, added: readonly ServedVersion[], removed: readonly string[]): ReadonlyMap<string, ServedVersion> {
-  if (added.length === 0 && removed.length === 0) return acked;
-  const next = new Map(acked);
-  for (const r of added) next.set(r.name, r);
-  for (const name of removed) next.delete(name);
-  return next;
+// Envoy now holds the response: `acked` follows per resource. An accepted resource the snapshot
+// dropped meanwhile is retained like any other until make-before-break ends.
+function applyAck(s: DeltaTypeState, added: readonly ServedVersion[], removed: readonly string[], source: TypeSnapshot | undefined): void {
+  for (const r of added) {
+    s.accepted.set(r.name, r);
+    if (s.type.upstream && source?.resources.has(r.name) !== true) s.dropped.add(r.name);
+  }
+  for (const name of removed) s.accepted.delete(name);
 }

@@ -32,7 +32,10 @@ export interface TypeStateBase {
   lastNonce: string | undefined;
   /** The latest response was NACKed and nothing accepted since. */
   rejected: boolean;
-  /** What Envoy accepted and therefore holds: the source of retained resources. Immutable, replaced on change. */
+  /**
+   * What Envoy accepted and therefore holds: the source of retained resources. SotW replaces it
+   * on change (the view memo keys on its identity); delta updates it in place per resource.
+   */
   acked: ReadonlyMap<string, ServedVersion>;
 }
 
@@ -50,6 +53,14 @@ export interface ProtocolOps<State extends TypeStateBase, Plan, Response> {
   force(state: State, names: ReadonlySet<string>): void;
   /** The resources of a type this protocol serves from a snapshot; default `snapshot.types`. */
   typeSnapshot?(snapshot: Snapshot, type: ResourceType): TypeSnapshot;
+  /**
+   * What a state should hold: by default the subscription's share of `source` plus, while
+   * `retaining`, the accepted resources it dropped (computeView). A protocol that diffs per
+   * changed resource returns a view that only names its inputs.
+   */
+  view?(state: State, source: TypeSnapshot | undefined, retaining: boolean): TypeView;
+  /** Make-before-break is over: resources retained for it may now be removed. */
+  released?(state: State): void;
 }
 
 /** The shared stream machinery a protocol builds on. */
@@ -88,10 +99,11 @@ export function createStreamCore<State extends TypeStateBase, Plan, Response>(op
   };
 
   const view = (s: State): TypeView => {
-    const memo = memos.get(s.type) ?? createViewMemo(s.type.namespaced);
-    const retained = breakPending && s.type.upstream ? s.acked : undefined;
+    const retaining = breakPending && s.type.upstream;
     const typeSnapshot = snapshot === undefined ? undefined : (ops.typeSnapshot?.(snapshot, s.type) ?? snapshot.types[s.type.typeUrl]);
-    return memo(typeSnapshot, s.subscription, retained);
+    if (ops.view !== undefined) return ops.view(s, typeSnapshot, retaining);
+    const memo = memos.get(s.type) ?? createViewMemo(s.type.namespaced);
+    return memo(typeSnapshot, s.subscription, retaining ? s.acked : undefined);
   };
 
   const upstreamInFlight = (): boolean => RESOURCE_TYPES.some((t) => t.upstream && states.get(t)?.pendingNonce !== undefined);
@@ -133,7 +145,10 @@ export function createStreamCore<State extends TypeStateBase, Plan, Response>(op
     evaluate(events) {
       const responses: Response[] = [];
       if (snapshot === undefined) return { responses, events };
-      if (breakPending && downstreamSettled()) breakPending = false;
+      if (breakPending && downstreamSettled()) {
+        breakPending = false;
+        if (ops.released !== undefined) for (const s of states.values()) if (s.type.upstream) ops.released(s);
+      }
       for (const type of RESOURCE_TYPES) {
         const s = states.get(type);
         if (s === undefined || !s.requested || s.pendingNonce !== undefined) continue;

@@ -19,6 +19,10 @@ export interface ServedVersion {
 export interface TypeView {
   readonly resources: ReadonlyMap<string, ServedVersion>;
   readonly version: string;
+  /** For protocols that diff per resource: the snapshot type the view selects from, not copied. */
+  readonly source?: TypeSnapshot | undefined;
+  /** With `source`: whether accepted resources the snapshot dropped are kept (make-before-break). */
+  readonly retaining?: boolean;
 }
 
 const EMPTY_VIEW: TypeView = { resources: new Map(), version: digestVersion(0n) };
@@ -36,7 +40,9 @@ export function computeView(
 ): TypeView {
   if (snapshot === undefined) return EMPTY_VIEW;
   const extra: ServedVersion[] = [];
-  if (retained !== undefined) {
+  // Retained resources are what Envoy accepted: when that is this very snapshot map (an unchanged
+  // type), none can be missing from it, and the scan is skipped.
+  if (retained !== undefined && retained !== snapshot.resources) {
     for (const held of retained.values()) {
       if (!snapshot.resources.has(held.name) && subscribes(subscription, held.name, namespaced)) extra.push(held);
     }

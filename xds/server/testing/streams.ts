@@ -1,6 +1,8 @@
 // Helpers for the stream state-machine tests: small consistent snapshots and request builders.
 import { create } from "@bufbuild/protobuf";
+import { RESOURCE_TYPES } from "../../cache/resource-types.js";
 import { createSnapshot, type Snapshot } from "../../cache/snapshot.js";
+import type { EnvoyResources, ResourceListChanges, ResourceListName } from "../../resources.js";
 import { cluster, endpoints, listener, resources, routeConfig } from "../../cache/testing/fixtures.js";
 import {
   type DeltaDiscoveryRequest,
@@ -24,15 +26,34 @@ export interface WorldFixture {
 
 /** A consistent snapshot for a WorldFixture. */
 export function world(w: WorldFixture): Snapshot {
+  return createSnapshot(worldResources(w));
+}
+
+/**
+ * The snapshot for `w` derived from `previous` through resource changes, as the incremental
+ * translator publishes it: its types record which names changed.
+ */
+export function evolve(previous: Snapshot, w: WorldFixture): Snapshot {
+  const next = worldResources(w);
+  const lists: Partial<Record<ResourceListName, ResourceListChanges>> = {};
+  for (const type of RESOURCE_TYPES) {
+    const list = `${type.name}s` as ResourceListName;
+    if (list === "virtualHosts") continue;
+    const upserted = type.list(next);
+    const names = new Set(upserted.map((m) => type.nameOf(m)));
+    lists[list] = { upserted, removed: type.list(previous.resources).map((m) => type.nameOf(m)).filter((n) => !names.has(n)) };
+  }
+  return createSnapshot({ ...next, changes: { from: previous.resources, lists } }, { previous });
+}
+
+function worldResources(w: WorldFixture): EnvoyResources {
   const routes = w.routes ?? {};
-  return createSnapshot(
-    resources({
-      listeners: [listener("ingress_http", "ingress_http")],
-      routes: [routeConfig("ingress_http", Object.entries(routes).map(([prefix, to]) => ({ prefix, to })))],
-      clusters: w.clusters.map((c) => cluster(c, w.timeouts?.[c] === undefined ? {} : { connectTimeoutSeconds: w.timeouts[c] })),
-      endpoints: w.clusters.map((c) => endpoints(c, [w.addresses?.[c] ?? "127.0.0.1:1"])),
-    }),
-  );
+  return resources({
+    listeners: [listener("ingress_http", "ingress_http")],
+    routes: [routeConfig("ingress_http", Object.entries(routes).map(([prefix, to]) => ({ prefix, to })))],
+    clusters: w.clusters.map((c) => cluster(c, w.timeouts?.[c] === undefined ? {} : { connectTimeoutSeconds: w.timeouts[c] })),
+    endpoints: w.clusters.map((c) => endpoints(c, [w.addresses?.[c] ?? "127.0.0.1:1"])),
+  });
 }
 
 /** A SotW request. */

@@ -303,6 +303,8 @@ export interface VirtualHostTls {
     /** Revoked client certificates (PEM X509 CRLs, inlined in the listener as upstream); onlyLeaf checks only the client's own certificate. */
     readonly crl?: { readonly pem: string; readonly onlyLeaf: boolean };
   };
+  /** Name of a TlsSecret in Model.secrets: the operator's fallback certificate, which also serves this host to clients without a matching SNI. */
+  readonly fallbackCertificate?: string;
 }
 
 /** A host name and its routes, on the HTTP listener and, with tls, on the HTTPS listener. */

@@ -106,7 +106,8 @@ export function loadServeConfig(
   const envoy = buildEnvoyOptions(new Map([...applied].filter(([key]) => !isClusterOptionKey(key))));
   const clusterOptions = buildClusterOptions(applied);
   const globalExtAuth = buildGlobalExtAuth(applied);
-  errors.push(...envoy.errors, ...clusterOptions.errors, ...globalExtAuth.errors);
+  const reconcileOptions = buildReconcileOptions(applied);
+  errors.push(...envoy.errors, ...clusterOptions.errors, ...globalExtAuth.errors, ...reconcileOptions.errors);
   warnings.push(...envoy.warnings);
   if (errors.length > 0 || "errors" in built) return { errors };
   // The file's keys after the flags': `accesslog-level: disabled` turns off whatever format was chosen.
@@ -114,7 +115,7 @@ export function loadServeConfig(
     config: {
       ...built.config,
       envoy: { ...built.config.envoy, ...envoy.options, ...clusterOptions.translate },
-      reconcile: { ...clusterOptions.reconcile, ...buildReconcileOptions(applied) },
+      reconcile: { ...clusterOptions.reconcile, ...reconcileOptions.options },
       ...(globalExtAuth.value === undefined ? {} : { globalExtAuth: globalExtAuth.value }),
     },
     warnings,

@@ -54,7 +54,7 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
   "accesslog-format-string": str(applied),
   "json-fields": { t: "list", applied: true },
   "accesslog-level": str({ values: ["info", "error", "critical", "disabled"], default: "info", ...applied }),
-  tls: obj({ ...downstreamProtocol, "fallback-certificate": namespacedName, "envoy-client-certificate": obj({ name: str(applied), namespace: str(applied) }) }),
+  tls: obj({ ...downstreamProtocol, "fallback-certificate": obj({ name: str(applied), namespace: str(applied) }), "envoy-client-certificate": obj({ name: str(applied), namespace: str(applied) }) }),
   disablePermitInsecure: appliedBool,
   disableAllowChunkedLength: appliedBool,
   disableMergeSlashes: appliedBool,

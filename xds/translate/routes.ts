@@ -29,6 +29,7 @@ import { httpsUpgradeAction, translateRouteAction } from "./route-action.js";
 import { translateRouteMatch } from "./route-match.js";
 import { jwtUnsatisfiable } from "./jwt-authn.js";
 import { FALLBACK_ROUTE_CONFIG_NAME, fallbackHosts } from "./fallback-certificate.js";
+import { cookieRewriteMetadata, cookieRewritePerRoute, withCookieClusterTags } from "./cookie-rewrite.js";
 
 type RouteInit = MessageInitShape<typeof RouteSchema>;
 
@@ -76,11 +77,12 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
   const headers = global
     ? translateHeaderPolicies(withGlobal(route.requestHeaders, options.globalRequestHeaders), withGlobal(route.responseHeaders, options.globalResponseHeaders))
     : translateHeaderPolicies(route.requestHeaders, route.responseHeaders);
+  const cookieMetadata = cookieRewriteMetadata(route);
   return {
     ...(route.name === undefined ? {} : { name: route.name }),
     match,
     // Ranked routes are Gateway API's, whose ReplacePrefixMatch replaces whole segments.
-    action: withGlobalRateLimits(
+    action: withCookieClusterTags(withGlobalRateLimits(
       translateRouteAction(
         route.action,
         headers.hostRewrite,
@@ -88,12 +90,13 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
         route.rank !== undefined && route.match.path.kind === "prefix" && route.match.path.segment ? route.match.path.value : undefined,
       ),
       route.globalRateLimit,
-    ),
+    ), route),
+    ...(cookieMetadata === undefined ? {} : { metadata: cookieMetadata }),
     requestHeadersToAdd: headers.requestHeadersToAdd,
     requestHeadersToRemove: headers.requestHeadersToRemove,
     responseHeadersToAdd: headers.responseHeadersToAdd,
     responseHeadersToRemove: headers.responseHeadersToRemove,
-    typedPerFilterConfig,
+    typedPerFilterConfig: { ...typedPerFilterConfig, ...cookieRewritePerRoute(route) },
   };
 }
 

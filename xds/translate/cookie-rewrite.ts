@@ -177,6 +177,9 @@ export function withCookieClusterTags(action: RouteActionOneof, route: Route): R
     const c = create(WeightedCluster_ClusterWeightSchema, init);
     if (tagsCookieCluster(route, c.name)) {
       c.responseHeadersToAdd.push(create(HeaderValueOptionSchema, { header: { key: COOKIE_CLUSTER_HEADER, value: c.name }, appendAction: HeaderValueOption_HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD }));
+    } else if (hasCookieRewrites(route)) {
+      // A backend must not choose another service's rules by sending the tag itself.
+      c.responseHeadersToRemove.push(COOKIE_CLUSTER_HEADER);
     }
     return c;
   });

@@ -18,6 +18,12 @@ describe("config file: tls.fallback-certificate", () => {
     assert.equal(result.config.reconcile.fallbackCertificate, undefined);
   });
 
+  it("reads the ContourConfiguration's httpproxy.fallbackCertificate the same way", () => {
+    const result = loadServeConfig(["--insecure"], () => "", {}, { namespace: "projectcontour", name: "contour", spec: { httpproxy: { fallbackCertificate: { name: "fb", namespace: "admin" } } } as never });
+    assert.ok("config" in result, JSON.stringify(result));
+    assert.deepEqual(result.config.reconcile.fallbackCertificate, { namespace: "admin", name: "fb" });
+  });
+
   it("refuses a name without a namespace, as upstream", () => {
     const result = load(["tls:", "  fallback-certificate:", "    name: fallback"].join("\n"));
     assert.ok("errors" in result);

@@ -29,6 +29,7 @@ import { ipFilter } from "./ip-filter.js";
 import { routeJwtProvider } from "./jwt-providers.js";
 import { MAX_INCLUDE_DEPTH, MAX_VISITS_PER_PROXY } from "./limits.js";
 import { Area, proxyError, proxyWarning, type AreaName } from "./proxy-conditions.js";
+import { cookieRewrites } from "./cookie-rewrite.js";
 import { localRateLimit } from "./rate-limit.js";
 import { globalRateLimit, optsOut } from "./global-rate-limit.js";
 import { directResponse, httpHealthCheck, loadBalancing, requestRedirect, retryPolicy, timeoutPolicy } from "./route-policies.js";
@@ -165,7 +166,8 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
     return undefined;
   }
   for (const c of warnings) ctx.reports.add(key, c);
-  if (list(r.cookieRewritePolicies).length > 0) warn(Area.Route, ".cookieRewritePolicies: not supported; ignored");
+  const cookies = cookieRewrites(r.cookieRewritePolicies, "route");
+  if (!cookies.ok) return fail(Area.Route, "CookieRewritePoliciesInvalid", `.cookieRewritePolicies: ${cookies.problem}`);
   const redirects = internalRedirect(r.internalRedirectPolicy);
   if (!redirects.ok) return fail(Area.Route, "InternalRedirectPolicyNotValid", `.internalRedirectPolicy.${redirects.problem}`);
 
@@ -194,6 +196,8 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
       continue;
     }
     for (const w of resolved.warnings) ctx.reports.add(key, w);
+    const serviceCookies = cookieRewrites(obj<{ cookieRewritePolicies?: unknown }>(services[k])?.cookieRewritePolicies, "service");
+    if (!serviceCookies.ok) return fail(Area.Route, "CookieRewritePoliciesInvalid", `.services[${k}].cookieRewritePolicies: ${serviceCookies.problem}`);
     ctx.clusters.set(resolved.cluster.name, resolved.cluster);
     for (const s of resolved.secrets) ctx.secrets.set(s.name, s);
     const entry = obj<{ weight?: unknown; mirror?: unknown }>(services[k]);
@@ -211,6 +215,7 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
       weight,
       ...(resolved.requestHeaders !== undefined ? { requestHeaders: resolved.requestHeaders } : {}),
       ...(resolved.responseHeaders !== undefined ? { responseHeaders: resolved.responseHeaders } : {}),
+      ...(serviceCookies.value !== undefined ? { cookieRewrites: serviceCookies.value } : {}),
     });
   }
 
@@ -247,6 +252,7 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
     ...(filter.filter !== undefined ? { ipFilter: filter.filter } : {}),
     ...authOf(routeAuthorization(ctx.auth, r.authPolicy)),
     ...(jwt.provider !== undefined ? { jwtProvider: jwt.provider } : {}),
+    ...(cookies.value !== undefined && action.kind === "forward" ? { cookieRewrites: cookies.value } : {}),
   };
   return [route];
 }

@@ -33,6 +33,8 @@ export interface HTTPProxyReconcileOptions {
   readonly disablePermitInsecure?: boolean;
   /** The Secret Envoy presents to TLS backends (upstream's `tls.envoy-client-certificate`); unset: none. */
   readonly clientCertificate?: { readonly namespace: string; readonly name: string } | undefined;
+  /** The config file's `tls.fallback-certificate`: served to clients without SNI for hosts that enable it; unset: none. */
+  readonly fallbackCertificate?: { readonly namespace: string; readonly name: string } | undefined;
   /** Route to ExternalName Services (upstream's enableExternalNameService); default false. */
   readonly enableExternalNameService?: boolean;
   /** Certificate validation, replaceable by a memoising one (createTlsSecretValidator). */
@@ -132,7 +134,7 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
     return finish(true);
   }
 
-  const tls = virtualHostTls(ctx, proxy, key, options.validateTlsSecret);
+  const tls = virtualHostTls(ctx, proxy, key, options.validateTlsSecret, options.fallbackCertificate);
   if (!tls.ok) return finish(true);
   const jwt = jwtProviders(ctx, vh, key);
   if (!jwt.ok) {
@@ -266,6 +268,7 @@ function usedNames(hosts: { vhost?: VirtualHost; tcp?: TcpProxyHost }): { cluste
     if (t === undefined) return;
     secrets.add(t.secret);
     if (t.clientValidation?.caSecret !== undefined) secrets.add(t.clientValidation.caSecret);
+    if (t.fallbackCertificate !== undefined) secrets.add(t.fallbackCertificate);
   };
   for (const r of hosts.vhost?.routes ?? []) {
     if (r.action.kind !== "forward") continue;

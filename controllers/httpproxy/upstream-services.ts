@@ -136,7 +136,7 @@ export function resolveService(ctx: ServiceContext, raw: unknown, field: string,
     if (!health.ok) return { kind: "unresolved", condition: refile(health.condition, Area.Service, "ServiceUnresolvedReference") };
     endpoints = edsName(ctx.namespace, name, lookup.port.name ?? "", health.port.name ?? "");
   }
-  if (svc.cookieRewritePolicies !== undefined) warnings.push(proxyWarning(Area.Service, "IgnoredField", `${field}.cookieRewritePolicies: not supported; ignored`));
+  // cookieRewritePolicies are the route's business (proxy-routes.ts): they change no cluster setting.
   const ramp = slowStart(svc.slowStartPolicy, policy.loadBalancer, field);
   if (!ramp.ok) return { kind: "fatal", condition: ramp.condition };
 

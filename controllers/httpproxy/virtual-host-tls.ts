@@ -9,12 +9,13 @@ import type { TlsSecret, VirtualHostTls } from "../model/model.js";
 import type { ObjectKey } from "../source/object-cache.js";
 import type { TlsSecretValidator } from "../secrets/tls-secret-validation.js";
 import { quote } from "../store/conditions.js";
-import { lookupTlsSecret } from "../secrets/lookup-tls-secret.js";
+import { lookupTlsSecret, type SecretRef } from "../secrets/lookup-tls-secret.js";
+import { fallbackCertificate } from "./fallback-certificate.js";
 import { lookupCaSecret } from "../secrets/lookup-ca-secret.js";
 import { Area, proxyError, proxyWarning, refile, type ProxyReports } from "./proxy-conditions.js";
 import { lookupCrlSecret } from "./crl-secret.js";
 import { secretRef } from "./secret-ref.js";
-import { flag, nonBlank, obj, str } from "./spec-values.js";
+import { flag, list, nonBlank, obj, str } from "./spec-values.js";
 import type { WalkContext } from "./walk-context.js";
 
 /** The virtual host's TLS: none, passthrough, or terminated with these settings; or not usable. */
@@ -32,6 +33,7 @@ export function virtualHostTls(
   proxy: HTTPProxy,
   key: ObjectKey,
   validate: TlsSecretValidator | undefined,
+  fallbackSecret?: SecretRef,
 ): TlsOutcome {
   const field = "spec.virtualhost.tls";
   const tls = obj<TLS>(obj<{ tls?: unknown }>(proxy.spec.virtualhost)?.tls);
@@ -61,10 +63,13 @@ export function virtualHostTls(
   const min = version(tls.minimumProtocolVersion, "1.2", `${field}.minimumProtocolVersion`, reports, key);
   const max = version(tls.maximumProtocolVersion, "1.3", `${field}.maximumProtocolVersion`, reports, key);
   if (min === "1.3" && max === "1.2") return error("TLSConfigNotValid", ": the minimum protocol version is greater than the maximum protocol version");
+  let fallback: TlsSecret | undefined;
   if (flag(tls.enableFallbackCertificate)) {
     if (clientValidation !== undefined) return error("TLSIncompatibleFeatures", ": fallback & client validation are incompatible");
-    // Upstream's answer when no fallback certificate is configured, which this controller never has.
-    return error("FallbackNotPresent", ": enableFallbackCertificate is set but no fallback certificate is configured");
+    // The fallback chain gathers many hosts on one connection manager: one host's JWT filter cannot be installed there (upstream's reason).
+    if (list(obj<{ jwtProviders?: unknown }>(proxy.spec.virtualhost)?.jwtProviders).length > 0) return error("TLSIncompatibleFeatures", ": fallback & JWT providers are incompatible");
+    fallback = fallbackCertificate(ctx, fallbackSecret, key, validate);
+    if (fallback === undefined) return { ok: false };
   }
   const validation = clientValidation === undefined ? undefined : clientValidationOf(ctx, clientValidation, key, error);
   if (validation === false) return { ok: false };
@@ -72,7 +77,13 @@ export function virtualHostTls(
     ok: true,
     enabled: true,
     passthrough: false,
-    tls: { secret: found.secret.name, minimumProtocolVersion: min, maximumProtocolVersion: max, ...(validation !== undefined ? { clientValidation: validation } : {}) },
+    tls: {
+      secret: found.secret.name,
+      minimumProtocolVersion: min,
+      maximumProtocolVersion: max,
+      ...(validation !== undefined ? { clientValidation: validation } : {}),
+      ...(fallback !== undefined ? { fallbackCertificate: fallback.name } : {}),
+    },
   };
 }
 

@@ -89,6 +89,18 @@ export interface WeightedCluster {
   readonly weight: number;
   readonly requestHeaders?: HeadersPolicy;
   readonly responseHeaders?: HeadersPolicy;
+  /** Set-Cookie rewrites of responses from this service (merged over the route's, attribute by attribute). */
+  readonly cookieRewrites?: readonly CookieRewrite[];
+}
+
+/** One cookie's Set-Cookie rewrite (HTTPProxy cookieRewritePolicies): each attribute given replaces the backend's. */
+export interface CookieRewrite {
+  readonly name: string;
+  readonly path?: string;
+  readonly domain?: string;
+  /** true adds Secure, false removes it. */
+  readonly secure?: boolean;
+  readonly sameSite?: "Strict" | "Lax" | "None";
 }
 
 /** What a matched route does. */
@@ -205,6 +217,8 @@ export type HealthCheck =
 /** A route inside a virtual host. */
 export interface Route {
   readonly source: SourceRef;
+  /** Set-Cookie rewrites of this route's responses (HTTPProxy cookieRewritePolicies). */
+  readonly cookieRewrites?: readonly CookieRewrite[];
   /** Envoy route name pointing back to its source, e.g. `httproute/<ns>/<name>/rule/<i>/match/<j>`. */
   readonly name?: string;
   /**
@@ -303,6 +317,8 @@ export interface VirtualHostTls {
     /** Revoked client certificates (PEM X509 CRLs, inlined in the listener as upstream); onlyLeaf checks only the client's own certificate. */
     readonly crl?: { readonly pem: string; readonly onlyLeaf: boolean };
   };
+  /** Name of a TlsSecret in Model.secrets: the operator's fallback certificate, which also serves this host to clients without a matching SNI. */
+  readonly fallbackCertificate?: string;
 }
 
 /** A host name and its routes, on the HTTP listener and, with tls, on the HTTPS listener. */

@@ -405,7 +405,9 @@ function withdraw<T>(l: Layer<T>, id: string, src: string): void {
 /** The secrets a host's TLS settings refer to. */
 function tlsSecrets(tls: VirtualHost["tls"]): string[] {
   if (tls === undefined) return [];
-  return tls.clientValidation?.caSecret !== undefined ? [tls.secret, tls.clientValidation.caSecret] : [tls.secret];
+  const names = tls.clientValidation?.caSecret !== undefined ? [tls.secret, tls.clientValidation.caSecret] : [tls.secret];
+  // The operator's fallback certificate, served on the fallback chain for this host.
+  return tls.fallbackCertificate !== undefined ? [...names, tls.fallbackCertificate] : names;
 }
 
 function setIn(m: Map<string, Set<string>>, id: string): Set<string> {

@@ -119,7 +119,8 @@ export function loadServeConfig(
   errors.push(...metricsTls.errors);
   const clusterOptions = buildClusterOptions(applied);
   const globalExtAuth = buildGlobalExtAuth(applied);
-  errors.push(...envoy.errors, ...clusterOptions.errors, ...globalExtAuth.errors);
+  const reconcileOptions = buildReconcileOptions(applied);
+  errors.push(...envoy.errors, ...clusterOptions.errors, ...globalExtAuth.errors, ...reconcileOptions.errors);
   warnings.push(...envoy.warnings);
   if (errors.length > 0 || "errors" in built) return { errors };
   // The file's keys after the flags': `accesslog-level: disabled` turns off whatever format was chosen.
@@ -127,7 +128,7 @@ export function loadServeConfig(
     config: {
       ...built.config,
       envoy: { ...built.config.envoy, ...envoy.options, ...clusterOptions.translate },
-      reconcile: { ...clusterOptions.reconcile, ...buildReconcileOptions(applied) },
+      reconcile: { ...clusterOptions.reconcile, ...reconcileOptions.options },
       runtime: runtime.settings,
       ...(gatewayRef.ref === undefined ? {} : { gateway: { ...built.config.gateway, gatewayRef: gatewayRef.ref } }),
       ...(globalExtAuth.value === undefined ? {} : { globalExtAuth: globalExtAuth.value }),

@@ -20,7 +20,6 @@ const int = (extra: { default?: unknown; setting?: string; applied?: true } = {}
 const applied = { applied: true } as const;
 const appliedBool: UpstreamKey = { t: "bool", default: false, applied: true };
 const obj = (children: Record<string, UpstreamKey>): UpstreamKey => ({ t: "object", children });
-const namespacedName = obj({ name: str(), namespace: str() });
 const tlsVersion = ["1.2", "1.3"] as const;
 // The downstream ones take effect through envoy-options.ts, cluster.upstream-tls's through cluster-options.ts.
 const downstreamProtocol = {
@@ -56,7 +55,7 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
   "accesslog-format-string": str(applied),
   "json-fields": { t: "list", applied: true },
   "accesslog-level": str({ values: ["info", "error", "critical", "disabled"], default: "info", ...applied }),
-  tls: obj({ ...downstreamProtocol, "fallback-certificate": namespacedName, "envoy-client-certificate": obj({ name: str(applied), namespace: str(applied) }) }),
+  tls: obj({ ...downstreamProtocol, "fallback-certificate": obj({ name: str(applied), namespace: str(applied) }), "envoy-client-certificate": obj({ name: str(applied), namespace: str(applied) }) }),
   disablePermitInsecure: appliedBool,
   disableAllowChunkedLength: appliedBool,
   disableMergeSlashes: appliedBool,

@@ -33,6 +33,8 @@ export interface PipelineOptions {
   readonly clientCertificate?: { readonly namespace: string; readonly name: string } | undefined;
   /** HTTPProxy routes may reach ExternalName Services (config file enableExternalNameService). */
   readonly enableExternalNameService?: boolean;
+  /** The Secret served without SNI to hosts that enable it (upstream's `tls.fallback-certificate`). */
+  readonly fallbackCertificate?: { readonly namespace: string; readonly name: string } | undefined;
   readonly translate: TranslateOptions;
   /** The Gateway API stage; unset: Gateway API objects are ignored. */
   readonly gateway?: GatewayStageOptions | undefined;
@@ -219,6 +221,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     rootNamespaces: options.rootNamespaces ?? [],
     disablePermitInsecure: options.disablePermitInsecure ?? false,
     clientCertificate: options.clientCertificate,
+    fallbackCertificate: options.fallbackCertificate,
     enableExternalNameService: options.enableExternalNameService ?? false,
     validateTlsSecret,
     ...connectTimeout,

@@ -61,6 +61,7 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     rootNamespaces: config.rootNamespaces,
     disablePermitInsecure: config.reconcile.disablePermitInsecure,
     clientCertificate: config.reconcile.envoyClientCertificate,
+    fallbackCertificate: config.reconcile.fallbackCertificate,
     extension: {
       ...(config.envoy.connectTimeoutMs !== undefined ? { connectTimeoutMs: config.envoy.connectTimeoutMs } : {}),
       ...(config.envoy.clusterCircuitBreakers ? { defaultCircuitBreakers: config.envoy.clusterCircuitBreakers } : {}),

@@ -24,6 +24,7 @@ import { GrpcWebSchema } from "../gen/envoy/extensions/filters/http/grpc_web/v3/
 import { CorsSchema } from "../gen/envoy/extensions/filters/http/cors/v3/cors_pb.js";
 import { LocalRateLimitSchema } from "../gen/envoy/extensions/filters/http/local_ratelimit/v3/local_rate_limit_pb.js";
 import { RBACSchema } from "../gen/envoy/extensions/filters/http/rbac/v3/rbac_pb.js";
+import { cookieRewriteFilter } from "./cookie-rewrite.js";
 import { RouterSchema } from "../gen/envoy/extensions/filters/http/router/v3/router_pb.js";
 import type { HttpFilter } from "../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
 import { HttpFilterSchema } from "../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
@@ -65,6 +66,8 @@ export function translateHttpFilters(options: Pick<ResolvedOptions, "compression
       name: EnvoyExtension.localRateLimit,
       configType: { case: "typedConfig", value: typed(LocalRateLimitSchema, { statPrefix: LOCAL_RATE_LIMIT_STAT_PREFIX }) },
     }),
+    // Set-Cookie rewrites: runs only on routes naming its fixed script (upstream's place, before rbac).
+    cookieRewriteFilter(),
     // No rules: every request passes unless a virtual host or route sets an RBACPerRoute.
     create(HttpFilterSchema, { name: EnvoyExtension.rbac, configType: { case: "typedConfig", value: typed(RBACSchema, {}) } }),
     ...(optional.hostFilters ?? []),

@@ -1,6 +1,7 @@
 /**
  * The two listeners: `ingress_http` (every virtual host, one route configuration) and
- * `ingress_https` (one SNI-matched filter chain per secure host or TCP proxy).
+ * `ingress_https` (one SNI-matched filter chain per secure host or TCP proxy, and the fallback
+ * certificate's chain when a host enabled it).
  */
 import { create } from "@bufbuild/protobuf";
 import type { Address } from "../gen/envoy/config/core/v3/address_pb.js";
@@ -21,6 +22,7 @@ import { listenerSocketOptions } from "./socket-options.js";
 import type { ResolvedOptions } from "./options.js";
 import { compareStrings, typed } from "./proto.js";
 import { translateTcpProxyChain } from "./tcp-proxy.js";
+import { fallbackCertificateChain } from "./fallback-certificate.js";
 import { downstreamTlsSocket, HTTP_ALPN } from "./tls.js";
 
 function socketAddress(address: string, port: number): Address {
@@ -101,6 +103,9 @@ export function translateHttpsListener(
   }
   if (chains.length === 0) return undefined;
   const sorted = chains.sort(([a], [b]) => compareStrings(a, b)).map(([, chain]) => chain);
+  // Without server names: last, read only when no SNI chain matches.
+  const fallback = fallbackCertificateChain(secure, alpnFor(options), options);
+  if (fallback !== undefined) sorted.push(fallback);
   const tlsInspector = create(ListenerFilterSchema, {
     name: EnvoyExtension.tlsInspector,
     configType: { case: "typedConfig", value: typed(TlsInspectorSchema, {}) },

@@ -28,6 +28,8 @@ import { adsConfigSource, compareStrings } from "./proto.js";
 import { httpsUpgradeAction, translateRouteAction } from "./route-action.js";
 import { translateRouteMatch } from "./route-match.js";
 import { jwtUnsatisfiable } from "./jwt-authn.js";
+import { FALLBACK_ROUTE_CONFIG_NAME, fallbackHosts } from "./fallback-certificate.js";
+import { cookieRewriteMetadata, cookieRewritePerRoute, withCookieClusterTags } from "./cookie-rewrite.js";
 
 type RouteInit = MessageInitShape<typeof RouteSchema>;
 
@@ -75,11 +77,12 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
   const headers = global
     ? translateHeaderPolicies(withGlobal(route.requestHeaders, options.globalRequestHeaders), withGlobal(route.responseHeaders, options.globalResponseHeaders))
     : translateHeaderPolicies(route.requestHeaders, route.responseHeaders);
+  const cookieMetadata = cookieRewriteMetadata(route);
   return {
     ...(route.name === undefined ? {} : { name: route.name }),
     match,
     // Ranked routes are Gateway API's, whose ReplacePrefixMatch replaces whole segments.
-    action: withGlobalRateLimits(
+    action: withCookieClusterTags(withGlobalRateLimits(
       translateRouteAction(
         route.action,
         headers.hostRewrite,
@@ -87,12 +90,13 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
         route.rank !== undefined && route.match.path.kind === "prefix" && route.match.path.segment ? route.match.path.value : undefined,
       ),
       route.globalRateLimit,
-    ),
+    ), route),
+    ...(cookieMetadata === undefined ? {} : { metadata: cookieMetadata }),
     requestHeadersToAdd: headers.requestHeadersToAdd,
     requestHeadersToRemove: headers.requestHeadersToRemove,
     responseHeadersToAdd: headers.responseHeadersToAdd,
     responseHeadersToRemove: headers.responseHeadersToRemove,
-    typedPerFilterConfig,
+    typedPerFilterConfig: { ...typedPerFilterConfig, ...cookieRewritePerRoute(route) },
   };
 }
 
@@ -171,10 +175,14 @@ const MISDIRECTED_VHOST: EnvoyVirtualHost = create(VirtualHostSchema, {
 export function translateRouteConfigs(model: Model, translateHost: VirtualHostTranslation = translateVirtualHost): RouteConfiguration[] {
   const hosts = routableVirtualHosts(model);
   const http = routeConfiguration(HTTP_ROUTE_CONFIG_NAME, hosts.map((v) => translateHost(v, "http")));
-  const https = hosts.filter(isSecureHost).map((v) => {
+  const secure = hosts.filter(isSecureHost);
+  const https = secure.map((v) => {
     const own = translateHost(v, "https");
     // Envoy refuses two hosts claiming "*"; a host that is "*" itself has nothing to misdirect.
     return routeConfiguration(httpsRouteConfigName(v.fqdn), own.domains.includes("*") ? [own] : [own, MISDIRECTED_VHOST]);
   });
+  // The hosts that enabled the fallback certificate, reached by clients without SNI (no 421 host: any name the chain serves is its own).
+  const fallback = fallbackHosts(secure);
+  if (fallback.length > 0) https.push(routeConfiguration(FALLBACK_ROUTE_CONFIG_NAME, fallback.map((v) => translateHost(v, "https"))));
   return [http, ...https].sort((a, b) => compareStrings(a.name, b.name));
 }

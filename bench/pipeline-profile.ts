@@ -2,7 +2,8 @@
 // 10,000): the top functions by self time in a CPU profile of a few changes, build and publish.
 // A function whose share grows with N is work that does not follow the size of the change.
 import { Session, type Profiler } from "node:inspector";
-import { endpointSlice, ingress, path, port, rule, service } from "../controllers/source/testdata/fixtures.js";
+import { endpointSlice, ingress, path, rule } from "../controllers/source/testdata/fixtures.js";
+import { applyIngressWorkload } from "./ingress-workload.js";
 import { createPipeline } from "../operator/pipeline/pipeline.js";
 import { createSnapshotCache } from "../xds/cache/index.js";
 
@@ -17,12 +18,7 @@ const post = <T>(method: string, params?: object): Promise<T> =>
 
 const pipeline = createPipeline({ translate: {} });
 const cache = createSnapshotCache();
-for (let i = 0; i < n; i++) {
-  const ns = `team-${i % 50}`;
-  pipeline.apply("Service", "add", service(`svc-${i}`, [port(80, "http")], { namespace: ns }));
-  pipeline.apply("EndpointSlice", "add", endpointSlice(`svc-${i}-a`, `svc-${i}`, [`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`], 8080, "http", { namespace: ns }));
-  pipeline.apply("Ingress", "add", ingress(`ing-${i}`, { rules: [rule(`host-${i}.example.com`, path("/", `svc-${i}`, 80), path("/api", `svc-${i}`, "http"))] }, { namespace: ns }));
-}
+applyIngressWorkload(pipeline, n);
 cache.publish(pipeline.build().resources);
 
 function routeChange(k: number): void {

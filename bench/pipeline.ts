@@ -6,7 +6,8 @@
 // dist/bench/pipeline.js 1000 100000`; default 100, 1,000, 10,000 and 100,000. Run with
 // --expose-gc to have the heap measured after a collection.
 import { performance } from "node:perf_hooks";
-import { endpointSlice, ingress, path, port, rule, service } from "../controllers/source/testdata/fixtures.js";
+import { endpointSlice, ingress, path, rule } from "../controllers/source/testdata/fixtures.js";
+import { applyIngressWorkload } from "./ingress-workload.js";
 import { createPipeline } from "../operator/pipeline/pipeline.js";
 import { createSnapshotCache } from "../xds/cache/index.js";
 
@@ -29,12 +30,7 @@ function timed<T>(fn: () => T): [T, number] {
 function run(n: number): string[] {
   const pipeline = createPipeline({ translate: {} });
   const cache = createSnapshotCache();
-  for (let i = 0; i < n; i++) {
-    const ns = `team-${i % 50}`;
-    pipeline.apply("Service", "add", service(`svc-${i}`, [port(80, "http")], { namespace: ns }));
-    pipeline.apply("EndpointSlice", "add", endpointSlice(`svc-${i}-a`, `svc-${i}`, [`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`], 8080, "http", { namespace: ns }));
-    pipeline.apply("Ingress", "add", ingress(`ing-${i}`, { rules: [rule(`host-${i}.example.com`, path("/", `svc-${i}`, 80), path("/api", `svc-${i}`, "http"))] }, { namespace: ns }));
-  }
+  applyIngressWorkload(pipeline, n);
   const [cold, coldBuild] = timed(() => pipeline.build());
   const [, coldPublish] = timed(() => cache.publish(cold.resources));
 

@@ -276,6 +276,9 @@ describe("HTTPProxy: policies through Envoy", function () {
       { timeoutMs: 20_000, description: () => `Envoy to fail web-2 in one cluster and both endpoints in the other (failed ports by cluster: ${JSON.stringify([...last])})` },
     );
 
+    // Clusters reach Envoy before routes (CDS before RDS), so the health checks can settle
+    // while the virtual host is still unknown: wait until the route itself is served.
+    await ctx.stack.waitForHttp("health.example.com", `/some-fail/${randomUUID()}`, (r) => r.status === 200, "health.example.com/some-fail to be served");
     const path = `/some-fail/${randomUUID()}`;
     const names = new Set<string>();
     for (let i = 0; i < 20; i++) names.add(nameOf(await request("health.example.com", path)));

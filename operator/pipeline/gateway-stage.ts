@@ -235,12 +235,13 @@ function httpChain(l: GatewayListener, routes: readonly HTTPRouteResult[], g: Se
   return { key, ...(l.hostname === undefined ? {} : { hostname: l.hostname }), ...(tls === undefined ? {} : { tls }), virtualHosts };
 }
 
-/** The TLS a terminating listener (HTTPS, TLS Terminate) serves with: its first certificate. */
+/** The TLS a terminating listener (HTTPS, TLS Terminate) serves with: every certificate that resolved, in order. */
 function listenerTls(l: GatewayListener): VirtualHostTls | undefined {
-  const cert = l.tls?.certificates[0];
+  const [cert, ...more] = l.tls?.certificates ?? [];
   if (cert === undefined) return undefined;
   return {
     secret: cert,
+    ...(more.length > 0 ? { additionalSecrets: more } : {}),
     minimumProtocolVersion: "1.2",
     maximumProtocolVersion: "1.3",
     // AllowInsecureFallback: a client without a certificate, or with one the CA does not vouch for, is

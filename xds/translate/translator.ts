@@ -243,7 +243,8 @@ function createFixedTranslator(resolved: ResolvedOptions, extra: TranslatorOptio
       else badSecret.add(s.name);
     }
     const tlsBroken = (tls: VirtualHostTls | undefined): boolean =>
-      tls !== undefined && (badSecret.has(tls.secret) || (tls.clientValidation?.caSecret !== undefined && badSecret.has(tls.clientValidation.caSecret)));
+      tls !== undefined &&
+      (badSecret.has(tls.secret) || (tls.additionalSecrets ?? []).some((s) => badSecret.has(s)) || (tls.clientValidation?.caSecret !== undefined && badSecret.has(tls.clientValidation.caSecret)));
     const broken = new Set<string>();
     for (const vhost of model.virtualHosts) {
       if (!isSecureHost(vhost) || vhost.routes.length === 0) continue;

@@ -32,6 +32,8 @@ export interface IngressRoutes {
   readonly clusters: readonly Cluster[];
   readonly conditions: readonly Condition[];
   readonly dependencies: readonly ObjectKey[];
+  /** Some path's backend speaks TLS (served or not): the Ingress depends on the client certificate. */
+  readonly tlsBackends: boolean;
 }
 
 /** One path to route: where it was written, its host, and the path itself. */
@@ -54,9 +56,11 @@ export function ingressRoutes(cache: ObjectCache, ingress: V1Ingress, policy: In
   const dependencies: ObjectKey[] = [];
   const clusters = new Map<string, Cluster>();
   const byHost = new Map<string, Map<string, { route: Route; entry: PathEntry }>>();
+  let tlsBackends = false;
 
   for (const entry of pathEntries(ingress, conditions)) {
     const built = buildRoute(cache, source, entry, policy, clusterOptions, clientCertificate);
+    if (built.tlsBackend === true) tlsBackends = true;
     conditions.push(...built.conditions);
     if (built.dependency !== undefined) dependencies.push(built.dependency);
     if (built.route === undefined || built.cluster === undefined) continue;
@@ -78,7 +82,7 @@ export function ingressRoutes(cache: ObjectCache, ingress: V1Ingress, policy: In
 
   const result = new Map<string, readonly Route[]>();
   for (const [host, routes] of byHost) result.set(host, [...routes.values()].map((r) => r.route));
-  return { byHost: result, clusters: [...clusters.values()], conditions, dependencies };
+  return { byHost: result, clusters: [...clusters.values()], conditions, dependencies, tlsBackends };
 }
 
 function pathEntries(ingress: V1Ingress, conditions: Condition[]): PathEntry[] {
@@ -108,6 +112,8 @@ interface BuiltRoute {
   readonly cluster?: Cluster;
   readonly conditions: readonly Condition[];
   readonly dependency?: ObjectKey;
+  /** The backend speaks TLS (upstream-protocol tls or h2): it needs the client certificate, if one is configured. */
+  readonly tlsBackend?: boolean;
 }
 
 function buildRoute(cache: ObjectCache, source: SourceRef, entry: PathEntry, policy: IngressRoutePolicy, clusterOptions: ClusterOptions, clientCertificate: IngressClientCertificate | undefined): BuiltRoute {
@@ -130,7 +136,7 @@ function buildRoute(cache: ObjectCache, source: SourceRef, entry: PathEntry, pol
   const plain = serviceCluster(lookup.service, lookup.port, clusterOptions);
   const tlsBackend = plain.value.protocol === "tls" || plain.value.protocol === "h2";
   if (tlsBackend && clientCertificate?.ok === false) {
-    return { conditions: [{ ...clientCertificate.condition, message: `${backendField}: ${clientCertificate.condition.message}; the path is not served` }], dependency: lookup.dependency };
+    return { conditions: [{ ...clientCertificate.condition, message: `${backendField}: ${clientCertificate.condition.message}; the path is not served` }], dependency: lookup.dependency, tlsBackend };
   }
   const cluster = tlsBackend && clientCertificate?.ok === true ? { ...plain, value: withClientCertificate(plain.value, clientCertificate.secret) } : plain;
   const rawPath = path.path === undefined || path.path === "" ? "/" : path.path;
@@ -151,7 +157,7 @@ function buildRoute(cache: ObjectCache, source: SourceRef, entry: PathEntry, pol
     // Decided per host once TLS is known (see reconcile-ingress.ts).
     httpsRedirect: false,
   };
-  return { route, cluster: cluster.value, conditions: cluster.warnings, dependency: lookup.dependency };
+  return { route, cluster: cluster.value, conditions: cluster.warnings, dependency: lookup.dependency, tlsBackend };
 }
 
 /** A TLS backend's cluster presenting the client certificate: the name's hash covers the certificate too. */

@@ -280,6 +280,10 @@ describe("reconcileIngress: tls.envoy-client-certificate", () => {
     assert.notEqual(without.clusters.find((c) => c.service.port === 443)?.name, byPort.get(443)?.name);
     assert.equal(without.clusters.find((c) => c.service.port === 80)?.name, byPort.get(80)?.name);
     assert.deepEqual(without.secrets, []);
+    // An Ingress without TLS backends neither carries nor depends on it.
+    const plainOnly = run([tlsApp, client], ingress("plain", { rules: [rule("plain.example.com", path("/", "secure", 80))] }), { clientCertificate });
+    assert.deepEqual(plainOnly.secrets, []);
+    assert.ok(!plainOnly.dependencies.some((d) => d.kind === "Secret"));
   });
 
   it("drops only the TLS backends' paths when the Secret is missing, naming the setting", () => {

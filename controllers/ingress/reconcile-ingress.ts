@@ -86,7 +86,7 @@ function reconcile(cache: ObjectCache, ingress: V1Ingress, options: IngressRecon
     clusters: uniqueByName<Cluster>(routes.clusters),
     secrets: uniqueByName<TlsSecret>([...tls.secrets, ...(usesClient && client?.ok === true ? [client.secret] : [])]),
     conditions: finishConditions(uniqueConditions(conditions), "Ingress"),
-    dependencies: uniqueKeys([...classDependencies, ...tls.dependencies, ...routes.dependencies, ...(client?.dependencies ?? [])]),
+    dependencies: uniqueKeys([...classDependencies, ...tls.dependencies, ...routes.dependencies, ...(routes.tlsBackends ? (client?.dependencies ?? []) : [])]),
   };
 }
 

@@ -213,7 +213,7 @@ function createFixedTranslator(resolved: ResolvedOptions, extra: TranslatorOptio
     return { resources, failures };
   }
 
-  const pieces: IncrementalPieces = { httpHost: (v) => httpHost(v), vhdsHost, cluster };
+  const pieces: IncrementalPieces = { httpHost: (v) => httpHost(v), vhdsHost, cluster, gatewayListener };
   let state: IncrementalState | undefined;
   function translateChanges(input: ChangedInput): CheckedTranslation {
     if (faults === undefined && canApply(state, input)) {

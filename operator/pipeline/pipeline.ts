@@ -348,7 +348,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     if (gatewayStage !== undefined && gatewayChanged) {
       const updated = gatewayStage.update(cache);
       gatewayState = updated.state;
-      gatewayChanges.push(updated.changes);
+      // Only what names something: a change the stage absorbed must not pile up until the next translation.
+      const c = updated.changes;
+      if ([c.listeners, c.clusters, c.secrets].some((x) => x.added.length + x.changed.length + x.removed.length > 0)) gatewayChanges.push(c);
     }
     updateGlobalAuthorization();
     let model = fullModel();

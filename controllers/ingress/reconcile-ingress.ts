@@ -14,6 +14,7 @@ import { DEFAULT_CONNECT_TIMEOUT_MS } from "../services/service-cluster.js";
 import { ingressMatchesClass } from "./ingress-class.js";
 import { ingressRoutes } from "./ingress-routes.js";
 import { ingressTls } from "./ingress-tls.js";
+import { lookupTlsSecret, type SecretRef } from "../secrets/lookup-tls-secret.js";
 
 /** What the Ingress reconciler needs from the controller's configuration. */
 export interface IngressReconcileOptions {
@@ -23,6 +24,8 @@ export interface IngressReconcileOptions {
   readonly connectTimeoutMs?: number;
   /** Certificate validation, replaceable by a memoising one (createTlsSecretValidator). */
   readonly validateTlsSecret?: TlsSecretValidator;
+  /** The operator's tls.envoy-client-certificate, presented to TLS backends (upstream's IngressProcessor.ClientCertificate). */
+  readonly clientCertificate?: SecretRef | undefined;
 }
 
 /**
@@ -62,23 +65,30 @@ function reconcile(cache: ObjectCache, ingress: V1Ingress, options: IngressRecon
   const versions = parseTlsVersions(annotations);
 
   const tls = ingressTls(cache, ingress, versions.value, options.validateTlsSecret);
+  // Configured by the operator, so no delegation is asked for (upstream's LookupTLSSecretInsecure).
+  const ref = options.clientCertificate;
+  const client = ref === undefined ? undefined : lookupTlsSecret(cache, ref, ref.namespace, "tls.envoy-client-certificate", options.validateTlsSecret);
   const routes = ingressRoutes(
     cache,
     ingress,
     { ...(timeout.value !== undefined ? { timeout: timeout.value } : {}), ...(retry.value !== undefined ? { retry: retry.value } : {}), websocketPaths: websocket.value },
-    { connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS },
+    { connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, ...(client?.ok === true ? { clientCertificate: client.secret.name } : {}) },
   );
+  const usesClientCertificate = routes.clusters.some((c) => c.clientCertificate !== undefined);
+  const tlsBackend = routes.clusters.some((c) => c.protocol === "tls" || c.protocol === "h2");
+  // As upstream, a missing client certificate is reported and the TLS backends are reached without one.
+  const clientConditions = client !== undefined && !client.ok && tlsBackend ? [warningCondition(client.condition.reason, client.condition.message)] : [];
 
-  const conditions: Condition[] = [...timeout.warnings, ...retry.warnings, ...websocket.warnings, ...versions.warnings, ...tls.conditions, ...routes.conditions];
+  const conditions: Condition[] = [...timeout.warnings, ...retry.warnings, ...websocket.warnings, ...versions.warnings, ...tls.conditions, ...routes.conditions, ...clientConditions];
   const virtualHosts = virtualHostsOf(routes.byHost, tls.hosts, httpAllowed(annotations), tlsRequired(annotations), conditions);
   return {
     source,
     virtualHosts,
     tcpProxies: [],
     clusters: uniqueByName<Cluster>(routes.clusters),
-    secrets: uniqueByName<TlsSecret>(tls.secrets),
+    secrets: uniqueByName<TlsSecret>([...tls.secrets, ...(usesClientCertificate && client?.ok === true ? [client.secret] : [])]),
     conditions: finishConditions(uniqueConditions(conditions), "Ingress"),
-    dependencies: uniqueKeys([...classDependencies, ...tls.dependencies, ...routes.dependencies]),
+    dependencies: uniqueKeys([...classDependencies, ...tls.dependencies, ...routes.dependencies, ...(tlsBackend ? (client?.dependencies ?? []) : [])]),
   };
 }
 

@@ -10,6 +10,8 @@ import { upstreamProtocol } from "./upstream-protocol.js";
 export interface ClusterOptions {
   readonly connectTimeoutMs: number;
   readonly loadBalancer?: Cluster["loadBalancer"];
+  /** Name (in the model's secrets) of the certificate Envoy presents to TLS (tls, h2) backends. */
+  readonly clientCertificate?: string;
 }
 
 /** Upstream Contour's default connect timeout. */
@@ -35,6 +37,7 @@ export function serviceCluster(service: V1Service, port: V1ServicePort, options:
     loadBalancer: options.loadBalancer ?? "RoundRobin",
     ...(breakers.value !== undefined ? { circuitBreakers: breakers.value } : {}),
     connectTimeoutMs: options.connectTimeoutMs,
+    ...(options.clientCertificate !== undefined && (protocol.value === "tls" || protocol.value === "h2") ? { clientCertificate: options.clientCertificate } : {}),
   } satisfies Omit<Cluster, "name">;
   const cluster: Cluster = { name: clusterName(namespace, name, port.port, shortHash(settings)), ...settings };
   const prefix = `Service ${JSON.stringify(`${namespace}/${name}`)} `;

@@ -323,7 +323,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       }
       const ingress = cache.get<V1Ingress>(key.kind, key.namespace, key.name);
       if (ingress === undefined) deleteSource(key);
-      else putSource(key, reconcileIngress(cache, ingress, { ingressClassName: options.ingressClassName, validateTlsSecret, ...connectTimeout }), released);
+      else putSource(key, reconcileIngress(cache, ingress, { ingressClassName: options.ingressClassName, validateTlsSecret, clientCertificate: options.clientCertificate, ...connectTimeout }), released);
     }
     const reconciledKeys = new Map(changed.map((k) => [formatKey(k), k] as const));
     for (const [k, key] of holdsDirty) {

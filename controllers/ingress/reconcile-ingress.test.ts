@@ -73,6 +73,21 @@ describe("reconcileIngress: rules and paths", () => {
     assert.equal(f.clusters[0]?.protocol, "h2c");
     assert.equal(f.clusters[0]?.endpoints, "default/api/grpc");
   });
+
+  it("presents the configured client certificate (tls.envoy-client-certificate) to TLS backends only; a missing one is a warning", () => {
+    const secure = service("secure", [port(443, "https")], { annotations: { "projectcontour.io/upstream-protocol.tls": "443" } });
+    const ing = ingress("i", { rules: [rule("a.com", path("/tls", "secure", 443), path("/", "web", 80))] });
+    const clientCertificate = { namespace: "projectcontour", name: "envoy-client" };
+    const f = run([secure, web, tlsSecret("envoy-client", A_CRT, A_KEY, { namespace: "projectcontour" })], ing, { clientCertificate });
+    const byProtocol = new Map(f.clusters.map((c) => [c.protocol, c.clientCertificate]));
+    assert.match(byProtocol.get("tls") ?? "", /^projectcontour\/envoy-client\//u);
+    assert.equal(byProtocol.get("http1"), undefined);
+    assert.deepEqual(f.secrets.map((s) => s.source), [{ kind: "Secret", namespace: "projectcontour", name: "envoy-client" }]);
+    const missing = run([secure, web], ing, { clientCertificate });
+    assert.ok(missing.conditions.some((c) => c.message.includes("tls.envoy-client-certificate")), JSON.stringify(missing.conditions));
+    assert.equal(missing.clusters.find((c) => c.protocol === "tls")?.clientCertificate, undefined);
+    assert.ok(missing.dependencies.some((d) => d.kind === "Secret" && d.name === "envoy-client"));
+  });
 });
 
 describe("reconcileIngress: broken backends and hosts", () => {

@@ -287,6 +287,7 @@ describe("Gateway API: TLS (passthrough and terminate), TCP, UDP and gRPC throug
     }
     const share = (pod: string): number => (counts.get(pod) ?? 0) / total;
     const seen = JSON.stringify(Object.fromEntries(counts));
+    console.log(`      UDP sessions by backend (weights 3:1:0, ${total} sessions): ${seen}`);
     assert.ok(Math.abs(share("udp-echo") - 0.75) <= 0.05, `udp-echo's share near 75%: ${seen}`);
     assert.ok(Math.abs(share("udp-echo-2") - 0.25) <= 0.05, `udp-echo-2's share near 25%: ${seen}`);
     assert.equal(counts.get("udp-echo-0"), undefined, `weight 0 gets no session: ${seen}`);

@@ -117,6 +117,11 @@ describe("reconcileL4Route", () => {
     const missing = run(route("TCPRoute", "m", [parent()], [{ name: "gone", port: 443 }]), [gw]).result;
     assert.match(status(missing), /^Accepted=True:Accepted ResolvedRefs=False:BackendNotFound/);
     assert.deepEqual(missing.attachments[0]?.clusters, []);
+    // Beside a valid backend, an invalid one's share goes to a cluster never served: Envoy closes those connections.
+    const half = run(route("TCPRoute", "half", [parent()], [{ name: "tls-backend", port: 443, weight: 1 }, { name: "gone", port: 443, weight: 2 }]), [gw]).result;
+    assert.match(status(half), /^Accepted=True:Accepted ResolvedRefs=False:BackendNotFound/);
+    assert.deepEqual(half.attachments[0]?.clusters.map((c) => [c.cluster.replace(/\/[0-9a-z]+$/, "/<hash>"), c.weight]), [["apps/tls-backend/443/<hash>", 1], ["tcproute/apps/half/rule/0/invalid-backends", 2]]);
+    assert.deepEqual(half.clusters.map((c) => c.service.name), ["tls-backend"], "the invalid share has no cluster of its own");
     assert.match(status(run(route("TLSRoute", "k", [parent()], [{ name: "x", kind: "Bucket", port: 1 }], ["a.example.com"]), [gw]).result), /ResolvedRefs=False:InvalidKind/);
     const far = route("TLSRoute", "far", [parent()], [{ name: "far", namespace: "other", port: 443 }], ["a.example.com"]);
     assert.match(status(run(far, [gw]).result), /ResolvedRefs=False:RefNotPermitted/);

@@ -116,6 +116,7 @@ function reconcile(objects: GatewayObjects, kind: L4RouteKind, route: L4Route, o
     const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const ctx = { objects, deps, namespace, routeKind: kind, transport: kind === "UDPRoute" ? ("UDP" as const) : ("TCP" as const), connectTimeoutMs };
     const resolved: { cluster: Cluster; weight: number }[] = [];
+    let invalidWeight = 0;
     // Every rule's references are resolved for ResolvedRefs; only a lone rule carries traffic.
     for (const [i, rule] of rules.entries()) {
       for (const [j, ref] of entries<BackendRef>(rule.backendRefs).entries()) {
@@ -123,6 +124,8 @@ function reconcile(objects: GatewayObjects, kind: L4RouteKind, route: L4Route, o
         const r = resolveBackendRef(ctx, ref, field);
         if (!r.ok) {
           refProblem ??= { reason: r.reason === "BackendTLSPolicyInvalid" ? "BackendNotFound" : r.reason, message: r.message };
+          const w = ref.weight ?? 1;
+          if (i === 0 && Number.isInteger(w) && w > 0) invalidWeight += w;
           continue;
         }
         const weight = ref.weight ?? 1;
@@ -137,11 +140,16 @@ function reconcile(objects: GatewayObjects, kind: L4RouteKind, route: L4Route, o
     if (udpCluster !== undefined) {
       clusters.set(udpCluster.name, udpCluster);
       weighted = [{ cluster: udpCluster.name, weight: 1 }];
-    } else
+    } else {
       for (const { cluster, weight } of resolved) {
         clusters.set(cluster.name, cluster);
         weighted.push({ cluster: cluster.name, weight });
       }
+      // The spec: connections meant for an invalid backend are rejected, in proportion to its weight.
+      // A TCP proxy closes a connection sent to a cluster Envoy does not have. (No valid backend at
+      // all: no clusters, and the stream closes every connection anyway. UDP: see weightedUdpCluster.)
+      if (kind !== "UDPRoute" && invalidWeight > 0 && resolved.some((c) => c.weight > 0)) weighted.push({ cluster: invalidBackendsCluster(ruleName), weight: invalidWeight });
+    }
   }
 
   const created = timestampText(route.metadata?.creationTimestamp);
@@ -200,7 +208,9 @@ function streamCluster(c: Cluster): Cluster {
  * The cluster of a UDPRoute rule with several weighted backends, or undefined when at most one
  * backend has a weight: Envoy's UDP proxy routes each session to one cluster, so the backends
  * become one cluster named after the rule, each Service port a locality weighted by its weight
- * (two references to one Service port add up). A zero weight gets no traffic: left out.
+ * (two references to one Service port add up). A zero weight gets no traffic: left out. Envoy's
+ * locality weighting gives the share of an empty locality to the others, so the share of a backend
+ * without endpoints, or of an invalid backendRef (left out), goes to the valid ones, not dropped.
  */
 function weightedUdpCluster(ruleName: string, resolved: readonly { cluster: Cluster; weight: number }[], connectTimeoutMs: number): Cluster | undefined {
   const members = new Map<string, ExtensionClusterMember>();
@@ -213,6 +223,14 @@ function weightedUdpCluster(ruleName: string, resolved: readonly { cluster: Clus
   const [first] = list;
   if (first === undefined || list.length < 2) return undefined;
   return { name: ruleName, service: first.service, endpoints: ruleName, protocol: "http1", loadBalancer: "RoundRobin", connectTimeoutMs, weightedMembers: list };
+}
+
+/**
+ * The cluster name a TLS or TCP stream sends the share of its invalid backendRefs to: never served,
+ * so Envoy's TCP proxy closes those connections; named after the rule, so a config dump says why.
+ */
+export function invalidBackendsCluster(ruleName: string): string {
+  return `${ruleName}/invalid-backends`;
 }
 
 /** Two parentRefs reaching one listener give it the stream once. */

@@ -491,7 +491,11 @@ export interface GatewayStream {
   readonly serverNames: readonly string[];
   /** TLS Terminate: the listener's certificate; absent for passthrough, TCP and UDP. */
   readonly tls?: VirtualHostTls;
-  /** Weighted backends; empty when none resolved (connections are refused). */
+  /**
+   * Weighted backends; empty when none resolved (connections are refused). TLS and TCP: the share
+   * of invalid backendRefs goes to a cluster name that is never served (`<name>/invalid-backends`),
+   * so Envoy closes those connections, as the spec asks.
+   */
   readonly clusters: readonly WeightedCluster[];
 }
 

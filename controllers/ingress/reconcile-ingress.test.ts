@@ -260,3 +260,37 @@ describe("reconcileIngress: class and annotations", () => {
     assert.equal(f.clusters[0]?.connectTimeoutMs, 250);
   });
 });
+
+describe("reconcileIngress: tls.envoy-client-certificate", () => {
+  const tlsApp = service("secure", [port(443, "https"), port(80, "http")], { annotations: { "projectcontour.io/upstream-protocol.tls": "https" } });
+  const client = tlsSecret("envoy-client", A_CRT, A_KEY, { namespace: "projectcontour" });
+  const clientCertificate = { namespace: "projectcontour", name: "envoy-client" };
+  const ing = ingress("shop", { rules: [rule("shop.example.com", path("/secure", "secure", 443), path("/plain", "secure", 80))] });
+
+  it("is presented to TLS backends only, and carried in the fragment", () => {
+    const f = run([tlsApp, client], ing, { clientCertificate });
+    const byPort = new Map(f.clusters.map((c) => [c.service.port, c]));
+    assert.equal(byPort.get(443)?.protocol, "tls");
+    assert.match(byPort.get(443)?.clientCertificate ?? "", /^projectcontour\/envoy-client\/[0-9a-f]+$/);
+    assert.equal(byPort.get(80)?.clientCertificate, undefined);
+    assert.deepEqual(f.secrets.map((s) => s.name), [byPort.get(443)?.clientCertificate]);
+    assert.ok(f.dependencies.some((d) => d.kind === "Secret" && d.namespace === "projectcontour" && d.name === "envoy-client"));
+    // The cluster's name changes with the certificate: Envoy must not keep a cluster without it.
+    const without = run([tlsApp, client], ing);
+    assert.notEqual(without.clusters.find((c) => c.service.port === 443)?.name, byPort.get(443)?.name);
+    assert.equal(without.clusters.find((c) => c.service.port === 80)?.name, byPort.get(80)?.name);
+    assert.deepEqual(without.secrets, []);
+    // An Ingress without TLS backends neither carries nor depends on it.
+    const plainOnly = run([tlsApp, client], ingress("plain", { rules: [rule("plain.example.com", path("/", "secure", 80))] }), { clientCertificate });
+    assert.deepEqual(plainOnly.secrets, []);
+    assert.ok(!plainOnly.dependencies.some((d) => d.kind === "Secret"));
+  });
+
+  it("drops only the TLS backends' paths when the Secret is missing, naming the setting", () => {
+    const f = run([tlsApp], ing, { clientCertificate });
+    assert.deepEqual(paths(f, "shop.example.com"), ["prefix:/plain"]);
+    const problem = f.conditions.find((c) => c.reason === "SecretNotFound");
+    assert.match(problem?.message ?? "", /^spec\.rules\[0\]\.http\.paths\[0\]\.backend\.service: tls\.envoy-client-certificate: Secret .*projectcontour\/envoy-client.* not found.*; the path is not served$/);
+    assert.ok(f.dependencies.some((d) => d.kind === "Secret" && d.name === "envoy-client"), "served once the Secret appears");
+  });
+});

@@ -306,6 +306,11 @@ export interface JwtProvider {
 export interface VirtualHostTls {
   /** Name of a TlsSecret in Model.secrets. */
   readonly secret: string;
+  /**
+   * Further TlsSecrets served beside `secret` (a Gateway listener's other certificateRefs), in order:
+   * Envoy picks per handshake by the client's SNI against each certificate's names, then its key type.
+   */
+  readonly additionalSecrets?: readonly string[];
   readonly minimumProtocolVersion: "1.2" | "1.3";
   readonly maximumProtocolVersion: "1.2" | "1.3";
   readonly clientValidation?: {

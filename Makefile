@@ -95,7 +95,7 @@ image:
 install-manifests: build
 	node dist/config/install/render.js .
 
-## conformance: the Gateway API v1.6.1 conformance suite, profiles GATEWAY-HTTP, GATEWAY-TLS and GATEWAY-GRPC, against contour and an
+## conformance: the Gateway API v1.6.1 conformance suite, profiles GATEWAY-HTTP, GATEWAY-TLS, GATEWAY-GRPC, GATEWAY-TCP and GATEWAY-UDP, against contour and an
 ## Envoy pod on a fresh bed with pods; writes the official report to conformance/report.yaml; fails when a test fails
 .PHONY: conformance
 conformance: tools build

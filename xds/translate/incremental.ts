@@ -22,7 +22,7 @@ import { HTTP_ROUTE_CONFIG_NAME, parseEdsName, vhdsVirtualHostName } from "../na
 import type { EnvoyResources, ResourceListChanges, ResourceListName } from "../resources.js";
 import type { TranslationFailure } from "./encode-check.js";
 import type { GatewayTranslation } from "./gateway-listeners.js";
-import { translateExtensionLoadAssignment, translateLoadAssignment, type EndpointsMemo } from "./endpoints.js";
+import { joinedMembersOf, translateExtensionLoadAssignment, translateLoadAssignment, type EndpointsMemo } from "./endpoints.js";
 import { httpRouteConfiguration } from "./routes.js";
 
 /** Where a translation finds a Service's EndpointSlices. */
@@ -190,11 +190,12 @@ export function seedState(
     // An ExternalName cluster resolves its name itself: it refers to no ClusterLoadAssignment.
     if (c.externalName !== undefined) continue;
     servedEds.set(c.name, c.endpoints);
-    if (c.extension === undefined) referEds(edsRefs, edsOfService, c.endpoints, 1);
+    const joined = joinedMembersOf(c);
+    if (joined === undefined) referEds(edsRefs, edsOfService, c.endpoints, 1);
     else {
-      extensionMembers.set(c.endpoints, c.extension.members);
+      extensionMembers.set(c.endpoints, joined);
       edsRefs.set(c.endpoints, (edsRefs.get(c.endpoints) ?? 0) + 1);
-      for (const m of c.extension.members) {
+      for (const m of joined) {
         const service = `${m.service.namespace}/${m.service.name}`;
         let names = edsOfService.get(service);
         if (names === undefined) edsOfService.set(service, (names = new Set()));
@@ -269,7 +270,7 @@ export function canApply(state: IncrementalState | undefined, input: ChangedInpu
     const served = state.servedEds.get(name);
     if (served !== undefined && state.extensionMembers.has(served)) return false;
     const c = changes.clusterOf !== undefined ? changes.clusterOf(name) : findSorted(model.clusters, name, (x) => x.name);
-    if (c !== undefined && (c.extension !== undefined || state.extensionMembers.has(c.endpoints))) return false;
+    if (c !== undefined && (joinedMembersOf(c) !== undefined || state.extensionMembers.has(c.endpoints))) return false;
   }
   const lowerDelta = new Map<string, number>();
   for (const fqdn of changes.virtualHosts.added) lowerDelta.set(fqdn.toLowerCase(), (lowerDelta.get(fqdn.toLowerCase()) ?? 0) + 1);

@@ -3,7 +3,7 @@
 // each with its own Envoy bootstrapped by its own `contour bootstrap`; both Envoys' /config_dump are
 // normalised (config-normalize.ts) and diffed. Writes bench/results/config-diff-<timestamp>.md and
 // prints it. Asserts nothing: the README lists which differences are deliberate.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { createTestBed, findRepoRoot, freePort, waitFor, type TestBed } from "../../e2e/harness/index.js";
@@ -70,7 +70,7 @@ async function dumpOf(ctrl: ControllerUnderTest, bed: TestBed): Promise<{ flat: 
       // One more poll after a quiet second: EDS and late route updates land before the final dump.
       await new Promise((r) => setTimeout(r, 1_500));
       const final = await envoy.admin.configDump();
-      return { flat: normalizeConfigDump(final as { configs?: Array<Record<string, unknown>> }, [ports.http, ports.https]), raw: final ?? raw };
+      return { flat: normalizeConfigDump(final as { configs?: Array<Record<string, unknown>> }), raw: final ?? raw };
     } finally {
       await envoy.stop();
     }
@@ -81,11 +81,27 @@ async function dumpOf(ctrl: ControllerUnderTest, bed: TestBed): Promise<{ flat: 
 
 function cell(v: string | undefined): string {
   if (v === undefined) return "—";
-  const short = v.length > 160 ? `${v.slice(0, 157)}...` : v;
+  const short = v.length > 200 ? `${v.slice(0, 197)}...` : v;
   return `\`${short.replace(/\|/g, "\\|").replace(/`/g, "'")}\``;
 }
 
+/** `--from <upstream.json> <ours.json>`: diff two dumps saved by an earlier run, without a bed. */
+function fromFiles(args: readonly string[]): { upstream: FlatConfig; ours: FlatConfig } | undefined {
+  if (args[0] !== "--from") return undefined;
+  const read = (f: string | undefined): FlatConfig => {
+    if (f === undefined) throw new Error("usage: config-diff.js --from <upstream.json> <ours.json>");
+    return normalizeConfigDump(JSON.parse(readFileSync(f, "utf8")) as { configs?: Array<Record<string, unknown>> });
+  };
+  return { upstream: read(args[1]), ours: read(args[2]) };
+}
+
 async function main(): Promise<void> {
+  const saved = fromFiles(process.argv.slice(2));
+  if (saved !== undefined) {
+    const diffs = collapseDifferences(diffConfigs(saved.upstream, saved.ours), saved.upstream, saved.ours);
+    process.stdout.write(`${diffs.length} differing paths\n\n| path | upstream | ours |\n| --- | --- | --- |\n${diffs.map((d) => `| ${d.path.replace(/\|/g, "\\|")} | ${cell(d.upstream)} | ${cell(d.ours)} |`).join("\n")}\n`);
+    return;
+  }
   const install = installUpstream();
   // Ours in state of the world: with delta, the plain-HTTP hosts arrive by VHDS, which the dump lists apart.
   process.env["BENCH_OURS_XDS_MODE"] ??= "sotw";
@@ -110,7 +126,9 @@ async function main(): Promise<void> {
   } finally {
     await bed.stop({ failed: false });
   }
-  const diffs = collapseDifferences(diffConfigs(flats.get("upstream") ?? new Map(), flats.get("ours") ?? new Map()));
+  const upstream = flats.get("upstream") ?? new Map<string, string>();
+  const ours = flats.get("ours") ?? new Map<string, string>();
+  const diffs = collapseDifferences(diffConfigs(upstream, ours), upstream, ours);
   const lines = [
     `# Envoy configuration: upstream Contour ${install.version} vs ours`,
     "",

@@ -53,9 +53,21 @@ function flatten(value: unknown, path: string, out: Map<string, string>, ports: 
 
 type Dump = { configs?: Array<Record<string, unknown>> };
 
-/** The dynamic listeners, route configurations and clusters of a dump, flattened; `ports` are replaced by "<port>". */
-export function normalizeConfigDump(dump: Dump, ports: readonly number[]): FlatConfig {
-  const portSet = new Set(ports);
+/** The ports of the dump's listeners (each bed picks its own), found in the dump itself. */
+function listenerPorts(dump: Dump): number[] {
+  const ports: number[] = [];
+  for (const config of dump.configs ?? []) {
+    for (const l of (config["dynamic_listeners"] as Array<{ active_state?: { listener?: { address?: { socket_address?: { port_value?: number } } } } }> | undefined) ?? []) {
+      const port = l.active_state?.listener?.address?.socket_address?.port_value;
+      if (typeof port === "number") ports.push(port);
+    }
+  }
+  return ports;
+}
+
+/** The dynamic listeners, route configurations and clusters of a dump, flattened; listener ports are replaced by "<port>". */
+export function normalizeConfigDump(dump: Dump): FlatConfig {
+  const portSet = new Set(listenerPorts(dump));
   const out = new Map<string, string>();
   for (const config of dump.configs ?? []) {
     const type = String(config["@type"] ?? "");
@@ -93,25 +105,36 @@ export function diffConfigs(upstream: FlatConfig, ours: FlatConfig): ConfigDiffe
 }
 
 /**
- * Differences grouped by the parent of each path, so a filter or a field that one side has and the
- * other lacks is one row instead of one per leaf below it.
+ * Differences with each subtree that only one side has (a listener, a filter, a virtual host) as one
+ * row: the shortest bracketed prefix of the path that the other side has nothing under.
  */
-export function collapseDifferences(diffs: readonly ConfigDifference[]): ConfigDifference[] {
+export function collapseDifferences(diffs: readonly ConfigDifference[], upstream: FlatConfig, ours: FlatConfig): ConfigDifference[] {
   const out: ConfigDifference[] = [];
-  const groups = new Map<string, ConfigDifference[]>();
+  const groups = new Map<string, { side: "upstream" | "ours"; list: ConfigDifference[] }>();
   for (const d of diffs) {
-    const bracket = /^(.*?\[[^\]]*\](?:\.[a-z_]+)?)\..+$/u.exec(d.path);
-    const onlyOne = d.upstream === undefined || d.ours === undefined;
-    const key = onlyOne && bracket?.[1] !== undefined ? `${bracket[1]}|${d.upstream === undefined ? "ours" : "upstream"}` : undefined;
-    if (key === undefined) out.push(d);
-    else groups.set(key, [...(groups.get(key) ?? []), d]);
+    if (d.upstream !== undefined && d.ours !== undefined) {
+      out.push(d);
+      continue;
+    }
+    const side = d.upstream !== undefined ? "upstream" : "ours";
+    const other = side === "upstream" ? ours : upstream;
+    let prefix: string | undefined;
+    for (let i = d.path.indexOf("]"); i !== -1; i = d.path.indexOf("]", i + 1)) {
+      const p = d.path.slice(0, i + 1);
+      if (![...other.keys()].some((k) => k === p || k.startsWith(`${p}.`) || k.startsWith(`${p}[`))) {
+        prefix = p;
+        break;
+      }
+    }
+    if (prefix === undefined || prefix === d.path) out.push(d);
+    else groups.set(`${side} ${prefix}`, { side, list: [...(groups.get(`${side} ${prefix}`)?.list ?? []), d] });
   }
-  for (const [key, list] of groups) {
+  for (const [key, { side, list }] of groups) {
+    const prefix = key.slice(side.length + 1);
     if (list.length === 1) out.push(list[0]!);
     else {
-      const [prefix, side] = key.split("|");
-      const summary = `${list.length} fields (${list.slice(0, 3).map((d) => d.path.slice((prefix ?? "").length + 1)).join(", ")}${list.length > 3 ? ", ..." : ""})`;
-      out.push({ path: `${prefix ?? ""}.*`, upstream: side === "upstream" ? summary : undefined, ours: side === "ours" ? summary : undefined });
+      const summary = `all of it (${list.length} fields)`;
+      out.push({ path: prefix, upstream: side === "upstream" ? summary : undefined, ours: side === "ours" ? summary : undefined });
     }
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -11,7 +11,8 @@ const VOLATILE = new Set(["version_info", "last_updated", "@type_version", "reso
 
 /** A cluster name ns/svc/port/hash (ours and upstream's shape) with the hash replaced; others as they are. */
 function normalizeString(s: string, ports: ReadonlySet<number>): string {
-  let out = s.replace(/^([a-z0-9.-]+\/[a-z0-9.-]+\/\d+)\/[0-9a-f]{6,}$/u, "$1/<hash>");
+  // Clusters ns/svc/port/hash and secrets ns/name/hash: each controller hashes differently.
+  let out = s.replace(/^([a-z0-9.-]+\/[a-z0-9.-]+\/\d+)\/[0-9a-f]{6,}$/u, "$1/<hash>").replace(/^([a-z0-9.-]+\/[a-z0-9.-]+)\/[0-9a-f]{10,}$/u, "$1/<hash>");
   for (const p of ports) out = out === String(p) ? "<port>" : out;
   return out;
 }
@@ -34,7 +35,7 @@ function flatten(value: unknown, path: string, out: Map<string, string>, ports: 
       out.set(path, JSON.stringify(value.map((v) => (typeof v === "string" ? normalizeString(v, ports) : v))));
       return;
     }
-    value.forEach((item, i) => flatten(item, `${path}[${itemKey(item, i)}]`, out, ports));
+    value.forEach((item, i) => flatten(item, `${path}[${normalizeString(itemKey(item, i), ports)}]`, out, ports));
     return;
   }
   if (typeof value === "object" && value !== null) {

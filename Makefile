@@ -71,13 +71,6 @@ distclean: clean
 bench-upstream: tools build
 	node dist/bench/side-by-side/main.js
 
-## config-diff: upstream Contour v1.33.6 and our controller on the same bed and objects (two HTTPProxies, two Ingresses,
-##   plain and TLS, default settings); each Envoy's /config_dump normalised and diffed into bench/results/config-diff-<timestamp>.md
-##   (not part of `make test`; the README lists the deliberate differences)
-.PHONY: config-diff
-config-diff: tools build
-	node dist/bench/side-by-side/config-diff.js
-
 ## image: build the container image (IMAGE, default contour:latest) with docker, podman or buildah
 ##   This needs an image builder; the development machines have none, so it stops with a message there.
 IMAGE ?= contour:latest
@@ -94,6 +87,13 @@ image:
 .PHONY: install-manifests
 install-manifests: build
 	node dist/config/install/render.js .
+
+## config-diff: upstream Contour v1.33.6 and our controller on the same bed and objects (two HTTPProxies, two Ingresses,
+##   plain and TLS, default settings); each Envoy's /config_dump normalised and diffed into bench/results/config-diff-<timestamp>.md
+##   (not part of `make test`; the README lists the deliberate differences)
+.PHONY: config-diff
+config-diff: tools build
+	node dist/bench/side-by-side/config-diff.js
 
 ## conformance: the Gateway API v1.6.1 conformance suite, profiles GATEWAY-HTTP, GATEWAY-TLS and GATEWAY-GRPC, against contour and an
 ## Envoy pod on a fresh bed with pods; writes the official report to conformance/report.yaml; fails when a test fails

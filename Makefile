@@ -88,15 +88,15 @@ image:
 install-manifests: build
 	node dist/config/install/render.js .
 
+## conformance: the Gateway API v1.6.1 conformance suite, profiles GATEWAY-HTTP, GATEWAY-TLS and GATEWAY-GRPC, against contour and an
+## Envoy pod on a fresh bed with pods; writes the official report to conformance/report.yaml; fails when a test fails
+.PHONY: conformance
+conformance: tools build
+	node dist/e2e/cluster/conformance-contour.js --report conformance/report.yaml
+
 ## config-diff: upstream Contour v1.33.6 and our controller on the same bed and objects (two HTTPProxies, two Ingresses,
 ##   plain and TLS, default settings); each Envoy's /config_dump normalised and diffed into bench/results/config-diff-<timestamp>.md
 ##   (not part of `make test`; the README lists the deliberate differences)
 .PHONY: config-diff
 config-diff: tools build
 	node dist/bench/side-by-side/config-diff.js
-
-## conformance: the Gateway API v1.6.1 conformance suite, profiles GATEWAY-HTTP, GATEWAY-TLS and GATEWAY-GRPC, against contour and an
-## Envoy pod on a fresh bed with pods; writes the official report to conformance/report.yaml; fails when a test fails
-.PHONY: conformance
-conformance: tools build
-	node dist/e2e/cluster/conformance-contour.js --report conformance/report.yaml

@@ -2,7 +2,9 @@
 // sigs.k8s.io/gateway-api/conformance@v1.6.1) against a fresh bed with pods: the experimental CRDs
 // installed server-side, an implementation started by the caller, then the suite with KUBECONFIG
 // pointing at the bed. Usage: node dist/e2e/cluster/conformance-run.js [--gateway-class NAME] [-- suite flags...]
-// The Gateway API work passes `start` (contour and its GatewayClass) through runConformance.
+// The Gateway API work passes `start` (contour and its GatewayClass) through runConformance. The
+// suite's -usable-address/-unusable-address (GatewayStaticAddresses) come from the bed's load balancer
+// pool unless given (staticAddressArgs).
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";

@@ -2,7 +2,8 @@
 // configuration holding every plain-HTTP host) versioned from its parts and encoded on first use.
 import { create, toBinary, type Message } from "@bufbuild/protobuf";
 import { AnySchema, type Any } from "@bufbuild/protobuf/wkt";
-import { RouteConfigurationSchema } from "../gen/envoy/config/route/v3/route_pb.js";
+import { RouteConfigurationSchema, type RouteConfiguration } from "../gen/envoy/config/route/v3/route_pb.js";
+import { encodeRouteConfiguration } from "./route-encoding.js";
 import { HTTP_ROUTE_CONFIG_NAME } from "../names.js";
 import { TypeUrl, type EnvoyResources } from "../resources.js";
 import { hashBytes, hashPairs } from "./hash.js";
@@ -12,7 +13,8 @@ import type { SnapshotResource } from "./snapshot.js";
 
 /** A resource encoded and hashed now. */
 export function encodedResource(type: ResourceType, name: string, message: Message, references: readonly Reference[]): SnapshotResource {
-  const bytes = toBinary(type.schema, message as never);
+  // Route configurations are put together from their hosts' encodings (route-encoding.ts).
+  const bytes = type.typeUrl === TypeUrl.route ? encodeRouteConfiguration(message as RouteConfiguration) : toBinary(type.schema, message as never);
   return { name, version: hashBytes(bytes), message, bytes, any: create(AnySchema, { typeUrl: type.typeUrl, value: bytes }), references };
 }
 

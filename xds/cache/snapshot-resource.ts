@@ -9,10 +9,11 @@ import { hashBytes, hashPairs } from "./hash.js";
 import type { Reference } from "./references.js";
 import type { ResourceType } from "./resource-types.js";
 import type { SnapshotResource } from "./snapshot.js";
+import { encodingOf } from "./remembered-encoding.js";
 
-/** A resource encoded and hashed now. */
+/** A resource encoded (unless the translator's check encoded it already) and hashed now. */
 export function encodedResource(type: ResourceType, name: string, message: Message, references: readonly Reference[]): SnapshotResource {
-  const bytes = toBinary(type.schema, message as never);
+  const bytes = encodingOf(message) ?? toBinary(type.schema, message as never);
   return { name, version: hashBytes(bytes), message, bytes, any: create(AnySchema, { typeUrl: type.typeUrl, value: bytes }), references };
 }
 

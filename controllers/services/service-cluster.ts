@@ -23,6 +23,32 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
  * object that referenced it.
  */
 export function serviceCluster(service: V1Service, port: V1ServicePort, options: ClusterOptions): Parsed<Cluster> {
+  // Every route to a Service port asks for the same cluster: it is built (and its settings hashed)
+  // once per Service object, port and options, and the same object is handed out, which also lets
+  // the store see an unchanged cluster by identity. A changed Service is another object.
+  let byService = memo.get(service);
+  if (byService === undefined) {
+    byService = new WeakMap();
+    memo.set(service, byService);
+  }
+  let byOptions = byService.get(port);
+  if (byOptions === undefined) {
+    byOptions = new Map();
+    byService.set(port, byOptions);
+  }
+  const key = `${options.connectTimeoutMs}\0${options.loadBalancer ?? ""}`;
+  let built = byOptions.get(key);
+  if (built === undefined) {
+    built = buildServiceCluster(service, port, options);
+    byOptions.set(key, built);
+  }
+  return built;
+}
+
+// By Service object and port object (informer objects are never modified, only replaced).
+const memo = new WeakMap<V1Service, WeakMap<V1ServicePort, Map<string, Parsed<Cluster>>>>();
+
+function buildServiceCluster(service: V1Service, port: V1ServicePort, options: ClusterOptions): Parsed<Cluster> {
   const namespace = service.metadata?.namespace ?? "";
   const name = service.metadata?.name ?? "";
   const protocol = upstreamProtocol(service, port);

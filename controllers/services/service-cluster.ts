@@ -26,27 +26,21 @@ export function serviceCluster(service: V1Service, port: V1ServicePort, options:
   // Every route to a Service port asks for the same cluster: it is built (and its settings hashed)
   // once per Service object, port and options, and the same object is handed out, which also lets
   // the store see an unchanged cluster by identity. A changed Service is another object.
-  let byService = memo.get(service);
-  if (byService === undefined) {
-    byService = new WeakMap();
-    memo.set(service, byService);
-  }
-  let byOptions = byService.get(port);
-  if (byOptions === undefined) {
-    byOptions = new Map();
-    byService.set(port, byOptions);
-  }
   const key = `${options.connectTimeoutMs}\0${options.loadBalancer ?? ""}`;
-  let built = byOptions.get(key);
+  let built = memo.get(service);
   if (built === undefined) {
-    built = buildServiceCluster(service, port, options);
-    byOptions.set(key, built);
+    built = [];
+    memo.set(service, built);
   }
-  return built;
+  // A Service has a few ports and its routes one or two sets of options: a short list is enough.
+  for (const b of built) if (b.port === port && b.key === key) return b.cluster;
+  const cluster = buildServiceCluster(service, port, options);
+  built.push({ port, key, cluster });
+  return cluster;
 }
 
-// By Service object and port object (informer objects are never modified, only replaced).
-const memo = new WeakMap<V1Service, WeakMap<V1ServicePort, Map<string, Parsed<Cluster>>>>();
+// By Service object (informer objects are never modified, only replaced): what was built for each port and options.
+const memo = new WeakMap<V1Service, { readonly port: V1ServicePort; readonly key: string; readonly cluster: Parsed<Cluster> }[]>();
 
 function buildServiceCluster(service: V1Service, port: V1ServicePort, options: ClusterOptions): Parsed<Cluster> {
   const namespace = service.metadata?.namespace ?? "";

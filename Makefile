@@ -71,6 +71,13 @@ distclean: clean
 bench-upstream: tools build
 	node dist/bench/side-by-side/main.js
 
+## e2e-upstream-ports: every port of upstream's e2e suites (specs naming test/e2e/<suite>/<file>_test.go) against
+##   upstream Contour v1.33.6 and against ours, one mocha JSON result per spec and controller in e2e-logs/ports/;
+##   rewrites the table in e2e/README.md. SPECS="merge-slash ..." runs only those (the other rows are kept).
+.PHONY: e2e-upstream-ports
+e2e-upstream-ports: tools build
+	node dist/e2e/ports/run-upstream-ports.js $(SPECS)
+
 ## image: build the container image (IMAGE, default contour:latest) with docker, podman or buildah
 ##   This needs an image builder; the development machines have none, so it stops with a message there.
 IMAGE ?= contour:latest
@@ -88,7 +95,7 @@ image:
 install-manifests: build
 	node dist/config/install/render.js .
 
-## conformance: the Gateway API v1.6.1 conformance suite, profiles GATEWAY-HTTP, GATEWAY-TLS and GATEWAY-GRPC, against contour and an
+## conformance: the Gateway API v1.6.1 conformance suite, profiles GATEWAY-HTTP, GATEWAY-TLS, GATEWAY-GRPC, GATEWAY-TCP and GATEWAY-UDP, against contour and an
 ## Envoy pod on a fresh bed with pods; writes the official report to conformance/report.yaml; fails when a test fails
 .PHONY: conformance
 conformance: tools build

@@ -1,9 +1,7 @@
 /**
  * Gateway API features (names of sigs.k8s.io/gateway-api pkg/features at v1.6.1) written in GatewayClass
  * status.supportedFeatures and passed to the conformance suite: only what has passed through real Envoy
- * (the e2e specs and conformance/report.yaml). Grow it with the report. UDPRoute is served but not
- * claimed: its weighted-routing core test fails, since Envoy's UDP proxy does not split (see
- * docs/gateway-api.md). Kept sorted, as the API requires.
+ * (the e2e specs and conformance/report.yaml). Grow it with the report. Kept sorted, as the API requires.
  */
 export const SUPPORTED_FEATURES: readonly string[] = [
   "BackendTLSPolicy",
@@ -43,6 +41,8 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   "HTTPRouteRequestTimeout",
   "HTTPRouteResponseHeaderModification",
   "HTTPRouteRetry",
+  "HTTPRouteRetryBackendTimeout",
+  "HTTPRouteRetryConnectionError",
   "HTTPRouteSchemeRedirect",
   "ListenerSet",
   "ReferenceGrant",
@@ -50,4 +50,5 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   "TLSRoute",
   "TLSRouteModeMixed",
   "TLSRouteModeTerminate",
+  "UDPRoute",
 ];

@@ -106,10 +106,17 @@ export function checkListener(ctx: RefContext, listener: Listener, gateway: Gate
   if (mode !== "Terminate") refuse("UnsupportedValue", `${field}.tls.mode: ${quote(mode)} is not supported on an HTTPS listener; use Terminate (or a TLS listener for Passthrough)`);
   const refs = listener.tls?.certificateRefs ?? [];
   if (refs.length === 0) unresolved("InvalidCertificateRef", `${field}.tls.certificateRefs must name at least one Secret`);
+  // Every reference is resolved and every certificate that resolves is served (Envoy picks by SNI and
+  // key type); ResolvedRefs names each bad one, its reason the first bad one's.
+  const badRefs: { reason: string; message: string }[] = [];
   for (const [i, ref] of refs.entries()) {
     const r = resolveCertificateRef(ctx, ref, `${field}.tls.certificateRefs[${i}]`);
     if (r.ok) certificates.push(r.secret);
-    else unresolved(r.reason === "RefNotPermitted" ? "RefNotPermitted" : "InvalidCertificateRef", r.message);
+    else badRefs.push({ reason: r.reason === "RefNotPermitted" ? "RefNotPermitted" : "InvalidCertificateRef", message: r.message });
+  }
+  if (badRefs[0] !== undefined) {
+    const served = certificates.length > 0 ? `; the other ${certificates.length === 1 ? "certificate is" : `${certificates.length} certificates are`} served` : "";
+    unresolved(badRefs[0].reason, `${badRefs.map((b) => b.message).join("; ")}${served}`);
   }
 
   const frontend = frontendValidationFor(gateway, listener.port);

@@ -103,6 +103,21 @@ describe("reconcileGateway: Gateway and listener conditions", () => {
     });
   }
 
+  it("serves every certificateRef that resolves and names each one that does not", () => {
+    const refs = [{ name: "rsa" }, { name: "missing" }, { name: "ecdsa" }, { name: "cert", namespace: "certs" }];
+    const r = run(gateway("infra", "gw", [{ ...https("https", "rsa"), tls: { certificateRefs: refs } }]), [secret("infra", "rsa"), secret("infra", "ecdsa"), secret("certs", "cert")]);
+    assert.equal(listener(r, "https"), "Accepted=True:Accepted Conflicted=False:NoConflicts Programmed=True:Programmed ResolvedRefs=False:InvalidCertificateRef");
+    const message = r.listeners[0]?.conditions.find((c) => c.type === "ResolvedRefs")?.message ?? "";
+    assert.match(message, /^spec\.listeners\[0\]\.tls\.certificateRefs\[1\]: Secret "infra\/missing" not found; spec\.listeners\[0\]\.tls\.certificateRefs\[3\]: .*ReferenceGrant.*; the other 2 certificates are served$/);
+    // In the order given: the first is the one Envoy falls back to for a client whose SNI no certificate names.
+    assert.deepEqual(r.model[0]?.tls?.certificates.map((n) => n.split("/")[1]), ["rsa", "ecdsa"]);
+    const notPermitted = run(gateway("infra", "gw", [{ ...https("https", "rsa"), tls: { certificateRefs: [{ name: "cert", namespace: "certs" }, { name: "rsa" }] } }]), [secret("infra", "rsa"), secret("certs", "cert")]);
+    assert.match(listener(notPermitted, "https"), /Programmed=True:Programmed ResolvedRefs=False:RefNotPermitted$/);
+    const none = run(gateway("infra", "gw", [{ ...https("https", "rsa"), tls: { certificateRefs: [{ name: "missing" }, { name: "gone" }] } }]));
+    assert.match(listener(none, "https"), /Programmed=False:Invalid ResolvedRefs=False:InvalidCertificateRef$/);
+    assert.doesNotMatch(none.listeners[0]?.conditions.find((c) => c.type === "ResolvedRefs")?.message ?? "", /served/);
+  });
+
   it("validates frontend client certificates: CA kinds, references and fallback mode", () => {
     const grant = referenceGrant("cas", "g", [{ group: "gateway.networking.k8s.io", kind: "Gateway", namespace: "infra" }], [{ group: "", kind: "ConfigMap" }]);
     const gw = gateway("infra", "gw", [https("https", "cert"), https("https-unresolved", "cert", 8443), https("https-invalid-kind", "cert", 9443), https("https-grant-missing", "cert", 10443), https("https-granted", "cert", 11443)], {

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import type { KubernetesObject } from "@kubernetes/client-node";
-import type { GRPCRoute, GRPCRouteRule } from "../../crds/types/gateway-api/other-routes.js";
+import type { GRPCRoute, GRPCRouteMatch, GRPCRouteRule } from "../../crds/types/gateway-api/other-routes.js";
 import type { Condition } from "../store/fragment.js";
 import { reconcileGateway, type GatewayResult } from "./reconcile-gateway.js";
 import { reconcileGRPCRoute } from "./reconcile-grpcroute.js";
 import type { HTTPRouteResult } from "./reconcile-httproute.js";
+import { compareRank } from "./route-rank.js";
 import { gateway, gatewayClass, http, objectsOf, service } from "./testdata/fixtures.js";
 
 const cls = gatewayClass("contour");
@@ -82,4 +83,72 @@ describe("reconcileGRPCRoute", () => {
     assert.deepEqual(route?.responseHeaders?.remove, ["x-b"]);
     assert.equal(route?.action.kind === "forward" ? route.action.mirror?.length : 0, 1);
   });
+});
+
+describe("GRPCRoute precedence across routes", () => {
+  // Routes of several GRPCRoutes on one hostname, sorted as the pipeline sorts them (compareRank).
+  function order(routes: { name: string; created: string; rules: GRPCRouteRule[] }[]): string[] {
+    const all = routes.flatMap((x) => {
+      const r = grpcRoute(x.rules, ["grpc.example.com"]);
+      const named = { ...r, metadata: { ...r.metadata, name: x.name, creationTimestamp: x.created as unknown as Date } } as GRPCRoute;
+      return run(named).virtualHosts.flatMap((v) => v.virtualHost.routes);
+    });
+    return all.sort(compareRank).map((r) => (r.name ?? "").replace(/^grpcroute\/apps\//u, ""));
+  }
+  const T0 = "2026-01-01T00:00:00Z";
+  const T1 = "2026-01-02T00:00:00Z";
+  const m = (method: GRPCRouteMatch["method"], headers = 0) => ({ ...(method === undefined ? {} : { method }), ...(headers > 0 ? { headers: Array.from({ length: headers }, (_, i) => ({ name: `x-h${i}`, value: "v" })) } : {}) });
+  const cases: { name: string; routes: { name: string; created: string; rules: GRPCRouteRule[] }[]; want: string[] }[] = [
+    {
+      name: "more characters of an Exact service first, even against a newer route",
+      routes: [
+        { name: "short", created: T0, rules: [{ matches: [m({ service: "a.B", method: "Get" })], backendRefs: toGrpc }] },
+        { name: "long", created: T1, rules: [{ matches: [m({ service: "a.Bigger" })], backendRefs: toGrpc }] },
+      ],
+      want: ["long/rule/0/match/0", "short/rule/0/match/0"],
+    },
+    {
+      name: "a service-only match before a method-only one (service characters come first)",
+      routes: [
+        { name: "method", created: T0, rules: [{ matches: [m({ method: "GetEverything" })], backendRefs: toGrpc }] },
+        { name: "service", created: T1, rules: [{ matches: [m({ service: "a.B" })], backendRefs: toGrpc }] },
+      ],
+      want: ["service/rule/0/match/0", "method/rule/0/match/0"],
+    },
+    {
+      name: "then more characters of an Exact method",
+      routes: [
+        { name: "get", created: T0, rules: [{ matches: [m({ service: "a.B", method: "Get" })], backendRefs: toGrpc }] },
+        { name: "getall", created: T1, rules: [{ matches: [m({ service: "a.B", method: "GetAll" })], backendRefs: toGrpc }] },
+      ],
+      want: ["getall/rule/0/match/0", "get/rule/0/match/0"],
+    },
+    {
+      name: "Exact before RegularExpression, a regex before no method match",
+      routes: [
+        { name: "any", created: T0, rules: [{ matches: [m(undefined, 2)], backendRefs: toGrpc }] },
+        { name: "regex", created: T0, rules: [{ matches: [m({ type: "RegularExpression", service: "a\\.B.*", method: "Get.*" })], backendRefs: toGrpc }] },
+        { name: "exact", created: T1, rules: [{ matches: [m({ service: "a.B", method: "Get" })], backendRefs: toGrpc }] },
+      ],
+      want: ["exact/rule/0/match/0", "regex/rule/0/match/0", "any/rule/0/match/0"],
+    },
+    {
+      name: "then more header matches",
+      routes: [
+        { name: "one", created: T0, rules: [{ matches: [m({ service: "a.B", method: "Get" }, 1)], backendRefs: toGrpc }] },
+        { name: "three", created: T1, rules: [{ matches: [m({ service: "a.B", method: "Get" }, 3)], backendRefs: toGrpc }] },
+      ],
+      want: ["three/rule/0/match/0", "one/rule/0/match/0"],
+    },
+    {
+      name: "then the oldest route, then namespace/name, then rule order",
+      routes: [
+        { name: "b-newer", created: T1, rules: [{ matches: [m({ service: "a.B" })], backendRefs: toGrpc }] },
+        { name: "c-old", created: T0, rules: [{ matches: [m({ service: "a.B" })], backendRefs: toGrpc }, { matches: [m({ service: "a.B" })], backendRefs: toGrpc }] },
+        { name: "a-old", created: T0, rules: [{ matches: [m({ service: "a.B" })], backendRefs: toGrpc }] },
+      ],
+      want: ["a-old/rule/0/match/0", "c-old/rule/0/match/0", "c-old/rule/1/match/0", "b-newer/rule/0/match/0"],
+    },
+  ];
+  for (const t of cases) it(t.name, () => assert.deepEqual(order(t.routes), t.want));
 });

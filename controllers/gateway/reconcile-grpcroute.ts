@@ -9,19 +9,36 @@ import { regexProblem } from "../regex/regex-check.js";
 import { quote } from "../store/conditions.js";
 import { entries, type GatewayObjects } from "./objects.js";
 import { reconcileHTTPRoute, type HTTPRouteOptions, type HTTPRouteResult } from "./reconcile-httproute.js";
+import type { GrpcMatchRank } from "./route-rank.js";
 
 /** What the GRPCRoute reconcile needs: the HTTPRoute options, without the kind. */
-export type GRPCRouteOptions = Omit<HTTPRouteOptions, "kind">;
+export type GRPCRouteOptions = Omit<HTTPRouteOptions, "kind" | "grpcMatchRank">;
+
+/** The precedence inputs of one GRPCRoute match (see grpcRouteRank): Exact characters of service and method, a regex, headers. */
+export function grpcMatchRank(m: GRPCRouteMatch): GrpcMatchRank {
+  const method = m.method;
+  const exact = method !== undefined && (method.type ?? "Exact") === "Exact";
+  return {
+    serviceChars: exact ? (method.service ?? "").length : 0,
+    methodChars: exact ? (method.method ?? "").length : 0,
+    regex: method !== undefined && method.type === "RegularExpression",
+    headers: entries(m.headers).length,
+  };
+}
 
 /**
  * One GRPCRoute's routes and status, through reconcileHTTPRoute. Method matches: Exact (service
  * and method: the exact path; service alone: the path prefix /<service>/; method alone: a path
  * regex) or RegularExpression (a path regex of both parts). An invalid method match drops its rule
  * (Accepted=False or PartiallyInvalid, UnsupportedValue, naming spec.rules[i].matches[j].method).
+ * Precedence across routes is the GRPCRoute one (grpcMatchRank), not that of the paths the methods become.
  */
 export function reconcileGRPCRoute(objects: GatewayObjects, route: GRPCRoute, options: GRPCRouteOptions): HTTPRouteResult {
   const invalid: string[] = [];
-  const result = reconcileHTTPRoute(objects, asHTTPRoute(route, invalid), { ...options, kind: "GRPCRoute" });
+  const ranks = entries<GRPCRouteRule>(route.spec?.rules).map((r) => entries<GRPCRouteMatch>(r.matches).map(grpcMatchRank));
+  // A rule without matches matches every call: one match with nothing to rank.
+  const grpcRank = (rule: number, match: number): GrpcMatchRank => ranks[rule]?.[match] ?? { serviceChars: 0, methodChars: 0, regex: false, headers: 0 };
+  const result = reconcileHTTPRoute(objects, asHTTPRoute(route, invalid), { ...options, kind: "GRPCRoute", grpcMatchRank: grpcRank });
   if (invalid.length === 0) return result;
   // The HTTPRoute machinery refused the placeholder path type of an invalid method match: say what was wrong with the method.
   const explain = (message: string): string => message.replace(/spec\.rules\[\d+\]\.matches\[\d+\]\.path\.type: "grpc-invalid-(\d+)" is not one of [A-Za-z, ]+/gu, (_m, i: string) => invalid[Number(i)] ?? _m);

@@ -232,6 +232,19 @@ describe("reconcileHTTPRoute: filters, timeouts, retries", () => {
     assert.ok(a?.kind === "forward");
     assert.deepEqual(a.timeout, { responseMs: 10000, idleMs: null, backendRequestMs: 1500 });
     assert.deepEqual(a.retry, { retryOn: "connect-failure,refused-stream,reset,retriable-status-codes", numRetries: 3, perTryTimeoutMs: 1500, retriableStatusCodes: [500, 503], backoffBaseMs: 100 });
+
+    // HTTPRouteRetryBackendTimeout and HTTPRouteRetryConnectionError: a retry block without codes still
+    // retries a try that outlives timeouts.backendRequest (Envoy's per-try timeout, retried on "reset")
+    // and a connection that fails or is dropped ("connect-failure", "reset").
+    const bare = action(one({ timeouts: { backendRequest: "250ms" }, retry: { attempts: 2 }, backendRefs: [{ name: "web", port: 8080 }] }));
+    assert.ok(bare?.kind === "forward");
+    assert.deepEqual(bare.retry, { retryOn: "connect-failure,refused-stream,reset", numRetries: 2, perTryTimeoutMs: 250, retriableStatusCodes: [] });
+    const noTimeout = action(one({ retry: {}, backendRefs: [{ name: "web", port: 8080 }] }));
+    assert.ok(noTimeout?.kind === "forward");
+    assert.deepEqual(noTimeout.retry, { retryOn: "connect-failure,refused-stream,reset", numRetries: 1, perTryTimeoutMs: 0, retriableStatusCodes: [] });
+    // Without a retry block a per-try timeout is only a timeout: never retried.
+    const timeoutOnly = action(one({ timeouts: { backendRequest: "250ms" }, backendRefs: [{ name: "web", port: 8080 }] }));
+    assert.ok(timeoutOnly?.kind === "forward" && timeoutOnly.retry === undefined);
     assert.match(status(one({ timeouts: { request: "1s", backendRequest: "2s" } })), /^Accepted=False:UnsupportedValue/);
     assert.match(status(one({ timeouts: { request: "1.5s" } })), /^Accepted=False:UnsupportedValue/);
   });

@@ -1,6 +1,6 @@
 import type { HTTPRoute, HTTPRouteRule } from "../../crds/types/gateway-api/httproute.js";
 import type { ParentReference } from "../../crds/types/gateway-api/common.js";
-import type { Cluster, Route, RouteAction, SourceRef, TlsSecret, VirtualHost } from "../model/model.js";
+import type { Cluster, Route, RouteAction, RouteMatch, SourceRef, TlsSecret, VirtualHost } from "../model/model.js";
 import type { Condition } from "../store/fragment.js";
 import { DEFAULT_CONNECT_TIMEOUT_MS } from "../services/service-cluster.js";
 import { compareText, condition, createDependencySet, entries, failure, timestampText, type Dependency, type GatewayObjects } from "./objects.js";
@@ -8,7 +8,7 @@ import { listenerKey, type GatewayListener } from "./gateway-listener.js";
 import { claimedByMoreSpecific } from "./hostnames.js";
 import { gatewayListenerName, httpRouteRouteName } from "./names.js";
 import { resolveParentRef, type Attachment, type GatewayLookup } from "./route-parents.js";
-import { compareRank, routeRank } from "./route-rank.js";
+import { compareRank, grpcRouteRank, routeRank, type GrpcMatchRank } from "./route-rank.js";
 import { buildRule, droppedRulesMessage, type BuiltRule, type RuleOutputs } from "./route-rules.js";
 import type { BackendTlsLookup } from "./route-backends.js";
 
@@ -22,6 +22,8 @@ export interface HTTPRouteOptions {
   readonly backendTls?: BackendTlsLookup;
   /** The kind being reconciled: a GRPCRoute is reconciled as the HTTPRoute it amounts to (reconcile-grpcroute.ts). */
   readonly kind?: "HTTPRoute" | "GRPCRoute";
+  /** GRPCRoute: the precedence of match j of rule i, from the gRPC method and headers (not from the path it became). */
+  readonly grpcMatchRank?: (rule: number, match: number) => GrpcMatchRank | undefined;
 }
 
 /** The status of one parentRef. */
@@ -111,7 +113,7 @@ function reconcile(objects: GatewayObjects, route: HTTPRoute, options: HTTPRoute
       conditions.push(condition("Accepted", true, "Accepted", "route is accepted"));
       for (const a of r.attachments) {
         attachedListeners.add(listenerKey(a.listener.source, a.listener.name));
-        vhosts.push(...listenerVirtualHosts(a, good, { source, created }));
+        vhosts.push(...listenerVirtualHosts(a, good, { source, created }, options.grpcMatchRank));
       }
     }
     const refProblem = out.refProblems[0];
@@ -134,17 +136,22 @@ function reconcile(objects: GatewayObjects, route: HTTPRoute, options: HTTPRoute
   };
 }
 
-function listenerVirtualHosts(a: Attachment, rules: readonly Extract<BuiltRule, { ok: true }>[], id: { source: SourceRef; created: string }): ListenerVirtualHost[] {
+function listenerVirtualHosts(a: Attachment, rules: readonly Extract<BuiltRule, { ok: true }>[], id: { source: SourceRef; created: string }, grpcMatchRank: HTTPRouteOptions["grpcMatchRank"]): ListenerVirtualHost[] {
   const l = a.listener;
   const siblings = a.siblings.filter((s) => s !== l).map((s) => s.hostname);
   const routes: Route[] = [];
+  const rankOf = (rule: number, j: number, m: { readonly match: RouteMatch; readonly hasMethod: boolean }): string => {
+    const at = { created: id.created, namespace: id.source.namespace, name: id.source.name, rule, matchIndex: j };
+    const grpc = grpcMatchRank?.(rule, j);
+    return grpc === undefined ? routeRank({ match: m.match, hasMethod: m.hasMethod, ...at }) : grpcRouteRank(grpc, at);
+  };
   for (const rule of rules) {
     for (const [j, m] of rule.matches.entries()) {
       const f = rule.filters;
       routes.push({
         source: id.source,
         name: httpRouteRouteName(id.source.namespace, id.source.name, rule.index, j, id.source.kind),
-        rank: routeRank({ match: m.match, hasMethod: m.hasMethod, created: id.created, namespace: id.source.namespace, name: id.source.name, rule: rule.index, matchIndex: j }),
+        rank: rankOf(rule.index, j, m),
         match: m.match,
         action: ruleAction(rule, l),
         httpsRedirect: false,

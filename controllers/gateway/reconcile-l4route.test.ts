@@ -11,6 +11,9 @@ import { gateway, gatewayClass, http, objectsOf, referenceGrant, secret, service
 const cls = gatewayClass("contour");
 const backend = service("apps", "tls-backend", [{ port: 443 }, { port: 3000, appProtocol: "kubernetes.io/h2c" }]);
 const other = service("other", "far", [{ port: 443 }]);
+const udpA = service("apps", "udp-a", [{ port: 53, protocol: "UDP" }]);
+const udpB = service("apps", "udp-b", [{ port: 53, protocol: "UDP" }]);
+const udpC = service("apps", "udp-c", [{ port: 53, protocol: "UDP" }]);
 const allFrom = { allowedRoutes: { namespaces: { from: "All" as const } } };
 const tls = (name: string, mode: "Passthrough" | "Terminate", hostname?: string, extra: Partial<Listener> = {}): Listener => ({
   name,
@@ -34,7 +37,7 @@ function route(kind: L4RouteKind, name: string, parentRefs: ParentReference[], b
 }
 
 function run(r: KubernetesObject, gws: Gateway[], objs: KubernetesObject[] = []): { result: L4RouteResult; gateways: Map<string, GatewayResult> } {
-  const objects = objectsOf(cls, ...gws, r, backend, other, secret("infra", "cert"), ...objs);
+  const objects = objectsOf(cls, ...gws, r, backend, other, udpA, udpB, udpC, secret("infra", "cert"), ...objs);
   const gateways = new Map<string, GatewayResult>();
   for (const g of gws) gateways.set(`${g.metadata?.namespace}/${g.metadata?.name}`, reconcileGateway(objects, g, { assignedAddresses: [{ value: "198.18.0.1" }] }));
   const result = reconcileL4Route(objects, r.kind as L4RouteKind, r as TLSRoute | TCPRoute | UDPRoute, { gateways: (ns, n) => gateways.get(`${ns}/${n}`) });
@@ -114,6 +117,11 @@ describe("reconcileL4Route", () => {
     const missing = run(route("TCPRoute", "m", [parent()], [{ name: "gone", port: 443 }]), [gw]).result;
     assert.match(status(missing), /^Accepted=True:Accepted ResolvedRefs=False:BackendNotFound/);
     assert.deepEqual(missing.attachments[0]?.clusters, []);
+    // Beside a valid backend, an invalid one's share goes to a cluster never served: Envoy closes those connections.
+    const half = run(route("TCPRoute", "half", [parent()], [{ name: "tls-backend", port: 443, weight: 1 }, { name: "gone", port: 443, weight: 2 }]), [gw]).result;
+    assert.match(status(half), /^Accepted=True:Accepted ResolvedRefs=False:BackendNotFound/);
+    assert.deepEqual(half.attachments[0]?.clusters.map((c) => [c.cluster.replace(/\/[0-9a-z]+$/, "/<hash>"), c.weight]), [["apps/tls-backend/443/<hash>", 1], ["tcproute/apps/half/rule/0/invalid-backends", 2]]);
+    assert.deepEqual(half.clusters.map((c) => c.service.name), ["tls-backend"], "the invalid share has no cluster of its own");
     assert.match(status(run(route("TLSRoute", "k", [parent()], [{ name: "x", kind: "Bucket", port: 1 }], ["a.example.com"]), [gw]).result), /ResolvedRefs=False:InvalidKind/);
     const far = route("TLSRoute", "far", [parent()], [{ name: "far", namespace: "other", port: 443 }], ["a.example.com"]);
     assert.match(status(run(far, [gw]).result), /ResolvedRefs=False:RefNotPermitted/);
@@ -122,6 +130,42 @@ describe("reconcileL4Route", () => {
     const grant = referenceGrant("other", "g", [{ group: "gateway.networking.k8s.io", kind: "TLSRoute", namespace: "apps" }], [{ group: "", kind: "Service" }]);
     assert.equal(status(run(far, [gw], [grant]).result), OK);
   });
+
+  it("serves a UDPRoute rule's weighted backends as one cluster named after the rule, a locality per Service port", () => {
+    const refs = [{ name: "udp-a", port: 53, weight: 70 }, { name: "udp-b", port: 53, weight: 30 }, { name: "udp-c", port: 53, weight: 0 }];
+    const { result } = run(route("UDPRoute", "dns", [parent({ sectionName: "udp" })], refs), [gw]);
+    assert.equal(status(result), OK);
+    assert.deepEqual(result.attachments.map((a) => [a.name, a.clusters]), [["udproute/apps/dns/rule/0", [{ cluster: "udproute/apps/dns/rule/0", weight: 1 }]]]);
+    assert.deepEqual(result.clusters.map((c) => [c.name, c.endpoints]), [["udproute/apps/dns/rule/0", "udproute/apps/dns/rule/0"]]);
+    // The zero-weight backend gets no traffic: it is not a member.
+    assert.deepEqual(result.clusters[0]?.weightedMembers?.map((m) => [m.service.name, m.weight]), [["udp-a", 70], ["udp-b", 30]]);
+  });
+
+  it("keeps a UDPRoute with one weighted backend on the Service's own cluster; a missing backend is reported and left out", () => {
+    const one = run(route("UDPRoute", "one", [parent({ sectionName: "udp" })], [{ name: "udp-a", port: 53, weight: 5 }, { name: "udp-b", port: 53, weight: 0 }]), [gw]).result;
+    assert.equal(status(one), OK);
+    assert.equal(one.clusters.some((c) => c.weightedMembers !== undefined), false);
+    assert.deepEqual(one.attachments[0]?.clusters.map((c) => c.weight), [5, 0]);
+    const missing = run(route("UDPRoute", "gone", [parent({ sectionName: "udp" })], [{ name: "udp-a", port: 53, weight: 1 }, { name: "nope", port: 53 }, { name: "udp-b", port: 53, weight: 2 }]), [gw]).result;
+    assert.match(status(missing), /^Accepted=True:Accepted ResolvedRefs=False:BackendNotFound/);
+    assert.deepEqual(missing.clusters[0]?.weightedMembers?.map((m) => [m.service.name, m.weight]), [["udp-a", 1], ["udp-b", 2]]);
+  });
+
+  for (const kind of ["TLSRoute", "TCPRoute", "UDPRoute"] as const) {
+    it(`refuses a ${kind} with more than one rule (v1 allows one; v1alpha2 objects can carry more), naming spec.rules`, () => {
+      const r = route(kind, "two", [parent()], [kind === "UDPRoute" ? { name: "udp-a", port: 53 } : { name: "tls-backend", port: 443 }], kind === "TLSRoute" ? ["a.example.com"] : undefined) as KubernetesObject & { spec: { rules: unknown[] } };
+      r.spec.rules.push({ backendRefs: [{ name: "gone", port: 1 }] });
+      const { result, gateways } = run(r, [gw]);
+      const accepted = result.parents[0]?.conditions.find((c) => c.type === "Accepted");
+      assert.equal(accepted?.status, "False");
+      assert.equal(accepted?.reason, "UnsupportedValue");
+      assert.match(accepted?.message ?? "", /^spec\.rules: .*at most 1.*has 2/);
+      // Every rule's references are still checked, naming the rule.
+      assert.match(status(result), /ResolvedRefs=False:BackendNotFound/);
+      assert.deepEqual([result.attachments, result.clusters, result.attachedListeners], [[], [], []]);
+      assert.ok(gateways.get("infra/gw"));
+    });
+  }
 
   it("never throws on input the schema forbids", () => {
     const junk = { apiVersion: "gateway.networking.k8s.io/v1", kind: "TLSRoute", metadata: { namespace: "apps", name: "junk" }, spec: { parentRefs: [parent()], hostnames: 7, rules: "no" } } as unknown as KubernetesObject;

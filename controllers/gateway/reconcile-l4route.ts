@@ -5,7 +5,7 @@
 // traffic (the oldest route wins it; the others stay attached and accepted, as the spec's tests ask).
 import type { BackendRef, ParentReference } from "../../crds/types/gateway-api/common.js";
 import type { L4RouteRule, TCPRoute, TLSRoute, UDPRoute } from "../../crds/types/gateway-api/other-routes.js";
-import type { Cluster, SourceRef, WeightedCluster } from "../model/model.js";
+import type { Cluster, ExtensionClusterMember, SourceRef, WeightedCluster } from "../model/model.js";
 import { clusterName, shortHash } from "../model/names.js";
 import { DEFAULT_CONNECT_TIMEOUT_MS } from "../services/service-cluster.js";
 import type { Condition } from "../store/fragment.js";
@@ -98,19 +98,34 @@ function reconcile(objects: GatewayObjects, kind: L4RouteKind, route: L4Route, o
   const resolutions = entries<ParentReference>(route.spec?.parentRefs).map((ref, i) => ({ ref, r: resolveParentRef(objects, deps, options.gateways, { kind, namespace, hostnames }, ref, `spec.parentRefs[${i}]`) }));
   const anyOurs = resolutions.some(({ r }) => r.ours);
 
-  // Rules cannot be told apart without requests: the first rule carries the traffic, as in the spec's v1 (one rule at most).
+  // v1 allows one rule (maxItems 1): without requests, nothing tells two rules apart. More can come
+  // only through v1alpha2 (maxItems 16); such a route is refused, naming the field, rather than
+  // served by a rule picked at random.
   const rules = entries<L4RouteRule>(route.spec?.rules);
+  const ruleProblem =
+    rules.length === 0
+      ? "spec.rules: a route needs a rule"
+      : rules.length > 1
+        ? `spec.rules: a ${kind} has exactly one rule (gateway.networking.k8s.io/v1 allows at most 1; nothing tells two rules of an L4 route apart), this one has ${rules.length}`
+        : undefined;
+  const ruleName = l4RouteRuleName(kind, namespace, name, 0);
   const clusters = new Map<string, Cluster>();
-  const weighted: WeightedCluster[] = [];
+  let weighted: WeightedCluster[] = [];
   let refProblem: { reason: string; message: string } | undefined;
   if (anyOurs) {
-    const ctx = { objects, deps, namespace, routeKind: kind, transport: kind === "UDPRoute" ? ("UDP" as const) : ("TCP" as const), connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS };
-    for (const [i, rule] of rules.slice(0, 1).entries()) {
+    const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const ctx = { objects, deps, namespace, routeKind: kind, transport: kind === "UDPRoute" ? ("UDP" as const) : ("TCP" as const), connectTimeoutMs };
+    const resolved: { cluster: Cluster; weight: number }[] = [];
+    let invalidWeight = 0;
+    // Every rule's references are resolved for ResolvedRefs; only a lone rule carries traffic.
+    for (const [i, rule] of rules.entries()) {
       for (const [j, ref] of entries<BackendRef>(rule.backendRefs).entries()) {
         const field = `spec.rules[${i}].backendRefs[${j}]`;
         const r = resolveBackendRef(ctx, ref, field);
         if (!r.ok) {
           refProblem ??= { reason: r.reason === "BackendTLSPolicyInvalid" ? "BackendNotFound" : r.reason, message: r.message };
+          const w = ref.weight ?? 1;
+          if (i === 0 && Number.isInteger(w) && w > 0) invalidWeight += w;
           continue;
         }
         const weight = ref.weight ?? 1;
@@ -118,10 +133,22 @@ function reconcile(objects: GatewayObjects, kind: L4RouteKind, route: L4Route, o
           refProblem ??= { reason: "UnsupportedValue", message: `${field}.weight: ${weight} is not a non-negative integer` };
           continue;
         }
-        const cluster = streamCluster(r.cluster);
+        if (i === 0) resolved.push({ cluster: streamCluster(r.cluster), weight });
+      }
+    }
+    const udpCluster = kind === "UDPRoute" ? weightedUdpCluster(ruleName, resolved, connectTimeoutMs) : undefined;
+    if (udpCluster !== undefined) {
+      clusters.set(udpCluster.name, udpCluster);
+      weighted = [{ cluster: udpCluster.name, weight: 1 }];
+    } else {
+      for (const { cluster, weight } of resolved) {
         clusters.set(cluster.name, cluster);
         weighted.push({ cluster: cluster.name, weight });
       }
+      // The spec: connections meant for an invalid backend are rejected, in proportion to its weight.
+      // A TCP proxy closes a connection sent to a cluster Envoy does not have. (No valid backend at
+      // all: no clusters, and the stream closes every connection anyway. UDP: see weightedUdpCluster.)
+      if (kind !== "UDPRoute" && invalidWeight > 0 && resolved.some((c) => c.weight > 0)) weighted.push({ cluster: invalidBackendsCluster(ruleName), weight: invalidWeight });
     }
   }
 
@@ -129,12 +156,11 @@ function reconcile(objects: GatewayObjects, kind: L4RouteKind, route: L4Route, o
   const attachments: L4Attachment[] = [];
   const attachedListeners = new Set<string>();
   const parents: RouteParentView[] = [];
-  const ruleName = l4RouteRuleName(kind, namespace, name, 0);
   for (const { ref, r } of resolutions) {
     if (!r.ours) continue;
     const conditions: Condition[] = [];
     if (!r.attached) conditions.push(condition("Accepted", false, r.reason, r.message));
-    else if (rules.length === 0) conditions.push(condition("Accepted", false, "UnsupportedValue", "spec.rules: a route needs a rule"));
+    else if (ruleProblem !== undefined) conditions.push(condition("Accepted", false, "UnsupportedValue", ruleProblem));
     else {
       conditions.push(condition("Accepted", true, "Accepted", "route is accepted"));
       for (const a of r.attachments) {
@@ -176,6 +202,35 @@ function streamCluster(c: Cluster): Cluster {
   const { name: _name, upstreamValidation: _v, backendTls: _b, sni: _s, ...rest } = c;
   const plain: Omit<Cluster, "name"> = { ...rest, protocol: "http1" };
   return { name: clusterName(c.service.namespace, c.service.name, c.service.port, shortHash({ ...plain, stream: true })), ...plain };
+}
+
+/**
+ * The cluster of a UDPRoute rule with several weighted backends, or undefined when at most one
+ * backend has a weight: Envoy's UDP proxy routes each session to one cluster, so the backends
+ * become one cluster named after the rule, each Service port a locality weighted by its weight
+ * (two references to one Service port add up). A zero weight gets no traffic: left out. Envoy's
+ * locality weighting gives the share of an empty locality to the others, so the share of a backend
+ * without endpoints, or of an invalid backendRef (left out), goes to the valid ones, not dropped.
+ */
+function weightedUdpCluster(ruleName: string, resolved: readonly { cluster: Cluster; weight: number }[], connectTimeoutMs: number): Cluster | undefined {
+  const members = new Map<string, ExtensionClusterMember>();
+  for (const { cluster, weight } of resolved) {
+    if (weight === 0) continue;
+    const before = members.get(cluster.endpoints);
+    members.set(cluster.endpoints, { service: cluster.service, endpoints: cluster.endpoints, weight: weight + (before?.weight ?? 0), locality: cluster.endpoints });
+  }
+  const list = [...members.values()].sort((a, b) => compareText(a.endpoints, b.endpoints));
+  const [first] = list;
+  if (first === undefined || list.length < 2) return undefined;
+  return { name: ruleName, service: first.service, endpoints: ruleName, protocol: "http1", loadBalancer: "RoundRobin", connectTimeoutMs, weightedMembers: list };
+}
+
+/**
+ * The cluster name a TLS or TCP stream sends the share of its invalid backendRefs to: never served,
+ * so Envoy's TCP proxy closes those connections; named after the rule, so a config dump says why.
+ */
+export function invalidBackendsCluster(ruleName: string): string {
+  return `${ruleName}/invalid-backends`;
 }
 
 /** Two parentRefs reaching one listener give it the stream once. */

@@ -39,6 +39,38 @@ export function routeRank(r: RankInput): string {
   ].join("\u0000");
 }
 
+/** What GRPCRoute precedence looks at in one match's method and headers (GRPCRouteRule.matches). */
+export interface GrpcMatchRank {
+  /** Characters of an Exact service match (0 without one, or for a regex). */
+  readonly serviceChars: number;
+  /** Characters of an Exact method match (0 without one, or for a regex). */
+  readonly methodChars: number;
+  /** A RegularExpression method match: ahead of no method match at all, behind any Exact characters. */
+  readonly regex: boolean;
+  readonly headers: number;
+}
+
+/**
+ * The sort key of a GRPCRoute match: the most characters of an Exact service, then of an Exact
+ * method, then a regular expression over no method match, then the most header matches; then, as
+ * HTTPRoutes, the oldest route, "namespace/name", rule and match order. A leading "g" keeps every
+ * gRPC key after every HTTPRoute key on a shared hostname (their paths never overlap: /<service>/<method>).
+ */
+export function grpcRouteRank(g: GrpcMatchRank, r: Omit<RankInput, "match" | "hasMethod">): string {
+  return [
+    "g",
+    pad(9999 - g.serviceChars, 4),
+    pad(9999 - g.methodChars, 4),
+    g.regex ? "0" : "1",
+    pad(999 - g.headers, 3),
+    r.created.padEnd(24, " "),
+    r.namespace,
+    r.name,
+    pad(r.rule, 5),
+    pad(r.matchIndex, 5),
+  ].join("\u0000");
+}
+
 /** Compares two ranked routes (or anything with a rank): the one with higher precedence first. */
 export function compareRank(a: { readonly rank?: string }, b: { readonly rank?: string }): number {
   const x = a.rank ?? "";

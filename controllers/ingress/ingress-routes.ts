@@ -7,6 +7,7 @@ import { errorCondition, quote, warningCondition } from "../store/conditions.js"
 import { describePath, routeMatchKey } from "../store/route-order.js";
 import { lookupServicePort } from "../services/service-lookup.js";
 import { serviceCluster } from "../services/service-cluster.js";
+import { clusterName, shortHash } from "../model/names.js";
 import { invalidHostReason, wildcardAuthorityMatch } from "./host-name.js";
 import { ingressPathMatch } from "./path-match.js";
 
@@ -18,6 +19,12 @@ export interface IngressRoutePolicy {
   readonly websocketPaths: ReadonlySet<string>;
 }
 
+/**
+ * The certificate Envoy presents to TLS backends (upstream's `tls.envoy-client-certificate`):
+ * resolved, or why not (a TLS backend's path is then not served, as upstream drops the rule).
+ */
+export type IngressClientCertificate = { readonly ok: true; readonly secret: string } | { readonly ok: false; readonly condition: Condition };
+
 /** The routes of one Ingress by host ("*" for rules without one), before TLS and listener choices. */
 export interface IngressRoutes {
   /** Routes in the order their paths appear; a later path with the same match has replaced an earlier one. */
@@ -25,6 +32,8 @@ export interface IngressRoutes {
   readonly clusters: readonly Cluster[];
   readonly conditions: readonly Condition[];
   readonly dependencies: readonly ObjectKey[];
+  /** Some path's backend speaks TLS (served or not): the Ingress depends on the client certificate. */
+  readonly tlsBackends: boolean;
 }
 
 /** One path to route: where it was written, its host, and the path itself. */
@@ -41,15 +50,17 @@ interface PathEntry {
  * backend becomes a "/" prefix route on host "*" that comes first, so a rule for "/" on that host
  * overrides it, as upstream's rulesFromSpec arranges.
  */
-export function ingressRoutes(cache: ObjectCache, ingress: V1Ingress, policy: IngressRoutePolicy, clusterOptions: ClusterOptions): IngressRoutes {
+export function ingressRoutes(cache: ObjectCache, ingress: V1Ingress, policy: IngressRoutePolicy, clusterOptions: ClusterOptions, clientCertificate?: IngressClientCertificate): IngressRoutes {
   const source: SourceRef = { kind: "Ingress", namespace: ingress.metadata?.namespace ?? "", name: ingress.metadata?.name ?? "" };
   const conditions: Condition[] = [];
   const dependencies: ObjectKey[] = [];
   const clusters = new Map<string, Cluster>();
   const byHost = new Map<string, Map<string, { route: Route; entry: PathEntry }>>();
+  let tlsBackends = false;
 
   for (const entry of pathEntries(ingress, conditions)) {
-    const built = buildRoute(cache, source, entry, policy, clusterOptions);
+    const built = buildRoute(cache, source, entry, policy, clusterOptions, clientCertificate);
+    if (built.tlsBackend === true) tlsBackends = true;
     conditions.push(...built.conditions);
     if (built.dependency !== undefined) dependencies.push(built.dependency);
     if (built.route === undefined || built.cluster === undefined) continue;
@@ -71,7 +82,7 @@ export function ingressRoutes(cache: ObjectCache, ingress: V1Ingress, policy: In
 
   const result = new Map<string, readonly Route[]>();
   for (const [host, routes] of byHost) result.set(host, [...routes.values()].map((r) => r.route));
-  return { byHost: result, clusters: [...clusters.values()], conditions, dependencies };
+  return { byHost: result, clusters: [...clusters.values()], conditions, dependencies, tlsBackends };
 }
 
 function pathEntries(ingress: V1Ingress, conditions: Condition[]): PathEntry[] {
@@ -101,9 +112,11 @@ interface BuiltRoute {
   readonly cluster?: Cluster;
   readonly conditions: readonly Condition[];
   readonly dependency?: ObjectKey;
+  /** The backend speaks TLS (upstream-protocol tls or h2): it needs the client certificate, if one is configured. */
+  readonly tlsBackend?: boolean;
 }
 
-function buildRoute(cache: ObjectCache, source: SourceRef, entry: PathEntry, policy: IngressRoutePolicy, clusterOptions: ClusterOptions): BuiltRoute {
+function buildRoute(cache: ObjectCache, source: SourceRef, entry: PathEntry, policy: IngressRoutePolicy, clusterOptions: ClusterOptions, clientCertificate: IngressClientCertificate | undefined): BuiltRoute {
   const { field, path } = entry;
   const backend: V1IngressBackend | undefined = path.backend;
   const pathField = entry.isDefaultBackend ? field : `${field}.path`;
@@ -120,7 +133,12 @@ function buildRoute(cache: ObjectCache, source: SourceRef, entry: PathEntry, pol
   const lookup = lookupServicePort(cache, source.namespace, service.name, service.port, backendField);
   if (!lookup.ok) return { conditions: [lookup.condition], dependency: lookup.dependency };
 
-  const cluster = serviceCluster(lookup.service, lookup.port, clusterOptions);
+  const plain = serviceCluster(lookup.service, lookup.port, clusterOptions);
+  const tlsBackend = plain.value.protocol === "tls" || plain.value.protocol === "h2";
+  if (tlsBackend && clientCertificate?.ok === false) {
+    return { conditions: [{ ...clientCertificate.condition, message: `${backendField}: ${clientCertificate.condition.message}; the path is not served` }], dependency: lookup.dependency, tlsBackend };
+  }
+  const cluster = tlsBackend && clientCertificate?.ok === true ? { ...plain, value: withClientCertificate(plain.value, clientCertificate.secret) } : plain;
   const rawPath = path.path === undefined || path.path === "" ? "/" : path.path;
   const route: Route = {
     source,
@@ -139,5 +157,12 @@ function buildRoute(cache: ObjectCache, source: SourceRef, entry: PathEntry, pol
     // Decided per host once TLS is known (see reconcile-ingress.ts).
     httpsRedirect: false,
   };
-  return { route, cluster: cluster.value, conditions: cluster.warnings, dependency: lookup.dependency };
+  return { route, cluster: cluster.value, conditions: cluster.warnings, dependency: lookup.dependency, tlsBackend };
+}
+
+/** A TLS backend's cluster presenting the client certificate: the name's hash covers the certificate too. */
+function withClientCertificate(cluster: Cluster, secret: string): Cluster {
+  const { name: _name, ...settings } = cluster;
+  const withCert = { ...settings, clientCertificate: secret };
+  return { name: clusterName(settings.service.namespace, settings.service.name, settings.service.port, shortHash(withCert)), ...withCert };
 }

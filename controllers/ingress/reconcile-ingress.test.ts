@@ -73,6 +73,21 @@ describe("reconcileIngress: rules and paths", () => {
     assert.equal(f.clusters[0]?.protocol, "h2c");
     assert.equal(f.clusters[0]?.endpoints, "default/api/grpc");
   });
+
+  it("presents the configured client certificate (tls.envoy-client-certificate) to TLS backends only; a missing one is a warning", () => {
+    const secure = service("secure", [port(443, "https")], { annotations: { "projectcontour.io/upstream-protocol.tls": "443" } });
+    const ing = ingress("i", { rules: [rule("a.com", path("/tls", "secure", 443), path("/", "web", 80))] });
+    const clientCertificate = { namespace: "projectcontour", name: "envoy-client" };
+    const f = run([secure, web, tlsSecret("envoy-client", A_CRT, A_KEY, { namespace: "projectcontour" })], ing, { clientCertificate });
+    const byProtocol = new Map(f.clusters.map((c) => [c.protocol, c.clientCertificate]));
+    assert.match(byProtocol.get("tls") ?? "", /^projectcontour\/envoy-client\//u);
+    assert.equal(byProtocol.get("http1"), undefined);
+    assert.deepEqual(f.secrets.map((s) => s.source), [{ kind: "Secret", namespace: "projectcontour", name: "envoy-client" }]);
+    const missing = run([secure, web], ing, { clientCertificate });
+    assert.ok(missing.conditions.some((c) => c.message.includes("tls.envoy-client-certificate")), JSON.stringify(missing.conditions));
+    assert.equal(missing.clusters.find((c) => c.protocol === "tls")?.clientCertificate, undefined);
+    assert.ok(missing.dependencies.some((d) => d.kind === "Secret" && d.name === "envoy-client"));
+  });
 });
 
 describe("reconcileIngress: broken backends and hosts", () => {
@@ -258,5 +273,39 @@ describe("reconcileIngress: class and annotations", () => {
   it("uses the configured connect timeout", () => {
     const f = run([web], ingress("i", { rules: [rule("a.com", path("/", "web", 80))] }), { connectTimeoutMs: 250 });
     assert.equal(f.clusters[0]?.connectTimeoutMs, 250);
+  });
+});
+
+describe("reconcileIngress: tls.envoy-client-certificate", () => {
+  const tlsApp = service("secure", [port(443, "https"), port(80, "http")], { annotations: { "projectcontour.io/upstream-protocol.tls": "https" } });
+  const client = tlsSecret("envoy-client", A_CRT, A_KEY, { namespace: "projectcontour" });
+  const clientCertificate = { namespace: "projectcontour", name: "envoy-client" };
+  const ing = ingress("shop", { rules: [rule("shop.example.com", path("/secure", "secure", 443), path("/plain", "secure", 80))] });
+
+  it("is presented to TLS backends only, and carried in the fragment", () => {
+    const f = run([tlsApp, client], ing, { clientCertificate });
+    const byPort = new Map(f.clusters.map((c) => [c.service.port, c]));
+    assert.equal(byPort.get(443)?.protocol, "tls");
+    assert.match(byPort.get(443)?.clientCertificate ?? "", /^projectcontour\/envoy-client\/[0-9a-f]+$/);
+    assert.equal(byPort.get(80)?.clientCertificate, undefined);
+    assert.deepEqual(f.secrets.map((s) => s.name), [byPort.get(443)?.clientCertificate]);
+    assert.ok(f.dependencies.some((d) => d.kind === "Secret" && d.namespace === "projectcontour" && d.name === "envoy-client"));
+    // The cluster's name changes with the certificate: Envoy must not keep a cluster without it.
+    const without = run([tlsApp, client], ing);
+    assert.notEqual(without.clusters.find((c) => c.service.port === 443)?.name, byPort.get(443)?.name);
+    assert.equal(without.clusters.find((c) => c.service.port === 80)?.name, byPort.get(80)?.name);
+    assert.deepEqual(without.secrets, []);
+    // An Ingress without TLS backends neither carries nor depends on it.
+    const plainOnly = run([tlsApp, client], ingress("plain", { rules: [rule("plain.example.com", path("/", "secure", 80))] }), { clientCertificate });
+    assert.deepEqual(plainOnly.secrets, []);
+    assert.ok(!plainOnly.dependencies.some((d) => d.kind === "Secret"));
+  });
+
+  it("drops only the TLS backends' paths when the Secret is missing, naming the setting", () => {
+    const f = run([tlsApp], ing, { clientCertificate });
+    assert.deepEqual(paths(f, "shop.example.com"), ["prefix:/plain"]);
+    const problem = f.conditions.find((c) => c.reason === "SecretNotFound");
+    assert.match(problem?.message ?? "", /^spec\.rules\[0\]\.http\.paths\[0\]\.backend\.service: tls\.envoy-client-certificate: Secret .*projectcontour\/envoy-client.* not found.*; the path is not served$/);
+    assert.ok(f.dependencies.some((d) => d.kind === "Secret" && d.name === "envoy-client"), "served once the Secret appears");
   });
 });

@@ -14,6 +14,7 @@ import { DEFAULT_CONNECT_TIMEOUT_MS } from "../services/service-cluster.js";
 import { ingressMatchesClass } from "./ingress-class.js";
 import { ingressRoutes } from "./ingress-routes.js";
 import { ingressTls } from "./ingress-tls.js";
+import { lookupTlsSecret } from "../secrets/lookup-tls-secret.js";
 
 /** What the Ingress reconciler needs from the controller's configuration. */
 export interface IngressReconcileOptions {
@@ -23,6 +24,8 @@ export interface IngressReconcileOptions {
   readonly connectTimeoutMs?: number;
   /** Certificate validation, replaceable by a memoising one (createTlsSecretValidator). */
   readonly validateTlsSecret?: TlsSecretValidator;
+  /** The Secret Envoy presents to TLS backends (upstream's `tls.envoy-client-certificate`); unset: none. */
+  readonly clientCertificate?: { readonly namespace: string; readonly name: string } | undefined;
 }
 
 /**
@@ -62,12 +65,17 @@ function reconcile(cache: ObjectCache, ingress: V1Ingress, options: IngressRecon
   const versions = parseTlsVersions(annotations);
 
   const tls = ingressTls(cache, ingress, versions.value, options.validateTlsSecret);
+  // Configured by the operator, so no delegation is asked for (as upstream's LookupTLSSecretInsecure).
+  const client = options.clientCertificate === undefined ? undefined : lookupTlsSecret(cache, options.clientCertificate, options.clientCertificate.namespace, "tls.envoy-client-certificate", options.validateTlsSecret);
   const routes = ingressRoutes(
     cache,
     ingress,
     { ...(timeout.value !== undefined ? { timeout: timeout.value } : {}), ...(retry.value !== undefined ? { retry: retry.value } : {}), websocketPaths: websocket.value },
     { connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS },
+    client === undefined ? undefined : client.ok ? { ok: true, secret: client.secret.name } : { ok: false, condition: client.condition },
   );
+  // Only when a TLS backend uses it: the certificate is then part of this fragment, and a change to it re-reconciles.
+  const usesClient = client?.ok === true && routes.clusters.some((c) => c.clientCertificate === client.secret.name);
 
   const conditions: Condition[] = [...timeout.warnings, ...retry.warnings, ...websocket.warnings, ...versions.warnings, ...tls.conditions, ...routes.conditions];
   const virtualHosts = virtualHostsOf(routes.byHost, tls.hosts, httpAllowed(annotations), tlsRequired(annotations), conditions);
@@ -76,9 +84,9 @@ function reconcile(cache: ObjectCache, ingress: V1Ingress, options: IngressRecon
     virtualHosts,
     tcpProxies: [],
     clusters: uniqueByName<Cluster>(routes.clusters),
-    secrets: uniqueByName<TlsSecret>(tls.secrets),
+    secrets: uniqueByName<TlsSecret>([...tls.secrets, ...(usesClient && client?.ok === true ? [client.secret] : [])]),
     conditions: finishConditions(uniqueConditions(conditions), "Ingress"),
-    dependencies: uniqueKeys([...classDependencies, ...tls.dependencies, ...routes.dependencies]),
+    dependencies: uniqueKeys([...classDependencies, ...tls.dependencies, ...routes.dependencies, ...(routes.tlsBackends ? (client?.dependencies ?? []) : [])]),
   };
 }
 

@@ -306,6 +306,11 @@ export interface JwtProvider {
 export interface VirtualHostTls {
   /** Name of a TlsSecret in Model.secrets. */
   readonly secret: string;
+  /**
+   * Further TlsSecrets served beside `secret` (a Gateway listener's other certificateRefs), in order:
+   * Envoy picks per handshake by the client's SNI against each certificate's names, then its key type.
+   */
+  readonly additionalSecrets?: readonly string[];
   readonly minimumProtocolVersion: "1.2" | "1.3";
   readonly maximumProtocolVersion: "1.2" | "1.3";
   readonly clientValidation?: {
@@ -401,15 +406,27 @@ export interface Cluster {
    * and `service` is only the first of them.
    */
   readonly extension?: ExtensionClusterSettings;
+  /**
+   * Set on the cluster of a Gateway UDPRoute rule with several weighted backends
+   * (`udproute/<ns>/<name>/rule/<i>`): its EDS resource (`endpoints`, named like the cluster) has
+   * one locality per Service port, weighted by its backendRef weight (every weight > 0), and
+   * Envoy picks the locality by weight for each session (Envoy's UDP proxy routes to one cluster).
+   */
+  readonly weightedMembers?: readonly ExtensionClusterMember[];
 }
 
-/** One weighted Service port of an ExtensionService cluster. */
+/** One weighted Service port of a cluster joining several (an ExtensionService's, a UDPRoute rule's). */
 export interface ExtensionClusterMember {
   readonly service: { readonly namespace: string; readonly name: string; readonly port: number; readonly portName: string };
   /** The EDS name of this Service port's own endpoints (edsName), read to fill the cluster's. */
   readonly endpoints: string;
   /** Relative share: Envoy's locality load-balancing weight; 0 means equal shares (upstream's default). */
   readonly weight: number;
+  /**
+   * The locality's region in EDS (a weighted UDPRoute rule's members: the member's EDS name). Envoy
+   * merges localities that compare equal, weights and all, so weighted members need distinct ones.
+   */
+  readonly locality?: string;
 }
 
 /** What an ExtensionService adds to its cluster, for xds/translate and the filters that call it. */
@@ -479,7 +496,11 @@ export interface GatewayStream {
   readonly serverNames: readonly string[];
   /** TLS Terminate: the listener's certificate; absent for passthrough, TCP and UDP. */
   readonly tls?: VirtualHostTls;
-  /** Weighted backends; empty when none resolved (connections are refused). */
+  /**
+   * Weighted backends; empty when none resolved (connections are refused). TLS and TCP: the share
+   * of invalid backendRefs goes to a cluster name that is never served (`<name>/invalid-backends`),
+   * so Envoy closes those connections, as the spec asks.
+   */
   readonly clusters: readonly WeightedCluster[];
 }
 

@@ -405,7 +405,7 @@ function withdraw<T>(l: Layer<T>, id: string, src: string): void {
 /** The secrets a host's TLS settings refer to. */
 function tlsSecrets(tls: VirtualHost["tls"]): string[] {
   if (tls === undefined) return [];
-  const names = tls.clientValidation?.caSecret !== undefined ? [tls.secret, tls.clientValidation.caSecret] : [tls.secret];
+  const names = [tls.secret, ...(tls.additionalSecrets ?? []), ...(tls.clientValidation?.caSecret !== undefined ? [tls.clientValidation.caSecret] : [])];
   // The operator's fallback certificate, served on the fallback chain for this host.
   return tls.fallbackCertificate !== undefined ? [...names, tls.fallbackCertificate] : names;
 }

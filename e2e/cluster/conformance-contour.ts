@@ -21,7 +21,7 @@ import { SUPPORTED_FEATURES } from "../../controllers/gateway/index.js";
 const ENVOY_NAMESPACE = "projectcontour";
 
 /** The conformance profiles we claim: what `make conformance` and CI run and report. */
-export const CONFORMANCE_PROFILES: readonly string[] = ["GATEWAY-HTTP", "GATEWAY-TLS", "GATEWAY-GRPC"];
+export const CONFORMANCE_PROFILES: readonly string[] = ["GATEWAY-HTTP", "GATEWAY-TLS", "GATEWAY-GRPC", "GATEWAY-TCP", "GATEWAY-UDP"];
 
 function repoRoot(): string {
   return new URL("../../../", import.meta.url).pathname;

@@ -1,7 +1,8 @@
 // Upstream config-file settings about clusters and HTTPProxy, through a real Envoy: the connect timeout
 // and default circuit breakers of every Service cluster (Envoy's config_dump), disablePermitInsecure
 // (a permitInsecure route on a TLS host still redirects), and tls.envoy-client-certificate with
-// cluster.upstream-tls (a TLS backend that requires a client certificate answers, and sees Envoy's).
+// cluster.upstream-tls (a TLS backend that requires a client certificate answers, and sees Envoy's,
+// through an HTTPProxy and through an Ingress whose Service says upstream-protocol.tls).
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -122,5 +123,19 @@ describe("config file: cluster settings and disablePermitInsecure through Envoy"
     const tls = cluster.transport_socket?.typed_config?.common_tls_context;
     assert.equal(tls?.tls_params?.["tls_minimum_protocol_version"], "TLSv1_3");
     assert.match(tls?.tls_certificate_sds_secret_configs?.[0]?.name ?? "", /^projectcontour\/envoy-client\//u);
+  });
+
+  it("presents the envoy-client-certificate to an Ingress backend whose Service port is upstream-protocol.tls", async () => {
+    const { kube } = ctx.stack;
+    // The TLS backend of the previous case, which refuses a handshake without a certificate of the client CA.
+    const slice = await kube.discovery.readNamespacedEndpointSlice({ namespace: NS, name: "tls-app-e2e" });
+    const endpoint = { ip: slice.endpoints[0]?.addresses[0] ?? "", port: slice.ports?.[0]?.port ?? 0 };
+    await createService(kube, NS, "tls-ing", [{ name: "https", port: 443 }], { "projectcontour.io/upstream-protocol.tls": "https" });
+    await applyEndpointSlice(kube, NS, "tls-ing", "https", [endpoint]);
+    await createIngress(kube, NS, "upstream-tls", simpleIngressSpec("ingress-tls.clustercfg.example.com", "tls-ing", 443));
+    const res = await ctx.stack.waitForHttp("ingress-tls.clustercfg.example.com", "/ing", (r) => r.status === 200, "the TLS backend to answer the Ingress through Envoy");
+    assert.deepEqual(res.json<{ name: string; path: string; client: string }>(), { name: "tls-backend", path: "/ing", client: "envoy-client" });
+    const cluster = await dumpedCluster(`${NS}/tls-ing/443/`);
+    assert.match(cluster.transport_socket?.typed_config?.common_tls_context?.tls_certificate_sds_secret_configs?.[0]?.name ?? "", /^projectcontour\/envoy-client\//u);
   });
 });

@@ -4,7 +4,9 @@
 // UDP and gRPC modes, each in a pod network namespace: TLS passthrough reaches the TLS backend
 // by SNI with the backend's certificate, TLS terminate reaches the plain TCP backend with the
 // Gateway's certificate, a gRPC call is routed by its method to one of two servers by a real gRPC
-// client, and TCP and UDP echoes come back through their listeners.
+// client, TCP and UDP echoes come back through their listeners, and a UDPRoute with weighted
+// backends (3:1, and one of weight 0) splits its sessions by weight, and a TCPRoute with a valid and
+// a missing backend of equal weights closes about half of its connections, as the spec asks.
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
 import { createServer, connect as tcpConnect, type Socket } from "node:net";
@@ -35,7 +37,7 @@ interface ServiceView {
   spec: { ports: { name: string; protocol: string; port: number; targetPort: number }[] };
 }
 
-/** Three consecutive ports free for TCP and UDP on 127.0.0.1: the Gateway's Envoy port range. */
+/** Consecutive ports free for TCP and UDP on 127.0.0.1: the Gateway's Envoy port range. */
 async function freeRange(count: number): Promise<number> {
   const bindBoth = (port: number): Promise<boolean> =>
     new Promise((resolve) => {
@@ -77,6 +79,11 @@ function askEcho(socket: Socket): Promise<string> {
     socket.once("error", (e) => {
       clearTimeout(timer);
       reject(e);
+    });
+    // A connection Envoy closes (no backend for it) fails at once, not after the timeout.
+    socket.once("close", () => {
+      clearTimeout(timer);
+      reject(new Error("closed before an answer"));
     });
     socket.write("TEST\n");
   });
@@ -120,8 +127,8 @@ describe("Gateway API: TLS (passthrough and terminate), TCP, UDP and gRPC throug
   const contourArgs: string[] = [];
   let base = 0;
   before(async () => {
-    base = await freeRange(3);
-    contourArgs.push(`--gateway-port-range=${base}-${base + 2}`);
+    base = await freeRange(5);
+    contourArgs.push(`--gateway-port-range=${base}-${base + 4}`);
   });
   const ctx = useStack({ crds: true, cluster: true, contourArgs });
   let api: ApiClient;
@@ -156,11 +163,15 @@ describe("Gateway API: TLS (passthrough and terminate), TCP, UDP and gRPC throug
     backends.tls = await startEchoBasic(bed, "tls-echo", { kind: "tcp", tls: backendCert });
     backends.tcp = await startEchoBasic(bed, "tcp-echo", { kind: "tcp" });
     backends.udp = await startEchoBasic(bed, "udp-echo", { kind: "udp" });
+    backends.udp2 = await startEchoBasic(bed, "udp-echo-2", { kind: "udp" });
+    backends.udp0 = await startEchoBasic(bed, "udp-echo-0", { kind: "udp" });
     backends.grpcA = await startEchoBasic(bed, "grpc-a", { kind: "grpc" });
     backends.grpcB = await startEchoBasic(bed, "grpc-b", { kind: "grpc" });
     await serviceFor("tls-echo", backends.tls, "TCP", 3000, [{ name: "tls", port: 3443 }]);
     await serviceFor("tcp-echo", backends.tcp, "TCP", 3000);
     await serviceFor("udp-echo", backends.udp, "UDP", 3000);
+    await serviceFor("udp-echo-2", backends.udp2, "UDP", 3000);
+    await serviceFor("udp-echo-0", backends.udp0, "UDP", 3000);
     // No appProtocol: a GRPCRoute speaks HTTP/2 to its backends anyway.
     await serviceFor("grpc-a", backends.grpcA, "TCP", 9000);
     await serviceFor("grpc-b", backends.grpcB, "TCP", 9000);
@@ -180,13 +191,31 @@ describe("Gateway API: TLS (passthrough and terminate), TCP, UDP and gRPC throug
             { name: "term", port: 443, protocol: "TLS", hostname: "term.streams.example.com", tls: { mode: "Terminate", certificateRefs: [{ name: "term-cert" }] } },
             { name: "tcp", port: 7000, protocol: "TCP" },
             { name: "udp", port: 7000, protocol: "UDP" },
+            { name: "udp-split", port: 7001, protocol: "UDP" },
+            { name: "tcp-half", port: 7002, protocol: "TCP" },
           ],
         },
       },
       route("TLSRoute", "pass", { hostnames: ["pass.streams.example.com"], rules: [{ backendRefs: [{ name: "tls-echo", port: 3443 }] }] }),
       route("TLSRoute", "term", { hostnames: ["term.streams.example.com"], rules: [{ backendRefs: [{ name: "tcp-echo", port: 3000 }] }] }),
-      route("TCPRoute", "tcp", { rules: [{ backendRefs: [{ name: "tcp-echo", port: 3000 }] }] }),
-      route("UDPRoute", "udp", { rules: [{ backendRefs: [{ name: "udp-echo", port: 3000 }] }] }),
+      route("TCPRoute", "tcp", { parentRefs: [{ name: "edge", sectionName: "tcp" }], rules: [{ backendRefs: [{ name: "tcp-echo", port: 3000 }] }] }),
+      route("TCPRoute", "half", {
+        parentRefs: [{ name: "edge", sectionName: "tcp-half" }],
+        rules: [{ backendRefs: [{ name: "tcp-echo", port: 3000, weight: 1 }, { name: "no-such-service", port: 3000, weight: 1 }] }],
+      }),
+      route("UDPRoute", "udp", { parentRefs: [{ name: "edge", sectionName: "udp" }], rules: [{ backendRefs: [{ name: "udp-echo", port: 3000 }] }] }),
+      route("UDPRoute", "split", {
+        parentRefs: [{ name: "edge", sectionName: "udp-split" }],
+        rules: [
+          {
+            backendRefs: [
+              { name: "udp-echo", port: 3000, weight: 3 },
+              { name: "udp-echo-2", port: 3000, weight: 1 },
+              { name: "udp-echo-0", port: 3000, weight: 0 },
+            ],
+          },
+        ],
+      }),
       route("GRPCRoute", "grpc", {
         hostnames: ["grpc.streams.example.com"],
         rules: [
@@ -196,7 +225,7 @@ describe("Gateway API: TLS (passthrough and terminate), TCP, UDP and gRPC throug
       }),
     ];
     for (const o of objects) await applyManifests(api, JSON.stringify(o));
-    for (const [kind, name] of [["tlsroutes", "pass"], ["tlsroutes", "term"], ["tcproutes", "tcp"], ["udproutes", "udp"], ["grpcroutes", "grpc"]] as const) {
+    for (const [kind, name] of [["tlsroutes", "pass"], ["tlsroutes", "term"], ["tcproutes", "tcp"], ["udproutes", "udp"], ["udproutes", "split"], ["grpcroutes", "grpc"]] as const) {
       await waitFor(
         async () => {
           const r = await get<RouteView>(`${GW_API}/namespaces/${NS}/${kind}/${name}`);
@@ -207,7 +236,7 @@ describe("Gateway API: TLS (passthrough and terminate), TCP, UDP and gRPC throug
       );
     }
     const svc = await waitFor(async () => get<ServiceView>(`/api/v1/namespaces/${NS}/services/envoy-edge`), { timeoutMs: 30_000, description: "the Service envoy-edge" });
-    assert.deepEqual(svc.spec.ports.map((p) => [p.name, p.protocol, p.port]), [["http-80", "TCP", 80], ["tls-443", "TCP", 443], ["tcp-7000", "TCP", 7000], ["udp-7000", "UDP", 7000]]);
+    assert.deepEqual(svc.spec.ports.map((p) => [p.name, p.protocol, p.port]), [["http-80", "TCP", 80], ["tls-443", "TCP", 443], ["tcp-7000", "TCP", 7000], ["udp-7000", "UDP", 7000], ["udp-7001", "UDP", 7001], ["tcp-7002", "TCP", 7002]]);
     for (const p of svc.spec.ports) ports.set(p.name, p.targetPort);
     assert.equal(ports.get("tcp-7000"), ports.get("udp-7000"));
   });
@@ -249,6 +278,55 @@ describe("Gateway API: TLS (passthrough and terminate), TCP, UDP and gRPC throug
     const one = await grpcCall(port, "grpc.streams.example.com", "Echo");
     assert.ok(one.includes("grpc-a") && !one.includes("grpc-b"), "Echo answered by grpc-a");
     const names = (await ctx.stack.envoy.admin.listeners()).map((l) => l.name).filter((n) => n.startsWith(`gateway/${NS}/`));
-    assert.deepEqual(names.sort(), [`gateway/${NS}/edge/443`, `gateway/${NS}/edge/7000`, `gateway/${NS}/edge/7000/udp`, `gateway/${NS}/edge/80`]);
+    assert.deepEqual(names.sort(), [`gateway/${NS}/edge/443`, `gateway/${NS}/edge/7000`, `gateway/${NS}/edge/7000/udp`, `gateway/${NS}/edge/7001/udp`, `gateway/${NS}/edge/7002`, `gateway/${NS}/edge/80`]);
+  });
+
+  it("splits a UDPRoute's sessions by weight (3:1) through one cluster named after the rule; weight 0 gets none", async function () {
+    this.timeout(60_000);
+    const port = ports.get("udp-7001")!;
+    await waitFor(async () => udpExchange("127.0.0.1", port, "first"), { timeoutMs: 20_000, description: "a UDP echo through the weighted UDPRoute" });
+    // Each exchange is a new socket, so a new source port and a new session in Envoy's UDP proxy.
+    // As the conformance suite's weight check: 500 sessions, each share within 5 points.
+    const total = 500;
+    const counts = new Map<string, number>();
+    for (let i = 0; i < total; i += 10) {
+      const answers = await Promise.all(Array.from({ length: 10 }, () => udpExchange("127.0.0.1", port, "split", 2000)));
+      for (const a of answers) {
+        const pod = a === undefined ? "(none)" : ((JSON.parse(a) as { pod?: string }).pod ?? "(no pod)");
+        counts.set(pod, (counts.get(pod) ?? 0) + 1);
+      }
+    }
+    const share = (pod: string): number => (counts.get(pod) ?? 0) / total;
+    const seen = JSON.stringify(Object.fromEntries(counts));
+    console.log(`      UDP sessions by backend (weights 3:1:0, ${total} sessions): ${seen}`);
+    assert.ok(Math.abs(share("udp-echo") - 0.75) <= 0.05, `udp-echo's share near 75%: ${seen}`);
+    assert.ok(Math.abs(share("udp-echo-2") - 0.25) <= 0.05, `udp-echo-2's share near 25%: ${seen}`);
+    assert.equal(counts.get("udp-echo-0"), undefined, `weight 0 gets no session: ${seen}`);
+    const dump = JSON.stringify(await ctx.stack.envoy.admin.configDump());
+    assert.ok(dump.includes(`"udproute/${NS}/split/rule/0"`), "the cluster is named after the route rule");
+    assert.ok(dump.includes("locality_weighted_lb_config"), "with locality-weighted balancing");
+  });
+
+  it("closes the connections meant for a TCPRoute's missing backend, in proportion to its weight (1:1)", async function () {
+    this.timeout(60_000);
+    const r = await waitFor(
+      async () => {
+        const view = await get<RouteView>(`${GW_API}/namespaces/${NS}/tcproutes/half`);
+        const conds = view?.status?.parents?.find((p) => p.controllerName === "projectcontour.io/gateway-controller")?.conditions;
+        return conds?.some((c) => c.type === "Accepted" && c.status === "True") ? conds : undefined;
+      },
+      { timeoutMs: 30_000, description: "tcproutes/half to be Accepted" },
+    );
+    assert.ok(r.some((c) => c.type === "ResolvedRefs" && c.status === "False" && c.reason === "BackendNotFound"));
+    const port = ports.get("tcp-7002")!;
+    await waitFor(async () => viaTcp(port).catch(() => undefined), { timeoutMs: 20_000, description: "a TCP echo through the half-valid TCPRoute" });
+    const total = 200;
+    let answered = 0;
+    for (let i = 0; i < total; i += 10) {
+      const results = await Promise.all(Array.from({ length: 10 }, () => viaTcp(port).then(() => true, () => false)));
+      answered += results.filter(Boolean).length;
+    }
+    console.log(`      TCP connections answered (weights 1 valid : 1 missing, ${total} connections): ${answered}`);
+    assert.ok(Math.abs(answered / total - 0.5) <= 0.1, `about half answered: ${answered} of ${total}`);
   });
 });

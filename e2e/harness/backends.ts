@@ -54,7 +54,9 @@ const MAX_LOGGED_PATHS = 10_000;
  * Starts backends named `names` (or "backend-0".."backend-<n-1>" for a count) on free ports.
  * Paths: /status/<code> answers with that status; /status-on/<name>/<code> answers <code> from the
  * backend named <name> and 200 from any other (a health check only one backend fails); /delay/<ms>
- * answers 200 after waiting; anything else answers 200. Every answer is a BackendReply and carries
+ * answers 200 after waiting; /delay-first/<n>/<ms> waits only for the first n requests of that exact
+ * path and query, and /reset-first/<n> closes the connection without an answer for the first n (a
+ * backend that times out or drops connections, then recovers: for retries); anything else answers 200. Every answer is a BackendReply and carries
  * an `x-backend-name` header, except /__requests?path=<path>, which answers a RequestLogReply.
  * A websocket upgrade is accepted and its frames echoed (see websocket.ts).
  */
@@ -102,8 +104,16 @@ export async function startBackend(name: string, host = "127.0.0.1"): Promise<Ba
         res.end(body);
         return;
       }
+      // Counted per exact path and query: a spec makes each path unique to see "first n fail, then succeed".
+      const seenBefore = (seen.get(path)?.count ?? 1) - 1;
+      const resetFirst = /^\/reset-first\/(\d+)$/.exec(pathname);
+      if (resetFirst?.[1] !== undefined && seenBefore < Number(resetFirst[1])) {
+        // A connection error as a proxy sees it: the connection closes with no response at all.
+        req.socket.destroy();
+        return;
+      }
       const reply = replyTo(req, Buffer.concat(chunks).toString("utf8"));
-      void answer(path, name).then(({ status }) => {
+      void answer(path, name, seenBefore).then(({ status }) => {
         const body = JSON.stringify(reply);
         res.writeHead(status, {
           "content-type": "application/json",
@@ -125,7 +135,7 @@ export async function startBackend(name: string, host = "127.0.0.1"): Promise<Ba
     const key = req.headers["sec-websocket-key"];
     if (req.headers.upgrade?.toLowerCase() !== "websocket" || typeof key !== "string") {
       // Any other upgrade is answered as a plain request would be (without reading a body).
-      void answer(req.url ?? "/", name).then(({ status }) => socket.end(rawResponse(status, name, JSON.stringify(replyTo(req, "")))));
+      void answer(req.url ?? "/", name, 0).then(({ status }) => socket.end(rawResponse(status, name, JSON.stringify(replyTo(req, "")))));
       return;
     }
     socket.write(
@@ -161,7 +171,7 @@ function rawResponse(status: number, name: string, body: string): string {
   return `${head.join("\r\n")}\r\n\r\n${body}`;
 }
 
-async function answer(path: string, name: string): Promise<{ status: number }> {
+async function answer(path: string, name: string, seenBefore: number): Promise<{ status: number }> {
   const pathname = path.split("?")[0] ?? "/";
   const status = /^\/status\/(\d{3})$/.exec(pathname);
   if (status?.[1] !== undefined) return { status: Number(status[1]) };
@@ -169,5 +179,7 @@ async function answer(path: string, name: string): Promise<{ status: number }> {
   if (statusOn?.[1] !== undefined && statusOn[2] !== undefined) return { status: statusOn[1] === encodeURIComponent(name) ? Number(statusOn[2]) : 200 };
   const delay = /^\/delay\/(\d+)$/.exec(pathname);
   if (delay?.[1] !== undefined) await sleep(Math.min(Number(delay[1]), MAX_DELAY_MS));
+  const delayFirst = /^\/delay-first\/(\d+)\/(\d+)$/.exec(pathname);
+  if (delayFirst?.[1] !== undefined && delayFirst[2] !== undefined && seenBefore < Number(delayFirst[1])) await sleep(Math.min(Number(delayFirst[2]), MAX_DELAY_MS));
   return { status: 200 };
 }

@@ -39,7 +39,24 @@ describe("HTTPProxy: global_external_auth_test.go", function () {
       "",
     ].join("\n"),
   );
-  const ctx = useStack({ pods: ["echo-1"], crds: true, contourArgs: [`--config-path=${configPath}`] });
+  // Before contour starts, as upstream's suite does: upstream refuses to start without the globalExtAuth ExtensionService.
+  const ctx = useStack({
+    pods: ["echo-1"],
+    crds: true,
+    contourArgs: [`--config-path=${configPath}`],
+    beforeContour: async (bed, kube) => {
+      await ensureNamespace(kube, NS);
+      // f.Fixtures.Echo.Deploy(namespace, "echo")
+      const echo = bed.pods.find((p) => p.name === "echo-1")!;
+      await createService(kube, NS, "echo", [{ name: "http", port: 80 }]);
+      await applyEndpointSlice(kube, NS, "echo", "http", [{ ip: echo.ip, port: echo.port }]);
+      // EnsureGlobalExternalAuthResources(namespace)
+      const authz = await startAuthzServers(bed, "testserver", await selfSignedCert(["testserver"]));
+      await createService(kube, NS, "testserver", [{ name: "auth", port: 9443 }]);
+      await applyEndpointSlice(kube, NS, "testserver", "auth", [{ ip: authz.ip, port: authz.grpcPort }]);
+      await createExtensionService(bed.apiserver.makeKubeConfig(), NS, "testserver", { protocol: "h2c", services: [{ name: "testserver", port: 9443 }], timeoutPolicy: { response: "100ms" } });
+    },
+  });
   const kc = () => ctx.stack.bed.apiserver.makeKubeConfig();
   after(() => rmSync(dir, { recursive: true, force: true }));
   const certs = new Map<string, string>();
@@ -78,17 +95,6 @@ describe("HTTPProxy: global_external_auth_test.go", function () {
 
   before(async function () {
     this.timeout(60_000);
-    const { kube, bed } = ctx.stack;
-    await ensureNamespace(kube, NS);
-    // f.Fixtures.Echo.Deploy(namespace, "echo")
-    const echo = bed.pods.find((p) => p.name === "echo-1")!;
-    await createService(kube, NS, "echo", [{ name: "http", port: 80 }]);
-    await applyEndpointSlice(kube, NS, "echo", "http", [{ ip: echo.ip, port: echo.port }]);
-    // EnsureGlobalExternalAuthResources(namespace)
-    const authz = await startAuthzServers(bed, "testserver", await selfSignedCert(["testserver"]));
-    await createService(kube, NS, "testserver", [{ name: "auth", port: 9443 }]);
-    await applyEndpointSlice(kube, NS, "testserver", "auth", [{ ip: authz.ip, port: authz.grpcPort }]);
-    await createExtensionService(kc(), NS, "testserver", { protocol: "h2c", services: [{ name: "testserver", port: 9443 }], timeoutPolicy: { response: "100ms" } });
     await waitForExtensionValid(kc(), NS, "testserver");
   });
 

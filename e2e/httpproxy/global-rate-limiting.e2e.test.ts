@@ -48,17 +48,24 @@ descriptors:
 
 describe("HTTPProxy: global_rate_limiting_test.go with a rate limit service", function () {
   const config = writeContourConfig("globalrl", `rateLimitService:\n  extensionService: ${NS}/ratelimit\n  domain: contour\n  failOpen: false\n`);
-  const ctx = useStack({ pods: ["echo"], crds: true, contourArgs: [`--config-path=${config.path}`] });
-  const kc = () => ctx.stack.bed.apiserver.makeKubeConfig();
   let network: PodNetwork | undefined;
   let rls: RateLimitService | undefined;
+  // Before contour starts, as upstream's suite does: upstream refuses to start without the rateLimitService's ExtensionService.
+  const ctx = useStack({
+    pods: ["echo"],
+    crds: true,
+    contourArgs: [`--config-path=${config.path}`],
+    beforeContour: async (bed, kube) => {
+      network = createPodNetwork();
+      rls = await startRateLimitService({ runDir: bed.runDir, config: RATE_LIMIT_CONFIG, network });
+      await publishExtensionService(kube, bed.apiserver.makeKubeConfig(), NS, "ratelimit", { ip: rls.grpcAddress, port: rls.grpcPort });
+    },
+  });
+  const kc = () => ctx.stack.bed.apiserver.makeKubeConfig();
 
   before(async function () {
     this.timeout(60_000);
     const { bed, kube } = ctx.stack;
-    network = createPodNetwork();
-    rls = await startRateLimitService({ runDir: bed.runDir, config: RATE_LIMIT_CONFIG, network });
-    await publishExtensionService(kube, kc(), NS, "ratelimit", { ip: rls.grpcAddress, port: rls.grpcPort });
     await ensureNamespace(kube, NS);
     await createService(kube, NS, "echo", [{ name: "http", port: 80 }]);
     await applyEndpointSlice(kube, NS, "echo", "http", [{ ip: bed.pods[0]!.ip, port: bed.pods[0]!.port }]);

@@ -2,7 +2,8 @@
 // BackendTLSPolicies reconciled by the pure core (controllers/gateway), the per-Gateway Envoy ports
 // allocated, and the result turned into Gateway listeners of the model, the Services the leader
 // owns and the status views. Pure: the same cache gives the same state on every replica.
-// Not incremental yet: any change to a kind it reads recomputes the whole stage (see docs/gateway-api.md).
+// computeGatewayState reconciles everything; gateway-incremental.ts keeps route results and redoes
+// only what a change reaches, with the same result.
 import type { KubernetesObject, V1EndpointSlice, V1Service } from "@kubernetes/client-node";
 import type { Gateway, GatewayClass, GatewayStatusAddress, HTTPRoute, GRPCRoute, BackendTLSPolicy, ParentReference, TCPRoute, TLSRoute, UDPRoute } from "../../crds/types/gateway-api/index.js";
 import {
@@ -108,12 +109,27 @@ const byName = <T extends { readonly name: string }>(items: Iterable<T>): T[] =>
   return [...m.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 };
 
-/** Computes the Gateway stage from the cache. */
-export function computeGatewayState(cache: ObjectCache, options: GatewayStageOptions): GatewayState {
+/** The Gateway-level part of the stage: classes, Gateways and BackendTLSPolicies, which every route reconcile reads. */
+export interface GatewayTop {
+  readonly objects: GatewayObjects;
+  readonly classes: GatewayState["classes"];
+  readonly gateways: readonly ServedGateway[];
+  readonly gatewayIndex: ReadonlyMap<string, Extract<GatewayResult, { ours: true }>>;
+  readonly policyObjects: readonly BackendTLSPolicy[];
+  readonly policies: readonly BackendTlsPolicyResult[];
+  readonly backendTls: ReturnType<typeof backendTlsLookup>;
+}
+
+/** The objects the stage reads: the cache, or in static mode the one named Gateway's view of it. */
+export function stageObjects(cache: ObjectCache, options: GatewayStageOptions): GatewayObjects {
   const cached = cache as unknown as GatewayObjects;
-  const objects = options.gatewayRef === undefined ? cached : staticGatewayView(cached, options.gatewayRef, options.controllerName);
+  return options.gatewayRef === undefined ? cached : staticGatewayView(cached, options.gatewayRef, options.controllerName);
+}
+
+/** Reconciles the GatewayClasses, Gateways and BackendTLSPolicies; undefined when there is no class and no Gateway. */
+export function reconcileGatewayTop(objects: GatewayObjects, options: GatewayStageOptions): GatewayTop | undefined {
   const gatewayClasses = objects.list<GatewayClass>("GatewayClass");
-  if (gatewayClasses.length === 0 && objects.list("Gateway").length === 0) return EMPTY_GATEWAY_STATE;
+  if (gatewayClasses.length === 0 && objects.list("Gateway").length === 0) return undefined;
   const controllerName = options.controllerName;
   const classes = gatewayClasses.flatMap((gatewayClass) => {
     const result = reconcileGatewayClass(objects, gatewayClass, { controllerName });
@@ -133,24 +149,44 @@ export function computeGatewayState(cache: ObjectCache, options: GatewayStageOpt
   const gatewayIndex = new Map(gateways.map((g) => [`${g.result.source.namespace}/${g.result.source.name}`, g.result] as const));
   const policyObjects = objects.list<BackendTLSPolicy>("BackendTLSPolicy");
   const policies = policyObjects.map((p) => reconcileBackendTLSPolicy(objects, p));
-  const backendTls = backendTlsLookup(policies);
-  const routes = objects.list<HTTPRoute>("HTTPRoute").map((route) => ({
-    route,
-    result: reconcileHTTPRoute(objects, route, {
-      gateways: (ns, name) => gatewayIndex.get(`${ns}/${name}`),
-      controllerName,
-      backendTls,
-      ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
-    }),
-  }));
-  const grpcRoutes = objects.list<GRPCRoute>("GRPCRoute").map((route) => ({
-    route,
-    result: reconcileGRPCRoute(objects, route, { gateways: (ns, name) => gatewayIndex.get(`${ns}/${name}`), controllerName, backendTls }),
-  }));
-  const httpResults = [...routes.map((r) => r.result), ...grpcRoutes.map((r) => r.result)];
+  return { objects, classes, gateways, gatewayIndex, policyObjects, policies, backendTls: backendTlsLookup(policies) };
+}
+
+/** Reconciles one HTTPRoute against the Gateway-level results. */
+export function reconcileStageHTTPRoute(top: GatewayTop, route: HTTPRoute, options: GatewayStageOptions): HTTPRouteResult {
+  return reconcileHTTPRoute(top.objects, route, {
+    gateways: (ns, name) => top.gatewayIndex.get(`${ns}/${name}`),
+    controllerName: options.controllerName,
+    backendTls: top.backendTls,
+    ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+  });
+}
+
+/** Reconciles the GRPCRoutes and the TLS, TCP and UDP routes (few, next to HTTPRoutes: always all of them). */
+export function reconcileOtherRoutes(top: GatewayTop, options: GatewayStageOptions): Pick<GatewayState, "grpcRoutes" | "streamRoutes"> {
+  const { objects, backendTls } = top;
+  const controllerName = options.controllerName;
+  const gateways = (ns: string, name: string) => top.gatewayIndex.get(`${ns}/${name}`);
+  const grpcRoutes = objects.list<GRPCRoute>("GRPCRoute").map((route) => ({ route, result: reconcileGRPCRoute(objects, route, { gateways, controllerName, backendTls }) }));
   const streamRoutes = (["TLSRoute", "TCPRoute", "UDPRoute"] as const).flatMap((kind) =>
-    objects.list<TLSRoute | TCPRoute | UDPRoute>(kind).map((route) => ({ kind, route, result: reconcileL4Route(objects, kind, route, { gateways: (ns, name) => gatewayIndex.get(`${ns}/${name}`), controllerName }) })),
+    objects.list<TLSRoute | TCPRoute | UDPRoute>(kind).map((route) => ({ kind, route, result: reconcileL4Route(objects, kind, route, { gateways, controllerName }) })),
   );
+  return { grpcRoutes, streamRoutes };
+}
+
+/** Computes the Gateway stage from the cache, every object reconciled (the reference the incremental stage must equal). */
+export function computeGatewayState(cache: ObjectCache, options: GatewayStageOptions): GatewayState {
+  const top = reconcileGatewayTop(stageObjects(cache, options), options);
+  if (top === undefined) return EMPTY_GATEWAY_STATE;
+  const routes = top.objects.list<HTTPRoute>("HTTPRoute").map((route) => ({ route, result: reconcileStageHTTPRoute(top, route, options) }));
+  return assembleGatewayState(top, routes, reconcileOtherRoutes(top, options), options);
+}
+
+/** The stage's state from reconciled Gateways and routes: ports allocated, Envoy listeners, clusters, secrets, Services. */
+export function assembleGatewayState(top: GatewayTop, routes: GatewayState["routes"], other: Pick<GatewayState, "grpcRoutes" | "streamRoutes">, options: GatewayStageOptions): GatewayState {
+  const { objects, classes, gateways, policies, policyObjects } = top;
+  const { grpcRoutes, streamRoutes } = other;
+  const httpResults = [...routes.map((r) => r.result), ...grpcRoutes.map((r) => r.result)];
   const streams = streamRoutes.flatMap((r) => r.result.attachments);
 
   // Envoy ports: one per (Gateway, port) of an accepted Gateway, kept stable through the owned Services.
@@ -235,12 +271,13 @@ function httpChain(l: GatewayListener, routes: readonly HTTPRouteResult[], g: Se
   return { key, ...(l.hostname === undefined ? {} : { hostname: l.hostname }), ...(tls === undefined ? {} : { tls }), virtualHosts };
 }
 
-/** The TLS a terminating listener (HTTPS, TLS Terminate) serves with: its first certificate. */
+/** The TLS a terminating listener (HTTPS, TLS Terminate) serves with: every certificate that resolved, in order. */
 function listenerTls(l: GatewayListener): VirtualHostTls | undefined {
-  const cert = l.tls?.certificates[0];
+  const [cert, ...more] = l.tls?.certificates ?? [];
   if (cert === undefined) return undefined;
   return {
     secret: cert,
+    ...(more.length > 0 ? { additionalSecrets: more } : {}),
     minimumProtocolVersion: "1.2",
     maximumProtocolVersion: "1.3",
     // AllowInsecureFallback: a client without a certificate, or with one the CA does not vouch for, is

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { createPipeline } from "./pipeline.js";
-import { port, service, tlsSecret } from "../../controllers/source/testdata/fixtures.js";
+import { endpointSlice, port, service, tlsSecret } from "../../controllers/source/testdata/fixtures.js";
 import { A_CRT, A_KEY } from "../../controllers/source/testdata/certs.js";
 
 const gw = (o: Record<string, unknown>): KubernetesObject => ({ apiVersion: "gateway.networking.k8s.io/v1", generation: 1, ...o }) as KubernetesObject;
@@ -82,6 +82,51 @@ describe("pipeline: TLS, TCP and UDP Gateway listeners", () => {
       ["TCPRoute", "new", "Accepted,ResolvedRefs"],
       ["TCPRoute", "old", "Accepted,ResolvedRefs"],
       ["UDPRoute", "dns", "Accepted,ResolvedRefs"],
+    ]);
+  });
+});
+
+describe("pipeline: a UDPRoute with weighted backends", () => {
+  it("serves one cluster named after the rule, a weighted locality per backend, and follows the backends' slices", () => {
+    const pipeline = createPipeline({
+      translate: {},
+      gateway: { controllerName: "projectcontour.io/gateway-controller", portRange: { min: 10000, max: 10009 }, envoySelector: { app: "envoy" }, envoyService: { namespace: "projectcontour", name: "envoy" } },
+    });
+    const udpGateway = gw({ kind: "Gateway", metadata: { name: "dns", namespace: "gw", generation: 1, uid: "uid-dns" }, spec: { gatewayClassName: "contour", listeners: [{ name: "udp", port: 53, protocol: "UDP" }] } });
+    const weighted = gw({
+      kind: "UDPRoute",
+      metadata: { name: "split", namespace: "gw", generation: 1, creationTimestamp: "2026-01-01T00:00:00Z" },
+      spec: { parentRefs: [{ name: "dns" }], rules: [{ backendRefs: [{ name: "dns-a", port: 9000, weight: 3 }, { name: "dns-b", port: 9000, weight: 1 }, { name: "dns-c", port: 9000, weight: 0 }] }] },
+    });
+    const objects = [
+      ...["dns-a", "dns-b", "dns-c"].map((n) => service(n, [port(9000, "dns", { protocol: "UDP" })], { namespace: "gw" })),
+      endpointSlice("dns-a-1", "dns-a", ["10.0.0.1"], 5353, "dns", { namespace: "gw" }),
+      endpointSlice("dns-b-1", "dns-b", ["10.0.1.1"], 5353, "dns", { namespace: "gw" }),
+      endpointSlice("dns-c-1", "dns-c", ["10.0.2.1"], 5353, "dns", { namespace: "gw" }),
+      gatewayClass,
+      udpGateway,
+      weighted,
+    ];
+    for (const o of objects) pipeline.apply(o.kind as Parameters<typeof pipeline.apply>[0], "add", o);
+    const name = "udproute/gw/split/rule/0";
+    const localities = (r: ReturnType<typeof pipeline.build>) =>
+      r.resources.endpoints
+        .find((e) => e.clusterName === name)
+        ?.endpoints.map((l) => [l.locality?.region, l.loadBalancingWeight, l.lbEndpoints.map((e) => (e.hostIdentifier.case === "endpoint" && e.hostIdentifier.value.address?.address.case === "socketAddress" ? e.hostIdentifier.value.address.address.value.address : ""))]);
+    const first = pipeline.build();
+    const cluster = first.resources.clusters.find((c) => c.name === name);
+    assert.equal(cluster?.commonLbConfig?.localityConfigSpecifier.case, "localityWeightedLbConfig");
+    assert.deepEqual(first.resources.clusters.map((c) => c.name), [name], "the weighted backends join one cluster; weight 0 adds none");
+    assert.deepEqual(localities(first), [
+      ["gw/dns-a/dns", 3, ["10.0.0.1"]],
+      ["gw/dns-b/dns", 1, ["10.0.1.1"]],
+    ]);
+    const udp = first.resources.listeners.find((l) => l.name === "gateway/gw/dns/53/udp");
+    assert.ok(udp, "the UDP listener is served");
+    pipeline.apply("EndpointSlice", "update", endpointSlice("dns-b-1", "dns-b", ["10.0.1.2", "10.0.1.3"], 5353, "dns", { namespace: "gw", resourceVersion: "2" }));
+    assert.deepEqual(localities(pipeline.build()), [
+      ["gw/dns-a/dns", 3, ["10.0.0.1"]],
+      ["gw/dns-b/dns", 1, ["10.0.1.2", "10.0.1.3"]],
     ]);
   });
 });

@@ -14,12 +14,15 @@ import { createObjectCache, type MemoryObjectCache } from "../../controllers/sou
 import { compareKeys, formatKey, type ObjectKey, type WatchedKind } from "../../controllers/source/object-cache.js";
 import type { Condition, Fragment } from "../../controllers/store/fragment.js";
 import { createModelStore, type ModelStore } from "../../controllers/store/index.js";
-import type { Model } from "../../controllers/model/model.js";
+import type { Cluster, Model } from "../../controllers/model/model.js";
 import type { EnvoyResources } from "../../xds/resources.js";
 import { createTranslator, type CheckedTranslation, type TestFaults, type TranslateOptions, type TranslationFailure } from "../../xds/translate/index.js";
 import { createEndpointIndex } from "./endpoint-index.js";
 import { attributePieces, type Piece, type SourceFragment } from "./attribution.js";
-import { computeGatewayState, EMPTY_GATEWAY_STATE, GATEWAY_STAGE_INPUTS, type GatewayStageOptions, type GatewayState } from "./gateway-stage.js";
+import { EMPTY_GATEWAY_STATE, GATEWAY_STAGE_INPUTS, type GatewayStageOptions, type GatewayState } from "./gateway-stage.js";
+import { createGatewayStage, type GatewayStageChanges } from "./gateway-incremental.js";
+import type { ModelChanges } from "../../controllers/store/model-store.js";
+import type { ChangeSet } from "../../controllers/store/sorted-view.js";
 import { fingerprint, heldFragment, quarantineCondition, type Hold, type QuarantineCause } from "./holds.js";
 
 /** Options of createPipeline: what reconcilers and translation need from the configuration. */
@@ -161,8 +164,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   let everBuilt = false;
   let lastModel: Model | undefined;
   let lastResources: EnvoyResources | undefined;
-  let gatewayDirty = options.gateway !== undefined;
+  // The config's connect timeout goes into each cluster the reconcilers build (undefined: their 2 s default).
+  const connectTimeout = options.translate.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.translate.connectTimeoutMs };
+  const gatewayStage = options.gateway === undefined ? undefined : createGatewayStage({ ...options.gateway, ...connectTimeout });
   let gatewayState: GatewayState = EMPTY_GATEWAY_STATE;
+  // What the Gateway stage changed since the model last translated, and that model.
+  let gatewayChanges: GatewayStageChanges[] = [];
+  let lastTranslated: Model | undefined;
   // The store's model with the Gateway stage's listeners, clusters and secrets, kept while both are unchanged.
   let combined: { store: Model; gateway: GatewayState; model: Model } | undefined;
 
@@ -199,13 +207,19 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const storeModel = store.model();
     if (gatewayState === EMPTY_GATEWAY_STATE) return storeModel;
     if (combined?.store === storeModel && combined.gateway === gatewayState) return combined.model;
-    const model: Model = {
-      virtualHosts: storeModel.virtualHosts,
-      tcpProxies: storeModel.tcpProxies,
-      clusters: unionByName(storeModel.clusters, gatewayState.clusters),
-      secrets: unionByName(storeModel.secrets, gatewayState.secrets),
-      gatewayListeners: gatewayState.listeners,
+    // Getters, listed once when first read: a change the translator follows by name never lists them.
+    const state = gatewayState;
+    const once = <T>(build: () => T): (() => T) => {
+      let value: T | undefined;
+      return () => (value ??= build());
     };
+    const model = Object.defineProperties({} as Model, {
+      virtualHosts: { enumerable: true, get: () => storeModel.virtualHosts },
+      tcpProxies: { enumerable: true, get: () => storeModel.tcpProxies },
+      clusters: { enumerable: true, get: once(() => unionByName(storeModel.clusters, state.clusters)) },
+      secrets: { enumerable: true, get: once(() => unionByName(storeModel.secrets, state.secrets)) },
+      gatewayListeners: { enumerable: true, value: state.listeners },
+    });
     combined = { store: storeModel, gateway: gatewayState, model };
     return model;
   }
@@ -214,8 +228,6 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const proxyViews = new Map<string, { json: string; key: ObjectKey; view: ProxyStatusView }>();
   const proxyStatusDirty = new Map<string, ObjectKey>();
   const counts: Record<ProxyStatusView["currentStatus"], number> = { valid: 0, invalid: 0, orphaned: 0 };
-  // The config's connect timeout goes into each cluster the reconcilers build (undefined: their 2 s default).
-  const connectTimeout = options.translate.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.translate.connectTimeoutMs };
   const httpProxyOptions = {
     ingressClassName: options.ingressClassName,
     rootNamespaces: options.rootNamespaces ?? [],
@@ -248,7 +260,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     if (!changed) return false;
     // Our own status writes come back as updates: nothing a reconcile reads has changed.
     if (event !== "delete" && previous !== undefined && statusOnlyChange(previous, obj)) return false;
-    if (options.gateway !== undefined && (GATEWAY_STAGE_INPUTS.has(kind) || (kind === "EndpointSlice" && isEnvoySlice(obj, options.gateway.envoyService)))) gatewayDirty = true;
+    if (options.gateway !== undefined && (GATEWAY_STAGE_INPUTS.has(kind) || (kind === "EndpointSlice" && isEnvoySlice(obj, options.gateway.envoyService)))) gatewayStage?.changed(key);
     switch (kind) {
       case "Ingress":
         dirtySources.set(formatKey(key), key);
@@ -323,7 +335,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       }
       const ingress = cache.get<V1Ingress>(key.kind, key.namespace, key.name);
       if (ingress === undefined) deleteSource(key);
-      else putSource(key, reconcileIngress(cache, ingress, { ingressClassName: options.ingressClassName, validateTlsSecret, ...connectTimeout }), released);
+      else putSource(key, reconcileIngress(cache, ingress, { ingressClassName: options.ingressClassName, validateTlsSecret, ...connectTimeout, clientCertificate: options.clientCertificate }), released);
     }
     const reconciledKeys = new Map(changed.map((k) => [formatKey(k), k] as const));
     for (const [k, key] of holdsDirty) {
@@ -332,9 +344,14 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       reconciledKeys.set(k, key);
     }
     holdsDirty.clear();
-    const gatewayChanged = gatewayDirty && options.gateway !== undefined;
-    if (gatewayChanged && options.gateway !== undefined) gatewayState = computeGatewayState(cache, { ...options.gateway, ...connectTimeout });
-    gatewayDirty = false;
+    const gatewayChanged = gatewayStage?.pending() ?? false;
+    if (gatewayStage !== undefined && gatewayChanged) {
+      const updated = gatewayStage.update(cache);
+      gatewayState = updated.state;
+      // Only what names something: a change the stage absorbed must not pile up until the next translation.
+      const c = updated.changes;
+      if ([c.listeners, c.clusters, c.secrets].some((x) => x.added.length + x.changed.length + x.removed.length > 0)) gatewayChanges.push(c);
+    }
     updateGlobalAuthorization();
     let model = fullModel();
     let resources: EnvoyResources;
@@ -342,19 +359,36 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const quarantinedNow: QuarantinedSource[] = [];
     let unattributed: readonly TranslationFailure[] = [];
     // The translator is told what changed in the store's model since it was last taken, and which
-    // Services' slices changed; a model that is not the store's (Gateway API) is translated in full.
+    // Services' slices changed; with Gateways, also what the Gateway stage changed since the model
+    // translated last. Another model (the global authorization's) is translated in full.
     const translate = (m: Model): CheckedTranslation => {
       const base = lastStoreModel;
       const changes = store.takeModelChanges();
       lastStoreModel = store.model();
       const services = [...dirtyServices];
       dirtyServices.clear();
+      const previous = lastTranslated;
+      lastTranslated = m;
+      const staged = gatewayChanges;
+      gatewayChanges = [];
+      if (gatewayStage !== undefined && gatewayState !== EMPTY_GATEWAY_STATE && m === storeAndGatewayModel()) {
+        const stage = gatewayStage;
+        return translator.translateChanges({
+          model: m,
+          base: previous,
+          changes: withGatewayChanges(changes, staged, stage.clusterOf),
+          endpoints: endpointIndex,
+          dirtyServices: services,
+          gatewayListeners: mergeChangeSets(staged.map((c) => c.listeners)),
+          gatewayListenerOf: stage.listenerOf,
+        });
+      }
       return translator.translateChanges({ model: m, base: m === lastStoreModel ? base : undefined, changes, endpoints: endpointIndex, dirtyServices: services });
     };
     if (lastResources !== undefined && model === lastModel) {
       endpointsOnly = true;
       if (!endpointsDirty) resources = lastResources;
-      else if (model === store.model()) resources = translate(model).resources;
+      else if (model === store.model() || (gatewayState !== EMPTY_GATEWAY_STATE && model === storeAndGatewayModel())) resources = translate(model).resources;
       else resources = { ...lastResources, endpoints: translator.translateEndpoints(model, endpointIndex.all()) };
     } else {
       let checked = translate(model);
@@ -464,7 +498,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
   return {
     apply,
-    pending: () => !everBuilt || dirtySources.size > 0 || endpointsDirty || holdsDirty.size > 0,
+    pending: () => !everBuilt || dirtySources.size > 0 || endpointsDirty || holdsDirty.size > 0 || (gatewayStage?.pending() ?? false),
     build,
     servedIngresses: () => store.sources().filter((k) => k.kind === "Ingress" && (store.conditions(k)?.length ?? 0) > 0),
     conditions: (key) => store.conditions(key),
@@ -534,6 +568,28 @@ function statusOnlyChange(previous: KubernetesObject, next: KubernetesObject): b
 /** Whether an EndpointSlice is one of the Envoy Service's (whose endpoints the owned Gateway Services mirror). */
 function isEnvoySlice(obj: KubernetesObject, envoy: { readonly namespace: string; readonly name: string }): boolean {
   return obj.metadata?.namespace === envoy.namespace && obj.metadata.labels?.["kubernetes.io/service-name"] === envoy.name;
+}
+
+/** Names of several change sets as one (each name once, as changed: the translator looks each up). */
+function mergeChangeSets(sets: readonly ChangeSet[], except: ReadonlySet<string> = new Set()): ChangeSet {
+  const names = new Set<string>();
+  for (const c of sets) for (const n of [...c.added, ...c.changed, ...c.removed]) if (!except.has(n)) names.add(n);
+  return { added: [], changed: [...names], removed: [] };
+}
+
+/** The store's changes with the Gateway stage's clusters and secrets, looked up in the store first (it wins a shared name). */
+function withGatewayChanges(changes: ModelChanges, staged: readonly GatewayStageChanges[], gatewayCluster: (name: string) => Cluster | undefined): ModelChanges {
+  if (staged.length === 0) return changes;
+  const named = (c: ChangeSet): Set<string> => new Set([...c.added, ...c.changed, ...c.removed]);
+  const clusters = mergeChangeSets(staged.map((c) => c.clusters), named(changes.clusters));
+  const secrets = mergeChangeSets(staged.map((c) => c.secrets), named(changes.secrets));
+  const storeCluster = changes.clusterOf;
+  return {
+    ...changes,
+    clusters: { ...changes.clusters, changed: [...changes.clusters.changed, ...clusters.changed] },
+    secrets: { ...changes.secrets, changed: [...changes.secrets.changed, ...secrets.changed] },
+    ...(storeCluster === undefined ? {} : { clusterOf: (name: string) => storeCluster(name) ?? gatewayCluster(name) }),
+  };
 }
 
 /** Two name-sorted lists as one, a name held by both taken once (names carry a hash of the content). */

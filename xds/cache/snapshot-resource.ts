@@ -2,7 +2,8 @@
 // configuration holding every plain-HTTP host) versioned from its parts and encoded on first use.
 import { create, toBinary, type Message } from "@bufbuild/protobuf";
 import { AnySchema, type Any } from "@bufbuild/protobuf/wkt";
-import { RouteConfigurationSchema } from "../gen/envoy/config/route/v3/route_pb.js";
+import { RouteConfigurationSchema, type RouteConfiguration } from "../gen/envoy/config/route/v3/route_pb.js";
+import { encodeRouteConfiguration } from "./route-encoding.js";
 import { HTTP_ROUTE_CONFIG_NAME } from "../names.js";
 import { TypeUrl, type EnvoyResources } from "../resources.js";
 import { hashBytes, hashPairs } from "./hash.js";
@@ -13,7 +14,9 @@ import { encodingOf } from "./remembered-encoding.js";
 
 /** A resource encoded (unless the translator's check encoded it already) and hashed now. */
 export function encodedResource(type: ResourceType, name: string, message: Message, references: readonly Reference[]): SnapshotResource {
-  const bytes = encodingOf(message) ?? toBinary(type.schema, message as never);
+  // Route configurations are put together from their hosts' encodings (route-encoding.ts); clusters,
+  // secrets and VHDS hosts were encoded by the translator's check already (remembered-encoding.ts).
+  const bytes = encodingOf(message) ?? (type.typeUrl === TypeUrl.route ? encodeRouteConfiguration(message as RouteConfiguration) : toBinary(type.schema, message as never));
   return { name, version: hashBytes(bytes), message, bytes, any: create(AnySchema, { typeUrl: type.typeUrl, value: bytes }), references };
 }
 

@@ -122,6 +122,18 @@ function slowStartConfig(cluster: Cluster): Pick<MessageInitShape<typeof Cluster
   return {};
 }
 
+/**
+ * As upstream, no panic routing with health checks, so traffic never goes to endpoints the checks
+ * failed (when none pass, Envoy answers 503 rather than send it to all of them). A weighted
+ * UDPRoute rule's cluster picks a locality (one per backend) by its EDS weight for each session.
+ */
+function commonLbConfig(cluster: Cluster, healthChecked: boolean): Pick<MessageInitShape<typeof ClusterSchema>, "commonLbConfig"> {
+  const panic = healthChecked ? { healthyPanicThreshold: { value: 0 } } : {};
+  const locality = cluster.weightedMembers === undefined ? {} : { localityConfigSpecifier: { case: "localityWeightedLbConfig" as const, value: {} } };
+  if (!healthChecked && cluster.weightedMembers === undefined) return {};
+  return { commonLbConfig: { ...panic, ...locality } };
+}
+
 /** The Envoy cluster of one model Cluster. */
 export function translateCluster(cluster: Cluster, defaults: ClusterDefaults = DEFAULTS): EnvoyCluster {
   const { service, protocol } = cluster;
@@ -136,7 +148,8 @@ export function translateCluster(cluster: Cluster, defaults: ClusterDefaults = D
   return create(ClusterSchema, {
     name: cluster.name,
     // An ExtensionService joins several ports: its globally unique name, "/" made "_", as upstream.
-    altStatName: cluster.extension === undefined ? clusterStatName(service.namespace, service.name, service.port) : cluster.name.replaceAll("/", "_"),
+    // A weighted UDPRoute rule's cluster joins several Services too: named after the rule the same way.
+    altStatName: cluster.extension === undefined && cluster.weightedMembers === undefined ? clusterStatName(service.namespace, service.name, service.port) : cluster.name.replaceAll("/", "_"),
     ...discovery(cluster, defaults),
     connectTimeout: durationFromMs(cluster.connectTimeoutMs > 0 ? cluster.connectTimeoutMs : defaults.connectTimeoutMs),
     ...(defaults.clusterPerConnectionBufferLimitBytes === null ? {} : { perConnectionBufferLimitBytes: defaults.clusterPerConnectionBufferLimitBytes }),
@@ -151,10 +164,8 @@ export function translateCluster(cluster: Cluster, defaults: ClusterDefaults = D
           healthChecks,
           // As upstream: an endpoint gone from EDS is dropped at once, not kept until it fails a check.
           ignoreHealthOnHostRemoval: true,
-          // As upstream: no panic routing, so traffic never goes to endpoints the checks failed
-          // (when none pass, Envoy answers 503 rather than send it to all of them).
-          commonLbConfig: { healthyPanicThreshold: { value: 0 } },
         }),
+    ...commonLbConfig(cluster, healthChecks.length > 0),
   });
 }
 

@@ -8,7 +8,7 @@ import { create } from "@bufbuild/protobuf";
 import type { V1EndpointSlice } from "@kubernetes/client-node";
 import type { ClusterLoadAssignment } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
 import { ClusterLoadAssignmentSchema } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
-import type { ExtensionClusterMember, Model } from "../../controllers/model/model.js";
+import type { Cluster, ExtensionClusterMember, Model } from "../../controllers/model/model.js";
 import { parseEdsName } from "../names.js";
 import { compareStrings } from "./proto.js";
 
@@ -31,10 +31,18 @@ export function edsNamesOf(model: Model): string[] {
 /** The EDS names of ExtensionService clusters (`extension/<ns>/<name>`) and the Service ports each joins. */
 export type ExtensionMembers = ReadonlyMap<string, readonly ExtensionClusterMember[]>;
 
-/** The ExtensionService clusters of a model by EDS name: these names are never read as a Service's. */
+/** The Service ports whose endpoints a cluster joins (an ExtensionService's, a weighted UDPRoute rule's), or undefined for one Service port's. */
+export function joinedMembersOf(cluster: Cluster): readonly ExtensionClusterMember[] | undefined {
+  return cluster.extension?.members ?? cluster.weightedMembers;
+}
+
+/** The clusters of a model that join several Service ports, by EDS name: these names are never read as a Service's. */
 export function extensionMembersOf(model: Model): ExtensionMembers {
   const members = new Map<string, readonly ExtensionClusterMember[]>();
-  for (const c of model.clusters) if (c.extension !== undefined) members.set(c.endpoints, c.extension.members);
+  for (const c of model.clusters) {
+    const joined = joinedMembersOf(c);
+    if (joined !== undefined) members.set(c.endpoints, joined);
+  }
   return members;
 }
 
@@ -110,17 +118,18 @@ function assignmentOf(name: string, slices: readonly V1EndpointSlice[]): Cluster
 }
 
 /**
- * The ClusterLoadAssignment of an ExtensionService cluster: one locality per Service port that has
- * endpoints, weighted as spec.services says (0: unset), as upstream's EndpointSliceCache builds a
- * weighted cluster. Upstream's extension cluster sets no locality_weighted_lb_config, so Envoy
- * ignores these weights and balances over every endpoint: kept so, for the same behaviour.
+ * The ClusterLoadAssignment of a cluster joining several Service ports: one locality per Service
+ * port that has endpoints, weighted as its member says (0: unset), as upstream's EndpointSliceCache
+ * builds a weighted cluster. Upstream's ExtensionService cluster sets no locality_weighted_lb_config,
+ * so Envoy ignores these weights and balances over every endpoint (kept so, for the same behaviour);
+ * a weighted UDPRoute rule's cluster sets it, so Envoy splits sessions by these weights.
  */
 function extensionLoadAssignment(name: string, members: readonly ExtensionClusterMember[], index: ReadonlyMap<string, readonly V1EndpointSlice[]>): ClusterLoadAssignment {
   const localities = members.flatMap((m) => {
     const slices = index.get(`${m.service.namespace}/${m.service.name}`) ?? [];
     const lbEndpoints = lbEndpointsOf(readyAddresses(slices, m.service.portName));
     if (lbEndpoints.length === 0) return [];
-    return [{ lbEndpoints, ...(m.weight > 0 ? { loadBalancingWeight: m.weight } : {}) }];
+    return [{ ...(m.locality === undefined ? {} : { locality: { region: m.locality } }), lbEndpoints, ...(m.weight > 0 ? { loadBalancingWeight: m.weight } : {}) }];
   });
   return create(ClusterLoadAssignmentSchema, { clusterName: name, endpoints: localities });
 }

@@ -48,7 +48,13 @@ function socketAddress(address: string, port: number): Address {
  * Gateway listener each came from. Envoy refuses a route configuration in which two virtual hosts
  * share a domain: the first (in listener order) keeps it.
  */
-function envoyHosts(chains: readonly { readonly key: string; readonly virtualHosts: readonly VirtualHost[] }[], protocol: "http" | "https"): EnvoyVirtualHost[] {
+/** Translates a model host of a Gateway listener into its Envoy host of that name (the translator memoises it). */
+export type GatewayHostTranslation = (vhost: VirtualHost, protocol: "http" | "https", name: string) => EnvoyVirtualHost;
+
+/** The plain translation of a Gateway listener's host. */
+export const translateGatewayHost: GatewayHostTranslation = (vhost, protocol, name) => ({ ...translateVirtualHost(vhost, protocol), name });
+
+function envoyHosts(chains: readonly { readonly key: string; readonly virtualHosts: readonly VirtualHost[] }[], protocol: "http" | "https", host: GatewayHostTranslation): EnvoyVirtualHost[] {
   const seen = new Set<string>();
   const out: EnvoyVirtualHost[] = [];
   for (const chain of chains) {
@@ -56,8 +62,7 @@ function envoyHosts(chains: readonly { readonly key: string; readonly virtualHos
       const domain = vhost.fqdn.toLowerCase();
       if (seen.has(domain)) continue;
       seen.add(domain);
-      const translated = translateVirtualHost(vhost, protocol);
-      out.push({ ...translated, name: `${chain.key}/${vhost.fqdn}` });
+      out.push(host(vhost, protocol, `${chain.key}/${vhost.fqdn}`));
     }
   }
   return out;
@@ -122,13 +127,13 @@ function httpsChain(listener: GatewayEnvoyListener, chain: GatewayListenerChain,
 }
 
 /** Translates one Gateway port's listener and its route configurations. */
-export function translateGatewayListener(listener: GatewayEnvoyListener, options: ResolvedOptions): GatewayTranslation {
+export function translateGatewayListener(listener: GatewayEnvoyListener, options: ResolvedOptions, host: GatewayHostTranslation = translateGatewayHost): GatewayTranslation {
   const address = socketAddress(options.httpAddress, listener.port);
   if (listener.protocol === "HTTP") {
     const hcm = translateHttpConnectionManager({ statPrefix: listener.name, routeConfigName: listener.name }, options);
     return {
       listeners: [create(ListenerSchema, { name: listener.name, address, filterChains: [{ filters: [hcm] }] })],
-      routes: [routeConfiguration(listener.name, envoyHosts(listener.chains, "http"))],
+      routes: [routeConfiguration(listener.name, envoyHosts(listener.chains, "http", host))],
     };
   }
   if (listener.protocol === "UDP") return { listeners: translateGatewayUdpListener(listener, options), routes: [] };
@@ -146,7 +151,7 @@ export function translateGatewayListener(listener: GatewayEnvoyListener, options
     if (built === undefined) continue;
     claimed.add(chain.hostname ?? "");
     chains.push(built);
-    const own = envoyHosts([chain], "https");
+    const own = envoyHosts([chain], "https", host);
     const misdirected = misdirectedHost(listener, chain, own);
     routes.push(routeConfiguration(gatewayChainRouteConfigName(listener.name, chain.key), misdirected === undefined ? own : [...own, misdirected]));
   }

@@ -3,7 +3,8 @@
  * chosen by SNI (`server_names`) whose tcp_proxy forwards the TLS bytes untouched (Passthrough) or
  * the decrypted bytes (Terminate, with the listener's certificate); a TCP stream is the listener's
  * only filter chain; a UDP listener is a listener of its own with Envoy's UDP proxy
- * (envoy.filters.udp_listener.udp_proxy). Filter chains are named after the route rule
+ * (envoy.filters.udp_listener.udp_proxy), whose cluster splits sessions among weighted backends
+ * by locality weight. Filter chains are named after the route rule
  * (`tlsroute/<ns>/<name>/rule/<i>`), stat prefixes after the Envoy listener.
  */
 import { create } from "@bufbuild/protobuf";
@@ -60,9 +61,11 @@ function udpAddress(address: string, port: number): Address {
 }
 
 /**
- * The UDP listener of a Gateway port: the UDP proxy sending each client's datagrams to the first
- * stream's backend with the largest weight (Envoy's UDP proxy routes to one cluster; weighted
- * UDP backends are not split). No listener when nothing resolved.
+ * The UDP listener of a Gateway port: the UDP proxy sending each client's session to the first
+ * stream's cluster. Envoy's UDP proxy routes to one cluster and uses its load balancer per session,
+ * so a rule with several weighted backends comes as one cluster with a locality per backend (see
+ * weightedUdpCluster in controllers/gateway); of several clusters, the one with the largest
+ * weight is used. No listener when nothing resolved.
  */
 export function translateGatewayUdpListener(listener: GatewayEnvoyListener, options: ResolvedOptions): Listener[] {
   const stream = listener.streams?.[0];

@@ -1,9 +1,9 @@
 /**
  * Translation that follows the model's changes: the translator's outputs are kept as persistent
- * maps by name, and a change of plain-HTTP hosts, clusters or a Service's endpoints updates only
- * their entries, reporting what it upserted and removed for the snapshot to apply. Whatever the
- * fast path does not cover (TLS hosts, secrets, TCP proxies, Gateway listeners, names equal but for
- * case) is translated in full, and the state is taken again from that translation. Either way the
+ * maps by name, and a change of plain-HTTP hosts, clusters, a Service's endpoints or Gateway
+ * listeners (one Envoy listener per Gateway port, told by name) updates only their entries,
+ * reporting what it upserted and removed for the snapshot to apply. Whatever the fast path does not
+ * cover (TLS hosts, secrets, TCP proxies, names equal but for case) is translated in full, and the state is taken again from that translation. Either way the
  * resources are exactly a full translation's (translator.test.ts compares them on random changes).
  */
 import type { V1EndpointSlice } from "@kubernetes/client-node";
@@ -14,14 +14,15 @@ import type { Listener } from "../gen/envoy/config/listener/v3/listener_pb.js";
 import type { RouteConfiguration } from "../gen/envoy/config/route/v3/route_pb.js";
 import type { VirtualHost as EnvoyVirtualHost } from "../gen/envoy/config/route/v3/route_components_pb.js";
 import type { Secret } from "../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
-import type { Cluster, ExtensionClusterMember, Model, VirtualHost } from "../../controllers/model/model.js";
+import type { Cluster, ExtensionClusterMember, GatewayEnvoyListener, Model, VirtualHost } from "../../controllers/model/model.js";
 import type { ChangeSet } from "../../controllers/store/sorted-view.js";
 import type { ModelChanges } from "../../controllers/store/model-store.js";
 import { nameMap, type NameMap } from "../cache/name-map.js";
 import { HTTP_ROUTE_CONFIG_NAME, parseEdsName, vhdsVirtualHostName } from "../names.js";
 import type { EnvoyResources, ResourceListChanges, ResourceListName } from "../resources.js";
 import type { TranslationFailure } from "./encode-check.js";
-import { translateExtensionLoadAssignment, translateLoadAssignment, type EndpointsMemo } from "./endpoints.js";
+import type { GatewayTranslation } from "./gateway-listeners.js";
+import { joinedMembersOf, translateExtensionLoadAssignment, translateLoadAssignment, type EndpointsMemo } from "./endpoints.js";
 import { httpRouteConfiguration } from "./routes.js";
 
 /** Where a translation finds a Service's EndpointSlices. */
@@ -41,6 +42,14 @@ export interface ChangedInput {
   readonly endpoints: EndpointSource;
   /** `<namespace>/<service>` of every Service whose EndpointSlices changed. */
   readonly dirtyServices: Iterable<string>;
+  /**
+   * Names of the model's Gateway listeners added, replaced or removed since `base` (a name may be
+   * gone: gatewayListenerOf says). Unset: none changed, unless the list itself is another one (then
+   * the translation is a full one).
+   */
+  readonly gatewayListeners?: ChangeSet;
+  /** The model's Gateway listener of this name now, without listing them. */
+  readonly gatewayListenerOf?: (name: string) => GatewayEnvoyListener | undefined;
 }
 
 /** A piece as the translator memoises it: the built message, or why it could not be encoded. */
@@ -51,6 +60,8 @@ export interface IncrementalPieces {
   httpHost(vhost: VirtualHost): CheckedPiece<EnvoyVirtualHost>;
   vhdsHost(vhost: VirtualHost): EnvoyVirtualHost;
   cluster(cluster: Cluster): CheckedPiece<EnvoyCluster>;
+  /** A Gateway port's Envoy listener and route configurations, standing or falling together. */
+  gatewayListener(listener: GatewayEnvoyListener): CheckedPiece<GatewayTranslation>;
 }
 
 /** The outputs of the last translation, by name, and the indexes that let a change find its entries. */
@@ -78,6 +89,8 @@ export interface IncrementalState {
    * full translation, so these stay as seeded.
    */
   readonly extensionMembers: ReadonlyMap<string, readonly ExtensionClusterMember[]>;
+  /** The Envoy listener and route configuration names each served Gateway listener produced, by its name. */
+  readonly gatewayOutputs: Map<string, { readonly listeners: readonly string[]; readonly routes: readonly string[] }>;
 }
 
 /** The resource lists of a translation as persistent maps by name. */
@@ -100,6 +113,11 @@ function rankKey(fqdn: string): string {
 
 function failureKey(piece: TranslationFailure["piece"], name: string): string {
   return `${piece}\0${name}`;
+}
+
+/** The failure key of a Gateway listener (its piece is a filter chain, kept apart from TLS hosts' chains). */
+function gatewayFailureKey(name: string): string {
+  return `gateway\0${name}`;
 }
 
 /** The element of a list sorted by `key` (code-unit order) with this key, by binary search. */
@@ -172,17 +190,26 @@ export function seedState(
     // An ExternalName cluster resolves its name itself: it refers to no ClusterLoadAssignment.
     if (c.externalName !== undefined) continue;
     servedEds.set(c.name, c.endpoints);
-    if (c.extension === undefined) referEds(edsRefs, edsOfService, c.endpoints, 1);
+    const joined = joinedMembersOf(c);
+    if (joined === undefined) referEds(edsRefs, edsOfService, c.endpoints, 1);
     else {
-      extensionMembers.set(c.endpoints, c.extension.members);
+      extensionMembers.set(c.endpoints, joined);
       edsRefs.set(c.endpoints, (edsRefs.get(c.endpoints) ?? 0) + 1);
-      for (const m of c.extension.members) {
+      for (const m of joined) {
         const service = `${m.service.namespace}/${m.service.name}`;
         let names = edsOfService.get(service);
         if (names === undefined) edsOfService.set(service, (names = new Set()));
         names.add(c.endpoints);
       }
     }
+  }
+  const gatewayOutputs = new Map<string, { listeners: string[]; routes: string[] }>();
+  for (const gl of model.gatewayListeners ?? []) {
+    const built = pieces.gatewayListener(gl);
+    if (built.failure !== undefined) {
+      byKey.set(gatewayFailureKey(gl.name), built.failure);
+      known.add(built.failure);
+    } else gatewayOutputs.set(gl.name, { listeners: built.value.listeners.map((l) => l.name), routes: built.value.routes.map((r) => r.name) });
   }
   return {
     model,
@@ -206,6 +233,7 @@ export function seedState(
     edsRefs,
     edsOfService,
     extensionMembers,
+    gatewayOutputs,
   };
 }
 
@@ -227,13 +255,13 @@ function referEds(edsRefs: Map<string, number>, edsOfService: Map<string, Set<st
 
 /**
  * Whether the changes are the kind the fast path handles: from the model translated last, no
- * secret, TCP proxy or Gateway listener changed, and every changed host is plain (no TLS, before
- * or after) with a name no other host has in another case.
+ * secret or TCP proxy changed, Gateway listeners changed only as named, and every changed host is
+ * plain (no TLS, before or after) with a name no other host has in another case.
  */
 export function canApply(state: IncrementalState | undefined, input: ChangedInput): state is IncrementalState {
   if (state === undefined || input.base !== state.model) return false;
   const { model, changes } = input;
-  if (model.gatewayListeners !== undefined || state.model.gatewayListeners !== undefined) return false;
+  if (model.gatewayListeners !== state.model.gatewayListeners && input.gatewayListeners === undefined) return false;
   // The plain-HTTP listener's authorization (rare): a full translation.
   if (model.globalAuthorization !== state.model.globalAuthorization) return false;
   if (!empty(changes.secrets) || !empty(changes.tcpProxies)) return false;
@@ -242,7 +270,7 @@ export function canApply(state: IncrementalState | undefined, input: ChangedInpu
     const served = state.servedEds.get(name);
     if (served !== undefined && state.extensionMembers.has(served)) return false;
     const c = changes.clusterOf !== undefined ? changes.clusterOf(name) : findSorted(model.clusters, name, (x) => x.name);
-    if (c !== undefined && (c.extension !== undefined || state.extensionMembers.has(c.endpoints))) return false;
+    if (c !== undefined && (joinedMembersOf(c) !== undefined || state.extensionMembers.has(c.endpoints))) return false;
   }
   const lowerDelta = new Map<string, number>();
   for (const fqdn of changes.virtualHosts.added) lowerDelta.set(fqdn.toLowerCase(), (lowerDelta.get(fqdn.toLowerCase()) ?? 0) + 1);
@@ -327,8 +355,37 @@ export function applyChanges(state: IncrementalState, input: ChangedInput, piece
     }
   }
 
+  const listenerSet: [string, Listener][] = [];
+  const listenerRemoved: string[] = [];
+  const routeSet: [string, RouteConfiguration][] = [];
+  const routeRemoved: string[] = [];
+  for (const name of input.gatewayListeners === undefined ? [] : changedIds(input.gatewayListeners)) {
+    const key = gatewayFailureKey(name);
+    failures.delete(key);
+    const before = state.gatewayOutputs.get(name);
+    if (before !== undefined) {
+      listenerRemoved.push(...before.listeners);
+      routeRemoved.push(...before.routes);
+      state.gatewayOutputs.delete(name);
+    }
+    const gl = input.gatewayListenerOf !== undefined ? input.gatewayListenerOf(name) : (model.gatewayListeners ?? []).find((l) => l.name === name);
+    if (gl === undefined) continue;
+    const built = pieces.gatewayListener(gl);
+    if (built.failure !== undefined) {
+      failures.set(key, built.failure);
+      continue;
+    }
+    for (const l of built.value.listeners) listenerSet.push([l.name, l]);
+    for (const r of built.value.routes) routeSet.push([r.name, r]);
+    state.gatewayOutputs.set(name, { listeners: built.value.listeners.map((l) => l.name), routes: built.value.routes.map((r) => r.name) });
+  }
+  const routesMoved = routeSet.length + routeRemoved.length > 0;
+
   const lists: ResourceLists = {
     ...state.lists,
+    listeners: listenerSet.length + listenerRemoved.length === 0 ? state.lists.listeners : state.lists.listeners.update(listenerSet, listenerRemoved),
+    routes: routesMoved ? state.lists.routes.update(routeSet, routeRemoved) : state.lists.routes,
+    deltaRoutes: !routesMoved || state.lists.deltaRoutes === undefined ? state.lists.deltaRoutes : state.lists.deltaRoutes.update(routeSet, routeRemoved),
     virtualHosts: vhdsSet.length + vhdsRemoved.length === 0 ? state.lists.virtualHosts : state.lists.virtualHosts.update(vhdsSet, vhdsRemoved),
     clusters: clusterSet.length + clusterRemoved.length === 0 ? state.lists.clusters : state.lists.clusters.update(clusterSet, clusterRemoved),
     endpoints: endpointSet.length + endpointRemoved.length === 0 ? state.lists.endpoints : state.lists.endpoints.update(endpointSet, endpointRemoved),
@@ -338,6 +395,9 @@ export function applyChanges(state: IncrementalState, input: ChangedInput, piece
   const record = (list: ResourceListName, set: readonly (readonly [string, Message])[], removed: string[]): void => {
     if (set.length + removed.length > 0) listChanges[list] = { upserted: set.map(([, m]) => m), removed: removed.filter((n) => !set.some(([s]) => s === n)) };
   };
+  record("listeners", listenerSet, listenerRemoved);
+  record("routes", routeSet, routeRemoved);
+  if (lists.deltaRoutes !== undefined) record("deltaRoutes", routeSet, routeRemoved);
   record("virtualHosts", vhdsSet, vhdsRemoved);
   record("clusters", clusterSet, clusterRemoved);
   record("endpoints", endpointSet, endpointRemoved);

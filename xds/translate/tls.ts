@@ -78,7 +78,8 @@ export function downstreamTlsSocket(tls: VirtualHostTls, alpnProtocols: readonly
   const validation = tls.clientValidation === undefined ? undefined : clientValidationContext(tls.clientValidation);
   const common: CommonTlsContextInit = {
     tlsParams: { tlsMinimumProtocolVersion: min, tlsMaximumProtocolVersion: max, cipherSuites: [...cipherSuites] },
-    tlsCertificateSdsSecretConfigs: [sdsSecret(tls.secret)],
+    // Several certificates in one context: Envoy chooses by SNI (names in each certificate), then key type.
+    tlsCertificateSdsSecretConfigs: [tls.secret, ...(tls.additionalSecrets ?? [])].map(sdsSecret),
     alpnProtocols: [...alpnProtocols],
     ...(validation === undefined ? {} : { validationContextType: validation }),
   };

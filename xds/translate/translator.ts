@@ -12,7 +12,7 @@ import type { ClusterLoadAssignment } from "../gen/envoy/config/endpoint/v3/endp
 import { FilterChainSchema, type FilterChain } from "../gen/envoy/config/listener/v3/listener_components_pb.js";
 import { ListenerSchema, type Listener } from "../gen/envoy/config/listener/v3/listener_pb.js";
 import { RouteConfigurationSchema } from "../gen/envoy/config/route/v3/route_pb.js";
-import { translateGatewayListener, type GatewayTranslation } from "./gateway-listeners.js";
+import { translateGatewayHost, translateGatewayListener, type GatewayTranslation } from "./gateway-listeners.js";
 import { VirtualHostSchema, type VirtualHost as EnvoyVirtualHost } from "../gen/envoy/config/route/v3/route_components_pb.js";
 import { SecretSchema, type Secret } from "../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
 import type { Cluster, GatewayEnvoyListener, Model, TcpProxyHost, TlsSecret, VirtualHost, VirtualHostTls } from "../../controllers/model/model.js";
@@ -201,21 +201,42 @@ function createFixedTranslator(resolved: ResolvedOptions, extra: TranslatorOptio
     const error = encodeError(FilterChainSchema, built);
     return error === undefined ? { value: built } : { failure: failure(error) };
   });
+  // A Gateway listener's hosts by model host, protocol and name, each checked to encode once: a
+  // change to one route of a listener with 10,000 hosts translates and encodes one host.
+  const gatewayHosts = new WeakMap<VirtualHost, Map<string, { readonly host: EnvoyVirtualHost; readonly error: string | undefined }>>();
+  const gatewayHost = (vhost: VirtualHost, protocol: "http" | "https", name: string): { readonly host: EnvoyVirtualHost; readonly error: string | undefined } => {
+    let byName = gatewayHosts.get(vhost);
+    if (byName === undefined) gatewayHosts.set(vhost, (byName = new Map()));
+    const key = `${protocol}\n${name}`;
+    let found = byName.get(key);
+    if (found === undefined) {
+      const host = translateGatewayHost(vhost, protocol, name);
+      byName.set(key, (found = { host, error: encodeError(VirtualHostSchema, host) }));
+    }
+    return found;
+  };
   // A Gateway port's listener stands or falls as a whole: its chains share one socket.
   const gatewayListener = memoize<GatewayEnvoyListener, Checked<GatewayTranslation>>((gl) => {
     const failure = (message: string): TranslationFailure => ({ piece: "filterChain", name: gl.name, sources: [gl.source], message });
     let built: GatewayTranslation;
+    let hostError: string | undefined;
     try {
-      built = translateGatewayListener(gl, resolved);
+      built = translateGatewayListener(gl, resolved, (vhost, protocol, name) => {
+        const h = gatewayHost(vhost, protocol, name);
+        hostError ??= h.error;
+        return h.host;
+      });
     } catch (err) {
       return { failure: failure(err instanceof Error ? err.message : String(err)) };
     }
+    if (hostError !== undefined) return { failure: failure(hostError) };
     for (const l of built.listeners) {
       const error = encodeError(ListenerSchema, l);
       if (error !== undefined) return { failure: failure(error) };
     }
+    // The hosts were checked one by one (above); what is left of each route configuration is its own fields.
     for (const r of built.routes) {
-      const error = encodeError(RouteConfigurationSchema, r);
+      const error = encodeError(RouteConfigurationSchema, { ...r, virtualHosts: [] });
       if (error !== undefined) return { failure: failure(error) };
     }
     return { value: built };
@@ -241,7 +262,7 @@ function createFixedTranslator(resolved: ResolvedOptions, extra: TranslatorOptio
     return { resources, failures };
   }
 
-  const pieces: IncrementalPieces = { httpHost: (v) => httpHost(v), vhdsHost, cluster };
+  const pieces: IncrementalPieces = { httpHost: (v) => httpHost(v), vhdsHost, cluster, gatewayListener };
   let state: IncrementalState | undefined;
   function translateChanges(input: ChangedInput): CheckedTranslation {
     if (faults === undefined && canApply(state, input)) {
@@ -271,7 +292,8 @@ function createFixedTranslator(resolved: ResolvedOptions, extra: TranslatorOptio
       else badSecret.add(s.name);
     }
     const tlsBroken = (tls: VirtualHostTls | undefined): boolean =>
-      tls !== undefined && (badSecret.has(tls.secret) || (tls.clientValidation?.caSecret !== undefined && badSecret.has(tls.clientValidation.caSecret)));
+      tls !== undefined &&
+      (badSecret.has(tls.secret) || (tls.additionalSecrets ?? []).some((s) => badSecret.has(s)) || (tls.clientValidation?.caSecret !== undefined && badSecret.has(tls.clientValidation.caSecret)));
     const broken = new Set<string>();
     for (const vhost of model.virtualHosts) {
       if (!isSecureHost(vhost) || vhost.routes.length === 0) continue;

@@ -69,12 +69,12 @@ export function referenceGrant(namespace: string, name: string, from: ReferenceG
 }
 
 /** A Service with TCP ports (name "" when not given). */
-export function service(namespace: string, name: string, ports: { port: number; name?: string; appProtocol?: string }[], annotations: Record<string, string> = {}): V1Service {
+export function service(namespace: string, name: string, ports: { port: number; name?: string; appProtocol?: string; protocol?: "TCP" | "UDP" }[], annotations: Record<string, string> = {}): V1Service {
   return {
     apiVersion: "v1",
     kind: "Service",
     metadata: { namespace, name, annotations },
-    spec: { ports: ports.map((p) => ({ port: p.port, protocol: "TCP", ...(p.name !== undefined ? { name: p.name } : {}), ...(p.appProtocol !== undefined ? { appProtocol: p.appProtocol } : {}) })) },
+    spec: { ports: ports.map((p) => ({ port: p.port, protocol: p.protocol ?? "TCP", ...(p.name !== undefined ? { name: p.name } : {}), ...(p.appProtocol !== undefined ? { appProtocol: p.appProtocol } : {}) })) },
   };
 }
 

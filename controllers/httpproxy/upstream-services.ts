@@ -9,7 +9,8 @@ import type { Cluster, HeadersPolicy, HealthCheck, TlsSecret } from "../model/mo
 import type { Condition } from "../store/fragment.js";
 import type { ObjectCache, ObjectKey } from "../source/object-cache.js";
 import { quote } from "../store/conditions.js";
-import { clusterName, edsName, shortHash } from "../model/names.js";
+import { edsName } from "../model/names.js";
+import { serviceClusterName } from "../model/cluster-name.js";
 import { lookupServicePort } from "../services/service-lookup.js";
 import { serviceCluster } from "../services/service-cluster.js";
 import { lookupCaSecret } from "../secrets/lookup-ca-secret.js";
@@ -153,8 +154,9 @@ export function resolveService(ctx: ServiceContext, raw: unknown, field: string,
     ...(policy.idleConnectionTimeoutMs !== undefined ? { idleConnectionTimeoutMs: policy.idleConnectionTimeoutMs } : {}),
     ...(ramp.value !== undefined ? { slowStart: ramp.value } : {}),
   } satisfies Cluster;
-  // Named like every cluster (namespace/service/port/hash of the rest), so equal settings share one.
-  const cluster: Cluster = { name: clusterName(settings.service.namespace, settings.service.name, settings.service.port, shortHash(settings)), ...settings };
+  // Upstream's determineSNI puts the Host rewrite (else the ExternalName) on every cluster and hashes it, TLS or not.
+  const upstreamSni = hostRewriteOf(requestHeaders) ?? policy.routeHostRewrite ?? settings.externalName ?? "";
+  const cluster: Cluster = { name: serviceClusterName(settings, upstreamSni), ...settings };
   return {
     kind: "ok",
     cluster,

@@ -2,7 +2,7 @@
 // (internal/envoy/v3/cluster_test.go, internal/featuretests/v3/*_test.go, internal/envoy/cluster_test.go).
 import assert from "node:assert/strict";
 import type { Cluster } from "./model.js";
-import { goDuration, goDurationMs, hashname, serviceClusterName, truncate, upstreamHash, upstreamHashInput } from "./cluster-name.js";
+import { goDuration, goDurationMs, hashname, hashSettingsOf, serviceClusterName, truncate, upstreamHash, upstreamHashInput } from "./cluster-name.js";
 
 function cluster(extra: Partial<Omit<Cluster, "name">> = {}, port = 443): Omit<Cluster, "name"> {
   return {
@@ -35,7 +35,11 @@ describe("cluster names as upstream Contour gives them", () => {
   it("hashes the HTTP health check path, and timings only when written (featuretests cluster_test)", () => {
     const hc = { kind: "http", path: "/healthz", host: "contour-envoy-healthcheck", intervalMs: 5000, timeoutMs: 2000, unhealthyThreshold: 3, healthyThreshold: 2 } as const;
     assert.equal(serviceClusterName(cluster({ healthCheck: hc }, 80), ""), "default/kuard/80/bc862a33ca");
-    assert.equal(upstreamHashInput({ protocol: "http1", sni: "", healthCheck: { ...hc, timeoutMs: 3000, intervalMs: 90_000, unhealthyThreshold: 4, healthyThreshold: 1 } }), "3s1m30s41/healthz");
+    assert.equal(upstreamHashInput({ protocol: "http1", sni: "", healthCheck: { path: "/healthz", timeoutMs: 3000, intervalMs: 90_000, unhealthyThreshold: 4, healthyThreshold: 1 } }), "3s1m30s41/healthz");
+    // Values written equal to Envoy's defaults are hashed when known to be written.
+    const written = { path: "/healthz", timeoutMs: 2000, intervalMs: 5000, unhealthyThreshold: 0, healthyThreshold: 0 };
+    assert.equal(upstreamHashInput(hashSettingsOf(cluster({ healthCheck: hc }), "", written)), "2s5s/healthz");
+    assert.equal(upstreamHashInput(hashSettingsOf(cluster({ healthCheck: hc }), "")), "/healthz");
   });
 
   it("hashes the first CA Secret's name and subject name (upstream's 'verify tls upstream with san')", () => {

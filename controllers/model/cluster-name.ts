@@ -55,13 +55,22 @@ function goFloat(f: number): string {
   return f.toFixed(6);
 }
 
-/** Envoy's health check defaults as our model fills them in; upstream hashes the values as written, so a default stands for "not written". */
+/** Envoy's health check defaults as our model fills them in (upstream hashes the values as written, before these). */
 const HEALTH_DEFAULTS = { intervalMs: 5_000, timeoutMs: 2_000, unhealthyThreshold: 3, healthyThreshold: 2, host: "contour-envoy-healthcheck" } as const;
+
+/** An HTTP health check's values as the user wrote them (0: not written), which upstream hashes before any default. */
+export interface WrittenHealthCheck {
+  readonly path: string;
+  readonly timeoutMs: number;
+  readonly intervalMs: number;
+  readonly unhealthyThreshold: number;
+  readonly healthyThreshold: number;
+}
 
 /** The parts of a cluster that upstream's Clustername reads, in our model's terms. */
 export interface UpstreamHashSettings {
   readonly loadBalancer?: Cluster["loadBalancer"];
-  readonly healthCheck?: Cluster["healthCheck"];
+  readonly healthCheck?: WrittenHealthCheck;
   /** Name (not namespace) of the first CA Secret or ConfigMap, and the first subject name. */
   readonly validation?: { readonly caName: string; readonly subjectName: string };
   readonly protocol: Cluster["protocol"];
@@ -76,11 +85,11 @@ export function upstreamHashInput(s: UpstreamHashSettings): string {
   // Upstream's loadBalancerPolicy maps RoundRobin (and anything unknown) to "".
   let buf = s.loadBalancer === undefined || s.loadBalancer === "RoundRobin" ? "" : s.loadBalancer;
   const hc = s.healthCheck;
-  if (hc?.kind === "http") {
-    if (hc.timeoutMs !== HEALTH_DEFAULTS.timeoutMs) buf += goDurationMs(hc.timeoutMs);
-    if (hc.intervalMs !== HEALTH_DEFAULTS.intervalMs) buf += goDurationMs(hc.intervalMs);
-    if (hc.unhealthyThreshold !== HEALTH_DEFAULTS.unhealthyThreshold) buf += String(hc.unhealthyThreshold);
-    if (hc.healthyThreshold !== HEALTH_DEFAULTS.healthyThreshold) buf += String(hc.healthyThreshold);
+  if (hc !== undefined) {
+    if (hc.timeoutMs > 0) buf += goDurationMs(hc.timeoutMs);
+    if (hc.intervalMs > 0) buf += goDurationMs(hc.intervalMs);
+    if (hc.unhealthyThreshold > 0) buf += String(hc.unhealthyThreshold);
+    if (hc.healthyThreshold > 0) buf += String(hc.healthyThreshold);
     buf += hc.path;
   }
   if (s.validation !== undefined) buf += s.validation.caName + s.validation.subjectName;
@@ -111,7 +120,7 @@ function objectNamespace(sdsName: string): string {
  * (HTTPProxy: the Host rewrite, else the ExternalName; Gateway L4 routes: the ExternalName;
  * Ingress and HTTPRoute/GRPCRoute: none), which our model keeps only where Envoy uses it.
  */
-export function hashSettingsOf(c: Omit<Cluster, "name">, sni: string): UpstreamHashSettings {
+export function hashSettingsOf(c: Omit<Cluster, "name">, sni: string, written?: WrittenHealthCheck): UpstreamHashSettings {
   const uv = c.upstreamValidation;
   const bt = c.backendTls;
   const validation =
@@ -120,9 +129,21 @@ export function hashSettingsOf(c: Omit<Cluster, "name">, sni: string): UpstreamH
       : bt?.caSecret !== undefined
         ? { caName: objectName(bt.caSecret), subjectName: bt.sni }
         : undefined;
+  const hc = c.healthCheck;
+  // Without the written values, a value equal to Envoy's default stands for "not written".
+  const health: WrittenHealthCheck | undefined =
+    hc?.kind !== "http"
+      ? undefined
+      : (written ?? {
+          path: hc.path,
+          timeoutMs: hc.timeoutMs === HEALTH_DEFAULTS.timeoutMs ? 0 : hc.timeoutMs,
+          intervalMs: hc.intervalMs === HEALTH_DEFAULTS.intervalMs ? 0 : hc.intervalMs,
+          unhealthyThreshold: hc.unhealthyThreshold === HEALTH_DEFAULTS.unhealthyThreshold ? 0 : hc.unhealthyThreshold,
+          healthyThreshold: hc.healthyThreshold === HEALTH_DEFAULTS.healthyThreshold ? 0 : hc.healthyThreshold,
+        });
   return {
     loadBalancer: c.loadBalancer,
-    ...(c.healthCheck !== undefined ? { healthCheck: c.healthCheck } : {}),
+    ...(health !== undefined ? { healthCheck: health } : {}),
     ...(validation !== undefined ? { validation } : {}),
     protocol: c.protocol,
     sni,
@@ -171,8 +192,8 @@ export function distinctSettings(c: Omit<Cluster, "name">): Record<string, unkno
  * The name of a Service port's cluster: upstream's, plus `-` and six hex digits of the settings
  * upstream leaves out when two clusters could otherwise share a name (see distinctSettings).
  */
-export function serviceClusterName(c: Omit<Cluster, "name">, sni: string): string {
+export function serviceClusterName(c: Omit<Cluster, "name">, sni: string, written?: WrittenHealthCheck): string {
   const extra = distinctSettings(c);
-  const hash = upstreamHash(hashSettingsOf(c, sni)) + (extra === undefined ? "" : `-${shortHash(extra).slice(0, 6)}`);
+  const hash = upstreamHash(hashSettingsOf(c, sni, written)) + (extra === undefined ? "" : `-${shortHash(extra).slice(0, 6)}`);
   return hashname(NAME_LIMIT, c.service.namespace, c.service.name, String(c.service.port), hash);
 }

@@ -115,10 +115,13 @@ describe("cluster names where upstream would merge two different clusters", () =
     assert.notEqual(own, other);
   });
 
-  it("names a BackendTLSPolicy cluster as upstream (CA name, hostname, tls) and keeps our extra settings apart", () => {
+  it("names a BackendTLSPolicy cluster upstream's hash (CA name, hostname, tls) and a suffix, apart from an HTTPProxy's validating the same", () => {
     const tls = { sni: "backend.example", caSecret: "default/backend-ca/0123456789", systemCa: false, subjectAltNames: [] };
     const plain = serviceClusterName(cluster({ protocol: "tls", backendTls: tls }), "");
-    assert.equal(plain, `default/kuard/443/${upstreamHash({ protocol: "tls", sni: "", validation: { caName: "backend-ca", subjectName: "backend.example" } })}`);
+    const upstream = `default/kuard/443/${upstreamHash({ protocol: "tls", sni: "", validation: { caName: "backend-ca", subjectName: "backend.example" } })}`;
+    assert.equal(serviceClusterName(cluster({ protocol: "tls", upstreamValidation: { caSecret: "default/backend-ca/0123456789", subjectName: "backend.example" } }), ""), upstream);
+    assert.match(plain, new RegExp(`^${upstream}-[0-9a-f]{6}$`, "u"));
+    assert.equal(serviceClusterName(cluster({ protocol: "tls", backendTls: { ...tls, caSecret: "default/backend-ca/ffffffffff" } }), ""), plain);
     const names = [
       plain,
       serviceClusterName(cluster({ protocol: "tls", backendTls: { ...tls, clientCertificate: "default/client/0123456789" } }), ""),

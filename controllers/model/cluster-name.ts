@@ -179,11 +179,16 @@ export function distinctSettings(c: Omit<Cluster, "name">): Record<string, unkno
   }
   const bt = c.backendTls;
   if (bt !== undefined) {
-    // Upstream supports a BackendTLSPolicy with CA references and one hostname only; the well-known CAs, extra SANs and a Gateway's client certificate are ours.
-    if (bt.systemCa) out.systemCa = true;
-    if (bt.caSecret === undefined) out.sni = bt.sni;
-    if (!(bt.subjectAltNames.length === 0 || (bt.subjectAltNames.length === 1 && bt.subjectAltNames[0]?.type === "Hostname" && bt.subjectAltNames[0].value === bt.sni))) out.subjectAltNames = bt.subjectAltNames;
-    if (bt.clientCertificate !== undefined) out.clientCertificate = bt.clientCertificate;
+    // Upstream sends no SNI from a BackendTLSPolicy, so its cluster equals an HTTPProxy's validating the same
+    // CA name and subject; ours sends the hostname (as the Gateway API asks), so the two differ. Also ours:
+    // the well-known CAs, subject alternative names and a Gateway's client certificate. The CA's content
+    // is left out, so a rotated CA keeps the name.
+    out.backendTls = {
+      sni: bt.sni,
+      ...(bt.systemCa ? { systemCa: true } : {}),
+      subjectAltNames: bt.subjectAltNames,
+      ...(bt.clientCertificate !== undefined ? { clientCertificate: bt.clientCertificate } : {}),
+    };
   }
   return Object.keys(out).length > 0 ? out : undefined;
 }

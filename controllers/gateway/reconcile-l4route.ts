@@ -6,7 +6,7 @@
 import type { BackendRef, ParentReference } from "../../crds/types/gateway-api/common.js";
 import type { L4RouteRule, TCPRoute, TLSRoute, UDPRoute } from "../../crds/types/gateway-api/other-routes.js";
 import type { Cluster, ExtensionClusterMember, SourceRef, WeightedCluster } from "../model/model.js";
-import { clusterName, shortHash } from "../model/names.js";
+import { serviceClusterName } from "../model/cluster-name.js";
 import { DEFAULT_CONNECT_TIMEOUT_MS } from "../services/service-cluster.js";
 import type { Condition } from "../store/fragment.js";
 import { listenerKey } from "./gateway-listener.js";
@@ -201,7 +201,9 @@ function reconcile(objects: GatewayObjects, kind: L4RouteKind, route: L4Route, o
 function streamCluster(c: Cluster): Cluster {
   const { name: _name, upstreamValidation: _v, backendTls: _b, sni: _s, ...rest } = c;
   const plain: Omit<Cluster, "name"> = { ...rest, protocol: "http1" };
-  return { name: clusterName(c.service.namespace, c.service.name, c.service.port, shortHash({ ...plain, stream: true })), ...plain };
+  // Upstream's TCPRoute/TLSRoute clusters carry no protocol and the ExternalName as SNI; a stream
+  // cluster equal to an HTTP route's plain cluster may share its name: Envoy gets the same cluster.
+  return { name: serviceClusterName(plain, plain.externalName ?? ""), ...plain };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { BackendObjectReference } from "../../crds/types/gateway-api/common
 import { GATEWAY_GROUP } from "../../crds/types/gateway-api/common.js";
 import type { HTTPRouteFilter } from "../../crds/types/gateway-api/httproute.js";
 import type { Cluster, TlsSecret, WeightedCluster } from "../model/model.js";
-import { clusterName, shortHash } from "../model/names.js";
+import { serviceClusterName } from "../model/cluster-name.js";
 import { lookupServicePort } from "../services/service-lookup.js";
 import { serviceCluster } from "../services/service-cluster.js";
 import { quote } from "../store/conditions.js";
@@ -90,7 +90,7 @@ function clusterFor(ctx: BackendContext, service: V1Service, port: V1ServicePort
     ...(protocol !== undefined ? { protocol } : {}),
     ...(tls !== undefined ? { protocol: protocol === "h2c" ? "h2" : "tls", backendTls: tls.tls } : {}),
   };
-  return { ok: true, cluster: { name: clusterName(base.service.namespace, base.service.name, base.service.port, shortHash(merged)), ...merged }, websocket, secrets: tls?.secrets ?? [] };
+  return { ok: true, cluster: { name: serviceClusterName(merged, ""), ...merged }, websocket, secrets: tls?.secrets ?? [] };
 }
 
 /** A backend's own filters: only header modifiers are supported per backend. */

@@ -189,7 +189,7 @@ function buildRoute(ctx: WalkContext, key: ObjectKey, conditions: readonly Match
       {
         loadBalancer: balancing.strategy,
         headerPolicies: true,
-        ...(health.value !== undefined ? { healthCheck: health.value } : {}),
+        ...(health.value !== undefined ? { healthCheck: health.value, writtenHealthCheck: r.healthCheckPolicy } : {}),
         ...(timeouts.value.idleConnectionMs !== undefined ? { idleConnectionTimeoutMs: timeouts.value.idleConnectionMs } : {}),
         ...(hostRewriteOf(requestHeaders.policy) !== undefined ? { routeHostRewrite: hostRewriteOf(requestHeaders.policy) } : {}),
       },

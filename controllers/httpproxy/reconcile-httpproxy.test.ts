@@ -485,3 +485,26 @@ describe("reconcileHTTPProxy: roots", () => {
     assert.deepEqual(reasons(f), ["ReconcileFailed"]);
   });
 });
+
+describe("reconcileHTTPProxy: cluster names as upstream Contour v1.33.6 (its featuretests)", () => {
+  const kuard = service("kuard", [port(80, "http")]);
+  const names = (f: Fragment): string[] => f.clusters.map((c) => c.name).sort();
+
+  it("names a plain route's cluster default/kuard/80/da39a3ee5e", () => {
+    assert.deepEqual(names(run([kuard], rootProxy("p", "kuard.example.com", { routes: [prefixRoute("/", [to("kuard", 80)])] }))), ["default/kuard/80/da39a3ee5e"]);
+  });
+
+  it("hashes the route's Host rewrite as the SNI, TLS or not (externalname_test.go)", () => {
+    const hostRewrite = { requestHeadersPolicy: { set: [{ name: "Host", value: "external.address" }] } };
+    assert.deepEqual(names(run([kuard], rootProxy("p", "kuard.example.com", { routes: [prefixRoute("/", [to("kuard", 80)], hostRewrite)] }))), ["default/kuard/80/95e871afaf"]);
+    assert.deepEqual(names(run([kuard], rootProxy("p", "kuard.example.com", { routes: [prefixRoute("/", [to("kuard", 80, { protocol: "tls" })], hostRewrite)] }))), ["default/kuard/80/f9439c1de8"]);
+    assert.deepEqual(names(run([kuard], rootProxy("p", "kuard.example.com", { routes: [prefixRoute("/", [to("kuard", 80, { protocol: "h2" })], hostRewrite)] }))), ["default/kuard/80/cdbf075ad8"]);
+  });
+
+  it("hashes the load balancer strategy and the health check path (cluster_test.go)", () => {
+    const cookie = run([kuard], rootProxy("p", "kuard.example.com", { routes: [prefixRoute("/", [to("kuard", 80)], { loadBalancerPolicy: { strategy: "Cookie" } })] }));
+    assert.deepEqual(names(cookie), ["default/kuard/80/e4f81994fe"]);
+    const health = run([kuard], rootProxy("p", "kuard.example.com", { routes: [prefixRoute("/", [to("kuard", 80)], { healthCheckPolicy: { path: "/healthz" } })] }));
+    assert.deepEqual(names(health), ["default/kuard/80/bc862a33ca"]);
+  });
+});

@@ -9,7 +9,8 @@ import type { Cluster, HeadersPolicy, HealthCheck, TlsSecret } from "../model/mo
 import type { Condition } from "../store/fragment.js";
 import type { ObjectCache, ObjectKey } from "../source/object-cache.js";
 import { quote } from "../store/conditions.js";
-import { clusterName, edsName, shortHash } from "../model/names.js";
+import { edsName } from "../model/names.js";
+import { serviceClusterName, type WrittenHealthCheck } from "../model/cluster-name.js";
 import { lookupServicePort } from "../services/service-lookup.js";
 import { serviceCluster } from "../services/service-cluster.js";
 import { lookupCaSecret } from "../secrets/lookup-ca-secret.js";
@@ -25,6 +26,8 @@ export interface ClusterPolicy {
   readonly loadBalancer: Cluster["loadBalancer"];
   readonly healthCheck?: HealthCheck;
   readonly idleConnectionTimeoutMs?: number;
+  /** The route's healthCheckPolicy as written: upstream's cluster name hashes its values before defaults. */
+  readonly writtenHealthCheck?: unknown;
   /** The route's Host rewrite: the SNI of TLS clusters whose service sets none. */
   readonly routeHostRewrite?: string;
   /** Read header policies of the entry (routes only; tcpproxy services have none). */
@@ -153,8 +156,9 @@ export function resolveService(ctx: ServiceContext, raw: unknown, field: string,
     ...(policy.idleConnectionTimeoutMs !== undefined ? { idleConnectionTimeoutMs: policy.idleConnectionTimeoutMs } : {}),
     ...(ramp.value !== undefined ? { slowStart: ramp.value } : {}),
   } satisfies Cluster;
-  // Named like every cluster (namespace/service/port/hash of the rest), so equal settings share one.
-  const cluster: Cluster = { name: clusterName(settings.service.namespace, settings.service.name, settings.service.port, shortHash(settings)), ...settings };
+  // Upstream's determineSNI puts the Host rewrite (else the ExternalName) on every cluster and hashes it, TLS or not.
+  const upstreamSni = hostRewriteOf(requestHeaders) ?? policy.routeHostRewrite ?? settings.externalName ?? "";
+  const cluster: Cluster = { name: serviceClusterName(settings, upstreamSni, writtenHealth(policy)), ...settings };
   return {
     kind: "ok",
     cluster,
@@ -162,5 +166,18 @@ export function resolveService(ctx: ServiceContext, raw: unknown, field: string,
     warnings,
     ...(requestHeaders !== undefined ? { requestHeaders } : {}),
     ...(responseHeaders !== undefined ? { responseHeaders } : {}),
+  };
+}
+
+/** The route's HTTP health check values as written (0 where absent), for the cluster's name. */
+function writtenHealth(policy: ClusterPolicy): WrittenHealthCheck | undefined {
+  const hc = obj<{ path?: unknown; timeoutSeconds?: unknown; intervalSeconds?: unknown; unhealthyThresholdCount?: unknown; healthyThresholdCount?: unknown }>(policy.writtenHealthCheck);
+  if (hc === undefined || policy.healthCheck?.kind !== "http") return undefined;
+  return {
+    path: policy.healthCheck.path,
+    timeoutMs: (int(hc.timeoutSeconds) ?? 0) * 1000,
+    intervalMs: (int(hc.intervalSeconds) ?? 0) * 1000,
+    unhealthyThreshold: int(hc.unhealthyThresholdCount) ?? 0,
+    healthyThreshold: int(hc.healthyThresholdCount) ?? 0,
   };
 }

@@ -7,7 +7,7 @@ import { errorCondition, quote, warningCondition } from "../store/conditions.js"
 import { describePath, routeMatchKey } from "../store/route-order.js";
 import { lookupServicePort } from "../services/service-lookup.js";
 import { serviceCluster } from "../services/service-cluster.js";
-import { clusterName, shortHash } from "../model/names.js";
+import { serviceClusterName } from "../model/cluster-name.js";
 import { invalidHostReason, wildcardAuthorityMatch } from "./host-name.js";
 import { ingressPathMatch } from "./path-match.js";
 
@@ -160,9 +160,9 @@ function buildRoute(cache: ObjectCache, source: SourceRef, entry: PathEntry, pol
   return { route, cluster: cluster.value, conditions: cluster.warnings, dependency: lookup.dependency, tlsBackend };
 }
 
-/** A TLS backend's cluster presenting the client certificate: the name's hash covers the certificate too. */
+/** A TLS backend's cluster presenting the client certificate (one for the controller, so upstream's name leaves it out). */
 function withClientCertificate(cluster: Cluster, secret: string): Cluster {
   const { name: _name, ...settings } = cluster;
   const withCert = { ...settings, clientCertificate: secret };
-  return { name: clusterName(settings.service.namespace, settings.service.name, settings.service.port, shortHash(withCert)), ...withCert };
+  return { name: serviceClusterName(withCert, ""), ...withCert };
 }

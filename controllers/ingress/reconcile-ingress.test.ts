@@ -290,9 +290,11 @@ describe("reconcileIngress: tls.envoy-client-certificate", () => {
     assert.equal(byPort.get(80)?.clientCertificate, undefined);
     assert.deepEqual(f.secrets.map((s) => s.name), [byPort.get(443)?.clientCertificate]);
     assert.ok(f.dependencies.some((d) => d.kind === "Secret" && d.namespace === "projectcontour" && d.name === "envoy-client"));
-    // The cluster's name changes with the certificate: Envoy must not keep a cluster without it.
+    // As upstream, the certificate (one for the whole controller) is not in the name: the cluster's content changes.
     const without = run([tlsApp, client], ing);
-    assert.notEqual(without.clusters.find((c) => c.service.port === 443)?.name, byPort.get(443)?.name);
+    assert.equal(byPort.get(443)?.name, "default/secure/443/4929fca9d4");
+    assert.equal(without.clusters.find((c) => c.service.port === 443)?.name, byPort.get(443)?.name);
+    assert.equal(without.clusters.find((c) => c.service.port === 443)?.clientCertificate, undefined);
     assert.equal(without.clusters.find((c) => c.service.port === 80)?.name, byPort.get(80)?.name);
     assert.deepEqual(without.secrets, []);
     // An Ingress without TLS backends neither carries nor depends on it.

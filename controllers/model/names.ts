@@ -5,10 +5,43 @@
  */
 import { createHash } from "node:crypto";
 
-/** Name of the Envoy cluster for one Service port with one set of connection options. */
+/**
+ * Name of the Envoy cluster for one Service port with one set of connection options, shortened
+ * as upstream shortens it (hashname); cluster-name.ts computes the options hash as upstream does.
+ */
 export function clusterName(namespace: string, service: string, port: number, optionsHash: string): string {
-  return `${namespace}/${service}/${port}/${optionsHash}`;
+  return hashname(NAME_LIMIT, namespace, service, String(port), optionsHash);
 }
+
+/** Upstream's limit on cluster (and secret) names. */
+export const NAME_LIMIT = 60;
+
+/**
+ * Upstream's Hashname: the parts joined with "/", unchanged when shorter than `limit`; otherwise
+ * parts are cut from the last one backwards, each to limit/parts characters ending in "-" and six
+ * hex digits of the SHA-256 of the whole name, until it fits (else the hash alone, cut to limit).
+ */
+export function hashname(limit: number, ...parts: string[]): string {
+  const SHORT = 6;
+  const s = [...parts];
+  let joined = s.join("/");
+  if (limit > joined.length) return joined;
+  const hash = createHash("sha256").update(joined).digest("hex");
+  for (let n = s.length - 1; n >= 0; n--) {
+    s[n] = truncate(Math.floor(limit / s.length), s[n] ?? "", hash.slice(0, SHORT));
+    joined = s.join("/");
+    if (limit > joined.length) return joined;
+  }
+  return hash.slice(0, limit);
+}
+
+/** Upstream's truncate: `s` cut to `l` characters, its end replaced by "-" and `suffix`. */
+export function truncate(l: number, s: string, suffix: string): string {
+  if (l >= s.length) return s;
+  if (l <= suffix.length) return suffix.slice(0, l);
+  return `${s.slice(0, l - suffix.length - 1)}-${suffix}`;
+}
+
 
 /**
  * Name of the EDS resource (ClusterLoadAssignment) carrying a Service port's endpoints. The port is

@@ -72,14 +72,18 @@ describe("parseCircuitBreakers", () => {
 });
 
 describe("serviceCluster", () => {
-  it("names the cluster after the Service port and a hash of its settings", () => {
+  it("names the cluster as upstream: the Service port and the hash of no settings", () => {
     const svc = service("web", [port(80, "http")], { namespace: "shop" });
     const a = serviceCluster(svc, port(80, "http"), { connectTimeoutMs: 2000 }).value;
-    assert.match(a.name, /^shop\/web\/80\/[0-9a-f]{10}$/u);
+    assert.equal(a.name, "shop/web/80/da39a3ee5e");
     assert.equal(a.endpoints, "shop/web/http");
     assert.deepEqual(a.service, { namespace: "shop", name: "web", port: 80, portName: "http" });
     const b = serviceCluster(service("web", [port(80, "http")], { namespace: "shop", annotations: { "projectcontour.io/max-connections": "9" } }), port(80, "http"), { connectTimeoutMs: 2000 }).value;
-    assert.notEqual(a.name, b.name);
+    // Circuit breakers come from the Service, the same for all its clusters: upstream leaves them out of the name.
+    assert.equal(a.name, b.name);
+    assert.notDeepEqual(a.circuitBreakers, b.circuitBreakers);
+    const tls = serviceCluster(service("web", [port(443, "https")], { namespace: "shop", annotations: { "projectcontour.io/upstream-protocol.tls": "https" } }), port(443, "https"), { connectTimeoutMs: 2000 }).value;
+    assert.equal(tls.name, "shop/web/443/4929fca9d4");
     assert.equal(serviceCluster(svc, port(80, "http"), { connectTimeoutMs: 2000 }).value.name, a.name);
   });
   it("prefixes annotation warnings with the Service", () => {

@@ -2,7 +2,8 @@ import type { V1Service, V1ServicePort } from "@kubernetes/client-node";
 import type { Cluster } from "../model/model.js";
 import type { Condition } from "../store/fragment.js";
 import type { Parsed } from "../annotations/annotation-value.js";
-import { clusterName, edsName, shortHash } from "../model/names.js";
+import { edsName } from "../model/names.js";
+import { serviceClusterName } from "../model/cluster-name.js";
 import { parseCircuitBreakers } from "./circuit-breakers.js";
 import { upstreamProtocol } from "./upstream-protocol.js";
 
@@ -17,8 +18,8 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
 
 /**
  * The model Cluster for one Service port: protocol and circuit breakers from the Service's
- * annotations, named `<namespace>/<service>/<port>/<hash of everything else>` so that two routes
- * asking for the same settings share one cluster and different settings never collide.
+ * annotations, named as upstream Contour names it (`<namespace>/<service>/<port>/<hash>`, see
+ * model/cluster-name.ts) so that two routes asking for the same settings share one cluster.
  * Warnings about the Service's annotations name the Service, since they are reported on the
  * object that referenced it.
  */
@@ -56,7 +57,8 @@ function buildServiceCluster(service: V1Service, port: V1ServicePort, options: C
     ...(breakers.value !== undefined ? { circuitBreakers: breakers.value } : {}),
     connectTimeoutMs: options.connectTimeoutMs,
   } satisfies Omit<Cluster, "name">;
-  const cluster: Cluster = { name: clusterName(namespace, name, port.port, shortHash(settings)), ...settings };
+  // Upstream sets no SNI on a plain Service cluster (Ingress); callers that do rename (serviceClusterName).
+  const cluster: Cluster = { name: serviceClusterName(settings, ""), ...settings };
   const prefix = `Service ${JSON.stringify(`${namespace}/${name}`)} `;
   const warnings: Condition[] = [...protocol.warnings, ...breakers.warnings].map((w) => ({ ...w, message: prefix + w.message }));
   return { value: cluster, warnings };

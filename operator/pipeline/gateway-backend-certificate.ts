@@ -1,15 +1,17 @@
 // A Gateway's backend client certificate (spec.tls.backend.clientCertificateRef) on the TLS clusters
 // its routes reach. Clusters are shared by every Gateway whose routes name the same Service port, and
 // each Gateway may present another certificate, so a Gateway with one gets its own variant of each
-// BackendTLSPolicy cluster, named after the plain cluster and the certificate, and its routes are
+// BackendTLSPolicy cluster, its name suffixed with a hash of the certificate, and its routes are
 // pointed at the variants. Gateways without a certificate keep the plain clusters.
-import { shortHash } from "../../controllers/model/names.js";
+import { serviceClusterName } from "../../controllers/model/cluster-name.js";
 import type { Cluster, Route } from "../../controllers/model/model.js";
 
 /** The variant of a BackendTLSPolicy cluster presenting `certificate` (a secret name). */
 export function clientCertificateVariant(cluster: Cluster, certificate: string): Cluster {
   if (cluster.backendTls === undefined) return cluster;
-  return { ...cluster, name: `${cluster.name}/client/${shortHash(certificate)}`, backendTls: { ...cluster.backendTls, clientCertificate: certificate } };
+  const { name: _name, ...settings } = cluster;
+  const variant = { ...settings, backendTls: { ...cluster.backendTls, clientCertificate: certificate } };
+  return { name: serviceClusterName(variant, ""), ...variant };
 }
 
 /**

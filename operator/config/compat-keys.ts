@@ -26,9 +26,9 @@ export function checkCompatKeys(applied: AppliedValues): { readonly errors: stri
   const health = [...applied].filter(([key]) => key.startsWith("omEnforcedHealthListener."));
   if (health.length > 0) {
     warnings.push(
-      `${health[0]![1].source}: not supported: Envoy's health and stats listeners are static in its bootstrap ` +
-        `(contour bootstrap --stats-address/--stats-port, exempt from the connection limit like admin), and contour ` +
-        `serves no listener subject to the overload manager's limit for health checks; ignored`,
+      `${health[0]![1].source}: not supported: contour serves Envoy's health and stats listeners ` +
+        `over LDS, exempt from the connection limit, and contour serves no listener subject to the overload ` +
+        `manager's limit for health checks yet; ignored`,
     );
   }
   return { errors, warnings };

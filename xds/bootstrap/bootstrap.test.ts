@@ -32,7 +32,7 @@ const cases: Array<{ golden: string; options: BootstrapOptions }> = [
     }),
   },
   {
-    // What upstream's quickstart init container asks for: admin on a socket, stats-health on 8002, SDS files.
+    // Admin on a socket, SDS files, and our optional static stats-health listener (--stats-port 8002).
     golden: "stats-sds-unix-admin.json",
     options: bootstrapOptions({
       admin: { kind: "unix", path: "/admin/admin.sock" },

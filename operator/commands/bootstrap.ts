@@ -137,6 +137,9 @@ export function parseBootstrapArgs(args: readonly string[], env: Readonly<Record
     namespace: str(values, "namespace") ?? "projectcontour",
   };
   if (statsPort === 0 && str(values, "stats-address") !== undefined) warnings.push("--stats-address without --stats-port: no static stats listener is written");
+  if (statsPort !== 0) {
+    warnings.push(`--stats-port ${statsPort}: a static stats-health listener; contour serve also sends one over LDS (on its --stats-port/metrics.envoy, default 8002), which must be another port`);
+  }
   if (tls === "insecure" && resourcesDir !== undefined) warnings.push("--resources-dir: no TLS files, so no SDS files to write");
   const problems = validateBootstrapOptions(options);
   if (problems.length > 0) return { kind: "error", message: problems.join("\n") };

@@ -1,12 +1,13 @@
-// The config file's metrics.envoy and network.admin-port (and ContourConfiguration's envoy.metrics and
-// envoy.network.adminPort, mapped onto the same keys): where contour serves Envoy's stats/health and
+// The config file's metrics.envoy, network.admin-port and omEnforcedHealthListener (and ContourConfiguration's
+// envoy.metrics, envoy.network.adminPort and envoy.omEnforcedHealth, mapped onto the same keys): where contour serves Envoy's stats/health and
 // read-only admin listeners over LDS (xds/translate/admin-listeners.ts), with upstream's rules.
 import type { AdminListenerSettings } from "../../xds/translate/admin-listeners.js";
 import type { AppliedValues } from "./envoy-options.js";
 
 const METRICS = "metrics.envoy.";
 const ADMIN_PORT = "network.admin-port";
-const KEYS = new Set([`${METRICS}address`, `${METRICS}port`, `${METRICS}server-certificate-path`, `${METRICS}server-key-path`, `${METRICS}ca-certificate-path`, ADMIN_PORT]);
+const OM_HEALTH = "omEnforcedHealthListener.";
+const KEYS = new Set([`${OM_HEALTH}address`, `${OM_HEALTH}port`, `${METRICS}address`, `${METRICS}port`, `${METRICS}server-certificate-path`, `${METRICS}server-key-path`, `${METRICS}ca-certificate-path`, ADMIN_PORT]);
 
 /** Whether an applied key is one of these (and so not for envoy-options.ts). */
 export function isAdminListenerKey(key: string): boolean {
@@ -48,6 +49,8 @@ export function buildAdminListenerSettings(applied: AppliedValues, stats: { read
       health: { address: stats.address, port: stats.port },
       // Upstream: 0 turns the read-only admin listener off.
       adminPort: port(ADMIN_PORT, 9001, "off"),
+      // Upstream serves it whenever the key is there, with the address and port as given.
+      ...(applied.has(`${OM_HEALTH}address`) || applied.has(`${OM_HEALTH}port`) ? { omEnforcedHealth: { address: text(`${OM_HEALTH}address`), port: port(`${OM_HEALTH}port`, 0, "off") } } : {}),
     },
     errors,
   };

@@ -21,7 +21,7 @@ const update = process.env["UPDATE_GOLDEN"] === "1";
 
 const CASES: Record<string, AdminListenerSettings> = {
   "admin-listeners-default": ADMIN_LISTENER_DEFAULTS,
-  "admin-listeners-separate": { metrics: { address: "127.0.0.1", port: 18002 }, health: { address: "0.0.0.0", port: 18003 }, adminPort: 19001 },
+  "admin-listeners-separate": { metrics: { address: "127.0.0.1", port: 18002 }, health: { address: "0.0.0.0", port: 18003 }, adminPort: 19001, omEnforcedHealth: { address: "0.0.0.0", port: 18004 } },
   "admin-listeners-tls": {
     metrics: { address: "0.0.0.0", port: 28002, tls: { certFile: "/certs/tls.crt", keyFile: "/certs/tls.key", caFile: "/certs/ca.crt" } },
     health: { address: "0.0.0.0", port: 28003 },
@@ -42,10 +42,13 @@ describe("translateAdminListeners", () => {
     });
   }
 
-  it("names the listeners as upstream: stats-health together, stats and health apart or with TLS, envoy-admin unless port 0", () => {
+  it("names the listeners as upstream: stats-health together, stats and health apart or with TLS, health-om-enforced, envoy-admin unless port 0", () => {
     const names = (s: AdminListenerSettings) => translateAdminListeners(s).map((l) => l.name);
     assert.deepEqual(names(CASES["admin-listeners-default"]!), ["envoy-admin", "stats-health"]);
-    assert.deepEqual(names(CASES["admin-listeners-separate"]!), ["envoy-admin", "health", "stats"]);
+    assert.deepEqual(names(CASES["admin-listeners-separate"]!), ["envoy-admin", "health", "health-om-enforced", "stats"]);
+    // Only upstream's overload-manager health listener is subject to the global connection limit.
+    const limited = translateAdminListeners(CASES["admin-listeners-separate"]!).filter((l) => !l.ignoreGlobalConnLimit).map((l) => l.name);
+    assert.deepEqual(limited, ["health-om-enforced"]);
     assert.deepEqual(names(CASES["admin-listeners-tls"]!), ["health", "stats"]);
     // TLS splits even on one address: the readiness probe stays plain HTTP.
     const sameAddressTls: AdminListenerSettings = { ...ADMIN_LISTENER_DEFAULTS, metrics: { address: "0.0.0.0", port: 8003, tls: { certFile: "/c", keyFile: "/k" } }, health: { address: "0.0.0.0", port: 8002 } };

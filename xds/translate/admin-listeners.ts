@@ -1,7 +1,8 @@
 /**
  * The listeners that expose parts of Envoy's own admin interface, served over LDS as upstream Contour
  * v1.33.6 does (internal/envoy/v3/stats.go): the stats/health listener(s) from `metrics.envoy` and the
- * stats flags (`stats-health`, or `stats` + `health` when they differ or metrics use TLS), and the
+ * stats flags (`stats-health`, or `stats` + `health` when they differ or metrics use TLS), upstream's
+ * `health-om-enforced` from `omEnforcedHealthListener`, and the
  * read-only `envoy-admin` listener on 127.0.0.1:`network.admin-port`. Every route is GET-only, matched
  * on the exact path, and goes to the static `envoy-admin` cluster `contour bootstrap` writes; a path
  * off the list (/quitquitquit, /healthcheck/fail, ...) gets a 404, so no listener can change Envoy.
@@ -57,6 +58,8 @@ export interface AdminListenerSettings {
   readonly health: { readonly address: string; readonly port: number };
   /** `network.admin-port` (`envoy.network.adminPort`); 0: no read-only admin listener. */
   readonly adminPort: number;
+  /** `omEnforcedHealthListener` (`envoy.omEnforcedHealth`): a /ready listener the global connection limit applies to. */
+  readonly omEnforcedHealth?: { readonly address: string; readonly port: number } | undefined;
 }
 
 /** Upstream's defaults: stats and health together on 0.0.0.0:8002, admin on 127.0.0.1:9001. */
@@ -78,11 +81,15 @@ export function translateAdminListeners(settings: AdminListenerSettings = ADMIN_
     listeners.push(adminPathsListener("stats", "stats", metrics, ["/stats", "/stats/prometheus"], tls));
     listeners.push(adminPathsListener("health", "stats", health, ["/ready"]));
   }
+  if (settings.omEnforcedHealth !== undefined) {
+    // Unlike the others it is subject to the overload manager: a saturated Envoy fails this probe.
+    listeners.push(adminPathsListener("health-om-enforced", "stats", settings.omEnforcedHealth, ["/ready"], undefined, false));
+  }
   if (settings.adminPort > 0) listeners.push(adminPathsListener(ENVOY_ADMIN_LISTENER, ENVOY_ADMIN_LISTENER, { address: "127.0.0.1", port: settings.adminPort }, ADMIN_LISTENER_PATHS));
   return listeners.sort((a, b) => compareStrings(a.name, b.name));
 }
 
-function adminPathsListener(name: string, statPrefix: string, at: { readonly address: string; readonly port: number }, paths: readonly string[], transportSocket?: TransportSocket): Listener {
+function adminPathsListener(name: string, statPrefix: string, at: { readonly address: string; readonly port: number }, paths: readonly string[], transportSocket?: TransportSocket, ignoreGlobalConnLimit = true): Listener {
   const routes = paths.map((path) => ({
     match: {
       pathSpecifier: { case: "path" as const, value: path },
@@ -100,7 +107,7 @@ function adminPathsListener(name: string, statPrefix: string, at: { readonly add
     name,
     address: create(AddressSchema, { address: { case: "socketAddress", value: { address: at.address, portSpecifier: { case: "portValue", value: at.port } } } }),
     // Probes and scrapes must get through when downstream connections are at their global limit.
-    ignoreGlobalConnLimit: true,
+    ignoreGlobalConnLimit,
     socketOptions: KEEPALIVE_SOCKET_OPTIONS,
     filterChains: [
       {

@@ -62,7 +62,7 @@ export async function startContourOnBed(bed: TestBed): Promise<void> {
     description: `contour to become ready (log: ${proc.logPath})`,
     bail: () => proc.exitError(),
   });
-  const bootstrap = execFileSync(process.execPath, [main, "bootstrap", "-", `--xds-address=${nodeIp}`, `--xds-port=${xdsPort}`, "--insecure", "--admin-address=127.0.0.1", "--admin-port=9001"], { encoding: "utf8" });
+  const bootstrap = execFileSync(process.execPath, [main, "bootstrap", "-", `--xds-address=${nodeIp}`, `--xds-port=${xdsPort}`, "--insecure", "--admin-address=127.0.0.1", "--admin-port=19000"], { encoding: "utf8" });
   const api = createApiClient(bed.apiserver);
   try {
     const docs = [

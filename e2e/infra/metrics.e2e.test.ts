@@ -47,9 +47,11 @@ describe("infra/metrics_test.go: when serving metrics over HTTPS", function () {
       ["metrics:", "  envoy:", "    address: 127.0.0.1", `    port: ${port}`, `    server-certificate-path: ${dir}/tls.crt`, `    server-key-path: ${dir}/tls.key`, `    ca-certificate-path: ${dir}/ca.crt`, ""].join("\n"),
     );
   });
-  useStack({ contourArgs: [`--config-path=${configPath}`] });
+  const ctx = useStack({ contourArgs: [`--config-path=${configPath}`] });
 
   it("requests to metrics listener are served", async () => {
+    // Upstream's suite starts from an Envoy Deployment that is ready; the stack waits for its admin only.
+    await ctx.stack.envoy.admin.waitForState("LIVE", { timeoutMs: 30_000 });
     let last = "no attempt";
     const ok = await waitFor(
       async () => {

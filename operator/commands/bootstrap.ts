@@ -67,8 +67,9 @@ flags (upstream Contour's names first; ours in brackets are aliases):
   --overload-downstream-max-conn N          global downstream connection limit (default 50000; 0: none)
   --overload-max-heap BYTES      heap size at which Envoy shrinks its heap, then stops accepting requests (default: none)
   --resources-dir DIR            write the xDS TLS identity as SDS files under DIR/sds/, which Envoy reloads on rotation
-  --stats-address IP             address of the static stats-health listener (/ready, /stats, /stats/prometheus) (default 0.0.0.0)
-  --stats-port PORT              its port (default 8002; 0: no such listener)
+  --stats-port PORT              a static stats-health listener (/ready, /stats, /stats/prometheus) on this port (ours; default
+                                 none: contour serve sends it over LDS from metrics.envoy, as upstream, so it must not clash)
+  --stats-address IP             its address (default 0.0.0.0)
   --xds-address HOST             IP or DNS name of contour's xDS server (default ${BOOTSTRAP_DEFAULTS.xdsAddress})
   --xds-port PORT                port of contour's xDS server (default ${BOOTSTRAP_DEFAULTS.xdsPort})
   --xds-resource-version v3      the only xDS version there is (default v3)
@@ -113,7 +114,7 @@ export function parseBootstrapArgs(args: readonly string[], env: Readonly<Record
   const family = str(values, "dns-lookup-family");
   if (family !== undefined && !["auto", "v4", "v6", "all"].includes(family)) errors.push(`--dns-lookup-family must be one of v4, v6, auto, all; not "${family}"`);
   const tls = parseTls(errors, warnings, values);
-  const statsPort = parsePort(errors, "--stats-port", str(values, "stats-port"), 8002, true);
+  const statsPort = parsePort(errors, "--stats-port", str(values, "stats-port"), 0, true);
   const maxConn = parseCount(errors, "--overload-downstream-max-conn", str(values, "overload-downstream-max-conn"));
   const maxHeap = parseCount(errors, "--overload-max-heap", str(values, "overload-max-heap"));
   const resourcesDir = str(values, "resources-dir");
@@ -135,6 +136,10 @@ export function parseBootstrapArgs(args: readonly string[], env: Readonly<Record
     maxHeapBytes: maxHeap === 0 ? undefined : maxHeap,
     namespace: str(values, "namespace") ?? "projectcontour",
   };
+  if (statsPort === 0 && str(values, "stats-address") !== undefined) warnings.push("--stats-address without --stats-port: no static stats listener is written");
+  if (statsPort !== 0) {
+    warnings.push(`--stats-port ${statsPort}: a static stats-health listener; contour serve also sends one over LDS (on its --stats-port/metrics.envoy, default 8002), which must be another port`);
+  }
   if (tls === "insecure" && resourcesDir !== undefined) warnings.push("--resources-dir: no TLS files, so no SDS files to write");
   const problems = validateBootstrapOptions(options);
   if (problems.length > 0) return { kind: "error", message: problems.join("\n") };

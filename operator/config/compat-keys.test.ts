@@ -26,10 +26,10 @@ describe("compatibility keys: server.xds-server-type, featureFlags, omEnforcedHe
     assert.ok("config" in none, JSON.stringify(none));
   });
 
-  it("warns that omEnforcedHealthListener is not supported", () => {
+  it("serves omEnforcedHealthListener (admin-listener-options.ts): no warning", () => {
     const result = load("omEnforcedHealthListener:\n  address: 0.0.0.0\n  port: 8003\n");
     assert.ok("config" in result, JSON.stringify(result));
-    assert.equal(result.warnings.length, 1);
-    assert.match(result.warnings[0]!, /^omEnforcedHealthListener\.address in \/c\.yaml: not supported/);
+    assert.deepEqual(result.warnings, []);
+    assert.deepEqual(result.config.adminListeners?.omEnforcedHealth, { address: "0.0.0.0", port: 8003 });
   });
 });

@@ -1,5 +1,6 @@
 // Upstream config-file keys accepted for compatibility that change nothing here, each checked the
-// way upstream checks it: server.xds-server-type, featureFlags and omEnforcedHealthListener.
+// way upstream checks it: server.xds-server-type and featureFlags (omEnforcedHealthListener is served:
+// admin-listener-options.ts).
 import type { AppliedValues } from "./envoy-options.js";
 
 /**
@@ -10,7 +11,7 @@ export const KNOWN_FEATURE_FLAGS: ReadonlySet<string> = new Set<string>();
 
 /** Whether an applied key is one of these (and so not for envoy-options.ts). */
 export function isCompatKey(key: string): boolean {
-  return key === "featureFlags" || key === "server.xds-server-type" || key.startsWith("omEnforcedHealthListener.");
+  return key === "featureFlags" || key === "server.xds-server-type";
 }
 
 /** Errors and warnings for the compatibility keys (values arrive type-checked). */
@@ -23,13 +24,5 @@ export function checkCompatKeys(applied: AppliedValues): { readonly errors: stri
     if (!KNOWN_FEATURE_FLAGS.has(flag.split("=")[0]!)) errors.push(`${flags!.source}: invalid contour configuration, unknown feature flag: ${flag}`);
   }
   // server.xds-server-type (contour|envoy, checked by the schema): there is one xDS server here, the same for both.
-  const health = [...applied].filter(([key]) => key.startsWith("omEnforcedHealthListener."));
-  if (health.length > 0) {
-    warnings.push(
-      `${health[0]![1].source}: not supported: Envoy's health and stats listeners are static in its bootstrap ` +
-        `(contour bootstrap --stats-address/--stats-port, exempt from the connection limit like admin), and contour ` +
-        `serves no listener subject to the overload manager's limit for health checks; ignored`,
-    );
-  }
   return { errors, warnings };
 }

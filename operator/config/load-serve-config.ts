@@ -1,4 +1,5 @@
 // Entry point of the config module: flags over config file over environment over defaults.
+import { buildAdminListenerSettings, isAdminListenerKey } from "./admin-listener-options.js";
 import { buildReconcileOptions } from "./reconcile-options.js";
 import { buildGatewayRef, isGatewayRefKey } from "./gateway-ref.js";
 import { checkCompatKeys, isCompatKey } from "./compat-keys.js";
@@ -107,7 +108,7 @@ export function loadServeConfig(
 
   const built = buildServeConfig(merged);
   if ("errors" in built) errors.push(...built.errors);
-  const envoy = buildEnvoyOptions(new Map([...applied].filter(([key]) => !isClusterOptionKey(key) && !RUNTIME_KEYS.has(key) && !isCompatKey(key) && !isGatewayRefKey(key) && !isMetricsTlsKey(key))));
+  const envoy = buildEnvoyOptions(new Map([...applied].filter(([key]) => !isClusterOptionKey(key) && !RUNTIME_KEYS.has(key) && !isCompatKey(key) && !isGatewayRefKey(key) && !isMetricsTlsKey(key) && !isAdminListenerKey(key))));
   const gatewayRef = buildGatewayRef(applied);
   errors.push(...gatewayRef.errors);
   const compat = checkCompatKeys(applied);
@@ -117,6 +118,8 @@ export function loadServeConfig(
   errors.push(...runtime.errors);
   const metricsTls = buildMetricsTls(applied);
   errors.push(...metricsTls.errors);
+  const adminListeners = "errors" in built ? undefined : buildAdminListenerSettings(applied, built.config.stats);
+  errors.push(...(adminListeners?.errors ?? []));
   const clusterOptions = buildClusterOptions(applied);
   const globalExtAuth = buildGlobalExtAuth(applied);
   const reconcileOptions = buildReconcileOptions(applied);
@@ -133,6 +136,7 @@ export function loadServeConfig(
       ...(gatewayRef.ref === undefined ? {} : { gateway: { ...built.config.gateway, gatewayRef: gatewayRef.ref } }),
       ...(globalExtAuth.value === undefined ? {} : { globalExtAuth: globalExtAuth.value }),
       ...(metricsTls.value === undefined ? {} : { metricsTls: metricsTls.value }),
+      ...(adminListeners === undefined ? {} : { adminListeners: adminListeners.settings }),
     },
     warnings,
   };

@@ -2,6 +2,7 @@
 // user sees every problem at once rather than one per restart.
 import type { AuthorizationServer } from "../../crds/types/httpproxy.js";
 import type { ReconcileFileOptions } from "./reconcile-options.js";
+import type { AdminListenerSettings } from "../../xds/translate/admin-listeners.js";
 import type { MetricsTls } from "./metrics-tls.js";
 import type { TranslateOptions } from "../../xds/translate/index.js";
 import type { RuntimeSettings } from "../../xds/translate/runtime-layer.js";
@@ -77,6 +78,10 @@ export interface ServeConfig {
   readonly envoy: TranslateOptions;
   /** The config file's metrics.contour TLS (metrics-tls.ts): the ops server is HTTPS when set. */
   readonly metricsTls?: MetricsTls;
+  /** --stats-address/--stats-port: Envoy's health listener (/ready), and its metrics listener unless metrics.envoy says otherwise. */
+  readonly stats: ListenAddress;
+  /** The stats/health and read-only admin listeners served to Envoy (admin-listener-options.ts); upstream's defaults when unset. */
+  readonly adminListeners?: AdminListenerSettings;
   /** What the reconcilers take from upstream's file keys (cluster-options.ts). */
   readonly reconcile: ReconcileOptions & ReconcileFileOptions;
   /** Runtime values served over RTDS (runtime-options.ts); empty when the file sets none. */
@@ -269,6 +274,7 @@ export function buildServeConfig(raw: RawSettings): { config: ServeConfig } | { 
     leaderElection,
     http,
     debug: { address: r.address("debug-http-address"), port: r.port("debug-http-port") },
+    stats: { address: r.address("stats-address"), port: r.port("stats-port") },
     log: { level: logLevel(r), format: r.enumValue<"json" | "text">("log-format") },
     envoy: { accessLog: r.enumValue<"envoy" | "json">("accesslog-format"), useProxyProtocol: r.boolean("use-proxy-protocol") },
     reconcile: { disablePermitInsecure: false, enableExternalNameService: false },
@@ -277,7 +283,7 @@ export function buildServeConfig(raw: RawSettings): { config: ServeConfig } | { 
   const features = findSetting("disable-feature")?.values ?? [];
   for (const f of disabled) r.check(features.includes(f), "disable-feature", `"${f}" is not one of ${features.join(", ")}`);
   r.check(/^[0-9]+$/.test(r.string("kubernetes-debug")), "kubernetes-debug", "must be a whole number");
-  for (const port of ["health-port", "stats-port"]) r.port(port);
+  r.port("health-port");
   // Upstream splits the value on "," (contour,team1) and serves every class named; an empty entry
   // ("contour,") is kept, as upstream keeps it, and matches objects naming no class.
   for (const name of (config.ingress.className ?? "").split(",")) {

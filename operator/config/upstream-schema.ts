@@ -29,14 +29,15 @@ const downstreamProtocol = {
 };
 const upstreamProtocol = downstreamProtocol;
 const headers = obj({ set: { t: "map", applied: true }, remove: { t: "list", applied: true } });
-// metrics.contour's TLS files are taken in by metrics-tls.ts; metrics.envoy is Envoy's stats listener (its bootstrap).
+// metrics.contour's TLS files are taken in by metrics-tls.ts; metrics.envoy is the stats listener contour
+// serves Envoy over LDS (admin-listener-options.ts).
 const metricsServer = (setting: { address: string; port: string } | undefined) =>
   obj({
-    address: str(setting === undefined ? {} : { setting: setting.address }),
-    port: int(setting === undefined ? {} : { setting: setting.port }),
-    "server-certificate-path": str(setting === undefined ? {} : applied),
-    "server-key-path": str(setting === undefined ? {} : applied),
-    "ca-certificate-path": str(setting === undefined ? {} : applied),
+    address: str(setting === undefined ? applied : { setting: setting.address }),
+    port: int(setting === undefined ? applied : { setting: setting.port }),
+    "server-certificate-path": str(applied),
+    "server-key-path": str(applied),
+    "ca-certificate-path": str(applied),
   });
 
 /** The top level of upstream's config file. `setting` names the `contour serve` setting a key sets. */
@@ -88,7 +89,7 @@ export const UPSTREAM_FILE_KEYS: Readonly<Record<string, UpstreamKey>> = {
     }),
     "upstream-tls": obj(upstreamProtocol),
   }),
-  network: obj({ "num-trusted-hops": int({ default: 0, ...applied }), "admin-port": int({ default: 9001 }), "strip-trailing-host-dot": appliedBool }),
+  network: obj({ "num-trusted-hops": int({ default: 0, ...applied }), "admin-port": int({ default: 9001, ...applied }), "strip-trailing-host-dot": appliedBool }),
   listener: obj({
     "connection-balancer": str({ values: ["", "exact"], ...applied }),
     "max-requests-per-connection": int(applied),

@@ -1,6 +1,7 @@
 // `contour serve` wired together: informers → pipeline → snapshot cache → xDS server, with the
 // leader writing status and an ops server for health and metrics.
 import { withRuntimeLayer, type PublishedRuntime } from "../../xds/translate/runtime-layer.js";
+import { ADMIN_LISTENER_DEFAULTS, translateAdminListeners, withAdminListeners, type PublishedAdminListeners } from "../../xds/translate/admin-listeners.js";
 import { performance } from "node:perf_hooks";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { EXTENSION_SERVICE_PLURAL, GROUP, HTTPPROXY_PLURAL } from "../../crds/index.js";
@@ -176,14 +177,19 @@ export function startController(config: ServeConfig, log: Logger): Controller {
   let xdsListening = false;
   // The RTDS layer follows the listeners (a connection limit per listener): the last one published.
   let lastRuntime: PublishedRuntime | undefined;
+  // Envoy's stats/health and read-only admin listeners: fixed for the life of the process.
+  const adminListeners = translateAdminListeners(config.adminListeners ?? ADMIN_LISTENER_DEFAULTS);
+  let lastAdmin: PublishedAdminListeners | undefined;
   function rebuild(): void {
     const start = performance.now();
     let result: ReturnType<typeof pipeline.build>;
     try {
       result = pipeline.build();
-      const resources = withRuntimeLayer(result.resources, config.runtime ?? {}, lastRuntime);
+      const withRuntime = withRuntimeLayer(result.resources, config.runtime ?? {}, lastRuntime);
+      const resources = withAdminListeners(withRuntime, adminListeners, lastAdmin);
       const snapshot = snapshots.publish(resources);
-      lastRuntime = { from: result.resources, published: resources };
+      lastRuntime = { from: result.resources, published: withRuntime };
+      lastAdmin = { from: withRuntime, published: resources };
       nackQuarantine.onPublished(snapshot);
       if (failingSince !== undefined) buildLog.info({ failingSince }, "rebuilds succeed again");
       failingSince = undefined;

@@ -32,7 +32,7 @@ const cases: Array<{ golden: string; options: BootstrapOptions }> = [
     }),
   },
   {
-    // What upstream's quickstart init container asks for: admin on a socket, stats-health on 8002, SDS files.
+    // Admin on a socket, SDS files, and our optional static stats-health listener (--stats-port 8002).
     golden: "stats-sds-unix-admin.json",
     options: bootstrapOptions({
       admin: { kind: "unix", path: "/admin/admin.sock" },
@@ -77,6 +77,19 @@ describe("xds/bootstrap", () => {
     assert.equal(typeOf("10.0.0.1"), "STATIC");
     assert.equal(typeOf("::1"), "STATIC");
     assert.equal(typeOf("contour.projectcontour.svc"), "STRICT_DNS");
+  });
+
+  it("has no static listener unless asked for, and always upstream's envoy-admin cluster pointing at admin", () => {
+    // Envoy's /ready (the readiness probe on :8002) must answer only once contour's LDS delivered it.
+    const unix = buildBootstrap(bootstrapOptions({ admin: { kind: "unix", path: "/admin/admin.sock" }, xdsTls: "insecure" }));
+    const statics = unix["static_resources"] as JsonObject;
+    assert.equal(statics["listeners"], undefined);
+    const admin = (statics["clusters"] as JsonObject[]).find((c) => c["name"] === "envoy-admin");
+    assert.deepEqual((admin?.["load_assignment"] as JsonObject)["endpoints"], [{ lb_endpoints: [{ endpoint: { address: { pipe: { path: "/admin/admin.sock" } } } }] }]);
+    assert.equal(admin?.["alt_stat_name"], "projectcontour_envoy-admin_9001");
+    const tcp = buildBootstrap(bootstrapOptions({ admin: { kind: "tcp", address: "127.0.0.1", port: 19000 }, xdsTls: "insecure" }));
+    const tcpAdmin = ((tcp["static_resources"] as JsonObject)["clusters"] as JsonObject[]).find((c) => c["name"] === "envoy-admin");
+    assert.match(JSON.stringify(tcpAdmin), /"address":"127\.0\.0\.1","port_value":19000/);
   });
 
   it("is deterministic", () => {

@@ -14,10 +14,12 @@ export function buildBootstrap(options: BootstrapOptions): JsonObject {
   return {
     node: { id: options.nodeId, cluster: options.nodeCluster },
     admin: buildAdmin(options.admin),
+    // The envoy-admin cluster always, as upstream: contour's stats/health and read-only admin listeners
+    // (served over LDS) route to it. A static stats listener only when asked for (--stats-port).
     static_resources:
       options.statsListener === undefined
-        ? { clusters: [buildXdsCluster(options)] }
-        : { clusters: [buildXdsCluster(options), buildAdminCluster(options.admin)], listeners: [buildStatsListener(options.statsListener)] },
+        ? { clusters: [buildXdsCluster(options), buildAdminCluster(options)] }
+        : { clusters: [buildXdsCluster(options), buildAdminCluster(options)], listeners: [buildStatsListener(options.statsListener)] },
     dynamic_resources: {
       ads_config: {
         api_type: options.xdsMode === "delta" ? "DELTA_GRPC" : "GRPC",

@@ -1,6 +1,7 @@
-// The static `stats-health` listener (upstream's 8002): /ready, /stats and /stats/prometheus of the
-// admin interface, GET only, so a readiness probe and Prometheus reach admin while admin itself stays
-// on a unix socket nobody else can open.
+// The `envoy-admin` cluster (always in the bootstrap, as upstream's) and the optional static
+// `stats-health` listener (`contour bootstrap --stats-port`, off by default): contour serves the
+// stats/health listener over LDS as upstream does, so Envoy's /ready answers only once xDS has
+// delivered listeners; the static one is for an Envoy that must answer probes before that.
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { AdminListener } from "./options.js";
 
@@ -14,10 +15,13 @@ export const STATS_LISTENER_NAME = "stats-health";
 export const STATS_LISTENER_PATHS = ["/ready", "/stats", "/stats/prometheus"] as const;
 
 /** The cluster whose one endpoint is Envoy's admin interface (a unix socket or a TCP address). */
-export function buildAdminCluster(admin: AdminListener): JsonObject {
+export function buildAdminCluster(options: { readonly admin: AdminListener; readonly namespace?: string | undefined }): JsonObject {
+  const admin = options.admin;
   const address: JsonObject = admin.kind === "unix" ? { pipe: { path: admin.path } } : { socket_address: { address: admin.address, port_value: admin.port } };
   return {
     name: ADMIN_CLUSTER_NAME,
+    // Upstream's stat name: <namespace>_envoy-admin_<admin port>, its deprecated --admin-port being 9001 unless set.
+    alt_stat_name: `${options.namespace ?? "projectcontour"}_${ADMIN_CLUSTER_NAME}_${admin.kind === "tcp" ? admin.port : 9001}`,
     type: "STATIC",
     connect_timeout: "0.250s",
     load_assignment: { cluster_name: ADMIN_CLUSTER_NAME, endpoints: [{ lb_endpoints: [{ endpoint: { address } }] }] },

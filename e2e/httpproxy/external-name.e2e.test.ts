@@ -80,6 +80,12 @@ describe("HTTPProxy: ExternalName Services without enableExternalNameService (up
     const p = await waitForProxyStatus(kc(), NS, "disabled", "invalid");
     assert.equal(serviceError(p)?.reason, "ServiceUnresolvedReference");
     assert.match(serviceError(p)?.message ?? "", /is an ExternalName service, these are not currently enabled\. See the config\.enableExternalNameService config file setting/u);
-    assert.equal((await ctx.stack.http("disabled.externalnameservice.example.com", "/")).status, 503, "the route answers 503, nothing reaches 127.0.0.1:8080");
+    // Nothing may reach 127.0.0.1:8080. Ours answers 503 from the route; upstream opens no HTTP listener
+    // at all while it has no valid virtual host, so there the connection is refused.
+    const answer = await ctx.stack.http("disabled.externalnameservice.example.com", "/").then(
+      (r) => `HTTP ${r.status}`,
+      (err: unknown) => (String(err).includes("ECONNREFUSED") && ctx.stack.underTest === "upstream" ? "refused" : Promise.reject(err)),
+    );
+    assert.ok(answer === "HTTP 503" || answer === "refused", `the route answers 503 (or, on upstream, no listener), nothing reaches 127.0.0.1:8080; got ${answer}`);
   });
 });

@@ -100,3 +100,10 @@ install-manifests: build
 .PHONY: conformance
 conformance: tools build
 	node dist/e2e/cluster/conformance-contour.js --report conformance/report.yaml
+
+## config-diff: upstream Contour v1.33.6 and our controller on the same bed and objects (two HTTPProxies, two Ingresses,
+##   plain and TLS, default settings); each Envoy's /config_dump normalised and diffed into bench/results/config-diff-<timestamp>.md
+##   (not part of `make test`; the README lists the deliberate differences)
+.PHONY: config-diff
+config-diff: tools build
+	node dist/bench/side-by-side/config-diff.js

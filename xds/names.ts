@@ -43,6 +43,7 @@ export const EnvoyExtension = {
   router: "envoy.filters.http.router",
   compressor: "envoy.filters.http.compressor",
   grpcWeb: "envoy.filters.http.grpc_web",
+  grpcStats: "envoy.filters.http.grpc_stats",
   // HTTP filters configured per virtual host and route: the filter's name in the HCM is also the
   // key of its typed_per_filter_config, which Envoy looks the per-route config up by.
   cors: "envoy.filters.http.cors",

@@ -18,16 +18,16 @@
 //   BENCH_OURS_XDS_MODE=sotw     bootstrap our Envoy in state-of-the-world mode (default: our default, delta)
 //   BENCH_KEEP_LOGS=1            keep the bed's logs (under e2e-logs/) even when everything worked
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import process from "node:process";
-import { parseAllDocuments } from "yaml";
-import { createTestBed, findRepoRoot, freePort, resolveTool, waitFor, type TestBed } from "../../e2e/harness/index.js";
+import { createTestBed, findRepoRoot, freePort, resolveTool, type TestBed } from "../../e2e/harness/index.js";
 import { selfSignedCert, type ServingCert } from "../../e2e/fixtures/serving-cert.js";
 import { installUpstream, ourController, oursSupportsHttpProxy, upstreamController, type ControllerUnderTest, type ListenerPorts } from "./controllers.js";
 import { summarizeCpuProfile } from "./cpuprofile.js";
+import { installCrds } from "./crds.js";
 import {
   createApi,
   createObject,
@@ -118,24 +118,6 @@ interface SizeResult {
 function emptyRun(controller: ControllerUnderTest["id"]): RunResult {
   const change = (): ChangeResult => ({ latenciesMs: [], bytes: [], failedRequests: 0 });
   return { controller, changes: { new: change(), weight: change(), swap: change() } };
-}
-
-/** Installs upstream's CRDs (read from the Go module cache) and waits until they are Established. */
-async function installCrds(api: Api, file: string): Promise<void> {
-  const path = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
-  const docs = parseAllDocuments(readFileSync(file, "utf8"))
-    .map((d) => d.toJSON() as { kind?: string; metadata: { name: string } } | null)
-    .filter((d): d is { kind: string; metadata: { name: string } } => d?.kind === "CustomResourceDefinition");
-  for (const crd of docs) await createObject(api, path, crd);
-  for (const crd of docs) {
-    await waitFor(
-      async () => {
-        const got = await api.request<{ status?: { conditions?: { type: string; status: string }[] } }>("GET", `${path}/${crd.metadata.name}`);
-        return got.status?.conditions?.some((c) => c.type === "Established" && c.status === "True") === true;
-      },
-      { timeoutMs: 30_000, description: `CRD ${crd.metadata.name} to be Established` },
-    );
-  }
 }
 
 function coldTargets(plan: Plan): Target[] {

@@ -17,6 +17,7 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   "GatewayHTTPSListenerDetectMisdirectedRequests",
   "GatewayInfrastructurePropagation",
   "GatewayPort8080",
+  "GatewayStaticAddresses",
   "HTTPRoute",
   "HTTPRoute303RedirectStatusCode",
   "HTTPRoute307RedirectStatusCode",

@@ -16,11 +16,27 @@ describe("the owned Gateway Service", () => {
   it("maps listener ports to allocated Envoy ports, owned by the Gateway, with infrastructure labels and annotations", () => {
     assert.equal(svc.metadata?.name, "envoy-public");
     assert.deepEqual(svc.metadata?.labels, { team: "edge", "gateway.networking.k8s.io/gateway-name": "public", "app.kubernetes.io/managed-by": "contour" });
-    assert.deepEqual(svc.metadata?.annotations, { "example.com/lb": "internal" });
+    assert.deepEqual(svc.metadata?.annotations, { "example.com/lb": "internal", "lbipam.cilium.io/ips": "198.18.0.50" });
     assert.deepEqual(svc.metadata?.ownerReferences?.map((o) => [o.kind, o.name, o.uid, o.controller]), [["Gateway", "public", "u-1", true]]);
     assert.deepEqual(svc.spec?.ports?.map((p) => [p.name, p.port, p.targetPort]), [["http-80", 80, 10000], ["https-443", 443, 10001]]);
     assert.equal(svc.spec?.type, "LoadBalancer");
     assert.equal(svc.spec?.loadBalancerIP, "198.18.0.50");
+  });
+
+  it("asks for several requested IPs through the annotation only, and clears spec.loadBalancerIP without a single one", () => {
+    const two = gateway("infra", "public", [http("http", 80)], { addresses: [{ value: "198.19.254.1" }, { value: "198.19.255.201" }], infrastructure: { annotations: { "lbipam.cilium.io/ips": "198.19.255.9" } } });
+    const r2 = reconcileGateway(objectsOf(gatewayClass("contour"), two), two, {});
+    assert.ok(r2.ours);
+    const s2 = desiredGatewayService(two, r2, allocations, { envoySelector: { app: "envoy" } });
+    // spec.addresses wins over an infrastructure annotation of the same name.
+    assert.equal(s2.metadata?.annotations?.["lbipam.cilium.io/ips"], "198.19.254.1,198.19.255.201");
+    assert.ok("loadBalancerIP" in (s2.spec ?? {}));
+    assert.equal(s2.spec?.loadBalancerIP, undefined);
+    assert.equal(JSON.parse(JSON.stringify(s2)).spec.loadBalancerIP, undefined);
+    const none = gateway("infra", "public", [http("http", 80)]);
+    const r0 = reconcileGateway(objectsOf(gatewayClass("contour"), none), none, {});
+    assert.ok(r0.ours);
+    assert.deepEqual(desiredGatewayService(none, r0, allocations, { envoySelector: { app: "envoy" } }).metadata?.annotations, {});
   });
 
   it("reads allocations back from owned Services, so a restart keeps them", () => {

@@ -11,6 +11,11 @@ export const GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
 export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
 /** Its value. */
 export const MANAGED_BY = "contour";
+/**
+ * The annotation listing the IPs spec.addresses asks for (comma-separated): Cilium LB IPAM's, which takes
+ * several; spec.loadBalancerIP (one IP, what clouds and MetalLB read) is set too when there is one.
+ */
+export const REQUESTED_IPS_ANNOTATION = "lbipam.cilium.io/ips";
 
 /** What shaping the owned Service needs beyond the Gateway. */
 export interface GatewayServiceOptions {
@@ -22,7 +27,8 @@ export interface GatewayServiceOptions {
  * The LoadBalancer Service the leader keeps for an accepted Gateway: `envoy-<gateway>` in the
  * Gateway's namespace, owned by it (deleted with it), labelled with the Gateway's name and
  * spec.infrastructure.labels, annotated with spec.infrastructure.annotations, one port per allocated
- * (Gateway, port) targeting the allocated Envoy port, and the requested IP when there is exactly one.
+ * (Gateway, port) targeting the allocated Envoy port, and the requested IPs (REQUESTED_IPS_ANNOTATION,
+ * and spec.loadBalancerIP when there is exactly one).
  * Infrastructure labels cannot override the two labels the controller relies on.
  */
 export function desiredGatewayService(gateway: Gateway, result: Extract<GatewayResult, { ours: true }>, allocations: readonly PortAllocation[], options: GatewayServiceOptions): V1Service {
@@ -43,14 +49,16 @@ export function desiredGatewayService(gateway: Gateway, result: Extract<GatewayR
       namespace,
       name: gatewayServiceName(name),
       labels: { ...result.infrastructure.labels, [GATEWAY_NAME_LABEL]: name, [MANAGED_BY_LABEL]: MANAGED_BY },
-      annotations: { ...result.infrastructure.annotations },
+      // spec.addresses wins over an infrastructure annotation of the same name.
+      annotations: { ...result.infrastructure.annotations, ...(result.requestedAddresses.length > 0 ? { [REQUESTED_IPS_ANNOTATION]: result.requestedAddresses.join(",") } : {}) },
       ownerReferences: [{ apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", name, uid: gateway.metadata?.uid ?? "", controller: true }],
     },
     spec: {
       type: "LoadBalancer",
       selector: { ...options.envoySelector },
       ports: mine.flatMap((a) => transports(a.port).map((t) => ({ name: t === "UDP" ? `udp-${a.port}` : `${protocolOf(a.port)}-${a.port}`, protocol: t, port: a.port, targetPort: a.envoyPort }))),
-      ...(result.requestedAddresses.length === 1 ? { loadBalancerIP: result.requestedAddresses[0] } : {}),
+      // Always present, so that a replace (operator/serve/gateway-services.ts) clears an IP no longer asked for.
+      loadBalancerIP: result.requestedAddresses.length === 1 ? result.requestedAddresses[0] : undefined,
     },
   };
 }
@@ -68,6 +76,17 @@ export function allocationsFromServices(services: readonly V1Service[]): PortAll
     }
   }
   return out;
+}
+
+/**
+ * Why the load balancer gave the owned Service no address, when it says so in a False status condition
+ * (Cilium LB IPAM's `io.cilium/lb-ipam-request-satisfied`, the e2e bed's): `<type> <reason>: <message>`.
+ * Load balancers that only emit Events (MetalLB's AllocationFailed) leave it undefined.
+ */
+export function loadBalancerProblem(service: V1Service | undefined): string | undefined {
+  const refused = (service?.status?.conditions ?? []).filter((c) => c.status === "False").sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0))[0];
+  if (refused === undefined) return undefined;
+  return `${refused.type} ${refused.reason}${refused.message !== "" ? `: ${refused.message}` : ""}`;
 }
 
 /** A Gateway's status.addresses from its owned Service's load-balancer status. */

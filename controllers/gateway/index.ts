@@ -15,4 +15,4 @@ export { indexReferenceGrants, referencePermitted, type ReferenceGrantIndex } fr
 export { reconcileBackendTLSPolicy, backendTlsLookup, policyAncestors, type BackendTlsPolicyResult, type PolicyTarget } from "./backend-tls-policy.js";
 export type { BackendTlsLookup, BackendTlsSettings } from "./route-backends.js";
 export { metaConditions, gatewayClassStatus, gatewayStatus, listenerSetStatus, httpRouteStatus, backendTlsPolicyStatus, countAttachedRoutes, type StatusStamp } from "./status-views.js";
-export { desiredGatewayService, allocationsFromServices, gatewayAddresses, staleGatewayServices, GATEWAY_NAME_LABEL, type GatewayServiceOptions } from "./gateway-service.js";
+export { desiredGatewayService, allocationsFromServices, gatewayAddresses, loadBalancerProblem, staleGatewayServices, GATEWAY_NAME_LABEL, REQUESTED_IPS_ANNOTATION, type GatewayServiceOptions } from "./gateway-service.js";

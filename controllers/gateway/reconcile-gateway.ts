@@ -20,6 +20,8 @@ const SPEC_PROTOCOLS: ReadonlySet<string> = new Set(["HTTP", "HTTPS", "TLS", "TC
 export interface GatewayReconcileOptions extends GatewayClassOptions {
   /** status.loadBalancer addresses of the Gateway's owned Service; undefined while it has none. */
   readonly assignedAddresses?: readonly GatewayStatusAddress[];
+  /** Why the owned Service's load balancer gave it no address (loadBalancerProblem), if it said. */
+  readonly loadBalancerProblem?: string;
   /** Kinds spec.infrastructure.parametersRef may name (same namespace); default [CONTOUR_DEPLOYMENT]. */
   readonly infrastructureKinds?: readonly ParametersKind[];
   readonly validateTlsSecret?: TlsSecretValidator;
@@ -139,7 +141,7 @@ function reconcile(objects: GatewayObjects, gateway: Gateway, options: GatewayRe
   else accepted = { ok: true };
   const someInvalid = ownAccepted < own.length;
   conditions.push(accepted.ok ? (someInvalid ? condition("Accepted", true, "ListenersNotValid", invalidListenersMessage(own, conflicts)) : condition("Accepted", true, "Accepted", "Gateway is accepted")) : condition("Accepted", false, accepted.reason, accepted.message));
-  const programmed = accepted.ok ? addressesProgrammed(addresses.ok ? addresses.ips : [], options.assignedAddresses) : { ok: false as const, reason: "Invalid", message: "the Gateway is not accepted" };
+  const programmed = accepted.ok ? addressesProgrammed(addresses.ok ? addresses.requested : [], options.assignedAddresses, options.loadBalancerProblem) : { ok: false as const, reason: "Invalid", message: "the Gateway is not accepted" };
   conditions.push(programmed.ok ? condition("Programmed", true, "Programmed", "Gateway is programmed") : condition("Programmed", false, programmed.reason, programmed.message));
   const backend = backendClientCertificate(objects, deps, gateway, options.validateTlsSecret);
   conditions.push(backend.ok ? condition("ResolvedRefs", true, "ResolvedRefs", "references are resolved") : condition("ResolvedRefs", false, backend.reason, backend.message));

@@ -1,11 +1,11 @@
 /**
  * Size limits on what an HTTPProxy may put into Envoy's configuration. Each keeps one object from
  * producing a configuration Envoy rejects (a NACK would stall every tenant's changes) or one that
- * costs every Envoy memory out of proportion. Values at or above the CRD's own bounds, so a
- * well-formed manifest never meets them.
+ * costs every Envoy memory out of proportion. The CRD admits what upstream's admits and bounds none of
+ * these, so they are checked here, in status (list sizes: list-limits.ts).
  */
 
-/** Match strings, paths, prefixes and regexes (the CRD allows 4 KiB). */
+/** Match strings, paths, prefixes and regexes. */
 export const MAX_MATCH_VALUE = 4096;
 
 /** Header and query parameter names. */
@@ -22,7 +22,7 @@ export const MAX_DIRECT_RESPONSE_BODY_BYTES = 4096;
 
 export { RE2_PROGRAM_BUDGET } from "../regex/regex-check.js";
 
-/** Include depth: a longer chain is refused rather than walked (the CRD bounds breadth, not depth). */
+/** Include depth: a longer chain is refused rather than walked (list-limits.ts bounds breadth, not depth). */
 export const MAX_INCLUDE_DEPTH = 64;
 
 /**

@@ -28,6 +28,7 @@ import { headersPolicy, hostRewriteOf } from "./headers-policy.js";
 import { ipFilter } from "./ip-filter.js";
 import { routeJwtProvider } from "./jwt-providers.js";
 import { MAX_INCLUDE_DEPTH, MAX_VISITS_PER_PROXY } from "./limits.js";
+import { listLimitProblem } from "./list-limits.js";
 import { Area, proxyError, proxyWarning, type AreaName } from "./proxy-conditions.js";
 import { cookieRewrites } from "./cookie-rewrite.js";
 import { localRateLimit } from "./rate-limit.js";
@@ -52,6 +53,12 @@ export function computeRoutes(ctx: WalkContext, proxy: HTTPProxy, conditions: re
   }
   if (chain.length >= MAX_INCLUDE_DEPTH) {
     ctx.reports.add(key, proxyError(Area.Include, "IncludeTooDeep", `spec.includes: more than ${MAX_INCLUDE_DEPTH} levels of includes below the root`));
+    return [];
+  }
+  // The root's lists were checked before its walk began; an included proxy's are checked here.
+  const tooLong = chain.length > 0 ? listLimitProblem(proxy.spec) : undefined;
+  if (tooLong !== undefined) {
+    ctx.reports.add(key, proxyError(Area.Spec, "ListTooLong", tooLong));
     return [];
   }
   const here = [...chain, key];

@@ -14,6 +14,7 @@ import { ipFilter } from "./ip-filter.js";
 import { jwtNotPermitted, jwtProviders, undefinedJwtProvider } from "./jwt-providers.js";
 import { Area, createProxyReports, proxyError } from "./proxy-conditions.js";
 import { computeRoutes } from "./proxy-routes.js";
+import { listLimitProblem } from "./list-limits.js";
 import { localRateLimit } from "./rate-limit.js";
 import { virtualHostGlobalRateLimit } from "./global-rate-limit.js";
 import { flag, list, obj, str } from "./spec-values.js";
@@ -107,6 +108,11 @@ function reconcile(cache: ObjectCache, proxy: HTTPProxy, options: HTTPProxyRecon
     // Not a claim either: a proxy outside the root namespaces must not be able to take a host away (see DESIGN).
     rootError(Area.RootNamespace, "RootProxyNotAllowedInNamespace", "root HTTPProxy cannot be defined in this namespace");
     return finish(false);
+  }
+  const tooLong = listLimitProblem(proxy.spec);
+  if (tooLong !== undefined) {
+    rootError(Area.Spec, "ListTooLong", tooLong);
+    return finish(true);
   }
   const spec = proxy.spec as unknown as { routes?: unknown; includes?: unknown; tcpproxy?: unknown };
   const tcpproxy = obj(spec.tcpproxy);

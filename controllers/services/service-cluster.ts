@@ -23,6 +23,26 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
  * object that referenced it.
  */
 export function serviceCluster(service: V1Service, port: V1ServicePort, options: ClusterOptions): Parsed<Cluster> {
+  // Every route to a Service port asks for the same cluster: it is built (and its settings hashed)
+  // once per Service object, port and options, and the same object is handed out, which also lets
+  // the store see an unchanged cluster by identity. A changed Service is another object.
+  const key = `${options.connectTimeoutMs}\0${options.loadBalancer ?? ""}`;
+  let built = memo.get(service);
+  if (built === undefined) {
+    built = [];
+    memo.set(service, built);
+  }
+  // A Service has a few ports and its routes one or two sets of options: a short list is enough.
+  for (const b of built) if (b.port === port && b.key === key) return b.cluster;
+  const cluster = buildServiceCluster(service, port, options);
+  built.push({ port, key, cluster });
+  return cluster;
+}
+
+// By Service object (informer objects are never modified, only replaced): what was built for each port and options.
+const memo = new WeakMap<V1Service, { readonly port: V1ServicePort; readonly key: string; readonly cluster: Parsed<Cluster> }[]>();
+
+function buildServiceCluster(service: V1Service, port: V1ServicePort, options: ClusterOptions): Parsed<Cluster> {
   const namespace = service.metadata?.namespace ?? "";
   const name = service.metadata?.name ?? "";
   const protocol = upstreamProtocol(service, port);

@@ -15,7 +15,7 @@ import {
   VERSION_V1ALPHA1,
 } from "../constants.js";
 import { EXTENSION_PROTOCOLS, EXTENSION_PROTOCOL_VERSIONS } from "../types/extensionservice.js";
-import { DURATION_OR_INFINITY_PATTERN, LIMITS, detailedConditions } from "./common.js";
+import { DURATION_OR_INFINITY_PATTERN, detailedConditions } from "./common.js";
 import { array, boolean, int32, object, string, stringEnum, type CustomResourceDefinition, type JSONSchemaProps } from "./openapi.js";
 
 /** A duration as upstream's v1 TimeoutPolicy fields take it: a Go duration or "infinity". */
@@ -30,7 +30,6 @@ function validation(): JSONSchemaProps {
     {
       caSecret: string('Secret holding ca.crt: "name" or "namespace/name" (cross-namespace needs a TLSCertificateDelegation).', {
         minLength: 1,
-        maxLength: LIMITS.namespacedName,
       }),
       subjectName: string("A subjectAltName the certificate must have. Deprecated: use subjectNames.", { minLength: 1, maxLength: 250 }),
       subjectNames: array("subjectAltNames of which the certificate must have one; the first must equal subjectName.", string("A subjectAltName."), {
@@ -74,7 +73,7 @@ export function extensionServiceCrd(): CustomResourceDefinition {
     "A Service of the ExtensionService's namespace.",
     {
       name: string("Name of the Service."),
-      port: { type: "integer", description: "Service port number.", minimum: 1, maximum: 65535 },
+      port: { type: "integer", description: "Service port number.", minimum: 1, maximum: 65536 },
       weight: int32("Relative share of calls this Service gets."),
     },
     ["name", "port"],

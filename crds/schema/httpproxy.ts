@@ -6,7 +6,6 @@ import {
   DURATION_OR_ZERO_PATTERN,
   DURATION_PATTERN,
   FQDN_PATTERN,
-  LIMITS,
   detailedConditions,
   duration,
   headersPolicy,
@@ -39,15 +38,15 @@ import {
 const CORS_HEADER_VALUE_PATTERN = "^[a-zA-Z0-9!#$%&'*+.^_`|~-]+$";
 
 function corsHeaderValues(description: string, minItems?: number): JSONSchemaProps {
-  const item = string("A header name or method.", { pattern: CORS_HEADER_VALUE_PATTERN, maxLength: LIMITS.headerName });
-  return array(description, item, { ...(minItems === undefined ? {} : { minItems }), maxItems: LIMITS.list });
+  const item = string("A header name or method.", { pattern: CORS_HEADER_VALUE_PATTERN });
+  return array(description, item, { ...(minItems === undefined ? {} : { minItems }) });
 }
 
 function tls(): JSONSchemaProps {
   return object("TLS of the virtual host: a certificate Secret or passthrough, not both.", {
     secretName: secretReference('Secret with the certificate: "name" or "namespace/name" (cross-namespace needs a TLSCertificateDelegation).'),
-    minimumProtocolVersion: string('Lowest TLS version: "1.2" (default) or "1.3".', { maxLength: 32 }),
-    maximumProtocolVersion: string('Highest TLS version: "1.2" or "1.3" (default).', { maxLength: 32 }),
+    minimumProtocolVersion: string('Lowest TLS version: "1.2" (default) or "1.3".'),
+    maximumProtocolVersion: string('Highest TLS version: "1.2" or "1.3" (default).'),
     passthrough: boolean("Pass the TLS connection through to the backend instead of terminating it."),
     clientValidation: object("Client certificate validation.", {
       caSecret: secretReference('Secret holding ca.crt that client certificates must chain to: "name" or "namespace/name".'),
@@ -70,7 +69,7 @@ function tls(): JSONSchemaProps {
 function authorizationServer(): JSONSchemaProps {
   return object("External authorization for the virtual host; requires TLS.", {
     extensionRef: object("The ExtensionService doing the authorization.", {
-      apiVersion: string("Default projectcontour.io/v1alpha1.", { minLength: 1, maxLength: LIMITS.name }),
+      apiVersion: string("Default projectcontour.io/v1alpha1.", { minLength: 1 }),
       namespace: namespaceName("Default the HTTPProxy's namespace."),
       name: objectName("ExtensionService name."),
     }),
@@ -90,9 +89,8 @@ function corsPolicy(): JSONSchemaProps {
     "Cross-origin resource sharing.",
     {
       allowCredentials: boolean("Allow credentials."),
-      allowOrigin: array('Allowed origins: "*", "scheme://host[:port]", or a regex.', string("An origin.", { minLength: 1, maxLength: LIMITS.value }), {
+      allowOrigin: array('Allowed origins: "*", "scheme://host[:port]", or a regex.', string("An origin."), {
         minItems: 1,
-        maxItems: LIMITS.list,
       }),
       allowMethods: corsHeaderValues("access-control-allow-methods.", 1),
       allowHeaders: corsHeaderValues("access-control-allow-headers.", 1),
@@ -108,14 +106,14 @@ function jwtProviders(): JSONSchemaProps {
   const provider = object(
     "A JWT provider.",
     {
-      name: string("Unique name.", { minLength: 1, maxLength: LIMITS.value }),
+      name: string("Unique name.", { minLength: 1 }),
       default: boolean("Apply to every route that does not choose otherwise; at most one default."),
-      issuer: string('Required "iss"; unchecked when unset.', { maxLength: LIMITS.value }),
-      audiences: array('Allowed "aud" values; unchecked when unset.', string("An audience.", { maxLength: LIMITS.value }), { maxItems: LIMITS.list }),
+      issuer: string('Required "iss"; unchecked when unset.'),
+      audiences: array('Allowed "aud" values; unchecked when unset.', string("An audience.")),
       remoteJWKS: object(
         "Where the signing keys are fetched from.",
         {
-          uri: string("URI of the JWKS.", { minLength: 1, maxLength: LIMITS.value }),
+          uri: string("URI of the JWKS.", { minLength: 1 }),
           validation: upstreamValidation("Verification of the JWKS server's certificate."),
           timeout: duration("Fetch timeout, a Go duration; default 1s.", DURATION_PATTERN),
           cacheDuration: duration("How long keys are cached, a Go duration; default 5m.", DURATION_PATTERN),
@@ -127,14 +125,14 @@ function jwtProviders(): JSONSchemaProps {
     },
     ["name", "remoteJWKS"],
   );
-  return array("JWT providers of the virtual host.", provider, { maxItems: LIMITS.list });
+  return array("JWT providers of the virtual host.", provider);
 }
 
 function virtualHost(): JSONSchemaProps {
   return object(
     "The virtual host: makes this HTTPProxy a root.",
     {
-      fqdn: string('Lower-case DNS name, optionally starting with "*.".', { pattern: FQDN_PATTERN, minLength: 1, maxLength: 253 }),
+      fqdn: string('Lower-case DNS name, optionally starting with "*.".', { pattern: FQDN_PATTERN }),
       tls: tls(),
       authorization: authorizationServer(),
       corsPolicy: corsPolicy(),
@@ -152,7 +150,7 @@ function services(description: string): JSONSchemaProps {
     "A Service port.",
     {
       name: objectName("A Service in the HTTPProxy's namespace."),
-      port: integer("Service port.", { minimum: 1, maximum: 65535 }),
+      port: integer("Service port.", { minimum: 1, maximum: 65536 }),
       healthPort: integer("Port health checks go to; default port.", { minimum: 1, maximum: 65535 }),
       protocol: stringEnum("Protocol to the backend, overriding the Service's annotations.", UPSTREAM_PROTOCOLS),
       weight: integer("Relative share of traffic; for a mirror, the mirrored percentage.", { minimum: 0 }),
@@ -165,7 +163,7 @@ function services(description: string): JSONSchemaProps {
     },
     ["name", "port"],
   );
-  return array(description, service, { maxItems: LIMITS.services });
+  return array(description, service);
 }
 
 function route(): JSONSchemaProps {
@@ -224,7 +222,7 @@ function includes(): JSONSchemaProps {
     },
     ["name"],
   );
-  return array("HTTPProxies whose routes are included.", include, { maxItems: LIMITS.includes });
+  return array("HTTPProxies whose routes are included.", include);
 }
 
 function status(): JSONSchemaProps {
@@ -232,7 +230,7 @@ function status(): JSONSchemaProps {
     "A port of the address.",
     {
       port: int32("Port number."),
-      protocol: string("TCP, UDP or SCTP.", { maxLength: 16 }),
+      protocol: string("TCP, UDP or SCTP."),
       error: string("Why the port is not working, CamelCase or domain-prefixed.", {
         maxLength: 316,
         pattern: String.raw`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$`,
@@ -241,18 +239,18 @@ function status(): JSONSchemaProps {
     ["port", "protocol"],
   );
   const ingress = object("An address of the load balancer.", {
-    ip: string("IP address.", { maxLength: LIMITS.cidr }),
-    hostname: string("DNS name.", { maxLength: 253 }),
-    ipMode: string("VIP or Proxy.", { maxLength: 16 }),
-    ports: array("Ports of the address.", port, { maxItems: LIMITS.list, "x-kubernetes-list-type": "atomic" }),
+    ip: string("IP address."),
+    hostname: string("DNS name."),
+    ipMode: string("VIP or Proxy."),
+    ports: array("Ports of the address.", port, { "x-kubernetes-list-type": "atomic" }),
   });
   return object(
     "What the controller reports.",
     {
-      currentStatus: string("valid, invalid, orphaned, or NotReconciled before the controller has looked.", { maxLength: 64 }),
-      description: string("Why, in a sentence.", { maxLength: 32768 }),
+      currentStatus: string("valid, invalid, orphaned, or NotReconciled before the controller has looked."),
+      description: string("Why, in a sentence."),
       loadBalancer: object("Where the proxy is reachable.", {
-        ingress: array("Addresses.", ingress, { maxItems: LIMITS.list, "x-kubernetes-list-type": "atomic" }),
+        ingress: array("Addresses.", ingress, { "x-kubernetes-list-type": "atomic" }),
       }),
       conditions: detailedConditions("Conditions: Contour maintains Valid and leaves other types alone."),
     },
@@ -265,10 +263,10 @@ function status(): JSONSchemaProps {
 export function httpProxyCrd(): CustomResourceDefinition {
   const spec = object("What the HTTPProxy asks for.", {
     virtualhost: virtualHost(),
-    routes: array("HTTP routes; ignored when tcpproxy is set.", route(), { maxItems: LIMITS.routes }),
+    routes: array("HTTP routes; ignored when tcpproxy is set.", route()),
     tcpproxy: tcpProxy(),
     includes: includes(),
-    ingressClassName: string("Ingress class; the kubernetes.io/ingress.class annotation wins when both are set.", { maxLength: LIMITS.name }),
+    ingressClassName: string("Ingress class; the kubernetes.io/ingress.class annotation wins when both are set."),
   });
   const root = object(
     "HTTPProxy: a virtual host (for a root) and its routes, or routes included by another HTTPProxy.",

@@ -110,11 +110,11 @@ export function int32(description: string, extras: Extras = {}): JSONSchemaProps
 }
 
 /**
- * An unsigned 32-bit integer (Go uint32): never negative, so the bounds say so. Its format is int64
- * because the API server refuses an int32 whose maximum is beyond 2^31-1.
+ * An unsigned 32-bit integer (Go uint32). Unbounded, as upstream's schema leaves it: a negative or too
+ * large value is admitted and refused by the reconciler in status (upstream's Go client cannot even decode it).
  */
 export function uint32(description: string, extras: Extras = {}): JSONSchemaProps {
-  return { type: "integer", description, format: "int64", minimum: 0, maximum: 4294967295, ...extras };
+  return { type: "integer", description, format: "int64", ...extras };
 }
 
 /** A boolean. */

@@ -9,7 +9,7 @@ import {
   REDIRECT_SCHEMES,
   RETRY_ON_VALUES,
 } from "../types/httpproxy.js";
-import { DURATION_PATTERN, HOSTNAME_PATTERN, LIMITS, duration, headerMatchCondition, headerValue } from "./common.js";
+import { DURATION_PATTERN, HOSTNAME_PATTERN, duration, headerMatchCondition, headerValue } from "./common.js";
 import { array, boolean, int32, integer, map, object, string, stringEnum, uint32, type JSONSchemaProps } from "./openapi.js";
 
 /** Local (per Envoy) and global (rate limit service) rate limiting. */
@@ -21,7 +21,7 @@ export function rateLimitPolicy(description: string): JSONSchemaProps {
       unit: stringEnum("The period requests are counted over.", RATE_LIMIT_UNITS),
       burst: uint32("Requests allowed above the limit in a short burst."),
       responseStatusCode: uint32("Status of rate-limited responses (400-599); default 429.", { minimum: 400, maximum: 599 }),
-      responseHeadersToAdd: array("Headers added to rate-limited responses.", headerValue("A header to add."), { maxItems: LIMITS.list }),
+      responseHeadersToAdd: array("Headers added to rate-limited responses.", headerValue("A header to add.")),
     },
     ["requests", "unit"],
   );
@@ -29,25 +29,25 @@ export function rateLimitPolicy(description: string): JSONSchemaProps {
     genericKey: object(
       "A static key and value.",
       {
-        key: string('Descriptor key; default "generic_key".', { maxLength: LIMITS.headerName }),
-        value: string("Descriptor value.", { minLength: 1, maxLength: LIMITS.value }),
+        key: string('Descriptor key; default "generic_key".'),
+        value: string("Descriptor value.", { minLength: 1 }),
       },
       ["value"],
     ),
     requestHeader: object(
       "The value of a request header (no entry when it is absent).",
       {
-        headerName: string("Header to read.", { minLength: 1, maxLength: LIMITS.headerName }),
-        descriptorKey: string("Descriptor key.", { minLength: 1, maxLength: LIMITS.headerName }),
+        headerName: string("Header to read.", { minLength: 1 }),
+        descriptorKey: string("Descriptor key.", { minLength: 1 }),
       },
       ["headerName", "descriptorKey"],
     ),
     requestHeaderValueMatch: object(
       'Key "header_match" with a static value, generated when the headers match (or, with expectMatch false, do not).',
       {
-        headers: array("Header matches, all of which must hold.", headerMatchCondition("A header match."), { minItems: 1, maxItems: LIMITS.list }),
+        headers: array("Header matches, all of which must hold.", headerMatchCondition("A header match."), { minItems: 1 }),
         expectMatch: boolean("Generate the entry on a match (true) or on a mismatch (false).", { default: true }),
-        value: string("Descriptor value.", { minLength: 1, maxLength: LIMITS.value }),
+        value: string("Descriptor value.", { minLength: 1 }),
       },
       ["value"],
     ),
@@ -57,8 +57,8 @@ export function rateLimitPolicy(description: string): JSONSchemaProps {
     disabled: boolean("Do not apply the default global policy of the Contour configuration."),
     descriptors: array(
       "Descriptors to generate.",
-      object("A list of key-value generators.", { entries: array("The generators.", entry, { minItems: 1, maxItems: LIMITS.list }) }, ["entries"]),
-      { minItems: 1, maxItems: LIMITS.list },
+      object("A list of key-value generators.", { entries: array("The generators.", entry, { minItems: 1 }) }, ["entries"]),
+      { minItems: 1 },
     ),
   });
   return object(description, { local, global });
@@ -68,17 +68,17 @@ export function rateLimitPolicy(description: string): JSONSchemaProps {
 export function loadBalancerPolicy(description: string): JSONSchemaProps {
   const hashPolicy = object("One request attribute to hash; set exactly one of the options.", {
     terminal: boolean("Stop at this policy when its attribute is present."),
-    headerHashOptions: object("Hash a request header.", { headerName: string("Header name.", { minLength: 1, maxLength: LIMITS.headerName }) }, ["headerName"]),
+    headerHashOptions: object("Hash a request header.", { headerName: string("Header name.", { minLength: 1 }) }, ["headerName"]),
     queryParameterHashOptions: object(
       "Hash a query parameter.",
-      { parameterName: string("Query parameter name.", { minLength: 1, maxLength: LIMITS.headerName }) },
+      { parameterName: string("Query parameter name.", { minLength: 1 }) },
       ["parameterName"],
     ),
     hashSourceIP: boolean("Hash the client address."),
   });
   return object(description, {
-    strategy: stringEnum("The strategy; default RoundRobin.", LOAD_BALANCER_STRATEGIES),
-    requestHashPolicies: array("Attributes hashed by the RequestHash strategy.", hashPolicy, { maxItems: LIMITS.list }),
+    strategy: string(`One of ${LOAD_BALANCER_STRATEGIES.join(", ")}; default RoundRobin. Any other value is served as RoundRobin with a warning, as upstream does.`),
+    requestHashPolicies: array("Attributes hashed by the RequestHash strategy.", hashPolicy),
   });
 }
 
@@ -86,7 +86,7 @@ export function loadBalancerPolicy(description: string): JSONSchemaProps {
 export function authorizationPolicy(description: string): JSONSchemaProps {
   return object(description, {
     disabled: boolean("Turn off authorization in this scope."),
-    context: map("Sent to the authorization server; inner scopes override matching keys.", string("A context value.", { maxLength: LIMITS.value })),
+    context: map("Sent to the authorization server; inner scopes override matching keys.", string("A context value.")),
   });
 }
 
@@ -95,8 +95,8 @@ export function httpHealthCheckPolicy(description: string): JSONSchemaProps {
   return object(
     description,
     {
-      path: string("Path requested.", { minLength: 1, maxLength: LIMITS.value }),
-      host: string('Host header; default "contour-envoy-healthcheck".', { maxLength: LIMITS.name }),
+      path: string("Path requested."),
+      host: string('Host header; default "contour-envoy-healthcheck".'),
       intervalSeconds: integer("Seconds between checks."),
       timeoutSeconds: integer("Seconds to wait for an answer."),
       unhealthyThresholdCount: integer("Failures before an endpoint is unhealthy.", { minimum: 0 }),
@@ -111,7 +111,6 @@ export function httpHealthCheckPolicy(description: string): JSONSchemaProps {
           },
           ["start", "end"],
         ),
-        { maxItems: LIMITS.list },
       ),
     },
     ["path"],
@@ -142,12 +141,8 @@ export function retryPolicy(description: string): JSONSchemaProps {
   return object(description, {
     count: integer("Retries allowed: -1 disables them, 0 means Envoy's default of 1.", { minimum: -1, default: 1 }),
     perTryTimeout: duration('Timeout of each attempt. A Go duration or "infinity".'),
-    retryOn: array("Conditions that trigger a retry (Envoy's x-envoy-retry-on and x-envoy-retry-grpc-on).", stringEnum("A condition.", RETRY_ON_VALUES), {
-      maxItems: RETRY_ON_VALUES.length,
-    }),
-    retriableStatusCodes: array("Statuses retried with retryOn retriable-status-codes.", uint32("An HTTP status.", { minimum: 100, maximum: 599 }), {
-      maxItems: LIMITS.list,
-    }),
+    retryOn: array("Conditions that trigger a retry (Envoy's x-envoy-retry-on and x-envoy-retry-grpc-on).", stringEnum("A condition.", RETRY_ON_VALUES),),
+    retriableStatusCodes: array("Statuses retried with retryOn retriable-status-codes.", uint32("An HTTP status.")),
   });
 }
 
@@ -159,12 +154,11 @@ export function pathRewritePolicy(description: string): JSONSchemaProps {
       object(
         "Replace one routing prefix, or every prefix of the include chain when prefix is unset.",
         {
-          prefix: string("The prefix to replace; must equal one rendered by the include chain.", { minLength: 1, maxLength: LIMITS.value }),
-          replacement: string("What replaces it.", { minLength: 1, maxLength: LIMITS.value }),
+          prefix: string("The prefix to replace; must equal one rendered by the include chain.", { minLength: 1 }),
+          replacement: string("What replaces it.", { minLength: 1 }),
         },
         ["replacement"],
       ),
-      { maxItems: LIMITS.list },
     ),
   });
 }
@@ -182,7 +176,7 @@ export function cookieRewritePolicies(description: string): JSONSchemaProps {
     },
     ["name"],
   );
-  return array(description, policy, { maxItems: LIMITS.list });
+  return array(description, policy);
 }
 
 /** Answering with a redirect. */
@@ -192,8 +186,8 @@ export function requestRedirectPolicy(description: string): JSONSchemaProps {
     hostname: string("Host of the Location (no wildcards); default the request's.", { minLength: 1, maxLength: 253, pattern: HOSTNAME_PATTERN }),
     port: int32("Port of the Location; default the request's.", { minimum: 1, maximum: 65535 }),
     statusCode: { type: "integer", description: "Redirect status; default 302.", enum: [...REDIRECT_RESPONSE_CODES], default: 302 },
-    path: string('Path of the Location; starts with "/". Exclusive with prefix.', { pattern: String.raw`^\/.*$`, maxLength: LIMITS.value }),
-    prefix: string('Replaces the matched prefix; starts with "/". Exclusive with path.', { pattern: String.raw`^\/.*$`, maxLength: LIMITS.value }),
+    path: string('Path of the Location; starts with "/". Exclusive with prefix.', { pattern: String.raw`^\/.*$` }),
+    prefix: string('Replaces the matched prefix; starts with "/". Exclusive with path.', { pattern: String.raw`^\/.*$` }),
   });
 }
 
@@ -203,7 +197,7 @@ export function directResponsePolicy(description: string): JSONSchemaProps {
     description,
     {
       statusCode: integer("Response status (200-599).", { minimum: 200, maximum: 599 }),
-      body: string("Response body; none when unset. Keep it small.", { maxLength: LIMITS.body }),
+      body: string("Response body; none when unset. Keep it small."),
     },
     ["statusCode"],
   );
@@ -216,7 +210,6 @@ export function internalRedirectPolicy(description: string): JSONSchemaProps {
     redirectResponseCodes: array(
       "Statuses treated as internal redirects; default just 302.",
       { type: "integer", description: "A redirect status.", enum: [...REDIRECT_RESPONSE_CODES] },
-      { maxItems: REDIRECT_RESPONSE_CODES.length },
     ),
     allowCrossSchemeRedirect: stringEnum(
       "Whether the target may change scheme: SafeOnly lets an https request go to http or https, an http one only to http.",
@@ -230,7 +223,7 @@ export function internalRedirectPolicy(description: string): JSONSchemaProps {
 /** JWT verification of a route. */
 export function jwtVerificationPolicy(description: string): JSONSchemaProps {
   return object(description, {
-    require: string("The provider (of the virtual host) to require; overrides the default one.", { maxLength: LIMITS.value }),
+    require: string("The provider (of the virtual host) to require; overrides the default one."),
     disabled: boolean("Turn JWT verification off for the route."),
   });
 }
@@ -243,7 +236,6 @@ export function slowStartPolicy(description: string): JSONSchemaProps {
       window: duration("Length of the slow start window, a Go duration.", DURATION_PATTERN),
       aggression: string('Speed of the ramp-up, a decimal > 0; "1.0" is linear.', {
         pattern: String.raw`^([0-9]+([.][0-9]+)?|[.][0-9]+)$`,
-        maxLength: 32,
         default: "1.0",
       }),
       minWeightPercent: uint32("Starting share of traffic, in percent.", { maximum: 100, default: 10 }),

@@ -9,7 +9,7 @@ import {
   TLS_CERTIFICATE_DELEGATION_SINGULAR,
   VERSION,
 } from "../constants.js";
-import { LIMITS, detailedConditions, objectName } from "./common.js";
+import { detailedConditions, objectName } from "./common.js";
 import { array, object, string, type CustomResourceDefinition } from "./openapi.js";
 
 /** The TLSCertificateDelegation CustomResourceDefinition. */
@@ -20,8 +20,7 @@ export function tlsCertificateDelegationCrd(): CustomResourceDefinition {
       secretName: objectName("A Secret in this namespace."),
       targetNamespaces: array(
         'Namespaces that may use the Secret; "*" means all.',
-        string("A namespace, or *.", { minLength: 1, maxLength: LIMITS.namespace }),
-        { maxItems: LIMITS.includes },
+        string("A namespace, or *."),
       ),
     },
     ["secretName", "targetNamespaces"],
@@ -34,7 +33,7 @@ export function tlsCertificateDelegationCrd(): CustomResourceDefinition {
       metadata: { type: "object" },
       spec: object(
         "The delegations.",
-        { delegations: array("Delegations, one per Secret.", delegation, { maxItems: LIMITS.includes }) },
+        { delegations: array("Delegations, one per Secret.", delegation) },
         ["delegations"],
       ),
       status: object("What the controller reports.", {

@@ -76,7 +76,7 @@ export function invalidExtensionServices(namespace = "projectcontour"): InvalidE
     bad("service without a port", "spec.services[0].port", { services: [{ name: "s" }] }),
     bad("service without a name", "spec.services[0].name", { services: [{ port: 80 }] }),
     bad("port 0", "spec.services[0].port", { services: [{ name: "s", port: 0 }] }),
-    bad("port 65536", "spec.services[0].port", { services: [{ name: "s", port: 65536 }] }),
+    bad("port 65537", "spec.services[0].port", { services: [{ name: "s", port: 65537 }] }),
     bad("protocol tls", "spec.protocol", { services: [svc], protocol: "tls" }),
     bad("protocolVersion v2", "spec.protocolVersion", { services: [svc], protocolVersion: "v2" }),
     bad("malformed response timeout", "spec.timeoutPolicy.response", { services: [svc], timeoutPolicy: { response: "forever" } }),

@@ -302,17 +302,45 @@ function routeWith(name: string, route: Record<string, unknown>, namespace: stri
   return proxyWith(name, { routes: [{ conditions: [{ prefix: "/" }], ...route }] }, namespace);
 }
 
+/**
+ * HTTPProxies that upstream v1.33.6's CRD admits and an earlier, stricter schema of ours refused: a
+ * route with 17 services, a load balancer strategy upstream falls back from (to RoundRobin), port
+ * 65536 (upstream's bound), long values and long lists. Each must be admitted and get a status.
+ */
+export function upstreamAdmittedProxies(namespace = "marketing"): Array<Record<string, unknown>> {
+  const services = Array.from({ length: 17 }, (_, i) => ({ name: `s${i + 1}`, port: 80 }));
+  return [
+    proxyWith("seventeen-services", { virtualhost: { fqdn: "seventeen.example.com" }, routes: [{ conditions: [{ prefix: "/" }], services }] }, namespace),
+    proxyWith(
+      "fallback-strategy",
+      { virtualhost: { fqdn: "fallback.example.com" }, routes: [{ conditions: [{ prefix: "/" }], services: [{ name: "s1", port: 80 }], loadBalancerPolicy: { strategy: "Fastest" } }] },
+      namespace,
+    ),
+    proxyWith("port-65536", { routes: [{ conditions: [{ prefix: "/" }], services: [{ name: "s1", port: 65536 }] }] }, namespace),
+    proxyWith(
+      "long-values",
+      {
+        virtualhost: { fqdn: "long.example.com", tls: { secretName: "s", minimumProtocolVersion: "1.2".padEnd(40, " ") } },
+        routes: [
+          {
+            conditions: [{ prefix: `/${"a".repeat(5000)}` }, ...Array.from({ length: 70 }, (_, i) => ({ header: { name: `x-h${i}`, present: true } }))],
+            services: [{ name: "s1", port: 80 }],
+            requestHeadersPolicy: { set: Array.from({ length: 200 }, (_, i) => ({ name: `x-s${i}`, value: "v" })), remove: [""] },
+            retryPolicy: { retriableStatusCodes: [42, 700] },
+          },
+        ],
+      },
+      namespace,
+    ),
+  ];
+}
+
 /** Malformed HTTPProxies and TLSCertificateDelegations. */
 export function invalidManifests(namespace = "marketing"): InvalidManifest[] {
   const svc = { name: "s1", port: 80 };
   return [
-    {
-      name: "unknown load balancer strategy",
-      field: "spec.routes[0].loadBalancerPolicy.strategy",
-      manifest: routeWith("bad-strategy", { services: [svc], loadBalancerPolicy: { strategy: "Fastest" } }, namespace),
-    },
     { name: "port 0", field: "spec.routes[0].services[0].port", manifest: routeWith("bad-port-0", { services: [{ name: "s1", port: 0 }] }, namespace) },
-    { name: "port 65536", field: "spec.routes[0].services[0].port", manifest: routeWith("bad-port-high", { services: [{ name: "s1", port: 65536 }] }, namespace) },
+    { name: "port 65537", field: "spec.routes[0].services[0].port", manifest: routeWith("bad-port-high", { services: [{ name: "s1", port: 65537 }] }, namespace) },
     {
       name: "unknown protocol",
       field: "spec.routes[0].services[0].protocol",

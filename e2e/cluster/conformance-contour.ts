@@ -139,6 +139,19 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const dash = argv.indexOf("--");
   const own = dash >= 0 ? argv.slice(0, dash) : argv;
   const rest = dash >= 0 ? argv.slice(dash + 1) : [];
+  if (own.includes("--help") || own.includes("-h")) {
+    console.log(
+      [
+        "usage: node dist/e2e/cluster/conformance-contour.js [--report FILE] [--features a,b] [--profiles a,b] [-- suite flags...]",
+        "  --report FILE     where the suite writes its report (default conformance/report.yaml)",
+        "  --features a,b    supported features (default: SUPPORTED_FEATURES, what GatewayClass status claims)",
+        `  --profiles a,b    conformance profiles (default: ${CONFORMANCE_PROFILES.join(",")})`,
+        "  -- flags          passed to the suite, e.g. -- -run-test=GatewayStaticAddresses; -usable-address/-unusable-address",
+        "                    default to a free request-only address of the bed's load balancer and 198.19.254.1",
+      ].join("\n"),
+    );
+    process.exit(0);
+  }
   const r = own.indexOf("--report");
   // The suite runs in the bed's run dir: a relative path is the caller's.
   const report = resolve(r >= 0 && own[r + 1] !== undefined ? own[r + 1]! : join(repoRoot(), "conformance", "report.yaml"));

@@ -2,11 +2,15 @@
 // sigs.k8s.io/gateway-api/conformance@v1.6.1) against a fresh bed with pods: the experimental CRDs
 // installed server-side, an implementation started by the caller, then the suite with KUBECONFIG
 // pointing at the bed. Usage: node dist/e2e/cluster/conformance-run.js [--gateway-class NAME] [-- suite flags...]
-// The Gateway API work passes `start` (contour and its GatewayClass) through runConformance.
+// The Gateway API work passes `start` (contour and its GatewayClass) through runConformance. The
+// suite's -usable-address/-unusable-address (GatewayStaticAddresses) come from the bed's load balancer
+// pool unless given (staticAddressArgs).
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { createTestBed, resolveTool, resolveToolFile, type TestBed } from "../harness/index.js";
+import { pickRequestOnlyAddress, UNUSABLE_ADDRESS } from "../harness/load-balancer-requests.js";
+import { ipBinary, runIp } from "../harness/pod-network.js";
 import { createApiClient } from "../harness/kubelet/api.js";
 import { applyManifests } from "./objects.js";
 
@@ -18,6 +22,16 @@ export interface ConformanceRun {
   readonly args?: readonly string[];
   /** Starts the implementation under test once the CRDs are in (e.g. contour and its GatewayClass). */
   readonly start?: (bed: TestBed) => Promise<void>;
+}
+
+/**
+ * The suite's addresses for GatewayStaticAddresses unless the caller gave them: a usable one (a free
+ * request-only address of the bed's LoadBalancer pool) and an unusable one (inside 198.18.0.0/15, outside
+ * every range of the bed, so the load balancer refuses it). Never an address outside 198.18.0.0/15.
+ */
+export function staticAddressArgs(args: readonly string[], used: () => string): string[] {
+  const given = (flag: string): boolean => args.some((a) => a === `-${flag}` || a.startsWith(`-${flag}=`) || a === `--${flag}` || a.startsWith(`--${flag}=`));
+  return [...(given("usable-address") ? [] : [`-usable-address=${pickRequestOnlyAddress(used())}`]), ...(given("unusable-address") ? [] : [`-unusable-address=${UNUSABLE_ADDRESS}`])];
 }
 
 /** Runs the suite on a fresh bed; resolves with the suite's exit code (logs kept when it is not 0). */
@@ -33,7 +47,8 @@ export async function runConformance(run: ConformanceRun = {}): Promise<number> 
       api.close();
     }
     await run.start?.(bed);
-    const args = ["-test.v", "-test.run=^TestConformance$", "-test.timeout=90m", `-gateway-class=${run.gatewayClass ?? "contour"}`, ...(run.args ?? [])];
+    const ip = ipBinary();
+    const args = ["-test.v", "-test.run=^TestConformance$", "-test.timeout=90m", `-gateway-class=${run.gatewayClass ?? "contour"}`, ...staticAddressArgs(run.args ?? [], () => runIp(ip, ["-4", "-o", "addr", "show"])), ...(run.args ?? [])];
     console.log(`conformance: ${binary} ${args.join(" ")} (KUBECONFIG=${bed.apiserver.kubeconfigPath})`);
     const child = spawn(binary, args, { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, KUBECONFIG: bed.apiserver.kubeconfigPath }, cwd: bed.runDir.path });
     const stop = (): void => void child.kill("SIGTERM");

@@ -15,8 +15,12 @@ export interface HostAddresses {
   readonly link: string;
   /** A fresh address from the pod range (host 1 of a free /30), for the kubelet's Node. */
   addNodeAddress(): string;
-  /** A free address of the LoadBalancer range, now on the link. */
+  /** A free address of the LoadBalancer range's auto-assign hosts (198.19.255.1–199), now on the link. */
   addLoadBalancerAddress(): string;
+  /** Puts this address (a caller-checked one of the LoadBalancer range) on the link. */
+  addRequestedAddress(address: string): void;
+  /** Whether an address is on any link of this host (another bed's, say). */
+  isOnHost(address: string): boolean;
   /** Takes an address off the link. */
   removeAddress(address: string): void;
   /** Deletes the link and every address on it. Idempotent. */
@@ -48,14 +52,21 @@ export function createHostAddresses(): HostAddresses {
     },
     addLoadBalancerAddress() {
       const used = runIp(ip, ["-4", "-o", "addr", "show"]);
-      const start = Math.floor(Math.random() * 254);
-      for (let i = 0; i < 254; i++) {
-        const address = `198.19.255.${((start + i) % 254) + 1}`;
+      // .200–.254 are given only to Services that ask for them (load-balancer-requests.ts).
+      const start = Math.floor(Math.random() * 199);
+      for (let i = 0; i < 199; i++) {
+        const address = `198.19.255.${((start + i) % 199) + 1}`;
         if (used.includes(` ${address}/`)) continue;
         runIp(ip, ["addr", "add", `${address}/32`, "dev", link]);
         return address;
       }
       throw new Error(`no free address left in ${LOAD_BALANCER_RANGE} for a LoadBalancer Service`);
+    },
+    addRequestedAddress(address) {
+      runIp(ip, ["addr", "add", `${address}/32`, "dev", link]);
+    },
+    isOnHost(address) {
+      return runIp(ip, ["-4", "-o", "addr", "show"]).includes(` ${address}/`);
     },
     removeAddress(address) {
       try {

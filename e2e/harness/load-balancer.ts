@@ -1,5 +1,7 @@
-// The bed's cloud load balancer (what MetalLB and kube-proxy do in a cluster): every Service of type
-// LoadBalancer gets an address of 198.19.255.0/24 on the bed's host link, its status.loadBalancer.ingress,
+// The bed's cloud load balancer (what MetalLB or Cilium's LB IPAM and kube-proxy do in a cluster): every Service of type
+// LoadBalancer gets an address of 198.19.255.0/24 on the bed's host link (the addresses it asks for through
+// `lbipam.cilium.io/ips` or spec.loadBalancerIP, or none when it cannot have them all: load-balancer-requests.ts,
+// told in a Service status condition, a Warning Event and the log), its status.loadBalancer.ingress,
 // and nftables DNAT from that address's ports to the Service's ready endpoints (output hook for host
 // processes, prerouting for pods). The rules live in one table named after the test process, rewritten
 // whole on every change and deleted with the bed; a killed run's table is deleted by the next run.
@@ -8,6 +10,7 @@ import type { HostAddresses } from "./host-addresses.js";
 import { createApiClient, type ApiClient, type ApiTarget, type KubeObject } from "./kubelet/api.js";
 import { isAlive } from "./run-dir.js";
 import { errorMessage } from "./wait-for.js";
+import { decideRequest, requestConditions, requestedAddresses, type AddressDecision, type RequestingService, type ServiceCondition } from "./load-balancer-requests.js";
 
 const TABLE_PREFIX = "contour_e2e_lb_";
 const NFT = ["/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft"];
@@ -28,7 +31,7 @@ interface ServicePort {
 
 interface Service extends KubeObject {
   spec?: { type?: string; ports?: ServicePort[]; loadBalancerIP?: string; loadBalancerClass?: string };
-  status?: { loadBalancer?: { ingress?: Array<{ ip?: string }> } };
+  status?: { loadBalancer?: { ingress?: Array<{ ip?: string }> }; conditions?: ServiceCondition[] };
 }
 
 interface EndpointSlice extends KubeObject {
@@ -136,7 +139,10 @@ export function startLoadBalancer(apiserver: ApiTarget, addresses: HostAddresses
   const api: ApiClient = createApiClient(apiserver);
   const services = new Map<string, Service>();
   const slices = new Map<string, EndpointSlice>();
-  const assigned = new Map<string, string>();
+  // Service key → the addresses it holds (several when it asked for several).
+  const assigned = new Map<string, string[]>();
+  // Service key → the last refusal told in an Event, so one refusal is one Event.
+  const refusals = new Map<string, string>();
   let timer: NodeJS.Timeout | undefined;
   let lastScript = "";
   let stopped = false;
@@ -144,16 +150,89 @@ export function startLoadBalancer(apiserver: ApiTarget, addresses: HostAddresses
   const key = (o: KubeObject): string => `${o.metadata?.namespace}/${o.metadata?.name}`;
   const isLb = (s: Service): boolean => s.spec?.type === "LoadBalancer" && s.spec.loadBalancerClass === undefined;
 
+  const release = (k: string, held: readonly string[]): void => {
+    for (const address of held) addresses.removeAddress(address);
+    assigned.delete(k);
+  };
+
+  // Gives the Service what it asks for, or nothing (see load-balancer-requests.ts); one that asks for nothing keeps its address or gets one of the auto-assign hosts.
+  const decide = (k: string, svc: Service): AddressDecision => {
+    const requested = requestedAddresses(svc as RequestingService);
+    const held = assigned.get(k) ?? [];
+    if (requested.length === 0) {
+      // A Service that asked for several addresses and asks no more keeps none of them but gets one.
+      if (held.length > 1) release(k, held);
+      if ((assigned.get(k) ?? []).length === 0) {
+        try {
+          assigned.set(k, [addresses.addLoadBalancerAddress()]);
+        } catch (err) {
+          return { ok: false, reason: "pool_exhausted", message: errorMessage(err) };
+        }
+      }
+      return { ok: true, addresses: assigned.get(k) ?? [] };
+    }
+    if (held.length === requested.length && requested.every((a) => held.includes(a))) return { ok: true, addresses: held };
+    const holderOf = (address: string): string | undefined => [...assigned].find(([other, list]) => other !== k && list.includes(address))?.[0];
+    const decision = decideRequest(requested, holderOf, (address) => !held.includes(address) && addresses.isOnHost(address));
+    if (!decision.ok) {
+      release(k, held);
+      return decision;
+    }
+    for (const address of held) if (!requested.includes(address)) addresses.removeAddress(address);
+    try {
+      for (const address of requested) if (!held.includes(address)) addresses.addRequestedAddress(address);
+    } catch (err) {
+      release(k, requested);
+      return { ok: false, reason: "already_allocated", message: `could not put the requested addresses on the host: ${errorMessage(err)}` };
+    }
+    assigned.set(k, [...requested]);
+    log(`load balancer: ${k} gets its requested ${requested.join(", ")}`);
+    return decision;
+  };
+
+  // status.loadBalancer and the request condition, written only when they differ; a refusal also becomes a Warning Event and a log line.
+  const writeStatus = (k: string, svc: Service, held: readonly string[], decision: AddressDecision): void => {
+    const ips = (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip);
+    const ingressChanged = ips.length !== held.length || held.some((a, i) => ips[i] !== a);
+    const conditions = requestConditions(svc.status?.conditions, decision, svc.metadata?.generation as number | undefined, new Date().toISOString().replace(/\.\d+Z$/, "Z"));
+    if (ingressChanged || conditions !== undefined) {
+      const loadBalancer = held.length > 0 ? { ingress: held.map((ip) => ({ ip, ipMode: "VIP" })) } : { ingress: null };
+      void api
+        .request("PATCH", `/api/v1/namespaces/${svc.metadata?.namespace}/services/${svc.metadata?.name}/status`, { status: { loadBalancer, ...(conditions !== undefined ? { conditions } : {}) } })
+        .catch((err: unknown) => log(`load balancer: status of ${k}: ${errorMessage(err)}`));
+    }
+    if (decision.ok) {
+      refusals.delete(k);
+      return;
+    }
+    if (refusals.get(k) === decision.message) return;
+    refusals.set(k, decision.message);
+    log(`load balancer: ${k} gets no address: ${decision.message} (${decision.reason})`);
+    const now = new Date().toISOString();
+    void api
+      .request("POST", `/api/v1/namespaces/${svc.metadata?.namespace}/events`, {
+        apiVersion: "v1",
+        kind: "Event",
+        metadata: { generateName: `${svc.metadata?.name}.`, namespace: svc.metadata?.namespace },
+        involvedObject: { apiVersion: "v1", kind: "Service", namespace: svc.metadata?.namespace, name: svc.metadata?.name, uid: svc.metadata?.uid },
+        type: "Warning",
+        reason: "AllocationFailed",
+        message: decision.message,
+        source: { component: "bed-load-balancer" },
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+      })
+      .catch((err: unknown) => log(`load balancer: event of ${k}: ${errorMessage(err)}`));
+  };
+
   const sync = (): void => {
     timer = undefined;
     if (stopped) return;
     const rules: ForwardRule[] = [];
-    for (const [k, address] of assigned) {
+    for (const [k, held] of assigned) {
       const svc = services.get(k);
-      if (svc === undefined || !isLb(svc)) {
-        addresses.removeAddress(address);
-        assigned.delete(k);
-      }
+      if (svc === undefined || !isLb(svc)) release(k, held);
     }
     const sliceOf = (svc: Service): EndpointSlice[] =>
       [...slices.values()].filter((s) => s.metadata?.namespace === svc.metadata?.namespace && (s.metadata?.["labels"] as Record<string, string> | undefined)?.["kubernetes.io/service-name"] === svc.metadata?.name);
@@ -169,23 +248,10 @@ export function startLoadBalancer(apiserver: ApiTarget, addresses: HostAddresses
     }
     for (const [k, svc] of services) {
       if (!isLb(svc)) continue;
-      let address = assigned.get(k);
-      if (address === undefined) {
-        try {
-          address = addresses.addLoadBalancerAddress();
-        } catch (err) {
-          log(`load balancer: no address for ${k}: ${errorMessage(err)}`);
-          continue;
-        }
-        assigned.set(k, address);
-      }
-      rules.push(...serviceRules(svc, address, sliceOf(svc)));
-      const ingress = svc.status?.loadBalancer?.ingress ?? [];
-      if (ingress.length !== 1 || ingress[0]?.ip !== address) {
-        void api
-          .request("PATCH", `/api/v1/namespaces/${svc.metadata?.namespace}/services/${svc.metadata?.name}/status`, { status: { loadBalancer: { ingress: [{ ip: address, ipMode: "VIP" }] } } })
-          .catch((err: unknown) => log(`load balancer: status of ${k}: ${errorMessage(err)}`));
-      }
+      const decision = decide(k, svc);
+      const held = assigned.get(k) ?? [];
+      for (const address of held) rules.push(...serviceRules(svc, address, sliceOf(svc)));
+      writeStatus(k, svc, held, decision);
     }
     const script = nftScript(table, rules, serviceRange);
     if (script === lastScript) return;
@@ -215,7 +281,7 @@ export function startLoadBalancer(apiserver: ApiTarget, addresses: HostAddresses
   ];
 
   return {
-    addressOf: (namespace, name) => assigned.get(`${namespace}/${name}`),
+    addressOf: (namespace, name) => assigned.get(`${namespace}/${name}`)?.[0],
     async stop() {
       stopped = true;
       clearTimeout(timer);
@@ -226,7 +292,7 @@ export function startLoadBalancer(apiserver: ApiTarget, addresses: HostAddresses
       } catch {
         // never created
       }
-      for (const address of assigned.values()) addresses.removeAddress(address);
+      for (const held of assigned.values()) for (const address of held) addresses.removeAddress(address);
       assigned.clear();
     },
   };

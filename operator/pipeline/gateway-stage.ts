@@ -13,6 +13,7 @@ import {
   countAttachedRoutes,
   desiredGatewayService,
   gatewayAddresses,
+  loadBalancerProblem,
   gatewayListenerName,
   gatewayServiceName,
   listenerKey,
@@ -139,9 +140,11 @@ export function reconcileGatewayTop(objects: GatewayObjects, options: GatewaySta
   for (const gateway of objects.list<Gateway>("Gateway")) {
     const service = objects.get<V1Service>("Service", gateway.metadata?.namespace ?? "", gatewayServiceName(gateway.metadata?.name ?? ""));
     const addresses = gatewayAddresses(service);
+    const problem = loadBalancerProblem(service);
     const result = reconcileGateway(objects, gateway, {
       controllerName,
       ...(addresses.length > 0 ? { assignedAddresses: addresses } : {}),
+      ...(problem !== undefined ? { loadBalancerProblem: problem } : {}),
       ...(options.validateTlsSecret === undefined ? {} : { validateTlsSecret: options.validateTlsSecret }),
     });
     if (result.ours) gateways.push({ gateway, result, addresses });

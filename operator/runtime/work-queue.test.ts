@@ -8,12 +8,13 @@ interface Call {
   keys: string[];
 }
 
-function setup(onBatch?: (keys: ReadonlySet<string>) => Promise<void> | void) {
+function setup(onBatch?: (keys: ReadonlySet<string>) => Promise<void> | void, quietMs?: number) {
   const clock = createFakeClock(0);
   const calls: Call[] = [];
   const batcher = createBatcher<string>({
     holdoffMs: 100,
     maxDelayMs: 500,
+    ...(quietMs !== undefined ? { quietMs } : {}),
     retry: { baseMs: 1_000, maxMs: 4_000 },
     clock,
     log: createNullLogger(),
@@ -35,6 +36,24 @@ describe("createBatcher", () => {
     assert.deepEqual(calls, []);
     await clock.advance(1);
     assert.deepEqual(calls, [{ at: 100, keys: ["a", "b"] }]);
+  });
+
+  it("with quietMs, fires a mark after a quiet period at once and batches only what follows it", async () => {
+    const { clock, calls, batcher } = setup(undefined, 500);
+    batcher.mark("a");
+    batcher.mark("b");
+    await clock.advance(0);
+    assert.deepEqual(calls, [{ at: 0, keys: ["a", "b"] }], "a lone change after quiet is not held off");
+    await clock.advance(50);
+    batcher.mark("c");
+    await clock.advance(99);
+    assert.equal(calls.length, 1, "a mark 50 ms after a batch waits for the holdoff");
+    await clock.advance(1);
+    assert.deepEqual(calls[1], { at: 150, keys: ["c"] });
+    await clock.advance(600);
+    batcher.mark("d");
+    await clock.advance(0);
+    assert.deepEqual(calls[2], { at: 750, keys: ["d"] });
   });
 
   it("restarts the holdoff on every mark", async () => {

@@ -10,6 +10,12 @@ export interface BatcherOptions<K> {
   holdoffMs?: number;
   /** Fire at most this long after the first mark of a batch, however busy; default 500 ms. */
   maxDelayMs?: number;
+  /**
+   * A mark coming after at least this long without a batch fires at once (on the next timer tick, so
+   * marks of the same tick still join it) instead of waiting out the holdoff: a lone change is served
+   * without delay, and only bursts are batched, as upstream Contour's event handler does. Unset: off.
+   */
+  quietMs?: number;
   /** Processes one batch; a rejection retries the same keys after a growing delay. */
   onBatch: (keys: ReadonlySet<K>) => Promise<void> | void;
   log: Logger;
@@ -32,6 +38,7 @@ export interface Batcher<K> {
 export function createBatcher<K = string>(options: BatcherOptions<K>): Batcher<K> {
   const holdoffMs = options.holdoffMs ?? 100;
   const maxDelayMs = options.maxDelayMs ?? 500;
+  const quietMs = options.quietMs;
   const retry = options.retry ?? { baseMs: 500, maxMs: 60_000, jitter: 0.2 };
   const clock = options.clock ?? systemClock;
   const log = options.log;
@@ -40,6 +47,7 @@ export function createBatcher<K = string>(options: BatcherOptions<K>): Batcher<K
   let firstMarkAt = 0;
   let lastMarkAt = 0;
   let retryAt = 0;
+  let lastFireAt = Number.NEGATIVE_INFINITY;
   let failures = 0;
   let timer: TimerHandle | undefined;
   let running: Promise<void> | undefined;
@@ -50,7 +58,8 @@ export function createBatcher<K = string>(options: BatcherOptions<K>): Batcher<K
     if (timer !== undefined) clock.clearTimeout(timer);
     timer = undefined;
     if (stopped || running !== undefined || pending.size === 0) return;
-    const fireAt = Math.max(Math.min(lastMarkAt + holdoffMs, firstMarkAt + maxDelayMs), retryAt);
+    const leading = quietMs !== undefined && retryAt === 0 && firstMarkAt - lastFireAt >= quietMs;
+    const fireAt = leading ? firstMarkAt : Math.max(Math.min(lastMarkAt + holdoffMs, firstMarkAt + maxDelayMs), retryAt);
     timer = clock.setTimeout(fire, Math.max(0, fireAt - clock.now()));
   }
 
@@ -59,6 +68,7 @@ export function createBatcher<K = string>(options: BatcherOptions<K>): Batcher<K
     if (stopped || running !== undefined || pending.size === 0) return;
     const keys = pending;
     pending = new Set();
+    lastFireAt = clock.now();
     // Started on a later tick so `running` is assigned before run's own `finally` clears it.
     running = Promise.resolve(keys).then(run);
   }

@@ -229,7 +229,8 @@ export function startController(config: ServeConfig, log: Logger): Controller {
     buildLog.debug({ reconciled: result.reconciled.length, endpointsOnly: result.endpointsOnly, ms: Math.round(seconds * 1000) }, "rebuilt");
   }
 
-  const batcher = createBatcher<string>({ holdoffMs: 100, maxDelayMs: 500, log: buildLog, onBatch: rebuild });
+  // As upstream's event handler: a change after 500 ms without a rebuild is built at once; bursts wait out 100 ms of quiet.
+  const batcher = createBatcher<string>({ holdoffMs: 100, maxDelayMs: 500, quietMs: 500, log: buildLog, onBatch: rebuild });
   requestRebuild = () => batcher.mark(REBUILD);
   let initialBuildDone = false;
   const isEnvoyService = (obj: KubernetesObject): boolean =>

@@ -10,11 +10,13 @@ import { hashBytes, hashPairs } from "./hash.js";
 import type { Reference } from "./references.js";
 import type { ResourceType } from "./resource-types.js";
 import type { SnapshotResource } from "./snapshot.js";
+import { encodingOf } from "./remembered-encoding.js";
 
-/** A resource encoded and hashed now. */
+/** A resource encoded (unless the translator's check encoded it already) and hashed now. */
 export function encodedResource(type: ResourceType, name: string, message: Message, references: readonly Reference[]): SnapshotResource {
-  // Route configurations are put together from their hosts' encodings (route-encoding.ts).
-  const bytes = type.typeUrl === TypeUrl.route ? encodeRouteConfiguration(message as RouteConfiguration) : toBinary(type.schema, message as never);
+  // Route configurations are put together from their hosts' encodings (route-encoding.ts); clusters,
+  // secrets and VHDS hosts were encoded by the translator's check already (remembered-encoding.ts).
+  const bytes = encodingOf(message) ?? (type.typeUrl === TypeUrl.route ? encodeRouteConfiguration(message as RouteConfiguration) : toBinary(type.schema, message as never));
   return { name, version: hashBytes(bytes), message, bytes, any: create(AnySchema, { typeUrl: type.typeUrl, value: bytes }), references };
 }
 

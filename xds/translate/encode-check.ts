@@ -6,6 +6,7 @@
  */
 import { toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import type { SourceRef } from "../../controllers/model/model.js";
+import { encodeAndRemember } from "../cache/remembered-encoding.js";
 
 /** What could not be encoded: the piece, the objects it came from (when known), and protobuf's error. */
 export interface TranslationFailure {
@@ -23,6 +24,16 @@ export interface TranslationFailure {
 export function encodeError<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>): string | undefined {
   try {
     toBinary(schema, message);
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/** The encoding error of a message, or undefined when it encodes; the bytes are kept for the snapshot (remembered-encoding.ts). */
+export function encodeErrorRemembering<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>): string | undefined {
+  try {
+    encodeAndRemember(schema, message);
     return undefined;
   } catch (err) {
     return err instanceof Error ? err.message : String(err);

@@ -1,6 +1,6 @@
 /**
  * The HTTP filter chain every HCM carries, in the order upstream Contour uses: the response
- * compressor (unless disabled), grpc_web (gRPC-Web clients reach gRPC backends, as upstream by default), cors, then local_ratelimit, then rbac, then the router. The three policy filters are always present and do
+ * compressor (unless disabled), grpc_web (gRPC-Web clients reach gRPC backends, as upstream by default), grpc_stats, cors, then local_ratelimit, then rbac, then the router. The three policy filters are always present and do
  * nothing by default; virtual hosts and routes switch them on through typed_per_filter_config
  * under the same names. Keeping the chain fixed means adding a policy to one host changes only
  * route configuration, never the listener (a listener change drains its connections). Configured
@@ -21,6 +21,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { GrpcWebSchema } from "../gen/envoy/extensions/filters/http/grpc_web/v3/grpc_web_pb.js";
+import { FilterConfigSchema as GrpcStatsSchema } from "../gen/envoy/extensions/filters/http/grpc_stats/v3/config_pb.js";
 import { CorsSchema } from "../gen/envoy/extensions/filters/http/cors/v3/cors_pb.js";
 import { LocalRateLimitSchema } from "../gen/envoy/extensions/filters/http/local_ratelimit/v3/local_rate_limit_pb.js";
 import { RBACSchema } from "../gen/envoy/extensions/filters/http/rbac/v3/rbac_pb.js";
@@ -62,6 +63,9 @@ export function translateHttpFilters(options: Pick<ResolvedOptions, "compression
     ...compressorFilters(options.compression),
     // Translates only requests whose content-type is application/grpc-web*: everything else passes untouched.
     create(HttpFilterSchema, { name: EnvoyExtension.grpcWeb, configType: { case: "typedConfig", value: typed(GrpcWebSchema, {}) } }),
+    // gRPC request and message counts per service and method (cluster.<name>.grpc.* stats), as upstream
+    // emits them; it only looks at requests whose content-type is application/grpc*.
+    create(HttpFilterSchema, { name: EnvoyExtension.grpcStats, configType: { case: "typedConfig", value: typed(GrpcStatsSchema, { emitFilterState: true, enableUpstreamStats: true }) } }),
     // An empty Cors: the policy comes from each virtual host's typed_per_filter_config.
     create(HttpFilterSchema, { name: EnvoyExtension.cors, configType: { case: "typedConfig", value: typed(CorsSchema, {}) } }),
     // No token bucket: disabled here, enabled per virtual host or route.

@@ -46,17 +46,17 @@ function rbac(any: Any | undefined) {
 }
 
 describe("HTTP filter chain", () => {
-  it("holds the compressor, grpc_web, cors, local_ratelimit, lua and rbac before the router, as upstream orders them", () => {
+  it("holds the compressor, grpc_web, grpc_stats, cors, local_ratelimit, lua and rbac before the router, as upstream orders them", () => {
     assert.deepEqual(
       translateHttpFilters({ compression: "gzip" }).map((f: HttpFilter) => f.name),
-      [EnvoyExtension.compressor, EnvoyExtension.grpcWeb, EnvoyExtension.cors, EnvoyExtension.localRateLimit, "envoy.filters.http.lua", EnvoyExtension.rbac, EnvoyExtension.router],
+      [EnvoyExtension.compressor, EnvoyExtension.grpcWeb, EnvoyExtension.grpcStats, EnvoyExtension.cors, EnvoyExtension.localRateLimit, "envoy.filters.http.lua", EnvoyExtension.rbac, EnvoyExtension.router],
     );
   });
 
   it("has no compressor when compression is disabled", () => {
     assert.deepEqual(
       translateHttpFilters({ compression: "disabled" }).map((f: HttpFilter) => f.name),
-      [EnvoyExtension.grpcWeb, EnvoyExtension.cors, EnvoyExtension.localRateLimit, "envoy.filters.http.lua", EnvoyExtension.rbac, EnvoyExtension.router],
+      [EnvoyExtension.grpcWeb, EnvoyExtension.grpcStats, EnvoyExtension.cors, EnvoyExtension.localRateLimit, "envoy.filters.http.lua", EnvoyExtension.rbac, EnvoyExtension.router],
     );
   });
 

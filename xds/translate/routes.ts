@@ -30,7 +30,8 @@ import { httpsUpgradeAction, translateRouteAction } from "./route-action.js";
 import { translateRouteMatch } from "./route-match.js";
 import { jwtUnsatisfiable } from "./jwt-authn.js";
 import { FALLBACK_ROUTE_CONFIG_NAME, fallbackHosts } from "./fallback-certificate.js";
-import { cookieRewriteMetadata, cookieRewritePerRoute, withCookieClusterTags } from "./cookie-rewrite.js";
+import { cookieRewritePerRoute, withCookieClusterTags } from "./cookie-rewrite.js";
+import { routeMetadata } from "./route-metadata.js";
 
 type RouteInit = MessageInitShape<typeof RouteSchema>;
 
@@ -70,15 +71,14 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
   const redirectsToHttps = listener === "http" && route.httpsRedirect && !isAcmeChallenge(route);
   const typedPerFilterConfig = routeFilterConfig(route, vhost, listener, redirectsToHttps);
   if (redirectsToHttps) {
-    return { match, action: httpsUpgradeAction(), typedPerFilterConfig };
+    return { match, action: httpsUpgradeAction(), metadata: routeMetadata(route), typedPerFilterConfig };
   }
-  if (jwtUnsatisfiable(route, vhost, listener)) return { match, action: { case: "directResponse", value: { status: 401 } } };
+  if (jwtUnsatisfiable(route, vhost, listener)) return { match, action: { case: "directResponse", value: { status: 401 } }, metadata: routeMetadata(route) };
   // As upstream: HTTPProxy routes always, Ingress routes with applyToIngress, others never.
   const global = route.source.kind === "HTTPProxy" || (route.source.kind === "Ingress" && options.globalHeadersApplyToIngress);
   const headers = global
     ? translateHeaderPolicies(withGlobal(route.requestHeaders, options.globalRequestHeaders), withGlobal(route.responseHeaders, options.globalResponseHeaders))
     : translateHeaderPolicies(route.requestHeaders, route.responseHeaders);
-  const cookieMetadata = cookieRewriteMetadata(route);
   return {
     ...(route.name === undefined ? {} : { name: route.name }),
     match,
@@ -92,7 +92,7 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
       ),
       route.globalRateLimit,
     ), route),
-    ...(cookieMetadata === undefined ? {} : { metadata: cookieMetadata }),
+    metadata: routeMetadata(route),
     requestHeadersToAdd: headers.requestHeadersToAdd,
     requestHeadersToRemove: headers.requestHeadersToRemove,
     responseHeadersToAdd: headers.responseHeadersToAdd,

@@ -29,7 +29,7 @@ import { compareStrings } from "./proto.js";
 import { translateRouteConfigs, translateVhds, translateVirtualHost, vhdsVirtualHost } from "./routes.js";
 import { translateSecret, translateSecrets } from "./secrets.js";
 import { translateTcpProxyChain } from "./tcp-proxy.js";
-import { encodeError, uniqueSources, type TranslationFailure } from "./encode-check.js";
+import { encodeError, encodeErrorRemembering, uniqueSources, type TranslationFailure } from "./encode-check.js";
 import { failRebuildIfAsked, plantFaults, type TestFaults } from "./test-faults.js";
 import { applyChanges, canApply, failuresOf, seedState, type ChangedInput, type IncrementalPieces, type IncrementalState } from "./incremental.js";
 
@@ -85,15 +85,25 @@ function memoize<K extends object, V>(fn: (key: K) => V): (key: K) => V {
 /** A translated piece, or why it could not be encoded. */
 type Checked<T> = { readonly value: T; readonly failure?: undefined } | { readonly value?: undefined; readonly failure: TranslationFailure };
 
-/** Builds a piece and checks that it encodes; typed configs (Any) are encoded while building, so both can fail. */
-function attempt<T extends Message>(schema: DescMessage, build: () => T, failure: (message: string) => TranslationFailure): Checked<T> {
+/**
+ * Builds a piece and checks that it encodes; typed configs (Any) are encoded while building, so both
+ * can fail. A piece served as it is (a cluster, a secret) keeps its encoding for the snapshot
+ * (`remember`); `served` is the message the snapshot serves for it, checked in its place, when the
+ * two differ only by a name (a plain-HTTP host and its VHDS resource).
+ */
+function attempt<T extends Message>(
+  schema: DescMessage,
+  build: () => T,
+  failure: (message: string) => TranslationFailure,
+  remember: { readonly served?: (value: T) => Message } | undefined = undefined,
+): Checked<T> {
   let value: T;
   try {
     value = build();
   } catch (err) {
     return { failure: failure(err instanceof Error ? err.message : String(err)) };
   }
-  const error = encodeError(schema, value as never);
+  const error = remember === undefined ? encodeError(schema, value as never) : encodeErrorRemembering(schema, (remember.served?.(value) ?? value) as never);
   return error === undefined ? { value } : { failure: failure(error) };
 }
 
@@ -141,18 +151,36 @@ export function createTranslator(options: TranslateOptions = {}, extra: Translat
 
 function createFixedTranslator(resolved: ResolvedOptions, extra: TranslatorOptions): Translator {
   const faults = extra.testFaults;
+  // A plain-HTTP host is checked through its VHDS resource (the same message but for the name), which
+  // is what the snapshot encodes; the state-of-the-world ingress_http is encoded lazily, as a whole.
+  const vhdsOfHttp = new WeakMap<EnvoyVirtualHost, EnvoyVirtualHost>();
+  const servedAsVhds = {
+    served: (http: EnvoyVirtualHost): EnvoyVirtualHost => {
+      const vhds = vhdsVirtualHost(http);
+      vhdsOfHttp.set(http, vhds);
+      return vhds;
+    },
+  };
   const checkedHost = (vhost: VirtualHost, listener: "http" | "https"): Checked<EnvoyVirtualHost> =>
-    attempt(VirtualHostSchema, () => plantFaults(translateVirtualHost(vhost, listener, resolved), faults), (error) => hostFailure(vhost, listener, error));
+    attempt(
+      VirtualHostSchema,
+      () => plantFaults(translateVirtualHost(vhost, listener, resolved), faults),
+      (error) => hostFailure(vhost, listener, error),
+      listener === "http" ? servedAsVhds : undefined,
+    );
   const cluster = memoize<Cluster, Checked<EnvoyCluster>>((c) =>
-    attempt(ClusterSchema, () => translateCluster(c, resolved), (message) => ({ piece: "cluster", name: c.name, sources: [], message })),
+    attempt(ClusterSchema, () => translateCluster(c, resolved), (message) => ({ piece: "cluster", name: c.name, sources: [], message }), {}),
   );
   const secret = memoize<TlsSecret, Checked<Secret>>((s) =>
-    attempt(SecretSchema, () => translateSecret(s), (message) => ({ piece: "secret", name: s.name, sources: [], message })),
+    attempt(SecretSchema, () => translateSecret(s), (message) => ({ piece: "secret", name: s.name, sources: [], message }), {}),
   );
   const httpHost = memoize<VirtualHost, Checked<EnvoyVirtualHost>>((vhost) => checkedHost(vhost, "http"));
   const httpsHost = memoize<VirtualHost, Checked<EnvoyVirtualHost>>((vhost) => checkedHost(vhost, "https"));
   // Only hosts whose plain-HTTP translation encoded reach this.
-  const vhdsHost = memoize<VirtualHost, EnvoyVirtualHost>((vhost) => vhdsVirtualHost(httpHost(vhost).value as EnvoyVirtualHost));
+  const vhdsHost = memoize<VirtualHost, EnvoyVirtualHost>((vhost) => {
+    const http = httpHost(vhost).value as EnvoyVirtualHost;
+    return vhdsOfHttp.get(http) ?? vhdsVirtualHost(http);
+  });
   const chain = memoize<SecureVirtualHost, Checked<FilterChain>>((vhost) =>
     attempt(
       FilterChainSchema,

@@ -127,7 +127,7 @@ describe("reconcileHTTPProxy: roots and routes", () => {
 
   it("adds a single-label :authority match under a wildcard fqdn", () => {
     const f = run([web], rootProxy("w", "*.example.com", { routes: [prefixRoute("/", [to("web", 80)])] }));
-    assert.deepEqual(routesOf(f)[0]?.match.headers, [{ name: ":authority", kind: "regex", value: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?\\.example\\.com", invert: false, ignoreCase: false }]);
+    assert.deepEqual(routesOf(f)[0]?.match.headers, [{ name: ":authority", kind: "regex", value: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?\\.example\\.com(:[0-9]+)?", invert: false, ignoreCase: false }]);
   });
 
   it("answers 503 on a route whose only service is missing, serving the rest (as upstream)", () => {

@@ -18,13 +18,16 @@ export function invalidHostReason(host: string): string | undefined {
 /** Upstream's singleDNSLabelWildcardRegex: what the "*" of a wildcard host may stand for. */
 const SINGLE_DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?";
 
+/** Upstream's ignorePortRegex: Envoy's regex must match the whole value, so a ":port" is allowed explicitly. */
+const OPTIONAL_PORT = "(:[0-9]+)?";
+
 /**
  * The header condition upstream adds to routes of a wildcard host (wildcardDomainHeaderMatch):
  * Envoy's domain "*.example.com" also matches "a.b.example.com", while a wildcard Ingress host
- * stands for exactly one label. The regex is left open at the end so a ":port" suffix still matches.
+ * stands for exactly one label, optionally followed by a ":port" (Envoy matches the regex against the whole value).
  */
 export function wildcardAuthorityMatch(host: string): HeaderMatch {
-  return { name: ":authority", kind: "regex", value: SINGLE_DNS_LABEL + escapeRegex(host.slice(1)), invert: false, ignoreCase: false };
+  return { name: ":authority", kind: "regex", value: SINGLE_DNS_LABEL + escapeRegex(host.slice(1)) + OPTIONAL_PORT, invert: false, ignoreCase: false };
 }
 
 function escapeRegex(s: string): string {

@@ -41,7 +41,7 @@ describe("reconcileIngress: rules and paths", () => {
   it("adds a single-label :authority match to wildcard hosts", () => {
     const f = run([web], ingress("i", { rules: [rule("*.example.com", path("/", "web", 80))] }));
     assert.deepEqual(routeOf(f, "*.example.com")?.match.headers, [
-      { name: ":authority", kind: "regex", value: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?\\.example\\.com", invert: false, ignoreCase: false },
+      { name: ":authority", kind: "regex", value: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?\\.example\\.com(:[0-9]+)?", invert: false, ignoreCase: false },
     ]);
   });
 

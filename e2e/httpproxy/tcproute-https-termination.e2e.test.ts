@@ -29,5 +29,16 @@ describe("httpproxy/tcproute_https_termination_test.go", function () {
     const { res, ok } = await secureRequestUntil(stack, { host: fqdn, ca: caCrt, rejectUnauthorized: true }, hasStatusCode(200));
     assert.ok(res !== undefined, "request never succeeded");
     assert.ok(ok, `expected 200 response code, got ${describeResponse(res)}`);
+
+    // Not in upstream's test: with only a TCP proxy there is no plain-HTTP host, and every xDS
+    // subscription must still be answered. One left unanswered holds Envoy's initialisation (and
+    // the first 200) until its initial fetch timeout (15 s), counted in init_fetch_timeout.
+    const timedOut = [...(await stack.envoy.admin.stats("init_fetch_timeout$")).entries()].filter(([, v]) => v > 0);
+    assert.deepEqual(timedOut, [], "no xDS subscription waited for its initial fetch timeout");
+    if (stack.underTest !== "upstream") {
+      // Ours serves ingress_http's hosts through VHDS over delta xDS: its watch heard the (empty) answer.
+      const vhds = await stack.envoy.admin.stat("http.ingress_http.rds.vhds.ingress_http.update_success");
+      assert.ok(vhds !== undefined && vhds > 0, `VHDS of ingress_http answered (update_success ${vhds})`);
+    }
   });
 });

@@ -7,6 +7,7 @@ import { RouteConfigurationSchema } from "../gen/envoy/config/route/v3/route_pb.
 import { VirtualHostSchema } from "../gen/envoy/config/route/v3/route_components_pb.js";
 import { SecretSchema } from "../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
 import { RuntimeSchema } from "../gen/envoy/service/runtime/v3/rtds_pb.js";
+import { HTTP_ROUTE_CONFIG_NAME } from "../names.js";
 import { TypeUrl, type EnvoyResources } from "../resources.js";
 
 /** The short name of a served type: metric label and log field. */
@@ -27,6 +28,14 @@ export interface ResourceType {
    * means every resource named `<that name>/<host>`.
    */
   readonly namespaced: boolean;
+  /**
+   * For a namespaced type: the namespaces a first delta answer with nothing in it reports as
+   * removed (the route configurations naming their hosts through VHDS). Envoy hands a delta
+   * response to a watch only when it adds or removes something the watch covers, and a VHDS watch
+   * that hears nothing keeps its route configuration (and the listener using it) waiting for the
+   * initial fetch timeout. A removal of a name Envoy does not hold is the protocol's "does not exist".
+   */
+  readonly absentNamespaces?: readonly string[];
   /**
    * Whether listeners and routes point at this type (secrets, clusters, endpoints). For make
    * before break, upstream changes are sent and ACKed before listeners and routes are sent, and
@@ -77,6 +86,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     // Envoy's VHDS subscription over ADS names nothing (it filters by namespace itself): wildcard.
     wildcard: true,
     namespaced: true,
+    absentNamespaces: [HTTP_ROUTE_CONFIG_NAME],
     upstream: false,
     list: (r) => r.virtualHosts ?? [],
     nameOf: named,

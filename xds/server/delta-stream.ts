@@ -92,7 +92,8 @@ export function createDeltaStream(options: DeltaStreamOptions = {}): DeltaStream
       );
       // A wildcard or VHDS namespace subscription is answered even when empty: Envoy waits for it.
       const mustAnswer = !state.answered && (state.subscription.wildcard || (state.type.namespaced && state.subscription.names.size > 0));
-      if (plan.added.length > 0 || plan.removed.length > 0 || mustAnswer) return plan;
+      if (plan.added.length > 0 || plan.removed.length > 0) return plan;
+      if (mustAnswer) return state.type.namespaced ? { added: [], removed: absentNamespaces(state) } : plan;
       // Only a cache: every dirty name matches, so the next diff needs to look at none of them.
       state.dirty = new Set();
       return undefined;
@@ -211,6 +212,18 @@ export function createDeltaStream(options: DeltaStreamOptions = {}): DeltaStream
       return type === undefined ? new Map() : core.state(type).known.map;
     },
   };
+}
+
+/**
+ * What an empty first answer of a namespaced type (VHDS) removes so that Envoy's watch hears it:
+ * the empty name inside each namespace subscribed to, or, for Envoy's VHDS subscription over ADS
+ * (which names nothing on the wire), inside those of the route configurations using VHDS. Envoy
+ * delivers a removal to the watch of the name's namespace; no host is named "" so nothing is
+ * removed, but the watch's initial fetch completes.
+ */
+function absentNamespaces(s: DeltaTypeState): string[] {
+  const namespaces = s.subscription.names.size > 0 ? [...s.subscription.names] : [...(s.type.absentNamespaces ?? [])];
+  return namespaces.map((ns) => `${ns}/`).filter((name) => s.known.get(name) === undefined).sort();
 }
 
 /**

@@ -37,6 +37,47 @@ describe("VHDS", () => {
     assert.deepEqual(step.responses.map((r) => [r.typeUrl, r.resources.map((x) => x.name)]), [[TypeUrl.virtualHost, [`ingress_http/${first.fqdn}`]]], "one host, nothing else");
   });
 
+  it("delta: an Envoy asking for VHDS while there is no plain-HTTP host gets an answer its watch hears", () => {
+    assert.ok(plain !== undefined);
+    const empty = loadGoldenCases().find((c) => c.name === "empty");
+    assert.ok(empty !== undefined);
+    const stream = createDeltaStream();
+    stream.handleSnapshot(snapshotOf(empty.model));
+    const [rds] = stream.handleRequest(deltaRequest(TypeUrl.route, { subscribe: ["ingress_http"] })).responses;
+    stream.handleRequest(deltaAck(rds!));
+    // Envoy hands a delta response to its VHDS watch only when it adds or removes something; an
+    // empty one would leave ingress_http waiting for the initial fetch timeout (15 s).
+    const [vhds] = stream.handleRequest(deltaRequest(TypeUrl.virtualHost)).responses;
+    assert.ok(vhds !== undefined, "the VHDS request is answered");
+    assert.deepEqual(vhds.resources, []);
+    assert.deepEqual(vhds.removedResources, ["ingress_http/"]);
+    assert.deepEqual(stream.handleRequest(deltaAck(vhds)).responses, [], "answered once");
+
+    // Hosts arriving later are added, with no removal of the namespace.
+    const step = stream.handleSnapshot(snapshotOf(plain.model));
+    const next = step.responses.find((r) => r.typeUrl === TypeUrl.virtualHost);
+    assert.deepEqual(next?.resources.map((r) => r.name), ["ingress_http/*", "ingress_http/*.wild.example.com", "ingress_http/plain.example.com"]);
+    assert.deepEqual(next?.removedResources, []);
+  });
+
+  it("delta: a VHDS subscription naming its namespace is answered inside that namespace", () => {
+    const empty = loadGoldenCases().find((c) => c.name === "empty");
+    assert.ok(empty !== undefined);
+    const stream = createDeltaStream();
+    stream.handleSnapshot(snapshotOf(empty.model));
+    const [vhds] = stream.handleRequest(deltaRequest(TypeUrl.virtualHost, { subscribe: ["ingress_http"] })).responses;
+    assert.deepEqual(vhds?.removedResources, ["ingress_http/"]);
+  });
+
+  it("delta: a first VHDS answer with hosts removes nothing", () => {
+    assert.ok(plain !== undefined);
+    const stream = createDeltaStream();
+    stream.handleSnapshot(snapshotOf(plain.model));
+    const [vhds] = stream.handleRequest(deltaRequest(TypeUrl.virtualHost)).responses;
+    assert.equal(vhds?.resources.length, 3);
+    assert.deepEqual(vhds?.removedResources, []);
+  });
+
   it("SotW: ingress_http holds every host, as before", () => {
     assert.ok(plain !== undefined);
     const stream = createSotwStream();

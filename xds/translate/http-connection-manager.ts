@@ -37,6 +37,8 @@ export interface HttpConnectionManagerParams {
   readonly extAuthz?: ExternalAuthorization | undefined;
   /** HTTP filters of this host alone (a secure host's jwt_authn), placed before the router. */
   readonly hostHttpFilters?: readonly HttpFilter[];
+  /** HTTP filters of this host alone placed first (a wildcard TLS host's misdirected-request check). */
+  readonly leadingHttpFilters?: readonly HttpFilter[];
 }
 
 /** The envoy.filters.network.http_connection_manager filter for one listener or filter chain. */
@@ -49,7 +51,11 @@ export function translateHttpConnectionManager(params: HttpConnectionManagerPara
       case: "rds",
       value: { configSource: adsConfigSource(), routeConfigName: params.routeConfigName },
     },
-    httpFilters: translateHttpFilters(options, { extAuthz: params.extAuthz, ...(params.hostHttpFilters === undefined ? {} : { hostFilters: params.hostHttpFilters }) }),
+    httpFilters: translateHttpFilters(options, {
+      extAuthz: params.extAuthz,
+      ...(params.hostHttpFilters === undefined ? {} : { hostFilters: params.hostHttpFilters }),
+      ...(params.leadingHttpFilters === undefined ? {} : { leadingFilters: params.leadingHttpFilters }),
+    }),
     commonHttpProtocolOptions: {
       idleTimeout: durationFromMs(options.connectionIdleTimeoutMs),
       // Unlike Envoy's other timeouts, 0 here would not mean "none": disabled is left out, as upstream does.

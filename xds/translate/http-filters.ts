@@ -46,6 +46,8 @@ export interface OptionalHttpFilters {
   readonly extAuthz?: ExternalAuthorization | undefined;
   /** Filters of this host alone (a secure host's jwt_authn). */
   readonly hostFilters?: readonly HttpFilter[];
+  /** Filters of this host alone that run before all others (a wildcard TLS host's 421 check). */
+  readonly leadingFilters?: readonly HttpFilter[];
 }
 
 /**
@@ -57,6 +59,7 @@ export function translateHttpFilters(options: Pick<ResolvedOptions, "compression
   // The global rate limit filter only with a rate limit service, just before the router, as upstream adds it.
   const globalRateLimit = globalRateLimitFilter(options);
   return [
+    ...(optional.leadingFilters ?? []),
     ...compressorFilters(options.compression),
     // Translates only requests whose content-type is application/grpc-web*: everything else passes untouched.
     create(HttpFilterSchema, { name: EnvoyExtension.grpcWeb, configType: { case: "typedConfig", value: typed(GrpcWebSchema, {}) } }),

@@ -23,6 +23,7 @@ import type { ResolvedOptions } from "./options.js";
 import { compareStrings, typed } from "./proto.js";
 import { translateTcpProxyChain } from "./tcp-proxy.js";
 import { fallbackCertificateChain } from "./fallback-certificate.js";
+import { misdirectedRequestFilter, needsMisdirectedCheck } from "./misdirected-request.js";
 import { downstreamTlsSocket, HTTP_ALPN } from "./tls.js";
 
 function socketAddress(address: string, port: number): Address {
@@ -74,6 +75,8 @@ export function secureHostChain(vhost: SecureVirtualHost, options: ResolvedOptio
       ...(forward === undefined ? {} : { forwardClientCertificate: forward }),
       extAuthz: vhost.authorization,
       ...(jwt === undefined ? {} : { hostHttpFilters: [jwt] }),
+      // A wildcard chain serves many SNI names: only a per-request check finds a Host that is not the SNI.
+      ...(needsMisdirectedCheck(vhost.fqdn) ? { leadingHttpFilters: [misdirectedRequestFilter()] } : {}),
     },
     options,
   );

@@ -7,7 +7,8 @@
  * Each `https/<fqdn>` also holds a catch-all host answering 421 Misdirected Request (RFC 9110
  * 15.5.20): a client that reuses a TLS connection for another host, or names another host than
  * its SNI, is told so rather than given the SNI host's routes or a 404. Upstream Contour does this
- * with a Lua filter comparing Host and SNI; a route-level catch-all needs no script.
+ * with a Lua filter comparing Host and SNI; for an exact host a route-level catch-all needs no
+ * script, and only a wildcard host's chain carries the comparison (misdirected-request.ts).
  */
 import { create } from "@bufbuild/protobuf";
 import type { MessageInitShape } from "@bufbuild/protobuf";
@@ -121,6 +122,8 @@ function routeConfiguration(name: string, vhosts: EnvoyVirtualHost[], vhds = fal
     name,
     virtualHosts: vhosts,
     ...(vhds ? { vhds: { configSource: adsConfigSource() } } : {}),
+    // A port in Host never selects another host (upstream's setting): "*.example.com" matches "a.example.com:8443".
+    ignorePortInHostMatching: true,
     // Lets upstreams measure queueing time in the proxy (upstream Contour sets it too).
     requestHeadersToAdd: [
       { header: { key: "x-request-start", value: "t=%START_TIME(%s.%3f)%" }, appendAction: HeaderValueOption_HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD },

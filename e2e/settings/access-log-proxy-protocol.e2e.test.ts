@@ -62,9 +62,10 @@ describe("Envoy settings: JSON access log and PROXY protocol", function () {
     });
     assert.doesNotMatch(bare, /^HTTP\/1\.1 200/);
 
-    // Envoy's stdout goes to its log file; the access log line is JSON with upstream's field names.
+    // Envoy's stdout goes to its log file; the access log line is JSON with upstream's field names. The
+    // request that answered 200 is the last for /logged-path (earlier tries may have come before the route).
     const line = await waitFor(
-      () => readFileSync(envoy.process.logPath, "utf8").split("\n").find((l) => l.startsWith("{") && l.includes('"/logged-path"')),
+      () => readFileSync(envoy.process.logPath, "utf8").split("\n").filter((l) => l.startsWith("{") && l.includes('"/logged-path"')).find((l) => l.includes('"response_code":200')),
       { timeoutMs: 10_000, description: "a JSON access log line for /logged-path in Envoy's output" },
     );
     const entry = JSON.parse(line) as Record<string, unknown>;

@@ -7,8 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import { createHTTPProxy, waitForProxyStatus } from "../fixtures/contour-objects.js";
 import { useStack } from "../fixtures/stack.js";
-import { createTestCa } from "../fixtures/test-ca.js";
-import { createIssuedSecret, deployEcho, describeResponse, echoBody, hasStatusCode, requestUntil, writeContourConfig } from "../fixtures/upstream-echo.js";
+import { deployMutualTlsEcho, describeResponse, echoBody, hasStatusCode, requestUntil, writeContourConfig } from "../fixtures/upstream-echo.js";
 
 const NS = "httpproxy-backend-tls-version";
 
@@ -31,13 +30,7 @@ describe("httpproxy/backend_tls_protocol_version_test.go", function () {
 
   it("backend connection uses configured TLS version", async () => {
     const { stack } = ctx;
-    const ca = await createTestCa("ca-cert");
-    await createIssuedSecret(stack, NS, "backend-client-cert", await ca.issue({ commonName: "client", usage: "client" }), ca.certPem);
-
-    // Backend server cert signed by CA.
-    const serverCert = await ca.issue({ commonName: "echo-secure", dnsNames: ["echo-secure"], usage: "server" });
-    await createIssuedSecret(stack, NS, "backend-server-cert", serverCert, ca.certPem);
-    await deployEcho(stack, NS, "echo-secure", { tls: { cert: serverCert, clientCaPem: ca.certPem } });
+    await deployMutualTlsEcho(stack, NS);
 
     const fqdn = "backend-tls.projectcontour.io";
     await createHTTPProxy(kc(), NS, "backend-tls", {

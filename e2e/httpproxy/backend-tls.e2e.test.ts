@@ -7,8 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import { createHTTPProxy, waitForProxyStatus } from "../fixtures/contour-objects.js";
 import { useStack } from "../fixtures/stack.js";
-import { createTestCa } from "../fixtures/test-ca.js";
-import { createIssuedSecret, deployEcho, describeResponse, echoBody, hasStatusCode, requestUntil, writeContourConfig } from "../fixtures/upstream-echo.js";
+import { createIssuedSecret, deployMutualTlsEcho, describeResponse, echoBody, hasStatusCode, requestUntil, writeContourConfig } from "../fixtures/upstream-echo.js";
 import { waitFor } from "../harness/index.js";
 
 const NS = "httpproxy-backend-tls";
@@ -21,13 +20,7 @@ describe("httpproxy/backend_tls_test.go", function () {
   it("mTLS to backends can be configured", async () => {
     const { stack } = ctx;
     // The BeforeEach: a self-signed CA ("ca-cert"), an Issuer on it, and the backend client certificate.
-    const ca = await createTestCa("ca-cert");
-    await createIssuedSecret(stack, NS, "backend-client-cert", await ca.issue({ commonName: "client", usage: "client" }), ca.certPem);
-
-    // Backend server cert signed by CA.
-    const serverCert = await ca.issue({ commonName: "echo-secure", dnsNames: ["echo-secure"], usage: "server" });
-    await createIssuedSecret(stack, NS, "backend-server-cert", serverCert, ca.certPem);
-    await deployEcho(stack, NS, "echo-secure", { tls: { cert: serverCert, clientCaPem: ca.certPem } });
+    const ca = await deployMutualTlsEcho(stack, NS);
 
     const fqdn = "backend-tls.projectcontour.io";
     await createHTTPProxy(kc(), NS, "backend-tls", {

@@ -7,8 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import { createIngress, simpleIngressSpec } from "../fixtures/kube-objects.js";
 import { useStack } from "../fixtures/stack.js";
-import { createTestCa } from "../fixtures/test-ca.js";
-import { createIssuedSecret, deployEcho, describeResponse, echoBody, hasStatusCode, requestUntil, writeContourConfig } from "../fixtures/upstream-echo.js";
+import { deployMutualTlsEcho, describeResponse, echoBody, hasStatusCode, requestUntil, writeContourConfig } from "../fixtures/upstream-echo.js";
 
 const NS = "backend-tls";
 
@@ -18,12 +17,7 @@ describe("ingress/backend_tls_test.go", function () {
 
   it("simple TLS to backends can be configured", async () => {
     const { stack } = ctx;
-    const ca = await createTestCa("ca-cert");
-    await createIssuedSecret(stack, NS, "backend-client-cert", await ca.issue({ commonName: "client", usage: "client" }), ca.certPem);
-    // Backend server cert signed by CA.
-    const serverCert = await ca.issue({ commonName: "echo-secure", dnsNames: ["echo-secure"], usage: "server" });
-    await createIssuedSecret(stack, NS, "backend-server-cert", serverCert, ca.certPem);
-    await deployEcho(stack, NS, "echo-secure", { tls: { cert: serverCert, clientCaPem: ca.certPem } });
+    await deployMutualTlsEcho(stack, NS);
 
     const host = "backend-tls.ingress.projectcontour.io";
     await createIngress(stack.kube, NS, "backend-tls", simpleIngressSpec(host, "echo-secure", 443, "/"));

@@ -16,6 +16,7 @@ import { TypeUrl, type EnvoyResources } from "../xds/resources.js";
 import { startFakeEnvoy } from "../xds/server/testing/fake-envoy.js";
 import { createXdsTestClient } from "../xds/server/testing/xds-client.js";
 import { createXdsServer } from "../xds/server/xds-server.js";
+import { acceptWatcher } from "./xds-accept-watcher.js";
 
 const COUNT = Number(process.env["BENCH_COUNT"] ?? 10_000);
 const TYPES = [
@@ -32,39 +33,6 @@ interface Step {
   /** Snapshot build time inside that. */
   readonly buildMs: number;
   readonly bytes: Record<string, number>;
-}
-
-/** Accepted versions per type, from the server's own "accepted" log records. */
-function acceptWatcher() {
-  const accepted = new Map<string, Set<string>>();
-  const waiters = new Set<() => void>();
-  const stream = {
-    write(raw: object) {
-      const record = raw as Record<string, unknown>;
-      if (record["msg"] !== "xDS response accepted") return;
-      const type = String(record["type"]);
-      const set = accepted.get(type) ?? new Set<string>();
-      set.add(String(record["version"]));
-      accepted.set(type, set);
-      for (const w of [...waiters]) w();
-    },
-  };
-  const until = (type: string, version: string, timeoutMs = 300_000): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (accepted.get(type)?.has(version) !== true) return;
-        clearTimeout(timer);
-        waiters.delete(check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`${type} version ${version} not ACKed within ${timeoutMs} ms`));
-      }, timeoutMs);
-      waiters.add(check);
-      check();
-    });
-  return { stream, until };
 }
 
 async function bytesByType(registry: Registry): Promise<Record<string, number>> {

@@ -107,6 +107,9 @@ function spawned(bed: TestBed, name: string, command: string, args: string[]): R
  */
 export const CLIENT_FLAGS = (process.env["BENCH_CLIENT_FLAGS"] ?? "--kubernetes-client-qps=100 --kubernetes-client-burst=200").split(" ").filter((f) => f !== "");
 
+/** Extra `contour serve` flags for ours only (BENCH_OURS_FLAGS, e.g. "--debug" to log every xDS response and ACK). */
+const OURS_EXTRA_FLAGS = (process.env["BENCH_OURS_FLAGS"] ?? "").split(" ").filter((f) => f !== "");
+
 export function upstreamController(install: UpstreamInstall): ControllerUnderTest {
   return {
     id: "upstream",
@@ -165,7 +168,7 @@ export function ourController(): ControllerUnderTest {
   return {
     id: "ours",
     label: "our contour",
-    describe: `our contour (${commit}, node ${process.version}); serve --insecure --disable-leader-election ${clientFlags.join(" ")}, other settings default`,
+    describe: `our contour (${commit}, node ${process.version}); serve --insecure --disable-leader-election ${[...clientFlags, ...OURS_EXTRA_FLAGS].join(" ")}, other settings default`,
     async start(bed, ports, options = {}) {
       const xdsPort = await freePort();
       const args = [
@@ -184,6 +187,7 @@ export function ourController(): ControllerUnderTest {
         `--http-port=${await freePort()}`,
         "--disable-leader-election",
         ...clientFlags,
+        ...OURS_EXTRA_FLAGS,
       ];
       return { ...spawned(bed, "contour-ours", process.execPath, args), xdsPort };
     },

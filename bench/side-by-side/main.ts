@@ -17,6 +17,7 @@
 //   BENCH_CLIENT_FLAGS           both controllers' status-write limits (default "--kubernetes-client-qps=100 --kubernetes-client-burst=200")
 //   BENCH_OURS_XDS_MODE=sotw     bootstrap our Envoy in state-of-the-world mode (default: our default, delta)
 //   BENCH_KEEP_LOGS=1            keep the bed's logs (under e2e-logs/) even when everything worked
+//   BENCH_OURS_FLAGS="--debug"   extra `contour serve` flags for ours
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -69,7 +70,9 @@ const APISERVER_ARGS = ["--max-requests-inflight=800", "--max-mutating-requests-
 const t0 = Date.now();
 const log = (msg: string): void => {
   const s = ((Date.now() - t0) / 1000).toFixed(0).padStart(4);
-  process.stdout.write(`[${s}s] ${msg}\n`);
+  // Verbose runs carry the wall-clock time too, to line changes up with the controller's and Envoy's logs.
+  const at = VERBOSE ? ` ${new Date().toISOString().slice(11, 23)}` : "";
+  process.stdout.write(`[${s}s${at}] ${msg}\n`);
 };
 
 /** Latencies (ms) and xDS bytes of one kind of change. */

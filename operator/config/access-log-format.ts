@@ -24,9 +24,13 @@ const SIMPLE = new Set(
   ).split(" "),
 );
 
-/** Operators taking an argument. METADATA and REQ_WITHOUT_QUERY need formatter extensions and route metadata not sent yet. */
-const COMPLEX = new Set(["ENVIRONMENT", "REQ", "RESP", "START_TIME", "TRAILER"]);
-const NOT_YET = new Set(["METADATA", "REQ_WITHOUT_QUERY"]);
+/**
+ * Operators taking an argument. METADATA is Envoy's own (a format reading `ROUTE:` metadata makes
+ * routes carry their source, see xds/translate/route-metadata.ts); REQ_WITHOUT_QUERY needs a
+ * formatter extension not configured yet.
+ */
+const COMPLEX = new Set(["ENVIRONMENT", "METADATA", "REQ", "RESP", "START_TIME", "TRAILER"]);
+const NOT_YET = new Set(["REQ_WITHOUT_QUERY"]);
 
 /** upstream's named JSON fields beyond the lower-cased simple operators. */
 const NAMED_FIELDS: Readonly<Record<string, string>> = {

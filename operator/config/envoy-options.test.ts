@@ -113,6 +113,10 @@ describe("upstream config-file keys that take effect in Envoy", () => {
       bytes_sent: "%BYTES_SENT%",
       host: "%REQ(HOST)%",
     });
+    // Envoy's own METADATA operator: a format reading route metadata gets the routes' source objects.
+    const meta = "%METADATA(ROUTE:envoy.access_loggers.file:io.projectcontour:kind)%";
+    assert.equal(ok(load(`accesslog-format-string: "${meta}"\n`)).config.envoy.accessLogFormatString, `${meta}\n`);
+    assert.deepEqual(ok(load(`json-fields: ["kind=${meta}"]\n`)).config.envoy.accessLogJsonFields, { kind: meta });
     const bad = load('accesslog-format-string: "%NOPE%"\njson-fields: [colour]\n');
     if (!("errors" in bad)) assert.fail("expected errors");
     assert.deepEqual(bad.errors, [

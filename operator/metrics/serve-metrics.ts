@@ -2,7 +2,7 @@
 // status write, so the controller's wiring stays a few lines.
 import type { Registry } from "prom-client";
 import { isRootProxy } from "../../controllers/httpproxy/index.js";
-import type { WatchedKind } from "../../controllers/source/object-cache.js";
+import { formatKey, type ObjectKey, type WatchedKind } from "../../controllers/source/object-cache.js";
 import type { HTTPProxy } from "../../crds/types/httpproxy.js";
 import type { BuildInfo } from "../build/build-info.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
@@ -10,10 +10,17 @@ import { WATCHED_KINDS } from "../runtime/kinds.js";
 import type { StatusResult } from "../status/status-writer.js";
 import { createUpstreamMetrics, type ProxyMetricsEntry } from "./upstream-metrics.js";
 
+/** What afterBuild reads of a build: whether it was endpoints only, and which HTTPProxies may have moved. */
+export interface ServeBuild {
+  readonly endpointsOnly: boolean;
+  readonly httpProxyStatuses: readonly { readonly key: ObjectKey }[];
+  readonly reconciled: readonly { readonly key: ObjectKey }[];
+}
+
 /** The hooks `contour serve` calls. */
 export interface ServeMetrics {
   /** After a build: rebuild timing (route rebuilds only), cache sizes, and the HTTPProxy gauges when a status changed. */
-  afterBuild(pipeline: Pipeline, build: { readonly endpointsOnly: boolean; readonly httpProxyStatuses: readonly unknown[] }, seconds: number): void;
+  afterBuild(pipeline: Pipeline, build: ServeBuild, seconds: number): void;
   /** An informer event. */
   eventHandled(event: "add" | "update" | "delete", kind: WatchedKind): void;
   /** A finished status write; kinds are the status writer's ("Ingress", "httpproxies.projectcontour.io"). */
@@ -31,10 +38,11 @@ export function createServeMetrics(registry: Registry, build: BuildInfo, now: ()
     afterBuild(pipeline, result, seconds) {
       if (!result.endpointsOnly) upstream.observeRebuild(seconds, now());
       upstream.setCacheObjects(Object.fromEntries(WATCHED_KINDS.map((kind) => [kind, pipeline.cache.size(kind)])));
-      // Counts change only with some proxy's status (added, removed, changed): skip the walk otherwise.
-      if (proxiesCounted && result.httpProxyStatuses.length === 0) return;
+      // The first build counts every proxy; later ones only those whose status changed or that were
+      // reconciled again (a root's fqdn can change with its status unchanged).
+      const keys = proxiesCounted ? changedProxyKeys(result) : pipeline.httpProxyStatuses().map((s) => s.key);
       proxiesCounted = true;
-      upstream.setProxies(proxyEntries(pipeline));
+      if (keys.length > 0) upstream.updateProxies(keys.map((key) => ({ id: formatKey(key), entry: proxyEntry(pipeline, key) })));
     },
     eventHandled: (event, kind) => upstream.eventHandled(event, kind),
     statusWritten(kind, result, seconds) {
@@ -44,11 +52,17 @@ export function createServeMetrics(registry: Registry, build: BuildInfo, now: ()
   };
 }
 
-function* proxyEntries(pipeline: Pipeline): Iterable<ProxyMetricsEntry> {
-  for (const { key, view } of pipeline.httpProxyStatuses()) {
-    if (view === undefined) continue;
-    const proxy = pipeline.cache.get<HTTPProxy>("HTTPProxy", key.namespace, key.name);
-    const root = proxy !== undefined && isRootProxy(proxy);
-    yield { namespace: key.namespace, vhost: root ? (proxy.spec?.virtualhost?.fqdn ?? "") : "", root, status: view.currentStatus };
-  }
+function changedProxyKeys(result: ServeBuild): ObjectKey[] {
+  const keys = new Map<string, ObjectKey>();
+  for (const { key } of [...result.httpProxyStatuses, ...result.reconciled]) if (key.kind === "HTTPProxy") keys.set(formatKey(key), key);
+  return [...keys.values()];
+}
+
+/** A proxy's metrics entry from its computed status and its object; undefined when it has no status. */
+function proxyEntry(pipeline: Pipeline, key: ObjectKey): ProxyMetricsEntry | undefined {
+  const view = pipeline.httpProxyStatus(key);
+  if (view === undefined) return undefined;
+  const proxy = pipeline.cache.get<HTTPProxy>("HTTPProxy", key.namespace, key.name);
+  const root = proxy !== undefined && isRootProxy(proxy);
+  return { namespace: key.namespace, vhost: root ? (proxy.spec?.virtualhost?.fqdn ?? "") : "", root, status: view.currentStatus };
 }

@@ -18,11 +18,11 @@ describe("upstream metrics", () => {
   it("counts HTTPProxies by namespace and vhost as upstream does, dropping series that empty", async () => {
     const registry = new Registry();
     const m = createUpstreamMetrics(registry, build);
-    m.setProxies([
-      { namespace: "a", vhost: "a.example.com", root: true, status: "valid" },
-      { namespace: "a", vhost: "", root: false, status: "valid" },
-      { namespace: "a", vhost: "", root: false, status: "orphaned" },
-      { namespace: "b", vhost: "b.example.com", root: true, status: "invalid" },
+    m.updateProxies([
+      { id: "a/root", entry: { namespace: "a", vhost: "a.example.com", root: true, status: "valid" } },
+      { id: "a/child", entry: { namespace: "a", vhost: "", root: false, status: "valid" } },
+      { id: "a/orphan", entry: { namespace: "a", vhost: "", root: false, status: "orphaned" } },
+      { id: "b/root", entry: { namespace: "b", vhost: "b.example.com", root: true, status: "invalid" } },
     ]);
     const out = await text(registry);
     assert.match(out, /^contour_httpproxy\{namespace="a"\} 3$/m);
@@ -32,10 +32,34 @@ describe("upstream metrics", () => {
     assert.match(out, /^contour_httpproxy_valid\{namespace="a",vhost=""\} 1$/m);
     assert.match(out, /^contour_httpproxy_invalid\{namespace="b",vhost="b\.example\.com"\} 1$/m);
     assert.match(out, /^contour_httpproxy_orphaned\{namespace="a"\} 1$/m);
-    m.setProxies([{ namespace: "a", vhost: "a.example.com", root: true, status: "valid" }]);
+    m.updateProxies([
+      { id: "a/child", entry: undefined },
+      { id: "a/orphan", entry: undefined },
+      { id: "b/root", entry: undefined },
+    ]);
     const after = await text(registry);
+    assert.match(after, /^contour_httpproxy\{namespace="a"\} 1$/m);
     assert.doesNotMatch(after, /namespace="b"/);
+    assert.doesNotMatch(after, /vhost=""/);
     assert.doesNotMatch(after, /^contour_httpproxy_orphaned\{/m);
+  });
+
+  it("moves one changed HTTPProxy between series without recounting the others", async () => {
+    const registry = new Registry();
+    const m = createUpstreamMetrics(registry, build);
+    m.updateProxies([
+      { id: "a/one", entry: { namespace: "a", vhost: "one.example.com", root: true, status: "valid" } },
+      { id: "a/two", entry: { namespace: "a", vhost: "two.example.com", root: true, status: "valid" } },
+    ]);
+    // One root turns invalid and renames its host; the same entry given twice counts once.
+    m.updateProxies([{ id: "a/two", entry: { namespace: "a", vhost: "2.example.com", root: true, status: "invalid" } }]);
+    m.updateProxies([{ id: "a/two", entry: { namespace: "a", vhost: "2.example.com", root: true, status: "invalid" } }]);
+    const out = await text(registry);
+    assert.match(out, /^contour_httpproxy\{namespace="a"\} 2$/m);
+    assert.match(out, /^contour_httpproxy_root\{namespace="a"\} 2$/m);
+    assert.match(out, /^contour_httpproxy_valid\{namespace="a",vhost="one\.example\.com"\} 1$/m);
+    assert.doesNotMatch(out, /two\.example\.com/);
+    assert.match(out, /^contour_httpproxy_invalid\{namespace="a",vhost="2\.example\.com"\} 1$/m);
   });
 
   it("counts rebuilds, events and status writes under upstream's names", async () => {

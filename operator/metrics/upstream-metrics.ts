@@ -16,14 +16,23 @@ export interface ProxyMetricsEntry {
   readonly status: "valid" | "invalid" | "orphaned";
 }
 
+/** One HTTPProxy's entry as it is now (undefined: gone), under a key that names it (e.g. namespace/name). */
+export interface ProxyMetricsChange {
+  readonly id: string;
+  readonly entry: ProxyMetricsEntry | undefined;
+}
+
 /** The hooks that feed the upstream metrics. */
 export interface UpstreamMetrics {
   /** A rebuild of routes (not an endpoints-only one): contour_dagrebuild_total, _seconds and _timestamp. */
   observeRebuild(seconds: number, nowMs: number): void;
   /** Objects in the cache by kind: contour_dag_cache_object. */
   setCacheObjects(counts: Readonly<Record<string, number>>): void;
-  /** Every HTTPProxy of this controller: contour_httpproxy, _root, _valid, _invalid, _orphaned. */
-  setProxies(proxies: Iterable<ProxyMetricsEntry>): void;
+  /**
+   * HTTPProxies that came, changed or went (entry undefined), by a key of the caller's: contour_httpproxy,
+   * _root, _valid, _invalid, _orphaned. Only the series of the labels they touch are written.
+   */
+  updateProxies(changes: Iterable<ProxyMetricsChange>): void;
   /** An informer event: contour_eventhandler_operation_total{kind, op}. */
   eventHandled(op: "add" | "update" | "delete", kind: string): void;
   /** One finished status write: contour_status_update_*. */
@@ -76,6 +85,22 @@ export function createUpstreamMetrics(registry: Registry, build: BuildInfo): Ups
     registers,
   });
 
+  // The HTTPProxy gauges are counts kept per series and adjusted per changed proxy, so that one
+  // proxy's change writes its own series instead of recounting every proxy.
+  const proxyEntries = new Map<string, ProxyMetricsEntry>();
+  const byNamespace = { total: new SeriesCounts(proxyTotal), root: new SeriesCounts(proxyRoot), orphaned: new SeriesCounts(proxyOrphaned) };
+  const byVhost = { valid: new SeriesCounts(proxyValid), invalid: new SeriesCounts(proxyInvalid) };
+  const countProxy = (p: ProxyMetricsEntry, delta: 1 | -1): void => {
+    const ns = { namespace: p.namespace };
+    byNamespace.total.add(ns, delta);
+    if (p.root) byNamespace.root.add(ns, delta);
+    if (p.status === "orphaned") byNamespace.orphaned.add(ns, delta);
+    else (p.status === "valid" ? byVhost.valid : byVhost.invalid).add({ namespace: p.namespace, vhost: p.vhost }, delta);
+  };
+  const writeTouchedSeries = (): void => {
+    for (const counts of [...Object.values(byNamespace), ...Object.values(byVhost)]) counts.writeTouched();
+  };
+
   return {
     observeRebuild(seconds, nowMs) {
       rebuildTotal.inc();
@@ -85,34 +110,17 @@ export function createUpstreamMetrics(registry: Registry, build: BuildInfo): Ups
     setCacheObjects(counts) {
       for (const [kind, count] of Object.entries(counts)) cacheObjects.set({ kind }, count);
     },
-    setProxies(proxies) {
-      const total = new Map<string, number>();
-      const root = new Map<string, number>();
-      const orphaned = new Map<string, number>();
-      const valid = new Map<string, { namespace: string; vhost: string; count: number }>();
-      const invalid = new Map<string, { namespace: string; vhost: string; count: number }>();
-      const bump = (map: Map<string, number>, key: string): void => void map.set(key, (map.get(key) ?? 0) + 1);
-      const bumpVhost = (map: typeof valid, p: ProxyMetricsEntry): void => {
-        const key = `${p.namespace}\u0000${p.vhost}`;
-        const entry = map.get(key) ?? { namespace: p.namespace, vhost: p.vhost, count: 0 };
-        entry.count++;
-        map.set(key, entry);
-      };
-      for (const p of proxies) {
-        bump(total, p.namespace);
-        if (p.root) bump(root, p.namespace);
-        if (p.status === "orphaned") bump(orphaned, p.namespace);
-        else bumpVhost(p.status === "valid" ? valid : invalid, p);
+    updateProxies(changes) {
+      for (const { id, entry } of changes) {
+        const before = proxyEntries.get(id);
+        if (before !== undefined) countProxy(before, -1);
+        if (entry === undefined) proxyEntries.delete(id);
+        else {
+          proxyEntries.set(id, entry);
+          countProxy(entry, 1);
+        }
       }
-      // Like upstream, series of namespaces (and vhosts) that no longer have any are removed, not left at their last value.
-      for (const [gauge, map] of [[proxyTotal, total], [proxyRoot, root], [proxyOrphaned, orphaned]] as const) {
-        gauge.reset();
-        for (const [namespace, count] of map) gauge.set({ namespace }, count);
-      }
-      for (const [gauge, map] of [[proxyValid, valid], [proxyInvalid, invalid]] as const) {
-        gauge.reset();
-        for (const { namespace, vhost, count } of map.values()) gauge.set({ namespace, vhost }, count);
-      }
+      writeTouchedSeries();
     },
     eventHandled(op, kind) {
       events.inc({ op, kind });
@@ -127,4 +135,36 @@ export function createUpstreamMetrics(registry: Registry, build: BuildInfo): Ups
       statusDuration.observe({ kind, error: String(failed) }, seconds);
     },
   };
+}
+
+/**
+ * Counts per label set of one gauge. Like upstream, a series whose count falls to 0 is removed, not
+ * left at 0; only the series touched since the last write are written.
+ */
+class SeriesCounts<L extends string> {
+  private readonly counts = new Map<string, { labels: Record<L, string>; count: number }>();
+  private readonly touched = new Set<string>();
+
+  constructor(private readonly gauge: Gauge<L>) {}
+
+  add(labels: Record<L, string>, delta: number): void {
+    const key = JSON.stringify(labels);
+    const held = this.counts.get(key) ?? { labels, count: 0 };
+    held.count += delta;
+    this.counts.set(key, held);
+    this.touched.add(key);
+  }
+
+  writeTouched(): void {
+    for (const key of this.touched) {
+      const held = this.counts.get(key);
+      if (held === undefined) continue;
+      if (held.count > 0) this.gauge.set(held.labels, held.count);
+      else {
+        this.gauge.remove(held.labels);
+        this.counts.delete(key);
+      }
+    }
+    this.touched.clear();
+  }
 }

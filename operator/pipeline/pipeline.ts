@@ -116,6 +116,8 @@ export interface Pipeline {
   conditions(key: ObjectKey): readonly Condition[] | undefined;
   /** The computed status of every HTTPProxy of this controller's class, sorted by key. */
   httpProxyStatuses(): readonly HTTPProxyStatusChange[];
+  /** The computed status of one HTTPProxy; undefined when it has none (gone, or not of this class). */
+  httpProxyStatus(key: ObjectKey): ProxyStatusView | undefined;
   /** The computed status of every ExtensionService, sorted by key. */
   extensionStatuses(): readonly ExtensionStatusChange[];
   /** How many HTTPProxies are valid, invalid and orphaned. */
@@ -503,6 +505,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     servedIngresses: () => store.sources().filter((k) => k.kind === "Ingress" && (store.conditions(k)?.length ?? 0) > 0),
     conditions: (key) => store.conditions(key),
     httpProxyStatuses: () => [...proxyViews.values()].map(({ key, view }) => ({ key, view })).sort((a, b) => compareKeys(a.key, b.key)),
+    httpProxyStatus: (key) => proxyViews.get(formatKey(key))?.view,
     extensionStatuses: () =>
       store
         .sources()

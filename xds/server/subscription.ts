@@ -40,6 +40,8 @@ export interface DeltaSubscriptionChange {
  */
 export function deltaSubscription(type: ResourceType, previous: Subscription, change: DeltaSubscriptionChange): Subscription {
   let wildcard = previous.wildcard || (change.first && type.wildcard && change.subscribe.length === 0);
+  // An ACK names nothing: no copy of what may be thousands of names.
+  if (change.subscribe.length === 0 && change.unsubscribe.length === 0 && wildcard === previous.wildcard) return previous;
   const names = new Set(previous.names);
   for (const name of change.subscribe) {
     if (name === WILDCARD) wildcard = true;

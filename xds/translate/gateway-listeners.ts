@@ -24,7 +24,7 @@ import { EnvoyExtension } from "../names.js";
 import { translateHttpConnectionManager } from "./http-connection-manager.js";
 import type { ResolvedOptions } from "./options.js";
 import { compareStrings, typed } from "./proto.js";
-import { translateVirtualHost, vhostDomains } from "./routes.js";
+import { translateVirtualHost, vhostDomains, type RouteOptions } from "./routes.js";
 import { downstreamTlsSocket, HTTP_ALPN } from "./tls.js";
 import { gatewayStreamChain, translateGatewayUdpListener } from "./gateway-streams.js";
 
@@ -52,7 +52,9 @@ function socketAddress(address: string, port: number): Address {
 export type GatewayHostTranslation = (vhost: VirtualHost, protocol: "http" | "https", name: string) => EnvoyVirtualHost;
 
 /** The plain translation of a Gateway listener's host. */
-export const translateGatewayHost: GatewayHostTranslation = (vhost, protocol, name) => ({ ...translateVirtualHost(vhost, protocol), name });
+export function translateGatewayHost(vhost: VirtualHost, protocol: "http" | "https", name: string, options?: RouteOptions): EnvoyVirtualHost {
+  return { ...translateVirtualHost(vhost, protocol, options), name };
+}
 
 function envoyHosts(chains: readonly { readonly key: string; readonly virtualHosts: readonly VirtualHost[] }[], protocol: "http" | "https", host: GatewayHostTranslation): EnvoyVirtualHost[] {
   const seen = new Set<string>();
@@ -127,7 +129,7 @@ function httpsChain(listener: GatewayEnvoyListener, chain: GatewayListenerChain,
 }
 
 /** Translates one Gateway port's listener and its route configurations. */
-export function translateGatewayListener(listener: GatewayEnvoyListener, options: ResolvedOptions, host: GatewayHostTranslation = translateGatewayHost): GatewayTranslation {
+export function translateGatewayListener(listener: GatewayEnvoyListener, options: ResolvedOptions, host: GatewayHostTranslation = (v, p, n) => translateGatewayHost(v, p, n, options)): GatewayTranslation {
   const address = socketAddress(options.httpAddress, listener.port);
   if (listener.protocol === "HTTP") {
     const hcm = translateHttpConnectionManager({ statPrefix: listener.name, routeConfigName: listener.name }, options);

@@ -31,7 +31,7 @@ import { translateRouteMatch } from "./route-match.js";
 import { jwtUnsatisfiable } from "./jwt-authn.js";
 import { FALLBACK_ROUTE_CONFIG_NAME, fallbackHosts } from "./fallback-certificate.js";
 import { cookieRewritePerRoute, withCookieClusterTags } from "./cookie-rewrite.js";
-import { routeMetadata } from "./route-metadata.js";
+import { accessLogReadsRouteMetadata, routeMetadata } from "./route-metadata.js";
 
 type RouteInit = MessageInitShape<typeof RouteSchema>;
 
@@ -48,10 +48,10 @@ export function vhostDomains(fqdn: string): string[] {
   return fqdn.includes("*") ? [fqdn] : [fqdn, `${fqdn}:*`];
 }
 
-/** What the global header policies need of the options. */
-export type GlobalHeaderOptions = Pick<ResolvedOptions, "globalRequestHeaders" | "globalResponseHeaders" | "globalHeadersApplyToIngress">;
+/** What translating a route needs of the options: the global header policies and the access log formats. */
+export type RouteOptions = Pick<ResolvedOptions, "globalRequestHeaders" | "globalResponseHeaders" | "globalHeadersApplyToIngress" | "accessLogFormatString" | "accessLogJsonFields">;
 
-const NO_GLOBAL_HEADERS: GlobalHeaderOptions = resolveOptions();
+const DEFAULT_ROUTE_OPTIONS: RouteOptions = resolveOptions();
 
 // The route's own policy wins for a header both set (upstream's rule); removals add up.
 function withGlobal(own: HeadersPolicy | undefined, global: GlobalHeadersPolicy | null): HeadersPolicy | undefined {
@@ -64,16 +64,17 @@ function withGlobal(own: HeadersPolicy | undefined, global: GlobalHeadersPolicy 
   };
 }
 
-function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "https", options: GlobalHeaderOptions): RouteInit {
+function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "https", options: RouteOptions): RouteInit {
   const match = translateRouteMatch(route);
+  const metadata = routeMetadata(route, accessLogReadsRouteMetadata(options));
   // A route's policies apply whatever it does, the redirect to HTTPS included: a refused client
   // gets its 403 on either listener, and a redirect counts against the rate limit.
   const redirectsToHttps = listener === "http" && route.httpsRedirect && !isAcmeChallenge(route);
   const typedPerFilterConfig = routeFilterConfig(route, vhost, listener, redirectsToHttps);
   if (redirectsToHttps) {
-    return { match, action: httpsUpgradeAction(), metadata: routeMetadata(route), typedPerFilterConfig };
+    return { match, action: httpsUpgradeAction(), metadata, typedPerFilterConfig };
   }
-  if (jwtUnsatisfiable(route, vhost, listener)) return { match, action: { case: "directResponse", value: { status: 401 } }, metadata: routeMetadata(route) };
+  if (jwtUnsatisfiable(route, vhost, listener)) return { match, action: { case: "directResponse", value: { status: 401 } }, metadata };
   // As upstream: HTTPProxy routes always, Ingress routes with applyToIngress, others never.
   const global = route.source.kind === "HTTPProxy" || (route.source.kind === "Ingress" && options.globalHeadersApplyToIngress);
   const headers = global
@@ -92,7 +93,7 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
       ),
       route.globalRateLimit,
     ), route),
-    metadata: routeMetadata(route),
+    metadata,
     requestHeadersToAdd: headers.requestHeadersToAdd,
     requestHeadersToRemove: headers.requestHeadersToRemove,
     responseHeadersToAdd: headers.responseHeadersToAdd,
@@ -102,7 +103,7 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
 }
 
 /** The Envoy virtual host of one model host, on the plain-HTTP or the TLS listener. */
-export function translateVirtualHost(vhost: VirtualHost, listener: "http" | "https", options: GlobalHeaderOptions = NO_GLOBAL_HEADERS): EnvoyVirtualHost {
+export function translateVirtualHost(vhost: VirtualHost, listener: "http" | "https", options: RouteOptions = DEFAULT_ROUTE_OPTIONS): EnvoyVirtualHost {
   return create(VirtualHostSchema, {
     name: vhost.fqdn,
     domains: vhostDomains(vhost.fqdn),

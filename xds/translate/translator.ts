@@ -210,7 +210,7 @@ function createFixedTranslator(resolved: ResolvedOptions, extra: TranslatorOptio
     const key = `${protocol}\n${name}`;
     let found = byName.get(key);
     if (found === undefined) {
-      const host = translateGatewayHost(vhost, protocol, name);
+      const host = translateGatewayHost(vhost, protocol, name, resolved);
       byName.set(key, (found = { host, error: encodeError(VirtualHostSchema, host) }));
     }
     return found;

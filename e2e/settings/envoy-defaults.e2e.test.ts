@@ -42,6 +42,11 @@ describe("Envoy settings: upstream's defaults", function () {
     assert.equal(identity.headers["content-encoding"], undefined);
   });
 
+  it("routes a Host with a port to the host without it (ignore_port_in_host_matching)", async () => {
+    assert.equal(reply(await ctx.stack.http("plain.example.com:8080", "/with-port")).path, "/with-port");
+    assert.equal(reply(await ctx.stack.http("PLAIN.example.com:1", "/with-port")).path, "/with-port");
+  });
+
   it("merges adjacent slashes before the backend sees the path", async () => {
     assert.equal(reply(await ctx.stack.http("plain.example.com", "//a//b")).path, "/a/b");
   });

@@ -53,7 +53,8 @@ export type GatewayHostTranslation = (vhost: VirtualHost, protocol: "http" | "ht
 
 /** The plain translation of a Gateway listener's host. */
 export function translateGatewayHost(vhost: VirtualHost, protocol: "http" | "https", name: string, options?: RouteOptions): EnvoyVirtualHost {
-  return { ...translateVirtualHost(vhost, protocol, options), name };
+  // Gateway route configurations match the port: each exact name is listed with any port too.
+  return { ...translateVirtualHost(vhost, protocol, options), name, domains: vhostDomains(vhost.fqdn) };
 }
 
 function envoyHosts(chains: readonly { readonly key: string; readonly virtualHosts: readonly VirtualHost[] }[], protocol: "http" | "https", host: GatewayHostTranslation): EnvoyVirtualHost[] {

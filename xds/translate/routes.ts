@@ -43,7 +43,12 @@ function isAcmeChallenge(route: Route): boolean {
   return path.kind !== "regex" && path.value.startsWith(ACME_CHALLENGE_PREFIX);
 }
 
-/** Upstream's host match: the name as given and, for exact names, the name with any port. */
+/**
+ * A host's domains in a route configuration that matches the Host header's port (a Gateway
+ * listener's): the name as given and, for exact names, the name with any port. The HTTPProxy and
+ * Ingress route configurations ignore the port instead (`ignore_port_in_host_matching`, upstream's
+ * setting) and list the name alone: one domain fewer per host for Envoy to index on every rebuild.
+ */
 export function vhostDomains(fqdn: string): string[] {
   return fqdn.includes("*") ? [fqdn] : [fqdn, `${fqdn}:*`];
 }
@@ -106,7 +111,7 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
 export function translateVirtualHost(vhost: VirtualHost, listener: "http" | "https", options: RouteOptions = DEFAULT_ROUTE_OPTIONS): EnvoyVirtualHost {
   return create(VirtualHostSchema, {
     name: vhost.fqdn,
-    domains: vhostDomains(vhost.fqdn),
+    domains: [vhost.fqdn],
     // The store already emits routes in this order; sorting again (with the store's own, total
     // comparator, so the two can never disagree) keeps a hand-built or merged model correct too.
     routes: sortRoutes(vhost.routes).map((r) => translateRoute(r, vhost, listener, options)),

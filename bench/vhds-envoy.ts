@@ -7,7 +7,7 @@
 //   node dist/bench/vhds-envoy.js [N ...]          default 1,000 and 10,000
 //   BENCH_VHDS_VARIANT=no-metadata|no-port-domains  the same with the routes' metadata, or the
 //                                                   "<fqdn>:*" domains, taken out of every host
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import bunyan from "bunyan";
 import { Registry } from "prom-client";
@@ -37,6 +37,19 @@ function variantResources(r: EnvoyResources): EnvoyResources {
   if (VARIANT === "as served") return r;
   const { changes: _changes, ...rest } = r;
   return { ...rest, virtualHosts: (r.virtualHosts ?? []).map(variantHost) };
+}
+
+/** CPU time (user + system, ms) a process uses over `ms` of wall time, from /proc/<pid>/stat. */
+async function cpuOver(pid: number | undefined, ms: number): Promise<number> {
+  if (pid === undefined) return NaN;
+  const ticks = (): number => {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  const before = ticks();
+  await new Promise((r) => setTimeout(r, ms));
+  return ((ticks() - before) * 1000) / 100;
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
@@ -88,8 +101,10 @@ async function run(n: number): Promise<string[]> {
       latencies.push(performance.now() - start);
       await new Promise((r) => setTimeout(r, 300));
     }
+    // Envoy's CPU while nothing changes (a periodic stats flush would walk every stat of every cluster).
+    const idleCpuMs = await cpuOver(envoy.process.pid, 10_000);
     const heap = await envoy.admin.stat("server.memory_allocated");
-    return [String(n), VARIANT, `${(coldMs / 1000).toFixed(1)} s`, `${median(latencies).toFixed(0)} ms`, `${Math.min(...latencies).toFixed(0)}–${Math.max(...latencies).toFixed(0)} ms`, `${((heap ?? 0) / 1048576).toFixed(0)} MiB`];
+    return [String(n), VARIANT, `${(coldMs / 1000).toFixed(1)} s`, `${median(latencies).toFixed(0)} ms`, `${Math.min(...latencies).toFixed(0)}–${Math.max(...latencies).toFixed(0)} ms`, `${((heap ?? 0) / 1048576).toFixed(0)} MiB`, `${(idleCpuMs / 100).toFixed(1)} %`];
   } finally {
     await envoy?.stop();
     await server.close();
@@ -100,7 +115,7 @@ async function run(n: number): Promise<string[]> {
 const sizes = process.argv.slice(2).map(Number);
 const rows: string[][] = [];
 for (const n of sizes.length > 0 ? sizes : [1000, 10000]) rows.push(await run(n));
-console.log("| Ingresses | virtual hosts | Envoy cold (start → last host answers) | one changed host: published → VHDS ACK, median | range | Envoy heap |");
-console.log("|---|---|---|---|---|---|");
+console.log("| Ingresses | virtual hosts | Envoy cold (start → last host answers) | one changed host: published → VHDS ACK, median | range | Envoy heap | Envoy CPU at rest (of one core, over 10 s) |");
+console.log("|---|---|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.join(" | ")} |`);
 console.log(`(${CHANGES} changes each, one at a time, 300 ms apart; the ACK comes once Envoy has built the new route table)`);

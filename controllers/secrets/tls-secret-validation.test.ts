@@ -46,10 +46,16 @@ describe("validateTlsSecret", () => {
     assert.equal(got.value.privateKey, A_KEY);
   });
 
-  it("memoises per Secret object", () => {
+  it("memoises per Secret object and per content", () => {
     const validate = createTlsSecretValidator();
     const s = tlsSecret("s", A_CRT, A_KEY);
     assert.equal(validate(s), validate(s));
+    // Another Secret (another name, namespace) with the same content shares the result.
+    assert.equal(validate(tlsSecret("copy", A_CRT, A_KEY, { namespace: "other" })), validate(s));
+    // Any change of what is validated is validated again.
+    assert.notEqual(validate(tlsSecret("s", B_CRT, B_KEY)), validate(s));
+    assert.equal(validate(tlsSecret("s", A_CRT, B_KEY)).ok, false);
+    assert.equal(validate(secret("s", "Opaque", { "tls.crt": A_CRT, "tls.key": A_KEY })).ok, false);
   });
 
   it("survives a huge number of PEM blocks", () => {

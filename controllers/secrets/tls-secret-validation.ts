@@ -1,4 +1,4 @@
-import { X509Certificate, createPrivateKey, type KeyObject } from "node:crypto";
+import { X509Certificate, createHash, createPrivateKey, type KeyObject } from "node:crypto";
 import type { V1Secret } from "@kubernetes/client-node";
 import { CA_CERTIFICATE_KEY, TLS_SECRET_TYPE } from "../source/secret-filter.js";
 import { decodeSecretData, parsePem, type PemBlock } from "./pem.js";
@@ -58,17 +58,41 @@ export function validateCaBundle(secret: V1Secret): { readonly ok: true; readonl
   return bundle.ok ? { ok: true, pem: bundle.pem } : fail(`${CA_CERTIFICATE_KEY}: ${bundle.error}`);
 }
 
-/** A validator that checks each Secret object once: objects in the cache are replaced, never mutated. */
+/** How many distinct Secret contents a validator remembers (least recently used first out). */
+const CONTENT_MEMO_SIZE = 10_000;
+
+/**
+ * A validator that checks each Secret object once (objects in the cache are replaced, never
+ * mutated) and each content once: parsing a certificate and its key costs about a millisecond, and
+ * the same certificate is often copied into many namespaces (a wildcard certificate per team).
+ */
 export function createTlsSecretValidator(): TlsSecretValidator {
-  const memo = new WeakMap<V1Secret, TlsSecretValidation>();
+  const byObject = new WeakMap<V1Secret, TlsSecretValidation>();
+  const byContent = new Map<string, TlsSecretValidation>();
   return (secret) => {
-    let result = memo.get(secret);
+    let result = byObject.get(secret);
+    if (result !== undefined) return result;
+    const key = contentKey(secret);
+    result = byContent.get(key);
     if (result === undefined) {
       result = validateTlsSecret(secret);
-      memo.set(secret, result);
+      if (byContent.size >= CONTENT_MEMO_SIZE) byContent.delete(byContent.keys().next().value as string);
+    } else {
+      byContent.delete(key);
     }
+    byContent.set(key, result);
+    byObject.set(secret, result);
     return result;
   };
+}
+
+/** A digest of everything validateTlsSecret reads of a Secret: its type and its three data keys. */
+function contentKey(secret: V1Secret): string {
+  const hash = createHash("sha256");
+  for (const part of [secret.type ?? "", secret.data?.["tls.crt"] ?? "", secret.data?.["tls.key"] ?? "", secret.data?.[CA_CERTIFICATE_KEY] ?? ""]) {
+    hash.update(`${part.length}:`).update(part);
+  }
+  return hash.digest("base64");
 }
 
 type Certificates = { readonly ok: true; readonly certificates: readonly X509Certificate[]; readonly pem: string } | { readonly ok: false; readonly error: string };

@@ -19,6 +19,12 @@ fail() {
 command -v go >/dev/null 2>&1 || fail "'go' is not on PATH"
 export GOTOOLCHAIN=local CGO_ENABLED=0
 
+# Two installs at once (a bench started while another builds) would move each other's directory away:
+# the second waits for the first and then finds the binary built.
+mkdir -p "$root/.tools"
+exec 9>"$root/.tools/contour-upstream-$version.lock"
+flock 9 || fail "cannot lock $root/.tools/contour-upstream-$version.lock"
+
 # Captured first: `contour version | grep -q` fails at random under pipefail (grep exits, contour gets SIGPIPE).
 installed=""
 [ -x "$dir/bin/contour" ] && installed=$("$dir/bin/contour" version 2>&1 || true)

@@ -87,10 +87,19 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (typeof v === "bigint") return v.toString();
     if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
+    const keys = Object.keys(v);
+    // Already in order (the common case): JSON.stringify enumerates the object as a sorted copy would.
+    if (inCodeUnitOrder(keys)) return v;
     const sorted: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+    for (const k of keys.sort()) sorted[k] = (v as Record<string, unknown>)[k];
     return sorted;
   }) ?? "null";
+}
+
+/** True when the keys are in Array.prototype.sort's default order (by UTF-16 code units). */
+function inCodeUnitOrder(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] as string) > (keys[i] as string)) return false;
+  return true;
 }
 
 /** First 10 hex characters of the SHA-256 of a value's canonical JSON: short, stable, content-derived. */

@@ -38,7 +38,7 @@ export function mergeVirtualHost(fqdn: string, contributions: readonly Contribut
     else list.push(c);
   };
   const routes = new Map<string, { route: Route; sourceKey: string }>();
-  let tls: { value: NonNullable<VirtualHost["tls"]>; json: string; sourceKey: string; jwtProviders?: VirtualHost["jwtProviders"] } | undefined;
+  let tls: { value: NonNullable<VirtualHost["tls"]>; sourceKey: string; jwtProviders?: VirtualHost["jwtProviders"] } | undefined;
   // Host-wide policies (CORS, rate limit, IP filter) come from HTTPProxy roots, of which at most one
   // owns a host (exclusive claims are settled before merging): the first source that has one keeps it.
   let cors: VirtualHost["cors"];
@@ -57,10 +57,9 @@ export function mergeVirtualHost(fqdn: string, contributions: readonly Contribut
     if (value.tls !== undefined && owner !== undefined && sourceKey !== owner) {
       report(sourceKey, errorCondition("TLSConflict", `host ${quote(fqdn)}: the host belongs to ${owner}, whose TLS settings are used; this source's are not`));
     } else if (value.tls !== undefined) {
-      const json = canonicalJson(value.tls);
       // JWT providers belong to the TLS settings' source: they only exist on a host that terminates TLS.
-      if (tls === undefined) tls = { value: value.tls, json, sourceKey, ...(value.jwtProviders !== undefined ? { jwtProviders: value.jwtProviders } : {}) };
-      else if (tls.json !== json) {
+      if (tls === undefined) tls = { value: value.tls, sourceKey, ...(value.jwtProviders !== undefined ? { jwtProviders: value.jwtProviders } : {}) };
+      else if (!sameTls(tls.value, value.tls)) {
         report(sourceKey, errorCondition("TLSConflict", `host ${quote(fqdn)}: its TLS settings differ from those of ${tls.sourceKey}, which are used`));
       }
     }
@@ -87,6 +86,11 @@ export function mergeVirtualHost(fqdn: string, contributions: readonly Contribut
     ...(authorization !== undefined ? { authorization } : {}),
   };
   return { value: merged, conflicts };
+}
+
+/** Equal TLS settings: the same object, or the same canonical JSON (only computed when a second source has some). */
+function sameTls(a: NonNullable<VirtualHost["tls"]>, b: NonNullable<VirtualHost["tls"]>): boolean {
+  return a === b || canonicalJson(a) === canonicalJson(b);
 }
 
 /** Merges TCP proxies claiming one fqdn: the first source keeps it, the others are told. */

@@ -95,16 +95,8 @@ export function createModelStore(): ModelStore {
   const claims = new Map<string, Set<string>>();
   const relatedIndex = new Map<string, Set<string>>();
   const changed = new Map<string, ObjectKey>();
-  // Match keys are canonical JSON; routes are immutable, so each is computed once per route object.
-  const matchKeys = new WeakMap<Route, string>();
-  const matchKey = (route: Route): string => {
-    let k = matchKeys.get(route);
-    if (k === undefined) {
-      k = routeMatchKey(route.match);
-      matchKeys.set(route, k);
-    }
-    return k;
-  };
+  // routeMatchKey remembers each match's key.
+  const matchKey = (route: Route): string => routeMatchKey(route.match);
   let cached: Model | undefined;
   // The last model handed out: returned again when a change left every list as it was.
   let previous: Model | undefined;

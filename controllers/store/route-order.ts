@@ -35,9 +35,18 @@ export function sortRoutes(routes: readonly Route[]): Route[] {
   return [...routes].sort(compareRoutes);
 }
 
+// Matches are immutable and a reconciler's match object reaches the store unchanged, so each one's
+// key (canonical JSON, the costly part of merging routes) is computed once.
+const matchKeys = new WeakMap<RouteMatch, string>();
+
 /** Identity of a match: two routes with equal keys are the same route and only one can be served. */
 export function routeMatchKey(match: RouteMatch): string {
-  return canonicalJson(match);
+  let key = matchKeys.get(match);
+  if (key === undefined) {
+    key = canonicalJson(match);
+    matchKeys.set(match, key);
+  }
+  return key;
 }
 
 /** A human description of a path match, for messages. */

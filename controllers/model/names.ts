@@ -3,7 +3,7 @@
  * and content only, so every replica computes the same names. xds/names.ts re-exports them with
  * the Envoy-only names.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /**
  * Name of the Envoy cluster for one Service port with one set of connection options, shortened
@@ -26,13 +26,13 @@ export function hashname(limit: number, ...parts: string[]): string {
   const s = [...parts];
   let joined = s.join("/");
   if (limit > joined.length) return joined;
-  const hash = createHash("sha256").update(joined).digest("hex");
+  const digest = hash("sha256", joined, "hex");
   for (let n = s.length - 1; n >= 0; n--) {
-    s[n] = truncate(Math.floor(limit / s.length), s[n] ?? "", hash.slice(0, SHORT));
+    s[n] = truncate(Math.floor(limit / s.length), s[n] ?? "", digest.slice(0, SHORT));
     joined = s.join("/");
     if (limit > joined.length) return joined;
   }
-  return hash.slice(0, limit);
+  return digest.slice(0, limit);
 }
 
 /** Upstream's truncate: `s` cut to `l` characters, its end replaced by "-" and `suffix`. */
@@ -104,5 +104,5 @@ function inCodeUnitOrder(keys: readonly string[]): boolean {
 
 /** First 10 hex characters of the SHA-256 of a value's canonical JSON: short, stable, content-derived. */
 export function shortHash(value: unknown): string {
-  return createHash("sha256").update(canonicalJson(value)).digest("hex").slice(0, 10);
+  return hash("sha256", canonicalJson(value), "hex").slice(0, 10);
 }

@@ -4,6 +4,7 @@
  * the Envoy-only names.
  */
 import { hash } from "node:crypto";
+import { compareCodeUnits, sortInPlace } from "./sort.js";
 
 /**
  * Name of the Envoy cluster for one Service port with one set of connection options, shortened
@@ -91,14 +92,14 @@ export function canonicalJson(value: unknown): string {
     // Already in order (the common case): JSON.stringify enumerates the object as a sorted copy would.
     if (inCodeUnitOrder(keys)) return v;
     const sorted: Record<string, unknown> = {};
-    for (const k of keys.sort()) sorted[k] = (v as Record<string, unknown>)[k];
+    for (const k of sortInPlace(keys, compareCodeUnits)) sorted[k] = (v as Record<string, unknown>)[k];
     return sorted;
   }) ?? "null";
 }
 
 /** True when the keys are in Array.prototype.sort's default order (by UTF-16 code units). */
 function inCodeUnitOrder(keys: readonly string[]): boolean {
-  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] as string) > (keys[i] as string)) return false;
+  for (let i = 1; i < keys.length; i++) if (compareCodeUnits(keys[i - 1] as string, keys[i] as string) > 0) return false;
   return true;
 }
 

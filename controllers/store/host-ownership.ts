@@ -2,6 +2,7 @@ import type { Condition } from "./fragment.js";
 import type { ObjectKey } from "../source/object-cache.js";
 import { compareKeys, compareStrings } from "../source/object-cache.js";
 import { errorCondition, quote, warningCondition } from "./conditions.js";
+import { sortInPlace } from "../model/sort.js";
 
 /**
  * Who may add routes to a host several APIs name.
@@ -62,7 +63,7 @@ export function hostRank(kind: string): number {
  * owners' namespaces and refused from any other. Pure; `parties` may come in any order.
  */
 export function settleHostOwnership(host: string, parties: readonly HostParty[]): Ownership {
-  const sorted = [...parties].sort((a, b) => hostRank(a.key.kind) - hostRank(b.key.kind) || compareStrings(a.sourceKey, b.sourceKey));
+  const sorted = sortInPlace([...parties], (a, b) => hostRank(a.key.kind) - hostRank(b.key.kind) || compareStrings(a.sourceKey, b.sourceKey));
   const first = sorted[0];
   if (first === undefined) return { admitted: [], conditions: new Map() };
   const topRank = hostRank(first.key.kind);

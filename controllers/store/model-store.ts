@@ -7,6 +7,7 @@ import { settleHostOwnership, type HostParty } from "./host-ownership.js";
 import { routeMatchKey } from "./route-order.js";
 import { createHeldResources } from "./held-resources.js";
 import { createSortedView, type ChangeSet, type SortedView } from "./sorted-view.js";
+import { sortInPlace } from "../model/sort.js";
 
 /** What the merged model's lists gained, lost and changed, by name (fqdn for hosts), between two calls. */
 export interface ModelChanges {
@@ -333,7 +334,7 @@ export function createModelStore(): ModelStore {
       if (srcs === undefined) return undefined;
       const found: Condition[] = [];
       let visited = false;
-      for (const src of [...srcs].sort(compareStrings)) {
+      for (const src of sortInPlace([...srcs], compareStrings)) {
         const entry = entries.get(src);
         const related = entry === undefined || rejected(entry) ? undefined : entry.related.get(k);
         if (related === undefined) continue;

@@ -11,6 +11,7 @@ import { ClusterLoadAssignmentSchema } from "../gen/envoy/config/endpoint/v3/end
 import type { Cluster, ExtensionClusterMember, Model } from "../../controllers/model/model.js";
 import { parseEdsName } from "../names.js";
 import { compareStrings } from "./proto.js";
+import { sortInPlace } from "../../controllers/model/sort.js";
 
 /** The label naming the Service an EndpointSlice belongs to. */
 export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
@@ -89,7 +90,7 @@ function readyAddresses(slices: readonly V1EndpointSlice[], portName: string, he
       }
     }
   }
-  return [...unique.values()].sort((a, b) => compareStrings(a.ip, b.ip) || a.port - b.port);
+  return sortInPlace([...unique.values()], (a, b) => compareStrings(a.ip, b.ip) || a.port - b.port);
 }
 
 function lbEndpointsOf(addresses: readonly Address[]) {

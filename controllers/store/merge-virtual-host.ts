@@ -17,6 +17,9 @@ export interface Merged<T> {
   readonly conflicts: ReadonlyMap<string, readonly Condition[]>;
 }
 
+/** The conflicts of a merge without any (shared: Merged's map is read-only). */
+const NO_CONFLICTS: ReadonlyMap<string, readonly Condition[]> = new Map();
+
 /** Computes a route's match key; the store passes a memoised one. */
 export type MatchKeyOf = (route: Route) => string;
 
@@ -31,8 +34,10 @@ export type MatchKeyOf = (route: Route) => string;
  * can neither replace its certificate nor turn its TCP proxy host into an HTTPS one.
  */
 export function mergeVirtualHost(fqdn: string, contributions: readonly Contribution<VirtualHost>[], matchKey: MatchKeyOf, owner?: string): Merged<VirtualHost> {
-  const conflicts = new Map<string, Condition[]>();
+  // Made on the first conflict: the store keeps every host's merge, and most hosts have none.
+  let conflicts: Map<string, Condition[]> | undefined;
   const report = (sourceKey: string, c: Condition): void => {
+    conflicts ??= new Map();
     const list = conflicts.get(sourceKey);
     if (list === undefined) conflicts.set(sourceKey, [c]);
     else list.push(c);
@@ -73,7 +78,7 @@ export function mergeVirtualHost(fqdn: string, contributions: readonly Contribut
     }
   }
 
-  if (routes.size === 0) return { value: undefined, conflicts };
+  if (routes.size === 0) return { value: undefined, conflicts: conflicts ?? NO_CONFLICTS };
   const merged: VirtualHost = {
     fqdn,
     routes: sortRoutes([...routes.values()].map((r) => r.route)),
@@ -85,7 +90,7 @@ export function mergeVirtualHost(fqdn: string, contributions: readonly Contribut
     ...(ipFilter !== undefined ? { ipFilter } : {}),
     ...(authorization !== undefined ? { authorization } : {}),
   };
-  return { value: merged, conflicts };
+  return { value: merged, conflicts: conflicts ?? NO_CONFLICTS };
 }
 
 /** Equal TLS settings: the same object, or the same canonical JSON (only computed when a second source has some). */

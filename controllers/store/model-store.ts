@@ -369,15 +369,23 @@ export function createModelStore(): ModelStore {
 }
 
 
+// The store keeps an entry per source, and most sources have no TCP proxies and no related objects.
+const EMPTY_MAP: ReadonlyMap<string, never> = new Map<string, never>();
+
+/** The items by key (a later item replaces an earlier one of the same key); one shared empty map for none. */
+function mapBy<T>(items: readonly T[], key: (item: T) => string): ReadonlyMap<string, T> {
+  return items.length === 0 ? EMPTY_MAP : new Map(items.map((item) => [key(item), item]));
+}
+
 function indexEntry(key: ObjectKey, fragment: Fragment): Entry {
   return {
     key,
     fragment,
-    vhosts: new Map(fragment.virtualHosts.map((v) => [v.fqdn, v])),
-    tcpProxies: new Map(fragment.tcpProxies.map((t) => [t.fqdn, t])),
+    vhosts: mapBy(fragment.virtualHosts, (v) => v.fqdn),
+    tcpProxies: mapBy(fragment.tcpProxies, (t) => t.fqdn),
     dependencyKeys: [...new Set(fragment.dependencies.map(formatKey))],
     exclusive: fragment.exclusiveFqdn?.toLowerCase(),
-    related: new Map((fragment.related ?? []).map((r) => [formatKey(r.key), r])),
+    related: mapBy(fragment.related ?? [], (r) => formatKey(r.key)),
   };
 }
 

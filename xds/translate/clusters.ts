@@ -15,7 +15,7 @@ import type { Cluster } from "../../controllers/model/model.js";
 import { clusterStatName, EnvoyExtension } from "../names.js";
 import { translateHealthChecks } from "./health-check.js";
 import { resolveOptions, type ResolvedOptions } from "./options.js";
-import { adsConfigSource, compactMessage, durationFromMs, sortedBy, typed } from "./proto.js";
+import { adsConfigSource, durationFromMs, sortedBy, typed } from "./proto.js";
 import { upstreamTlsSocket } from "./tls.js";
 import { backendTlsSocket } from "./backend-tls.js";
 
@@ -145,7 +145,7 @@ export function translateCluster(cluster: Cluster, defaults: ClusterDefaults = D
   const alpn = protocol === "h2" ? ["h2"] : protocol === "tls" ? [] : undefined;
   // A BackendTLSPolicy's TLS (Gateway API) replaces the upstream-validation of HTTPProxy clusters.
   const tls = alpn === undefined ? undefined : cluster.backendTls !== undefined ? backendTlsSocket(cluster.backendTls, alpn) : upstreamTlsSocket(cluster, alpn, upstreamTls);
-  return compactMessage(create(ClusterSchema, {
+  return create(ClusterSchema, {
     name: cluster.name,
     // An ExtensionService joins several ports: its globally unique name, "/" made "_", as upstream.
     // A weighted UDPRoute rule's cluster joins several Services too: named after the rule the same way.
@@ -166,7 +166,7 @@ export function translateCluster(cluster: Cluster, defaults: ClusterDefaults = D
           ignoreHealthOnHostRemoval: true,
         }),
     ...commonLbConfig(cluster, healthChecks.length > 0),
-  }));
+  });
 }
 
 /** Every cluster, sorted by name, each name once (the first wins; the model should not repeat one). */

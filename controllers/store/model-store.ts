@@ -320,8 +320,7 @@ export function createModelStore(): ModelStore {
       if (entry.exclusive !== undefined && rejected(entry)) return duplicateClaim(entry, entry.exclusive);
       const extra: Condition[] = [];
       // The claimed host too: an owner with no routes of its own there is still told of refused intruders.
-      const hosts = new Set(entry.vhosts.keys());
-      if (entry.exclusive !== undefined) hosts.add(entry.exclusive);
+      const hosts = entry.exclusive === undefined ? entry.vhosts.keys() : new Set([...entry.vhosts.keys(), entry.exclusive]);
       for (const fqdn of hosts) extra.push(...(vhosts.merged.get(fqdn)?.conflicts.get(src) ?? []));
       for (const fqdn of entry.tcpProxies.keys()) extra.push(...(tcp.merged.get(fqdn)?.conflicts.get(src) ?? []));
       if (extra.length === 0) return entry.fragment.conditions;

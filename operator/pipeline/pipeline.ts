@@ -410,7 +410,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     // Conditions are read after every put: merging decides some of them, and merging once is enough.
     // Sources whose conflicts merging changed (an Ingress refused on a host) are reported too.
     const changedByStore = store.takeChanged();
-    for (const key of changedByStore) if (key.kind !== "HTTPProxy" && !reconciledKeys.has(formatKey(key))) reconciledKeys.set(formatKey(key), key);
+    for (const key of changedByStore) {
+      const k = formatKey(key);
+      if (key.kind !== "HTTPProxy" && !reconciledKeys.has(k)) reconciledKeys.set(k, key);
+    }
     const reconciled = [...reconciledKeys.values()].map((key) => ({ key, conditions: store.conditions(key) }));
     const httpProxyStatuses = updateProxyStatuses(changedByStore);
     const extensionStatuses = reconciled

@@ -230,6 +230,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const proxyViews = new Map<string, { json: string; key: ObjectKey; view: ProxyStatusView }>();
   const proxyStatusDirty = new Map<string, ObjectKey>();
   const counts: Record<ProxyStatusView["currentStatus"], number> = { valid: 0, invalid: 0, orphaned: 0 };
+  const ingressOptions = { ingressClassName: options.ingressClassName, validateTlsSecret, ...connectTimeout, clientCertificate: options.clientCertificate };
   const httpProxyOptions = {
     ingressClassName: options.ingressClassName,
     rootNamespaces: options.rootNamespaces ?? [],
@@ -337,7 +338,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       }
       const ingress = cache.get<V1Ingress>(key.kind, key.namespace, key.name);
       if (ingress === undefined) deleteSource(key);
-      else putSource(key, reconcileIngress(cache, ingress, { ingressClassName: options.ingressClassName, validateTlsSecret, ...connectTimeout, clientCertificate: options.clientCertificate }), released);
+      else putSource(key, reconcileIngress(cache, ingress, ingressOptions), released);
     }
     const reconciledKeys = new Map(changed.map((k) => [formatKey(k), k] as const));
     for (const [k, key] of holdsDirty) {

@@ -8,8 +8,8 @@ const MASK = (1n << 64n) - 1n;
 /** The 64-bit hash of one (name, version) pair. */
 export function pairHash(name: string, version: string): bigint {
   // The length prefix keeps the framing unambiguous whatever a name contains.
-  // The first 8 bytes of the SHA-256, big-endian: the number its first 16 hex digits spell.
-  return hash("sha256", `${name.length}:${name}\0${version}`, "buffer").readBigUInt64BE(0);
+  const hex = hash("sha256", `${name.length}:${name}\0${version}`, "hex").slice(0, 16);
+  return BigInt(`0x${hex}`);
 }
 
 /** The digest with a pair added. */

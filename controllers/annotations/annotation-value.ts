@@ -19,10 +19,13 @@ export const MAX_ANNOTATION_VALUE = 4096;
 /** The Contour annotation prefix. */
 export const CONTOUR_PREFIX = "projectcontour.io/";
 
+/** What readAnnotation gives for an annotation that is not there (most are not), shared: Parsed is read-only. */
+const ABSENT: Parsed<undefined> = { value: undefined, warnings: [] };
+
 /** Reads an annotation: undefined when absent, or a warning when too long to be sensible. */
 export function readAnnotation(annotations: Annotations, key: string): Parsed<string | undefined> {
   const value = annotations?.[key];
-  if (value === undefined) return { value: undefined, warnings: [] };
+  if (value === undefined) return ABSENT;
   if (value.length > MAX_ANNOTATION_VALUE) {
     return {
       value: undefined,
@@ -39,6 +42,7 @@ export function invalidAnnotation(reason: string, key: string, value: string, wh
 
 /** Splits a comma-separated list, trimming blanks and dropping empty entries, as upstream does. */
 export function splitList(value: string): string[] {
+  if (value === "") return [];
   return value
     .split(",")
     .map((s) => s.trim())

@@ -15,6 +15,7 @@ import { ingressMatchesClass } from "./ingress-class.js";
 import { ingressRoutes } from "./ingress-routes.js";
 import { ingressTls } from "./ingress-tls.js";
 import { lookupTlsSecret } from "../secrets/lookup-tls-secret.js";
+import { sortInPlace } from "../model/sort.js";
 
 /** What the Ingress reconciler needs from the controller's configuration. */
 export interface IngressReconcileOptions {
@@ -105,7 +106,7 @@ function virtualHostsOf(
 ): VirtualHost[] {
   const hosts = new Set([...byHost.keys(), ...tlsHosts.keys()]);
   const virtualHosts: VirtualHost[] = [];
-  for (const fqdn of [...hosts].sort(compareStrings)) {
+  for (const fqdn of sortInPlace([...hosts], compareStrings)) {
     // Upstream never serves the "*" host over TLS: there is no SNI name to select it by.
     const tls = fqdn === "*" ? undefined : tlsHosts.get(fqdn);
     let routes = byHost.get(fqdn) ?? [];
@@ -130,12 +131,12 @@ function emptyFragment(source: SourceRef, dependencies: readonly ObjectKey[]): F
 function uniqueByName<T extends { readonly name: string }>(items: readonly T[]): T[] {
   const byName = new Map<string, T>();
   for (const item of items) if (!byName.has(item.name)) byName.set(item.name, item);
-  return [...byName.values()].sort((a, b) => compareStrings(a.name, b.name));
+  return sortInPlace([...byName.values()], (a, b) => compareStrings(a.name, b.name));
 }
 
 
 function uniqueKeys(keys: readonly ObjectKey[]): ObjectKey[] {
   const byKey = new Map<string, ObjectKey>();
   for (const k of keys) byKey.set(formatKey(k), { kind: k.kind, namespace: k.namespace, name: k.name });
-  return [...byKey.values()].sort(compareKeys);
+  return sortInPlace([...byKey.values()], compareKeys);
 }

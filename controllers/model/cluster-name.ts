@@ -12,7 +12,7 @@
  * the controller's configuration (circuit breakers, connect timeout, client certificate,
  * ExternalName) are the same for every cluster of one Service port and add nothing.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Cluster } from "./model.js";
 import { hashname, NAME_LIMIT, shortHash } from "./names.js";
 
@@ -102,7 +102,7 @@ export function upstreamHashInput(s: UpstreamHashSettings): string {
 
 /** First 10 hex digits of SHA-1 over upstream's hash input (SHA-1 of "" is da39a3ee5e…). */
 export function upstreamHash(s: UpstreamHashSettings): string {
-  return createHash("sha1").update(upstreamHashInput(s)).digest("hex").slice(0, 10);
+  return hash("sha1", upstreamHashInput(s), "hex").slice(0, 10);
 }
 
 /** The Kubernetes object name inside an SDS secret name `<namespace>/<name>/<hash>`. */

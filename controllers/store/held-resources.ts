@@ -55,12 +55,15 @@ export function createHeldResources<T>(): HeldResources<T> {
         holders.set(name, m);
       }
       m.set(src, value);
-      let j = joined.get(name);
-      if (j === undefined) {
-        j = new Set();
-        joined.set(name, j);
+      // Only a name with a chosen holder is decided from who joined; the others are scanned anyway.
+      if (chosen.has(name)) {
+        let j = joined.get(name);
+        if (j === undefined) {
+          j = new Set();
+          joined.set(name, j);
+        }
+        j.add(src);
       }
-      j.add(src);
       dirty.add(name);
     },
     release(name, src) {

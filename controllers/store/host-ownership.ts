@@ -2,6 +2,7 @@ import type { Condition } from "./fragment.js";
 import type { ObjectKey } from "../source/object-cache.js";
 import { compareKeys, compareStrings } from "../source/object-cache.js";
 import { errorCondition, quote, warningCondition } from "./conditions.js";
+import { sortInPlace } from "../model/sort.js";
 
 /**
  * Who may add routes to a host several APIs name.
@@ -52,6 +53,9 @@ export interface Ownership {
   readonly conditions: ReadonlyMap<string, readonly Condition[]>;
 }
 
+/** The conditions of a host whose parties are all admitted (shared: Ownership's map is read-only). */
+const NO_CONDITIONS: ReadonlyMap<string, readonly Condition[]> = new Map();
+
 /** The precedence rank of a kind on a shared host (lower owns). */
 export function hostRank(kind: string): number {
   return API_PRECEDENCE[kind] ?? UNLISTED_RANK;
@@ -62,7 +66,10 @@ export function hostRank(kind: string): number {
  * owners' namespaces and refused from any other. Pure; `parties` may come in any order.
  */
 export function settleHostOwnership(host: string, parties: readonly HostParty[]): Ownership {
-  const sorted = [...parties].sort((a, b) => hostRank(a.key.kind) - hostRank(b.key.kind) || compareStrings(a.sourceKey, b.sourceKey));
+  // Most hosts have one party, which owns the host: nothing to sort, nobody to refuse.
+  const [only] = parties;
+  if (parties.length === 1 && only !== undefined) return { admitted: only.served ? [only.sourceKey] : [], conditions: NO_CONDITIONS };
+  const sorted = sortInPlace([...parties], (a, b) => hostRank(a.key.kind) - hostRank(b.key.kind) || compareStrings(a.sourceKey, b.sourceKey));
   const first = sorted[0];
   if (first === undefined) return { admitted: [], conditions: new Map() };
   const topRank = hostRank(first.key.kind);

@@ -17,6 +17,9 @@ export interface Merged<T> {
   readonly conflicts: ReadonlyMap<string, readonly Condition[]>;
 }
 
+/** The conflicts of a merge without any (shared: Merged's map is read-only). */
+const NO_CONFLICTS: ReadonlyMap<string, readonly Condition[]> = new Map();
+
 /** Computes a route's match key; the store passes a memoised one. */
 export type MatchKeyOf = (route: Route) => string;
 
@@ -31,14 +34,16 @@ export type MatchKeyOf = (route: Route) => string;
  * can neither replace its certificate nor turn its TCP proxy host into an HTTPS one.
  */
 export function mergeVirtualHost(fqdn: string, contributions: readonly Contribution<VirtualHost>[], matchKey: MatchKeyOf, owner?: string): Merged<VirtualHost> {
-  const conflicts = new Map<string, Condition[]>();
+  // Made on the first conflict: the store keeps every host's merge, and most hosts have none.
+  let conflicts: Map<string, Condition[]> | undefined;
   const report = (sourceKey: string, c: Condition): void => {
+    conflicts ??= new Map();
     const list = conflicts.get(sourceKey);
     if (list === undefined) conflicts.set(sourceKey, [c]);
     else list.push(c);
   };
   const routes = new Map<string, { route: Route; sourceKey: string }>();
-  let tls: { value: NonNullable<VirtualHost["tls"]>; json: string; sourceKey: string; jwtProviders?: VirtualHost["jwtProviders"] } | undefined;
+  let tls: { value: NonNullable<VirtualHost["tls"]>; sourceKey: string; jwtProviders?: VirtualHost["jwtProviders"] } | undefined;
   // Host-wide policies (CORS, rate limit, IP filter) come from HTTPProxy roots, of which at most one
   // owns a host (exclusive claims are settled before merging): the first source that has one keeps it.
   let cors: VirtualHost["cors"];
@@ -57,10 +62,9 @@ export function mergeVirtualHost(fqdn: string, contributions: readonly Contribut
     if (value.tls !== undefined && owner !== undefined && sourceKey !== owner) {
       report(sourceKey, errorCondition("TLSConflict", `host ${quote(fqdn)}: the host belongs to ${owner}, whose TLS settings are used; this source's are not`));
     } else if (value.tls !== undefined) {
-      const json = canonicalJson(value.tls);
       // JWT providers belong to the TLS settings' source: they only exist on a host that terminates TLS.
-      if (tls === undefined) tls = { value: value.tls, json, sourceKey, ...(value.jwtProviders !== undefined ? { jwtProviders: value.jwtProviders } : {}) };
-      else if (tls.json !== json) {
+      if (tls === undefined) tls = { value: value.tls, sourceKey, ...(value.jwtProviders !== undefined ? { jwtProviders: value.jwtProviders } : {}) };
+      else if (!sameTls(tls.value, value.tls)) {
         report(sourceKey, errorCondition("TLSConflict", `host ${quote(fqdn)}: its TLS settings differ from those of ${tls.sourceKey}, which are used`));
       }
     }
@@ -74,7 +78,7 @@ export function mergeVirtualHost(fqdn: string, contributions: readonly Contribut
     }
   }
 
-  if (routes.size === 0) return { value: undefined, conflicts };
+  if (routes.size === 0) return { value: undefined, conflicts: conflicts ?? NO_CONFLICTS };
   const merged: VirtualHost = {
     fqdn,
     routes: sortRoutes([...routes.values()].map((r) => r.route)),
@@ -86,7 +90,12 @@ export function mergeVirtualHost(fqdn: string, contributions: readonly Contribut
     ...(ipFilter !== undefined ? { ipFilter } : {}),
     ...(authorization !== undefined ? { authorization } : {}),
   };
-  return { value: merged, conflicts };
+  return { value: merged, conflicts: conflicts ?? NO_CONFLICTS };
+}
+
+/** Equal TLS settings: the same object, or the same canonical JSON (only computed when a second source has some). */
+function sameTls(a: NonNullable<VirtualHost["tls"]>, b: NonNullable<VirtualHost["tls"]>): boolean {
+  return a === b || canonicalJson(a) === canonicalJson(b);
 }
 
 /** Merges TCP proxies claiming one fqdn: the first source keeps it, the others are told. */

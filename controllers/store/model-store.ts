@@ -7,6 +7,7 @@ import { settleHostOwnership, type HostParty } from "./host-ownership.js";
 import { routeMatchKey } from "./route-order.js";
 import { createHeldResources } from "./held-resources.js";
 import { createSortedView, type ChangeSet, type SortedView } from "./sorted-view.js";
+import { sortInPlace } from "../model/sort.js";
 
 /** What the merged model's lists gained, lost and changed, by name (fqdn for hosts), between two calls. */
 export interface ModelChanges {
@@ -95,16 +96,8 @@ export function createModelStore(): ModelStore {
   const claims = new Map<string, Set<string>>();
   const relatedIndex = new Map<string, Set<string>>();
   const changed = new Map<string, ObjectKey>();
-  // Match keys are canonical JSON; routes are immutable, so each is computed once per route object.
-  const matchKeys = new WeakMap<Route, string>();
-  const matchKey = (route: Route): string => {
-    let k = matchKeys.get(route);
-    if (k === undefined) {
-      k = routeMatchKey(route.match);
-      matchKeys.set(route, k);
-    }
-    return k;
-  };
+  // routeMatchKey remembers each match's key.
+  const matchKey = (route: Route): string => routeMatchKey(route.match);
   let cached: Model | undefined;
   // The last model handed out: returned again when a change left every list as it was.
   let previous: Model | undefined;
@@ -327,8 +320,7 @@ export function createModelStore(): ModelStore {
       if (entry.exclusive !== undefined && rejected(entry)) return duplicateClaim(entry, entry.exclusive);
       const extra: Condition[] = [];
       // The claimed host too: an owner with no routes of its own there is still told of refused intruders.
-      const hosts = new Set(entry.vhosts.keys());
-      if (entry.exclusive !== undefined) hosts.add(entry.exclusive);
+      const hosts = entry.exclusive === undefined ? entry.vhosts.keys() : new Set([...entry.vhosts.keys(), entry.exclusive]);
       for (const fqdn of hosts) extra.push(...(vhosts.merged.get(fqdn)?.conflicts.get(src) ?? []));
       for (const fqdn of entry.tcpProxies.keys()) extra.push(...(tcp.merged.get(fqdn)?.conflicts.get(src) ?? []));
       if (extra.length === 0) return entry.fragment.conditions;
@@ -341,7 +333,7 @@ export function createModelStore(): ModelStore {
       if (srcs === undefined) return undefined;
       const found: Condition[] = [];
       let visited = false;
-      for (const src of [...srcs].sort(compareStrings)) {
+      for (const src of sortInPlace([...srcs], compareStrings)) {
         const entry = entries.get(src);
         const related = entry === undefined || rejected(entry) ? undefined : entry.related.get(k);
         if (related === undefined) continue;
@@ -376,15 +368,23 @@ export function createModelStore(): ModelStore {
 }
 
 
+// The store keeps an entry per source, and most sources have no TCP proxies and no related objects.
+const EMPTY_MAP: ReadonlyMap<string, never> = new Map<string, never>();
+
+/** The items by key (a later item replaces an earlier one of the same key); one shared empty map for none. */
+function mapBy<T>(items: readonly T[], key: (item: T) => string): ReadonlyMap<string, T> {
+  return items.length === 0 ? EMPTY_MAP : new Map(items.map((item) => [key(item), item]));
+}
+
 function indexEntry(key: ObjectKey, fragment: Fragment): Entry {
   return {
     key,
     fragment,
-    vhosts: new Map(fragment.virtualHosts.map((v) => [v.fqdn, v])),
-    tcpProxies: new Map(fragment.tcpProxies.map((t) => [t.fqdn, t])),
+    vhosts: mapBy(fragment.virtualHosts, (v) => v.fqdn),
+    tcpProxies: mapBy(fragment.tcpProxies, (t) => t.fqdn),
     dependencyKeys: [...new Set(fragment.dependencies.map(formatKey))],
     exclusive: fragment.exclusiveFqdn?.toLowerCase(),
-    related: new Map((fragment.related ?? []).map((r) => [formatKey(r.key), r])),
+    related: mapBy(fragment.related ?? [], (r) => formatKey(r.key)),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { PathMatch, Route, RouteMatch } from "../model/model.js";
 import { compareStrings } from "../source/object-cache.js";
 import { canonicalJson } from "../model/names.js";
+import { sortInPlace } from "../model/sort.js";
 
 const KIND_RANK: Readonly<Record<PathMatch["kind"], number>> = { exact: 0, regex: 1, prefix: 2 };
 
@@ -32,12 +33,21 @@ export function compareMatches(a: RouteMatch, b: RouteMatch): number {
 
 /** Routes sorted into route order (a new array). */
 export function sortRoutes(routes: readonly Route[]): Route[] {
-  return [...routes].sort(compareRoutes);
+  return sortInPlace([...routes], compareRoutes);
 }
+
+// Matches are immutable and a reconciler's match object reaches the store unchanged, so each one's
+// key (canonical JSON, the costly part of merging routes) is computed once.
+const matchKeys = new WeakMap<RouteMatch, string>();
 
 /** Identity of a match: two routes with equal keys are the same route and only one can be served. */
 export function routeMatchKey(match: RouteMatch): string {
-  return canonicalJson(match);
+  let key = matchKeys.get(match);
+  if (key === undefined) {
+    key = canonicalJson(match);
+    matchKeys.set(match, key);
+  }
+  return key;
 }
 
 /** A human description of a path match, for messages. */

@@ -230,6 +230,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const proxyViews = new Map<string, { json: string; key: ObjectKey; view: ProxyStatusView }>();
   const proxyStatusDirty = new Map<string, ObjectKey>();
   const counts: Record<ProxyStatusView["currentStatus"], number> = { valid: 0, invalid: 0, orphaned: 0 };
+  const ingressOptions = { ingressClassName: options.ingressClassName, validateTlsSecret, ...connectTimeout, clientCertificate: options.clientCertificate };
   const httpProxyOptions = {
     ingressClassName: options.ingressClassName,
     rootNamespaces: options.rootNamespaces ?? [],
@@ -337,7 +338,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       }
       const ingress = cache.get<V1Ingress>(key.kind, key.namespace, key.name);
       if (ingress === undefined) deleteSource(key);
-      else putSource(key, reconcileIngress(cache, ingress, { ingressClassName: options.ingressClassName, validateTlsSecret, ...connectTimeout, clientCertificate: options.clientCertificate }), released);
+      else putSource(key, reconcileIngress(cache, ingress, ingressOptions), released);
     }
     const reconciledKeys = new Map(changed.map((k) => [formatKey(k), k] as const));
     for (const [k, key] of holdsDirty) {
@@ -410,7 +411,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     // Conditions are read after every put: merging decides some of them, and merging once is enough.
     // Sources whose conflicts merging changed (an Ingress refused on a host) are reported too.
     const changedByStore = store.takeChanged();
-    for (const key of changedByStore) if (key.kind !== "HTTPProxy" && !reconciledKeys.has(formatKey(key))) reconciledKeys.set(formatKey(key), key);
+    for (const key of changedByStore) {
+      const k = formatKey(key);
+      if (key.kind !== "HTTPProxy" && !reconciledKeys.has(k)) reconciledKeys.set(k, key);
+    }
     const reconciled = [...reconciledKeys.values()].map((key) => ({ key, conditions: store.conditions(key) }));
     const httpProxyStatuses = updateProxyStatuses(changedByStore);
     const extensionStatuses = reconciled

@@ -1,5 +1,5 @@
 // Content hashes: the only source of versions, so every replica computes the same ones.
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 
 // 64 bits: collisions among the versions of one resource name are not a realistic concern, and
 // short versions keep Envoy's logs and config dumps readable.
@@ -7,7 +7,7 @@ const VERSION_HEX_CHARS = 16;
 
 /** The version of one resource: a hash of its binary encoding. */
 export function hashBytes(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex").slice(0, VERSION_HEX_CHARS);
+  return hash("sha256", bytes, "hex").slice(0, VERSION_HEX_CHARS);
 }
 
 /**
@@ -16,9 +16,9 @@ export function hashBytes(bytes: Uint8Array): string {
  */
 export function hashPairs(pairs: Iterable<readonly [name: string, version: string]>): string {
   const sorted = [...pairs].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const hash = createHash("sha256");
+  const sha = createHash("sha256");
   // NUL and newline cannot occur in a version and are unusual in names; the length prefix makes
   // the framing unambiguous even if a name contains them.
-  for (const [name, version] of sorted) hash.update(`${name.length}:${name}\0${version}\n`);
-  return hash.digest("hex").slice(0, VERSION_HEX_CHARS);
+  for (const [name, version] of sorted) sha.update(`${name.length}:${name}\0${version}\n`);
+  return sha.digest("hex").slice(0, VERSION_HEX_CHARS);
 }

@@ -1,14 +1,14 @@
 // The version of a set of (name, version) pairs that a change updates in O(changed): the sum of a
 // 64-bit hash per pair, modulo 2^64. Addition does not depend on order, so every replica with the
 // same content has the same digest, whatever history led to it.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 const MASK = (1n << 64n) - 1n;
 
 /** The 64-bit hash of one (name, version) pair. */
 export function pairHash(name: string, version: string): bigint {
   // The length prefix keeps the framing unambiguous whatever a name contains.
-  const hex = createHash("sha256").update(`${name.length}:${name}\0${version}`).digest("hex").slice(0, 16);
+  const hex = hash("sha256", `${name.length}:${name}\0${version}`, "hex").slice(0, 16);
   return BigInt(`0x${hex}`);
 }
 

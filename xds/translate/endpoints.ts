@@ -9,8 +9,9 @@ import type { V1EndpointSlice } from "@kubernetes/client-node";
 import type { ClusterLoadAssignment } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
 import { ClusterLoadAssignmentSchema } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
 import type { Cluster, ExtensionClusterMember, Model } from "../../controllers/model/model.js";
-import { parseEdsName } from "../names.js";
+import { parseEdsName, type EdsTarget } from "../names.js";
 import { compareStrings } from "./proto.js";
+import { sortInPlace } from "../../controllers/model/sort.js";
 
 /** The label naming the Service an EndpointSlice belongs to. */
 export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
@@ -89,7 +90,7 @@ function readyAddresses(slices: readonly V1EndpointSlice[], portName: string, he
       }
     }
   }
-  return [...unique.values()].sort((a, b) => compareStrings(a.ip, b.ip) || a.port - b.port);
+  return sortInPlace([...unique.values()], (a, b) => compareStrings(a.ip, b.ip) || a.port - b.port);
 }
 
 function lbEndpointsOf(addresses: readonly Address[]) {
@@ -107,12 +108,16 @@ function lbEndpointsOf(addresses: readonly Address[]) {
 /** The ClusterLoadAssignment of one EDS name; empty, never missing, when it has no endpoints. */
 function loadAssignment(name: string, index: ReadonlyMap<string, readonly V1EndpointSlice[]>): ClusterLoadAssignment {
   const target = parseEdsName(name);
-  return assignmentOf(name, target === undefined ? [] : (index.get(`${target.namespace}/${target.service}`) ?? []));
+  return assignmentOf(name, target, slicesOf(target, index));
 }
 
-/** The ClusterLoadAssignment of one EDS name from the slices of its Service. */
-function assignmentOf(name: string, slices: readonly V1EndpointSlice[]): ClusterLoadAssignment {
-  const target = parseEdsName(name);
+/** The slices of the Service an EDS name refers to (none for a name edsName did not build). */
+function slicesOf(target: EdsTarget | undefined, index: ReadonlyMap<string, readonly V1EndpointSlice[]>): readonly V1EndpointSlice[] {
+  return target === undefined ? [] : (index.get(`${target.namespace}/${target.service}`) ?? []);
+}
+
+/** The ClusterLoadAssignment of one EDS name (`target`: the name parsed) from the slices of its Service. */
+function assignmentOf(name: string, target: EdsTarget | undefined, slices: readonly V1EndpointSlice[]): ClusterLoadAssignment {
   const lbEndpoints = lbEndpointsOf(target === undefined ? [] : readyAddresses(slices, target.portName, target.healthPortName));
   return create(ClusterLoadAssignmentSchema, { clusterName: name, endpoints: lbEndpoints.length === 0 ? [] : [{ lbEndpoints }] });
 }
@@ -163,10 +168,10 @@ export function translateEndpoints(
     // Reused when the Service's slices are the very same objects as last time (the cache replaces an
     // object on every change), so an unchanged assignment keeps its message and its version.
     const target = parseEdsName(name);
-    const slices = target === undefined ? [] : (index.get(`${target.namespace}/${target.service}`) ?? []);
+    const slices = slicesOf(target, index);
     const last = memo.get(name);
     if (last !== undefined && sameItems(last.slices, slices)) return last.assignment;
-    const assignment = loadAssignment(name, index);
+    const assignment = assignmentOf(name, target, slices);
     memo.set(name, { slices, assignment });
     return assignment;
   });
@@ -185,7 +190,7 @@ export function translateLoadAssignment(
   const slices = target === undefined ? [] : slicesOf(target.namespace, target.service);
   const last = memo?.get(name);
   if (last !== undefined && last.members === undefined && sameItems(last.slices, slices)) return last.assignment;
-  const assignment = loadAssignment(name, new Map(target === undefined ? [] : [[`${target.namespace}/${target.service}`, slices]]));
+  const assignment = assignmentOf(name, target, slices);
   memo?.set(name, { slices, assignment });
   return assignment;
 }

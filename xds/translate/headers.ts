@@ -53,6 +53,7 @@ function isModifiable(name: string): boolean {
  * values Envoy would refuse are left out.
  */
 export function headersToSet(set: readonly { readonly name: string; readonly value: string }[]): HeaderValueOptionInit[] {
+  if (set.length === 0) return [];
   return set
     .filter((h) => isModifiable(h.name) && !FORBIDDEN_VALUE_CHARS.test(h.value))
     .sort((a, b) => compareStrings(a.name.toLowerCase(), b.name.toLowerCase()))
@@ -64,12 +65,14 @@ export function headersToSet(set: readonly { readonly name: string; readonly val
 }
 
 function toAdd(policy: HeadersPolicy | undefined): HeaderValueOptionInit[] {
+  if (policy === undefined) return [];
   // Gateway API "add": a value beside those already there, not instead of them.
   const appended = headersToSet(policy?.add ?? []).map((h) => ({ ...h, appendAction: HeaderValueOption_HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD }));
   return [...headersToSet(policy?.set ?? []), ...appended];
 }
 
 function toRemove(policy: HeadersPolicy | undefined): string[] {
+  if (policy === undefined || policy.remove.length === 0) return [];
   const names = (policy?.remove ?? []).filter(isModifiable).map((n) => n.toLowerCase());
   return [...new Set(names)].sort(compareStrings);
 }

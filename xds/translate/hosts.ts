@@ -14,7 +14,20 @@ export type SecureVirtualHost = VirtualHost & { readonly tls: VirtualHostTls };
  * and a name given twice (names are case-insensitive) keeps its first host, since Envoy rejects
  * duplicate domains.
  */
-export function routableVirtualHosts(model: Model): VirtualHost[] {
+export function routableVirtualHosts(model: Model): readonly VirtualHost[] {
+  // A full translation asks three times (listeners, route configurations, VHDS) for the same model.
+  let hosts = routable.get(model);
+  if (hosts === undefined) {
+    hosts = listRoutableVirtualHosts(model);
+    routable.set(model, hosts);
+  }
+  return hosts;
+}
+
+// By model object: models are immutable, and a replaced model lets its list go.
+const routable = new WeakMap<Model, readonly VirtualHost[]>();
+
+function listRoutableVirtualHosts(model: Model): VirtualHost[] {
   const seen = new Set<string>();
   const hosts: VirtualHost[] = [];
   for (const vhost of model.virtualHosts) {

@@ -27,4 +27,26 @@ describe("names", () => {
     assert.equal(canonicalJson({ b: undefined, a: 1n }), '{"a":"1"}');
     assert.equal(canonicalJson(undefined), "null");
   });
+
+  it("writes canonical JSON exactly as JSON.stringify with a key-sorting replacer does", () => {
+    const withReplacer = (value: unknown): string =>
+      JSON.stringify(value, (_key, v: unknown) => {
+        if (typeof v === "bigint") return v.toString();
+        if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
+        const sorted: Record<string, unknown> = {};
+        for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+        return sorted;
+      }) ?? "null";
+    const sparse: unknown[] = [1, , 3]; // a hole, written as null
+    const values: unknown[] = [
+      null, true, 0, -0, 1.5, Number.NaN, Number.POSITIVE_INFINITY, "a\"\n\u2028\ud800", 12n, undefined, () => 1, Symbol("s"),
+      { path: { kind: "prefix", value: "/", segment: true }, headers: [], queryParams: [] },
+      { b: [{ z: 1, a: [undefined, () => 1, Symbol("s"), 2n] }], a: { y: undefined, x: null } },
+      { "10": "ten", "9": "nine", b: 1, "-1": 0, "01": 1, a: 2 },
+      sparse, new Date(0), { at: new Date(1), nested: { toJSON: (key: string) => ({ key, b: 2, a: 1 }) } },
+      new Map([["a", 1]]), new Set([1]), new Uint8Array([3, 1, 2]), Object.assign(Object.create(null) as object, { b: 1, a: 2 }),
+      [{ toJSON: () => 5n }, { toJSON: () => undefined }],
+    ];
+    for (const value of values) assert.equal(canonicalJson(value), withReplacer(value));
+  });
 });

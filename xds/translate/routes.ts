@@ -69,9 +69,9 @@ function withGlobal(own: HeadersPolicy | undefined, global: GlobalHeadersPolicy 
   };
 }
 
-function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "https", options: RouteOptions): RouteInit {
+function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "https", options: RouteOptions, withSource: boolean): RouteInit {
   const match = translateRouteMatch(route);
-  const metadata = routeMetadata(route, accessLogReadsRouteMetadata(options));
+  const metadata = routeMetadata(route, withSource);
   // A route's policies apply whatever it does, the redirect to HTTPS included: a refused client
   // gets its 403 on either listener, and a redirect counts against the rate limit.
   const redirectsToHttps = listener === "http" && route.httpsRedirect && !isAcmeChallenge(route);
@@ -109,12 +109,13 @@ function translateRoute(route: Route, vhost: VirtualHost, listener: "http" | "ht
 
 /** The Envoy virtual host of one model host, on the plain-HTTP or the TLS listener. */
 export function translateVirtualHost(vhost: VirtualHost, listener: "http" | "https", options: RouteOptions = DEFAULT_ROUTE_OPTIONS): EnvoyVirtualHost {
+  const withSource = accessLogReadsRouteMetadata(options);
   return create(VirtualHostSchema, {
     name: vhost.fqdn,
     domains: [vhost.fqdn],
     // The store already emits routes in this order; sorting again (with the store's own, total
     // comparator, so the two can never disagree) keeps a hand-built or merged model correct too.
-    routes: sortRoutes(vhost.routes).map((r) => translateRoute(r, vhost, listener, options)),
+    routes: sortRoutes(vhost.routes).map((r) => translateRoute(r, vhost, listener, options, withSource)),
     typedPerFilterConfig: virtualHostFilterConfig(vhost),
     rateLimits: translateGlobalRateLimits(vhost.globalRateLimit),
   });

@@ -5,9 +5,9 @@
 // cannot shorten. Envoy rebuilds its whole route table of the listener on every VHDS update, so this
 // grows with N. Prints a table; asserts nothing.
 //   node dist/bench/vhds-envoy.js [N ...]          default 1,000 and 10,000
-//   BENCH_VHDS_VARIANT=no-metadata|no-port-domains  the same with the routes' metadata, or the
-//                                                   "<fqdn>:*" domains, taken out of every host
-import { readFileSync, writeFileSync } from "node:fs";
+// (The README's "before" rows, with route source metadata and "<fqdn>:*" domains taken out one at a
+// time, were measured with variants of this script at commit 2ac89f0; both are now what is served.)
+import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import bunyan from "bunyan";
 import { Registry } from "prom-client";
@@ -17,41 +17,12 @@ import { generateCertificates } from "../operator/certgen/index.js";
 import { createPipeline } from "../operator/pipeline/pipeline.js";
 import { bootstrapOptions, buildBootstrap, DEFAULT_XDS_SERVER_NAME } from "../xds/bootstrap/index.js";
 import { createSnapshotCache } from "../xds/cache/snapshot-cache.js";
-import type { EnvoyResources } from "../xds/resources.js";
-import type { VirtualHost } from "../xds/gen/envoy/config/route/v3/route_components_pb.js";
 import { createXdsServer } from "../xds/server/xds-server.js";
 import { applyIngressWorkload } from "./ingress-workload.js";
+import { procStats } from "./side-by-side/measure.js";
 import { acceptWatcher } from "./xds-accept-watcher.js";
 
 const CHANGES = 9;
-const VARIANT = process.env["BENCH_VHDS_VARIANT"] ?? "as served";
-
-/** The virtual hosts as the variant serves them (the same objects when nothing is taken out). */
-function variantHost(host: VirtualHost): VirtualHost {
-  if (VARIANT === "no-metadata") return { ...host, routes: host.routes.map((r) => ({ ...r, metadata: undefined })) };
-  if (VARIANT === "no-port-domains") return { ...host, domains: host.domains.filter((d) => !d.endsWith(":*")) };
-  return host;
-}
-
-function variantResources(r: EnvoyResources): EnvoyResources {
-  if (VARIANT === "as served") return r;
-  const { changes: _changes, ...rest } = r;
-  return { ...rest, virtualHosts: (r.virtualHosts ?? []).map(variantHost) };
-}
-
-/** CPU time (user + system, ms) a process uses over `ms` of wall time, from /proc/<pid>/stat. */
-async function cpuOver(pid: number | undefined, ms: number): Promise<number> {
-  if (pid === undefined) return NaN;
-  const ticks = (): number => {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[11]) + Number(fields[12]);
-  };
-  const before = ticks();
-  await new Promise((r) => setTimeout(r, ms));
-  return ((ticks() - before) * 1000) / 100;
-}
-
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 async function run(n: number): Promise<string[]> {
@@ -72,7 +43,7 @@ async function run(n: number): Promise<string[]> {
   let envoy: Envoy | undefined;
   try {
     const { port } = await server.listen();
-    const first = cache.publish(variantResources(pipeline.build().resources));
+    const first = cache.publish(pipeline.build().resources);
     const bootstrap = buildBootstrap(
       bootstrapOptions({
         nodeId: "bench-vhds",
@@ -93,18 +64,20 @@ async function run(n: number): Promise<string[]> {
     for (let k = 1; k <= CHANGES; k++) {
       const i = Math.floor((n * k) / (CHANGES + 1));
       pipeline.apply("Ingress", "update", ingress(`ing-${i}`, { rules: [rule(`host-${i}.example.com`, path("/", `svc-${i}`, 80), path(`/v${k}`, `svc-${i}`, 80))] }, { namespace: `team-${i % 50}`, resourceVersion: String(k + 1) }));
-      // From the end of publish(): a variant's resources lose their change list, so its publish is a
-      // full snapshot build, which is not Envoy's time.
-      const next = cache.publish(variantResources(pipeline.build().resources));
+      // From the end of publish(): the controller's own time is not Envoy's.
+      const next = cache.publish(pipeline.build().resources);
       const start = performance.now();
       await watcher.until("virtualHost", next.types["type.googleapis.com/envoy.config.route.v3.VirtualHost"]?.version ?? "");
       latencies.push(performance.now() - start);
       await new Promise((r) => setTimeout(r, 300));
     }
     // Envoy's CPU while nothing changes (a periodic stats flush would walk every stat of every cluster).
-    const idleCpuMs = await cpuOver(envoy.process.pid, 10_000);
+    const pid = envoy.process.pid;
+    const cpuBefore = pid === undefined ? NaN : procStats(pid).cpuSeconds;
+    await new Promise((r) => setTimeout(r, 10_000));
+    const idleShare = pid === undefined ? NaN : (procStats(pid).cpuSeconds - cpuBefore) / 10;
     const heap = await envoy.admin.stat("server.memory_allocated");
-    return [String(n), VARIANT, `${(coldMs / 1000).toFixed(1)} s`, `${median(latencies).toFixed(0)} ms`, `${Math.min(...latencies).toFixed(0)}–${Math.max(...latencies).toFixed(0)} ms`, `${((heap ?? 0) / 1048576).toFixed(0)} MiB`, `${(idleCpuMs / 100).toFixed(1)} %`];
+    return [String(n), `${(coldMs / 1000).toFixed(1)} s`, `${median(latencies).toFixed(0)} ms`, `${Math.min(...latencies).toFixed(0)}–${Math.max(...latencies).toFixed(0)} ms`, `${((heap ?? 0) / 1048576).toFixed(0)} MiB`, `${(idleShare * 100).toFixed(1)} %`];
   } finally {
     await envoy?.stop();
     await server.close();
@@ -115,7 +88,7 @@ async function run(n: number): Promise<string[]> {
 const sizes = process.argv.slice(2).map(Number);
 const rows: string[][] = [];
 for (const n of sizes.length > 0 ? sizes : [1000, 10000]) rows.push(await run(n));
-console.log("| Ingresses | virtual hosts | Envoy cold (start → last host answers) | one changed host: published → VHDS ACK, median | range | Envoy heap | Envoy CPU at rest (of one core, over 10 s) |");
-console.log("|---|---|---|---|---|---|---|");
+console.log("| Ingresses | Envoy cold (start → last host answers) | one changed host: published → VHDS ACK, median | range | Envoy heap | Envoy CPU at rest (of one core, over 10 s) |");
+console.log("|---|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.join(" | ")} |`);
 console.log(`(${CHANGES} changes each, one at a time, 300 ms apart; the ACK comes once Envoy has built the new route table)`);

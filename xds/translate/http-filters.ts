@@ -48,6 +48,11 @@ export interface OptionalHttpFilters {
   readonly hostFilters?: readonly HttpFilter[];
   /** Filters of this host alone that run before all others (a wildcard TLS host's 421 check). */
   readonly leadingFilters?: readonly HttpFilter[];
+  /**
+   * Whether the Lua filter of cookie rewrites is there (default: yes). Only an HCM that serves routes of
+   * one host alone, whose routes are all known when it is built, may leave it out (see HttpConnectionManagerParams).
+   */
+  readonly cookieRewrite?: boolean;
 }
 
 /**
@@ -74,7 +79,7 @@ export function translateHttpFilters(options: Pick<ResolvedOptions, "compression
       configType: { case: "typedConfig", value: typed(LocalRateLimitSchema, { statPrefix: LOCAL_RATE_LIMIT_STAT_PREFIX }) },
     }),
     // Set-Cookie rewrites: runs only on routes naming its fixed script (upstream's place, before rbac).
-    cookieRewriteFilter(),
+    ...(optional.cookieRewrite === false ? [] : [cookieRewriteFilter()]),
     // No rules: every request passes unless a virtual host or route sets an RBACPerRoute.
     create(HttpFilterSchema, { name: EnvoyExtension.rbac, configType: { case: "typedConfig", value: typed(RBACSchema, {}) } }),
     ...(optional.hostFilters ?? []),

@@ -17,6 +17,7 @@ import { EnvoyExtension, HTTP_LISTENER_NAME, HTTP_ROUTE_CONFIG_NAME, HTTPS_LISTE
 import type { SecureVirtualHost } from "./hosts.js";
 import { tlsListenerHosts } from "./hosts.js";
 import { translateHttpConnectionManager } from "./http-connection-manager.js";
+import { hasCookieRewrites } from "./cookie-rewrite.js";
 import { translateJwtAuthnFilter } from "./jwt-authn.js";
 import { listenerSocketOptions } from "./socket-options.js";
 import type { ResolvedOptions } from "./options.js";
@@ -77,6 +78,8 @@ export function secureHostChain(vhost: SecureVirtualHost, options: ResolvedOptio
       ...(jwt === undefined ? {} : { hostHttpFilters: [jwt] }),
       // A wildcard chain serves many SNI names: only a per-request check finds a Host that is not the SNI.
       ...(needsMisdirectedCheck(vhost.fqdn) ? { leadingHttpFilters: [misdirectedRequestFilter()] } : {}),
+      // Its routes are its own (https/<fqdn>): the Lua filter only when one of them rewrites cookies.
+      cookieRewrite: vhost.routes.some(hasCookieRewrites),
     },
     options,
   );

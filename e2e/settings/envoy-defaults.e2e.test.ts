@@ -57,6 +57,20 @@ describe("Envoy settings: upstream's defaults", function () {
     assert.equal(reply(res).headers["x-envoy-external-address"], "127.0.0.1");
   });
 
+  // Our bootstrap's deferred_stat_options (upstream's creates them with the cluster): a cluster's
+  // traffic stats appear with its first request, the stats of its configuration and endpoints at once.
+  it("creates a cluster's traffic stats with its first request, its membership stats with the cluster", async () => {
+    const { bed, kube, envoy } = ctx.stack;
+    await createService(kube, NS, "idle", [{ port: 80 }]);
+    await applyEndpointSlice(kube, NS, "idle", undefined, [{ ip: bed.pods[0]!.ip, port: bed.pods[0]!.port }]);
+    await createIngress(kube, NS, "idle", simpleIngressSpec("idle.example.com", "idle", 80));
+    const stat = `cluster.${NS}_idle_80`;
+    await envoy.admin.waitForStat(`${stat}.membership_total`, (v) => v === 1);
+    assert.equal(await envoy.admin.stat(`${stat}.upstream_rq_total`), undefined, "no request yet, so no traffic stats");
+    await ctx.stack.waitForHttp("idle.example.com", "/", (r) => r.status === 200, "idle.example.com to answer 200");
+    assert.ok(((await envoy.admin.stat(`${stat}.upstream_rq_total`)) ?? 0) >= 1, "the first request created them");
+  });
+
   it("answers 421 Misdirected Request when the Host names another host than the SNI", async () => {
     const { kube } = ctx.stack;
     const one = await selfSignedCert(["one.settings.example.com"]);

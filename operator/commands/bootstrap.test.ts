@@ -40,7 +40,12 @@ describe("contour bootstrap", () => {
           assert.equal(o.xdsPort, 8001);
           assert.equal(o.xdsMode, "delta");
           assert.equal(o.xdsTls, "insecure");
+          assert.equal(o.eagerClusterStats, undefined, "cluster traffic stats deferred by default");
         },
+      },
+      {
+        args: ["-", "--insecure", "--eager-cluster-stats"],
+        check: (o) => assert.equal(o.eagerClusterStats, true),
       },
       {
         args: ["out.json", "--insecure", "--xds-mode=sotw", "--admin-socket", "/run/admin.sock", "--xds-port", "443", "--node-id", "e1"],

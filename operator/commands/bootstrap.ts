@@ -35,6 +35,7 @@ const FLAGS = {
   "xds-key-file": { type: "string" },
   "xds-server-name": { type: "string" },
   insecure: { type: "boolean" },
+  "eager-cluster-stats": { type: "boolean" },
   namespace: { type: "string", env: "CONTOUR_NAMESPACE" },
   "node-id": { type: "string" },
   "node-cluster": { type: "string" },
@@ -76,6 +77,9 @@ flags (upstream Contour's names first; ours in brackets are aliases):
   --xds-mode MODE                ADS flavour: delta or sotw (default ${BOOTSTRAP_DEFAULTS.xdsMode})
   --xds-server-name NAME         SNI sent to contour and DNS SAN its certificate must carry (default "${DEFAULT_XDS_SERVER_NAME}")
   --insecure                     plaintext xDS, no TLS (excludes the TLS file flags)
+  --eager-cluster-stats          create every cluster's traffic stats (upstream_rq_*, upstream_cx_*, ...) when the
+                                 cluster is added, as upstream does (ours; default: on its first request, which
+                                 halves the time Envoy takes to apply many clusters)
   --node-id ID                   node id (default "${BOOTSTRAP_DEFAULTS.nodeId}"; Envoy's --service-node overrides it)
   --node-cluster NAME            node cluster (default "${BOOTSTRAP_DEFAULTS.nodeCluster}"; Envoy's --service-cluster overrides it)
   --log-format text|json         accepted for upstream's command lines; this command logs only errors
@@ -135,6 +139,7 @@ export function parseBootstrapArgs(args: readonly string[], env: Readonly<Record
     maxDownstreamConnections: maxConn,
     maxHeapBytes: maxHeap === 0 ? undefined : maxHeap,
     namespace: str(values, "namespace") ?? "projectcontour",
+    ...(values["eager-cluster-stats"] === true ? { eagerClusterStats: true } : {}),
   };
   if (statsPort === 0 && str(values, "stats-address") !== undefined) warnings.push("--stats-address without --stats-port: no static stats listener is written");
   if (statsPort !== 0) {

@@ -92,6 +92,16 @@ describe("xds/bootstrap", () => {
     assert.match(JSON.stringify(tcpAdmin), /"address":"127\.0\.0\.1","port_value":19000/);
   });
 
+  it("defers each cluster's traffic stats to its first request unless told to create them eagerly", () => {
+    const deferred = buildBootstrap(bootstrapOptions({ xdsTls: "insecure" }));
+    assert.deepEqual(deferred["deferred_stat_options"], { enable_deferred_creation_stats: true });
+    const eager = buildBootstrap(bootstrapOptions({ xdsTls: "insecure", eagerClusterStats: true }));
+    assert.equal(eager["deferred_stat_options"], undefined);
+    // Envoy's Bootstrap message has the field under that name (an unknown field would be rejected).
+    const parsed = fromJson(BootstrapSchema, withoutUnregisteredAny(deferred), { registry: envoyRegistry });
+    assert.equal(parsed.deferredStatOptions?.enableDeferredCreationStats, true);
+  });
+
   it("is deterministic", () => {
     const options = cases[0]?.options;
     assert.ok(options);

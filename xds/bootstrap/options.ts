@@ -47,6 +47,12 @@ export interface BootstrapOptions {
   readonly maxHeapBytes?: number | undefined;
   /** Namespace contour runs in: part of the xDS cluster's alt_stat_name, as upstream names it. */
   readonly namespace?: string | undefined;
+  /**
+   * True: Envoy creates every cluster's traffic stats (`upstream_rq_*`, `upstream_cx_*`, ...) when the
+   * cluster is added, as upstream's bootstrap leaves it. Default: on the cluster's first request
+   * (Envoy's `deferred_stat_options`), so a cluster no request has reached has none of them yet.
+   */
+  readonly eagerClusterStats?: boolean | undefined;
 }
 
 /** Upstream's `--dns-lookup-family` values. */
